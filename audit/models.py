@@ -1,0 +1,44 @@
+"""The audit trail (留痕): who changed what, when and why (DESIGN rule 10; 001 asks that
+feedback be traceable to a collective decision)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk
+        ).select_related("actor")
+
+
+class AuditEntry(models.Model):
+    """One state change of one object. Rows are only ever inserted."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("操作"), max_length=64)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    batch_key = models.CharField(_("批量操作标识"), max_length=36, blank=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("留痕记录")
+        verbose_name_plural = _("留痕记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="audit_subject_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

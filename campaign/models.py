@@ -1,0 +1,477 @@
+"""Campaigns, their directives and what the directives require of units.
+
+Seeds: 000 (forwarding chain and the batch-1 summary deadlines), 001 (colophon,
+printed date), 002 and 003 (batches, phases), 004 (look-back deadline and routes).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.deadlines import Precision, resolve_deadline
+from campaign.docnumbers import DocumentNumberError, parse_document_number
+
+
+class Campaign(models.Model):
+    """A campaign (教育实践活动). Batches and phases are rows, not code: later campaigns
+    (三严三实, 两学一做) had none or different ones (DESIGN)."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("教育实践活动")
+        verbose_name_plural = _("教育实践活动")
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Batch(models.Model):
+    """A batch (批次): batch 2 ran January to September 2014, each unit at least three months (003)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="batches")
+    ordinal = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("名称"), max_length=100)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    min_months = models.PositiveSmallIntegerField(_("每单位最少月数"), default=3)
+
+    class Meta:
+        verbose_name = _("批次")
+        verbose_name_plural = _("批次")
+        ordering = ["campaign", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "ordinal"], name="unique_batch_ordinal", violation_error_message=_("该活动已有此序号的批次。")
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Phase(models.Model):
+    """A phase (环节): 学习教育、听取意见 / 查摆问题、开展批评 / 整改落实、建章立制, then 总结 and 回头看 (003, 000, 004)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    ordinal = models.PositiveSmallIntegerField(_("顺序"))
+    code = models.SlugField(_("代码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("环节")
+        verbose_name_plural = _("环节")
+        ordering = ["campaign", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "ordinal"], name="unique_phase_ordinal", violation_error_message=_("该活动已有此顺序的环节。")
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "code"], name="unique_phase_code", violation_error_message=_("该活动已有此代码的环节。")
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentType(models.TextChoices):
+    """The fifteen kinds of official document (党政机关公文处理工作条例, 2012)."""
+
+    RESOLUTION = "决议", _("决议")
+    DECISION = "决定", _("决定")
+    ORDER = "命令", _("命令")
+    COMMUNIQUE = "公报", _("公报")
+    ANNOUNCEMENT = "公告", _("公告")
+    PUBLIC_NOTICE = "通告", _("通告")
+    OPINION = "意见", _("意见")
+    NOTICE = "通知", _("通知")
+    CIRCULAR = "通报", _("通报")
+    REPORT = "报告", _("报告")
+    REQUEST = "请示", _("请示")
+    REPLY = "批复", _("批复")
+    MOTION = "议案", _("议案")
+    LETTER = "函", _("函")
+    MINUTES = "纪要", _("纪要")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "", _("普通")
+    URGENT = "加急", _("加急")
+    EXTRA_URGENT = "特急", _("特急")
+
+
+class Secrecy(models.TextChoices):
+    NONE = "", _("非密")
+    CONFIDENTIAL = "秘密", _("秘密")
+    SECRET = "机密", _("机密")
+    TOP_SECRET = "绝密", _("绝密")
+
+
+class DirectiveQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from units.scope import directive_filter
+
+        return self.filter(directive_filter(user))
+
+    def by_number(self, text):
+        number = parse_document_number(text)
+        return self.get(agency_code=number.agency, year=number.year, serial=number.serial)
+
+
+class Directive(models.Model):
+    """An official document (公文) of the campaign, with its forwarding links (转发).
+
+    000 shows the chain: central 群组发〔2013〕29号 and 群办发〔2013〕17号 are forwarded
+    by 浙群组发〔2013〕48号; 001 shows the colophon (报送, printed date).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="directives")
+    agency_code = models.CharField(_("机关代字"), max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("顺序号"), null=True, blank=True)
+    number = models.CharField(_("发文字号"), max_length=80, blank=True, db_index=True, editable=False)
+    doc_type = models.CharField(_("文种"), max_length=4, choices=DocumentType.choices, default=DocumentType.NOTICE)
+    issuing_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="issued_directives"
+    )
+    issuer_name = models.CharField(_("发文机关"), max_length=200)
+    title = models.CharField(_("标题"), max_length=500)
+    primary_recipients = models.TextField(_("主送"), blank=True)
+    copy_recipients = models.TextField(_("抄送/报送"), blank=True)
+    signed_on = models.DateField(_("成文日期"))
+    printed_on = models.DateField(_("印发日期"), null=True, blank=True)
+    urgency = models.CharField(_("紧急程度"), max_length=4, choices=Urgency.choices, default="", blank=True)
+    secrecy = models.CharField(_("密级"), max_length=4, choices=Secrecy.choices, default="", blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    forwards = models.ManyToManyField(
+        "self", verbose_name=_("转发的文件"), symmetrical=False, related_name="forwarded_by", blank=True
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DirectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公文")
+        verbose_name_plural = _("公文")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_code", "year", "serial"],
+                condition=Q(serial__isnull=False),
+                name="unique_document_number",
+                violation_error_message=_("该发文字号已被登记，同一机关代字、年份和顺序号只能有一份公文。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(printed_on__isnull=True) | Q(printed_on__gte=F("signed_on")),
+                name="printed_not_before_signed",
+                violation_error_message=_("印发日期不能早于成文日期。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["issuing_unit", "signed_on"], name="directive_issuer_date_idx"),
+            models.Index(fields=["campaign", "year"], name="directive_campaign_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    def get_absolute_url(self):
+        return reverse("campaign:directive", args=[self.pk])
+
+    def set_number(self, text):
+        """Set agency code, year and serial from a typed number (raises DocumentNumberError)."""
+        if not (text or "").strip():
+            self.agency_code, self.year, self.serial, self.number = "", None, None, ""
+            return
+        parsed = parse_document_number(text)
+        self.agency_code, self.year, self.serial = parsed.agency, parsed.year, parsed.serial
+        self.number = str(parsed)
+
+    def clean(self):
+        if self.serial is not None:
+            try:
+                self.set_number(f"{self.agency_code}〔{self.year}〕{self.serial}号")
+            except DocumentNumberError as exc:
+                raise ValidationError({"agency_code": str(exc)}) from exc
+
+    def save(self, *args, **kwargs):
+        if self.serial is not None and self.agency_code and self.year:
+            self.number = f"{self.agency_code}〔{self.year}〕{self.serial}号"
+        super().save(*args, **kwargs)
+
+    def forwarding_chain_up(self):
+        """Directives this one forwards, transitively, nearest first."""
+        seen, frontier, chain = {self.pk}, [self], []
+        while frontier:
+            parents = list(Directive.objects.filter(forwarded_by__in=frontier).exclude(pk__in=seen).distinct())
+            chain.extend(parents)
+            seen.update(p.pk for p in parents)
+            frontier = parents
+        return chain
+
+
+class DirectiveAttachment(models.Model):
+    """An attachment (附件) of a directive, such as the look-back implementation plan of 004."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
+    ordinal = models.PositiveSmallIntegerField(_("序号"), default=1)
+    title = models.CharField(_("标题"), max_length=300)
+    body = models.TextField(_("正文"), blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    stored_name = models.CharField(max_length=100, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["directive", "ordinal"]
+
+    def __str__(self):
+        return self.title
+
+
+class Route(models.TextChoices):
+    """Where a report goes first: the office, or a supervision group that reviews it first (004)."""
+
+    OFFICE = "office", _("直接报送领导小组办公室")
+    SUPERVISION_FIRST = "supervision", _("先报督导组审核")
+
+
+DEFAULT_REMINDER_OFFSETS = [7, 3, 1]
+
+
+def default_reminder_offsets():
+    return list(DEFAULT_REMINDER_OFFSETS)
+
+
+class RequirementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from units.scope import directive_filter
+
+        return self.filter(directive_filter(user, prefix="directive__"))
+
+
+class Requirement(models.Model):
+    """A reporting requirement (报送要求) a directive states: what, from whom, by when.
+
+    000: the preliminary written summary reaches the provincial office before
+    10 January 2014; 004: look-back reports by the end of February, cities through
+    the provincial supervision group first.
+    """
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="requirements")
+    title = models.CharField(_("报送事项"), max_length=300)
+    description = models.TextField(_("要求"), blank=True)
+    phase = models.ForeignKey(Phase, verbose_name=_("环节"), null=True, blank=True, on_delete=models.SET_NULL)
+    scope_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("范围（本级及下级）"),
+        on_delete=models.PROTECT,
+        related_name="scoped_requirements",
+        help_text=_("只约束此单位及其下级单位；默认为发文单位。"),
+    )
+    submit_to = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("报送至"),
+        on_delete=models.PROTECT,
+        related_name="incoming_requirements",
+    )
+    target_batch = models.ForeignKey(
+        Batch, verbose_name=_("批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="requirements"
+    )
+    target_levels = models.JSONField(_("层级"), default=list, blank=True)
+    target_unit_types = models.JSONField(_("单位类型"), default=list, blank=True)
+    explicit_units = models.ManyToManyField(
+        "units.Unit", verbose_name=_("指定单位"), blank=True, related_name="explicit_requirements"
+    )
+    deadline_text = models.CharField(_("期限原文"), max_length=100)
+    deadline_inclusive = models.BooleanField(
+        _("“X日前”含当日"), default=True, help_text=_("取消勾选则须在前一日结束前报送。")
+    )
+    due_at = models.DateTimeField(_("截止时间"), db_index=True)
+    due_precision = models.CharField(_("期限精度"), max_length=10, choices=Precision.choices, default=Precision.DAY)
+    route = models.CharField(_("审核路径"), max_length=16, choices=Route.choices, default=Route.OFFICE)
+    review_required = models.BooleanField(_("需要审核"), default=True)
+    reminder_offsets = models.JSONField(_("提前提醒天数"), default=default_reminder_offsets, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送要求")
+        verbose_name_plural = _("报送要求")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["is_active", "due_at"], name="requirement_active_due_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaign:requirement", args=[self.pk])
+
+    def resolve_deadline(self):
+        """Set due_at and precision from deadline_text, relative to the directive's date (rule 3)."""
+        deadline = resolve_deadline(self.deadline_text, self.directive.signed_on, inclusive=self.deadline_inclusive)
+        self.due_at, self.due_precision = deadline.due_at, deadline.precision
+        return deadline
+
+    def bound_units(self):
+        """The units this requirement binds: its targeting, always inside scope_unit's subtree (rule 2)."""
+        from units.models import Unit
+
+        units = Unit.objects.subtree(self.scope_unit).active()
+        explicit = list(self.explicit_units.values_list("pk", flat=True)) if self.pk else []
+        if explicit:
+            return units.filter(pk__in=explicit)
+        if self.target_batch_id:
+            units = units.filter(batch_id=self.target_batch_id)
+        if self.target_levels:
+            units = units.filter(level__in=self.target_levels)
+        if self.target_unit_types:
+            units = units.filter(unit_type__in=self.target_unit_types)
+        return units
+
+    @transaction.atomic
+    def fan_out(self):
+        """Give every bound unit its one obligation; returns how many were created."""
+        existing = set(self.obligations.values_list("unit_id", flat=True))
+        new = [
+            Obligation(requirement=self, unit_id=unit_id, due_at=self.due_at)
+            for unit_id in self.bound_units().values_list("pk", flat=True).iterator()
+            if unit_id not in existing
+        ]
+        Obligation.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        return len(new)
+
+
+class ObligationStatus(models.TextChoices):
+    PENDING = "pending", _("待报送")
+    SUBMITTED = "submitted", _("已报送待审核")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已通过")
+
+
+class ObligationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from units.scope import visible_unit_filter
+
+        return self.filter(visible_unit_filter(user, prefix="unit__"))
+
+    def open(self):
+        return self.filter(status__in=[ObligationStatus.PENDING, ObligationStatus.RETURNED])
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+
+class Obligation(models.Model):
+    """One unit's duty under one requirement, with its state and every submitted version.
+
+    The table that grows: ~50,000 units × ~10 requirements (DESIGN: scale).
+    """
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="obligations")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="obligations")
+    status = models.CharField(_("状态"), max_length=16, choices=ObligationStatus.choices, default=ObligationStatus.PENDING)
+    due_at = models.DateTimeField(_("截止时间"))
+    submitted_at = models.DateTimeField(_("最近报送时间"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送任务")
+        verbose_name_plural = _("报送任务")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "unit"],
+                name="unique_obligation_per_unit",
+                violation_error_message=_("该单位在此报送要求下已有一项报送任务。"),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="obligation_status_due_idx"),
+            models.Index(fields=["unit", "status"], name="obligation_unit_status_idx"),
+            models.Index(fields=["requirement", "status"], name="obligation_req_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.requirement}"
+
+    def get_absolute_url(self):
+        return reverse("campaign:obligation", args=[self.pk])
+
+    @property
+    def is_overdue(self):
+        return self.status in (ObligationStatus.PENDING, ObligationStatus.RETURNED) and timezone.now() > self.due_at
+
+    @property
+    def was_late(self):
+        """Submitted after the due moment: stays visible after the fact (rule 4)."""
+        return bool(self.first_submitted_at and self.first_submitted_at > self.requirement.due_at)
+
+
+class Submission(models.Model):
+    """One version of what a unit submitted for an obligation: text plus files. Never overwritten."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="submissions")
+    version = models.PositiveIntegerField(_("版本"))
+    text = models.TextField(_("说明"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
+    submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("报送材料")
+        verbose_name_plural = _("报送材料")
+        ordering = ["obligation", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "version"], name="unique_submission_version", violation_error_message=_("该版本已存在。")
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.obligation} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("campaign:submission", args=[self.pk])
+
+
+class SubmissionFile(models.Model):
+    """A file of a submission, stored under a server-generated name with its SHA-256."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("材料文件")
+        verbose_name_plural = _("材料文件")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("campaign:file", args=[self.pk])

@@ -1,0 +1,15 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("directives/", include("campaign.urls")),
+    path("units/", include("units.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("rectification/", include("rectification.urls")),
+]

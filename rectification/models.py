@@ -1,0 +1,199 @@
+"""Rectification and institution-building, and the look-back on them.
+
+Seeds: 003 (rectification plans with 任务书、时间表、责任人; problem lists for
+villages; the central special rectifications; 开门整改 with public commitments),
+004 (the look-back: six areas, 三查三看, 上下联动).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from units.models import FourWinds
+
+
+class SpecialRectification(models.Model):
+    """A special rectification (专项整治) task set by the centre (003, 004: 中央21项专项整治任务)."""
+
+    ordinal = models.PositiveSmallIntegerField(_("序号"), unique=True)
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    source = models.CharField(_("出处"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("专项整治")
+        verbose_name_plural = _("专项整治")
+        ordering = ["ordinal"]
+
+    def __str__(self):
+        return self.name
+
+
+class RectificationPlan(models.Model):
+    """A unit's rectification plan (整改方案), or a problem list (问题清单) for village-level units (003)."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("整改方案")
+        PROBLEM_LIST = "problem_list", _("问题清单")
+
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="rectification_plans")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="rectification_plans")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.PLAN)
+    title = models.CharField(_("标题"), max_length=200)
+    responsible_person = models.CharField(_("责任人"), max_length=100)
+    published_on = models.DateField(_("公布日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改方案")
+        verbose_name_plural = _("整改方案")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "kind"],
+                name="one_plan_per_unit",
+                violation_error_message=_("该单位在本次活动中已有此类整改方案。"),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("rectification:plan", args=[self.pk])
+
+
+class RectificationItem(models.Model):
+    """One item of a plan: the problem, measures, owner and timetable; closing it (销号) needs evidence
+    and the reviewer's approval (003, 004)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("未启动")
+        IN_PROGRESS = "in_progress", _("整改中")
+        CLOSE_REQUESTED = "close_requested", _("申请销号")
+        CLOSED = "closed", _("已销号")
+
+    class MassEvaluation(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASICALLY = "basically", _("基本满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+        UNKNOWN = "unknown", _("不了解")
+
+    plan = models.ForeignKey(RectificationPlan, on_delete=models.CASCADE, related_name="items")
+    problem = models.TextField(_("问题"))
+    four_winds = models.CharField(_("四风归类"), max_length=16, choices=FourWinds.choices, blank=True)
+    special_rectification = models.ForeignKey(
+        SpecialRectification, verbose_name=_("专项整治"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    is_institution_building = models.BooleanField(_("建章立制"), default=False)
+    measures = models.TextField(_("整改措施"))
+    owner = models.CharField(_("责任人"), max_length=100)
+    due_on = models.DateField(_("完成时限"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    evidence = models.TextField(_("佐证材料"), blank=True)
+    public_commitment = models.TextField(_("整改承诺"), blank=True)
+    mass_evaluation = models.CharField(_("群众评价"), max_length=12, choices=MassEvaluation.choices, blank=True)
+    needs_upper_level = models.BooleanField(_("需上级牵头（上下联动）"), default=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("整改事项")
+        verbose_name_plural = _("整改事项")
+        ordering = ["plan", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(evidence=""),
+                name="closed_item_has_evidence",
+                violation_error_message=_("销号须有佐证材料。"),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="rect_item_status_due_idx")]
+
+    def __str__(self):
+        return self.problem[:40]
+
+    def get_absolute_url(self):
+        return reverse("rectification:item", args=[self.pk])
+
+
+class ProgressUpdate(models.Model):
+    """A dated progress note on a rectification item (003: 及时公布整改情况)."""
+
+    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("进展"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改进展")
+        verbose_name_plural = _("整改进展")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class LookBackCheckpoint(models.Model):
+    """One point of the look-back checklist: the six areas and 三查三看 of 004."""
+
+    ordinal = models.PositiveSmallIntegerField(_("序号"), unique=True)
+    area = models.CharField(_("方面"), max_length=100)
+    question = models.TextField(_("检查内容"))
+
+    class Meta:
+        verbose_name = _("回头看检查项")
+        verbose_name_plural = _("回头看检查项")
+        ordering = ["ordinal"]
+
+    def __str__(self):
+        return f"{self.ordinal}. {self.area}"
+
+
+class LookBackReport(models.Model):
+    """A unit's look-back self-inspection report (整改落实自查情况报告, 004)."""
+
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="lookback_reports")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="lookback_reports")
+    summary = models.TextField(_("自查情况"))
+    further_measures = models.TextField(_("深化整改措施"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("回头看自查报告")
+        verbose_name_plural = _("回头看自查报告")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit"], name="one_lookback_per_unit", violation_error_message=_("该单位已提交回头看自查报告。")
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.campaign}"
+
+
+class LookBackFinding(models.Model):
+    """The answer to one checkpoint in a look-back report."""
+
+    class Result(models.TextChoices):
+        MET = "met", _("达到要求")
+        PARTLY = "partly", _("基本达到")
+        NOT_MET = "not_met", _("未达到，需回炉")
+
+    report = models.ForeignKey(LookBackReport, on_delete=models.CASCADE, related_name="findings")
+    checkpoint = models.ForeignKey(LookBackCheckpoint, on_delete=models.PROTECT)
+    result = models.CharField(_("结论"), max_length=8, choices=Result.choices)
+    notes = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("回头看检查结论")
+        verbose_name_plural = _("回头看检查结论")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "checkpoint"], name="one_finding_per_checkpoint", violation_error_message=_("此项已有结论。")
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.checkpoint}"
