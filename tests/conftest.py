@@ -1,0 +1,142 @@
+"""Shared test personas: one small province tree and a user for every role.
+
+Like healthchecks' hc/test.py: built once per test, reused everywhere. Each persona
+has an "outsider" twin of the same kind that must never see the insider's work.
+"""
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from django.contrib.auth import get_user_model
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in
+# the same test are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Correct-Horse-42"
+
+
+class World:
+    """Handles to the objects of the test province (attributes set by the fixture)."""
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    from campaign.models import Batch, Campaign, Directive, Phase, Requirement, Route
+    from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
+    from units.models import Level, Unit, UnitMembership, UnitType
+
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    w = World()
+    w.campaign = Campaign.objects.create(name="党的群众路线教育实践活动", short_name="群众路线", starts_on=dt.date(2013, 6, 18))
+    w.batch1 = Batch.objects.create(campaign=w.campaign, ordinal=1, name="第一批")
+    w.batch2 = Batch.objects.create(campaign=w.campaign, ordinal=2, name="第二批")
+    for ordinal, (code, name) in enumerate(
+        [("study", "学习教育、听取意见"), ("examination", "查摆问题、开展批评"), ("rectification", "整改落实、建章立制"),
+         ("summary", "总结"), ("lookback", "回头看")],
+        start=1,
+    ):
+        Phase.objects.create(campaign=w.campaign, ordinal=ordinal, code=code, name=name)
+    w.phase_summary = Phase.objects.get(code="summary")
+
+    def unit(code, name, parent, level, unit_type, batch=None):
+        return Unit.objects.create(code=code, name=name, parent=parent, level=level, unit_type=unit_type, batch=batch)
+
+    w.central = unit("000000", "中央", None, Level.CENTRAL, UnitType.PARTY_COMMITTEE)
+    w.province = unit("330000", "浙江省", w.central, Level.PROVINCE, UnitType.PARTY_COMMITTEE, w.batch1)
+    w.hangzhou = unit("330100", "杭州市", w.province, Level.CITY, UnitType.PARTY_COMMITTEE, w.batch2)
+    w.ningbo = unit("330200", "宁波市", w.province, Level.CITY, UnitType.PARTY_COMMITTEE, w.batch2)
+    w.organ = unit("330000-01", "省发展改革委", w.province, Level.PROVINCE, UnitType.ORGAN, w.batch1)
+    w.organ2 = unit("330000-02", "省教育厅", w.province, Level.PROVINCE, UnitType.ORGAN, w.batch1)
+    w.xihu = unit("330106", "西湖区", w.hangzhou, Level.COUNTY, UnitType.PARTY_COMMITTEE, w.batch2)
+    w.beilun = unit("330206", "北仑区", w.ningbo, Level.COUNTY, UnitType.PARTY_COMMITTEE, w.batch2)
+    w.street = unit("330106001", "北山街道", w.xihu, Level.TOWNSHIP, UnitType.STREET, w.batch2)
+
+    w.superuser = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    w.office_province = make_user("office_zj")
+    w.office_hangzhou = make_user("office_hz")
+    w.office_ningbo = make_user("office_nb")
+    w.liaison_organ = make_user("liaison_fgw")
+    w.liaison_organ2 = make_user("liaison_jyt")
+    w.liaison_xihu = make_user("liaison_xh")
+    for user, at, role in [
+        (w.office_province, w.province, UnitMembership.Role.OFFICE),
+        (w.office_hangzhou, w.hangzhou, UnitMembership.Role.OFFICE),
+        (w.office_ningbo, w.ningbo, UnitMembership.Role.OFFICE),
+        (w.liaison_organ, w.organ, UnitMembership.Role.LIAISON),
+        (w.liaison_organ2, w.organ2, UnitMembership.Role.LIAISON),
+        (w.liaison_xihu, w.xihu, UnitMembership.Role.LIAISON),
+    ]:
+        UnitMembership.objects.create(user=user, unit=at, role=role)
+
+    w.group = SupervisionGroup.objects.create(campaign=w.campaign, office=w.province, name="省委第一督导组")
+    w.other_group = SupervisionGroup.objects.create(campaign=w.campaign, office=w.province, name="省委第二督导组")
+    w.group_leader = make_user("sup_leader")
+    w.group_member = make_user("sup_member")
+    w.other_member = make_user("sup_other")
+    GroupMember.objects.create(group=w.group, user=w.group_leader, is_leader=True)
+    GroupMember.objects.create(group=w.group, user=w.group_member)
+    GroupMember.objects.create(group=w.other_group, user=w.other_member, is_leader=True)
+    w.assignment = GroupAssignment.objects.create(group=w.group, unit=w.organ, starts_on=dt.date(2013, 6, 1))
+    GroupAssignment.objects.create(group=w.other_group, unit=w.organ2, starts_on=dt.date(2013, 6, 1))
+
+    w.central_29 = Directive(
+        campaign=w.campaign, doc_type="通知", issuing_unit=w.central, issuer_name="中央党的群众路线教育实践活动领导小组",
+        title="关于认真做好第一批党的群众路线教育实践活动总结工作的通知", signed_on=dt.date(2013, 12, 19),
+    )
+    w.central_29.set_number("群组发〔2013〕29号")
+    w.central_29.save()
+    w.zj_48 = Directive(
+        campaign=w.campaign, doc_type="通知", issuing_unit=w.province, issuer_name="中共浙江省委党的群众路线教育实践活动领导小组",
+        title="关于转发……总结工作的通知", signed_on=dt.date(2013, 12, 24),
+    )
+    w.zj_48.set_number("浙群组发〔2013〕48号")
+    w.zj_48.save()
+    w.zj_48.forwards.add(w.central_29)
+    w.requirement = Requirement(
+        directive=w.zj_48, title="初步书面总结", phase=w.phase_summary, scope_unit=w.province, submit_to=w.province,
+        target_batch=w.batch1, deadline_text="2014年1月10日前", route=Route.SUPERVISION_FIRST,
+    )
+    w.requirement.resolve_deadline()
+    w.requirement.save()
+    w.requirement.fan_out()
+    w.obligation_organ = w.requirement.obligations.get(unit=w.organ)
+    w.obligation_organ2 = w.requirement.obligations.get(unit=w.organ2)
+    w.password = PASSWORD
+    return w
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A headless Chromium page (Debian's chromium, driven by Playwright)."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed: apt-get install chromium")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def login(page, live_server, username, password=PASSWORD):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
