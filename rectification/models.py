@@ -7,7 +7,6 @@ villages; the central special rectifications; 开门整改 with public commitmen
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from units.models import FourWinds
@@ -57,9 +56,6 @@ class RectificationPlan(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("rectification:plan", args=[self.pk])
 
 
 class RectificationItem(models.Model):
@@ -112,9 +108,6 @@ class RectificationItem(models.Model):
 
     def __str__(self):
         return self.problem[:40]
-
-    def get_absolute_url(self):
-        return reverse("rectification:item", args=[self.pk])
 
 
 class ProgressUpdate(models.Model):
