@@ -1,2 +1,112 @@
+from django.contrib import admin
 
-# Register your models here.
+from campaign.models import (
+    Batch,
+    Campaign,
+    Directive,
+    DirectiveAttachment,
+    Obligation,
+    Phase,
+    Requirement,
+    Submission,
+    SubmissionFile,
+)
+
+
+class BatchInline(admin.TabularInline):
+    model = Batch
+    extra = 0
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "starts_on", "ends_on"]
+    search_fields = ["name", "short_name"]
+    inlines = [BatchInline, PhaseInline]
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "ordinal", "starts_on", "ends_on", "min_months"]
+    list_filter = ["campaign"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "ordinal", "code"]
+    list_filter = ["campaign"]
+
+
+class AttachmentInline(admin.StackedInline):
+    model = DirectiveAttachment
+    extra = 0
+
+
+class RequirementInline(admin.TabularInline):
+    model = Requirement
+    fields = ["title", "deadline_text", "due_at", "route", "is_active"]
+    readonly_fields = ["due_at"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Directive)
+class DirectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "doc_type", "issuer_name", "signed_on", "printed_on", "urgency", "secrecy"]
+    list_filter = ["campaign", "doc_type", "year", "urgency", "secrecy"]
+    search_fields = ["number", "agency_code", "title", "issuer_name", "body"]
+    date_hierarchy = "signed_on"
+    raw_id_fields = ["issuing_unit"]
+    filter_horizontal = ["forwards"]
+    readonly_fields = ["number", "created_by", "created_at", "updated_at"]
+    inlines = [AttachmentInline, RequirementInline]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(admin.ModelAdmin):
+    list_display = ["title", "directive", "deadline_text", "due_at", "route", "review_required", "is_active"]
+    list_filter = ["route", "review_required", "is_active", "phase", "target_batch"]
+    search_fields = ["title", "directive__number", "directive__title"]
+    raw_id_fields = ["directive", "scope_unit", "submit_to", "explicit_units"]
+    readonly_fields = ["due_at", "due_precision"]
+
+
+class SubmissionInline(admin.TabularInline):
+    model = Submission
+    fields = ["version", "submitted_by", "submitted_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    list_display = ["unit", "requirement", "status", "due_at", "submitted_at", "accepted_at"]
+    list_filter = ["status", "requirement__directive__campaign", "unit__level"]
+    search_fields = ["unit__name", "unit__code", "requirement__title"]
+    raw_id_fields = ["requirement", "unit"]
+    list_select_related = ["unit", "requirement"]
+    inlines = [SubmissionInline]
+
+
+class SubmissionFileInline(admin.TabularInline):
+    model = SubmissionFile
+    fields = ["original_name", "size", "sha256", "content_type"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["obligation", "version", "submitted_by", "submitted_at"]
+    search_fields = ["obligation__unit__name", "obligation__requirement__title"]
+    raw_id_fields = ["obligation", "submitted_by"]
+    list_select_related = ["obligation__unit", "obligation__requirement", "submitted_by"]
+    inlines = [SubmissionFileInline]

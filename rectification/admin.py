@@ -1,2 +1,75 @@
+from django.contrib import admin
 
-# Register your models here.
+from rectification.models import (
+    LookBackCheckpoint,
+    LookBackFinding,
+    LookBackReport,
+    ProgressUpdate,
+    RectificationItem,
+    RectificationPlan,
+    SpecialRectification,
+)
+
+
+@admin.register(SpecialRectification)
+class SpecialRectificationAdmin(admin.ModelAdmin):
+    list_display = ["ordinal", "name", "source"]
+    search_fields = ["name"]
+
+
+class ItemInline(admin.TabularInline):
+    model = RectificationItem
+    fields = ["problem", "owner", "due_on", "status"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(RectificationPlan)
+class RectificationPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "kind", "responsible_person", "published_on"]
+    list_filter = ["kind", "campaign"]
+    search_fields = ["title", "unit__name", "responsible_person"]
+    raw_id_fields = ["unit"]
+    inlines = [ItemInline]
+
+
+class ProgressInline(admin.TabularInline):
+    model = ProgressUpdate
+    raw_id_fields = ["author"]
+    extra = 0
+
+
+@admin.register(RectificationItem)
+class RectificationItemAdmin(admin.ModelAdmin):
+    list_display = ["problem", "plan", "four_winds", "owner", "due_on", "status", "mass_evaluation", "needs_upper_level"]
+    list_filter = ["status", "four_winds", "special_rectification", "is_institution_building", "needs_upper_level"]
+    search_fields = ["problem", "measures", "owner", "plan__unit__name"]
+    raw_id_fields = ["plan", "closed_by"]
+    inlines = [ProgressInline]
+
+
+@admin.register(LookBackCheckpoint)
+class LookBackCheckpointAdmin(admin.ModelAdmin):
+    list_display = ["ordinal", "area", "question"]
+    search_fields = ["area", "question"]
+
+
+class FindingInline(admin.TabularInline):
+    model = LookBackFinding
+    extra = 0
+
+
+@admin.register(LookBackReport)
+class LookBackReportAdmin(admin.ModelAdmin):
+    list_display = ["unit", "campaign", "created_by", "created_at"]
+    list_filter = ["campaign"]
+    search_fields = ["unit__name", "summary"]
+    raw_id_fields = ["unit", "created_by"]
+    inlines = [FindingInline]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["item", "author", "created_at"]
+    search_fields = ["text"]
+    raw_id_fields = ["item", "author"]

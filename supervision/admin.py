@@ -1,2 +1,99 @@
+from django.contrib import admin
 
-# Register your models here.
+from supervision.models import (
+    Evaluation,
+    Feedback,
+    GroupAssignment,
+    GroupMember,
+    MeetingAttendance,
+    Review,
+    SpotCheck,
+    SupervisionGroup,
+    Visit,
+)
+
+
+class MemberInline(admin.TabularInline):
+    model = GroupMember
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+class AssignmentInline(admin.TabularInline):
+    model = GroupAssignment
+    raw_id_fields = ["unit"]
+    extra = 0
+
+
+@admin.register(SupervisionGroup)
+class SupervisionGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "office", "campaign", "is_active"]
+    list_filter = ["kind", "campaign", "is_active"]
+    search_fields = ["name", "office__name"]
+    raw_id_fields = ["office"]
+    inlines = [MemberInline, AssignmentInline]
+
+
+@admin.register(GroupMember)
+class GroupMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "is_leader"]
+    list_filter = ["is_leader", "group"]
+    search_fields = ["user__username", "group__name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(GroupAssignment)
+class GroupAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["group", "unit", "include_subtree", "starts_on", "ends_on"]
+    list_filter = ["group", "include_subtree"]
+    search_fields = ["group__name", "unit__name"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["obligation", "decision", "reviewer", "group", "created_at"]
+    list_filter = ["decision", "group"]
+    search_fields = ["obligation__unit__name", "reason"]
+    raw_id_fields = ["obligation", "submission", "reviewer"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["unit", "group", "kind", "visited_on", "recorded_by"]
+    list_filter = ["kind", "group"]
+    search_fields = ["unit__name", "findings"]
+    date_hierarchy = "visited_on"
+    raw_id_fields = ["unit", "recorded_by"]
+
+
+@admin.register(MeetingAttendance)
+class MeetingAttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "group", "attendee", "created_at"]
+    list_filter = ["group"]
+    search_fields = ["meeting__unit__name", "comment"]
+    raw_id_fields = ["meeting", "attendee"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["unit", "group", "subject", "rating", "created_at"]
+    list_filter = ["subject", "rating", "group"]
+    search_fields = ["unit__name", "text"]
+    raw_id_fields = ["unit", "evaluated_by"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["subject", "unit", "group", "status", "drafted_by", "signed_off_by", "signed_off_at"]
+    list_filter = ["status", "group"]
+    search_fields = ["subject", "text", "unit__name"]
+    raw_id_fields = ["unit", "drafted_by", "signed_off_by"]
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(admin.ModelAdmin):
+    list_display = ["unit", "office", "checked_on", "checked_by"]
+    search_fields = ["unit__name", "findings"]
+    date_hierarchy = "checked_on"
+    raw_id_fields = ["unit", "office", "checked_by"]

@@ -1,2 +1,61 @@
+from django.contrib import admin
 
-# Register your models here.
+from units.models import Meeting, Opinion, StudyRecord, Unit, UnitMembership, UnitPhaseProgress
+
+
+class MembershipInline(admin.TabularInline):
+    model = UnitMembership
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "unit_type", "batch", "parent", "is_window_unit", "is_contact_point", "is_active"]
+    list_filter = ["level", "unit_type", "batch", "is_window_unit", "is_contact_point", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path", "depth"]
+    list_select_related = ["parent", "batch"]
+    inlines = [MembershipInline]
+
+
+@admin.register(UnitMembership)
+class UnitMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "created_at"]
+    list_filter = ["role", "unit__level"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    raw_id_fields = ["user", "unit"]
+
+
+@admin.register(UnitPhaseProgress)
+class UnitPhaseProgressAdmin(admin.ModelAdmin):
+    list_display = ["unit", "phase", "started_on", "finished_on"]
+    list_filter = ["phase"]
+    search_fields = ["unit__name"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(StudyRecord)
+class StudyRecordAdmin(admin.ModelAdmin):
+    list_display = ["unit", "kind", "held_on", "days", "topic", "participants"]
+    list_filter = ["kind"]
+    search_fields = ["unit__name", "topic", "speaker"]
+    date_hierarchy = "held_on"
+    raw_id_fields = ["unit", "created_by"]
+
+
+@admin.register(Opinion)
+class OpinionAdmin(admin.ModelAdmin):
+    list_display = ["text", "collected_by", "claimed_by", "channel", "four_winds", "collected_on"]
+    list_filter = ["channel", "four_winds"]
+    search_fields = ["text", "collected_by__name", "claimed_by__name"]
+    raw_id_fields = ["collected_by", "claimed_by"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["unit", "kind", "planned_on", "held_on", "talks_logged"]
+    list_filter = ["kind", "talks_logged"]
+    search_fields = ["unit__name"]
+    raw_id_fields = ["unit"]
