@@ -1,0 +1,55 @@
+# Fresh machine to running demo or passing tests, one command each.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint venv dev-venv chromium demo worker clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.dev-installed
+
+var/.dirs:
+	mkdir -p var/broker/queue var/broker/processed var/uploads
+	touch $@
+
+# Demo database: migrate and load the Mass Line campaign (idempotent).
+demo: venv var/.dirs
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput >/dev/null
+
+# Serve the demo with its Celery worker and beat on the embedded broker.
+run: demo
+	@echo "Starting the worker and beat (embedded broker, no server needed)..."
+	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 --pool=solo >var/worker.log 2>&1 & \
+	  echo $$! > var/worker.pid; \
+	  trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	  echo ""; echo "Open http://$(HOST):$(PORT)/ (worker log: var/worker.log)"; \
+	  $(PY) manage.py demo_logins; echo ""; \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite; DATABASE_URL picks the database (SQLite by default).
+test: dev-venv chromium var/.dirs lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf var
