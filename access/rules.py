@@ -51,6 +51,9 @@ def can(user, action, obj):
             return is_office_over(user, obj)
         if action == "act_for":
             return is_liaison_of(user, obj)
+        if action == "supervise":
+            # Visits, evaluations, feedback: members of a group currently assigned to the unit.
+            return bool(supervising_groups(user, obj))
         return False
     if isinstance(obj, Directive):
         if action == "view":
@@ -75,5 +78,47 @@ def can(user, action, obj):
             if obj.requirement.route == Route.SUPERVISION_FIRST:
                 return bool(supervising_groups(user, obj.unit))
             return is_office_over(user, obj.requirement.submit_to)
+        return False
+    return _can_work(user, action, obj)
+
+
+def _can_work(user, action, obj):
+    """Rules for the unit and supervision workspaces: submissions, files, meetings, supervision records."""
+    from campaign.models import Submission, SubmissionFile
+    from supervision.models import Feedback, GroupMember, SupervisionGroup
+    from units.models import Meeting
+
+    if isinstance(obj, SubmissionFile):
+        obj = obj.submission
+        action = "view" if action == "download" else action
+    if isinstance(obj, Submission):
+        # Files and versions follow their obligation: whoever may see it may read them.
+        return action == "view" and can(user, "view", obj.obligation)
+    if isinstance(obj, Meeting):
+        if action == "view":
+            return can_see_unit(user, obj.unit)
+        if action == "record":
+            # The unit records its own meetings; its office may correct them.
+            return is_liaison_of(user, obj.unit) or is_office_over(user, obj.unit)
+        if action == "attend":
+            # 003: supervision groups attend the democratic life meetings of their units.
+            return bool(supervising_groups(user, obj.unit))
+        return False
+    if isinstance(obj, SupervisionGroup):
+        if action == "work":
+            return GroupMember.objects.filter(group=obj, user=user).exists()
+        return False
+    if isinstance(obj, Feedback):
+        member = GroupMember.objects.filter(group_id=obj.group_id, user=user).first()
+        if action == "view":
+            # Rule 9 (001): the unit sees feedback only once the group leader has signed it off.
+            if member is not None:
+                return True
+            return obj.status == Feedback.Status.SIGNED_OFF and can_see_unit(user, obj.unit)
+        if action in {"edit", "request_sign_off"}:
+            return member is not None and obj.status == Feedback.Status.DRAFT
+        if action == "sign_off":
+            # 001: 给督导单位反馈的意见，要集体研究，不能个人擅自答复 — only the leader signs off.
+            return member is not None and member.is_leader and obj.status == Feedback.Status.PENDING
         return False
     return False

@@ -182,5 +182,8 @@ UPLOAD_ALLOWED_EXTENSIONS = env_list(
     "UPLOAD_ALLOWED_EXTENSIONS", "pdf,doc,docx,wps,ofd,xls,xlsx,jpg,png,zip"
 )
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
+# Empty: Django streams downloads itself. Set (e.g. "/protected-uploads/") to hand the transfer
+# to nginx with X-Accel-Redirect; nginx must map that internal location onto MEDIA_ROOT.
+UPLOAD_X_ACCEL_REDIRECT_PREFIX = os.environ.get("UPLOAD_X_ACCEL_REDIRECT_PREFIX", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

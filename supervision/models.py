@@ -222,6 +222,23 @@ class Evaluation(models.Model):
         return f"{self.unit} · {self.get_subject_display()} · {self.get_rating_display()}"
 
 
+class FeedbackRefused(Exception):
+    """A refused feedback transition; the message says why."""
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def signed_off(self):
+        return self.filter(status="signed_off")
+
+    def visible_to(self, user):
+        """Rule 9 (001): members of the group see all of its feedback; anyone who sees the unit
+        sees only what the group leader has signed off."""
+        from units.scope import visible_unit_filter
+
+        delivered = Q(status="signed_off") & visible_unit_filter(user, prefix="unit__")
+        return self.filter(Q(group__members__user=user) | delivered).distinct()
+
+
 class Feedback(models.Model):
     """Feedback to a unit: drafted by any member, delivered only after the leader signs it off (001:
     给督导单位反馈的意见，要集体研究，不能个人擅自答复)."""
@@ -244,6 +261,8 @@ class Feedback(models.Model):
     refusal_reason = models.TextField(_("未签发理由"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FeedbackQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("反馈意见")
         verbose_name_plural = _("反馈意见")
@@ -262,6 +281,53 @@ class Feedback(models.Model):
 
     def get_absolute_url(self):
         return reverse("supervision:feedback", args=[self.pk])
+
+    def _move(self, user, action, permission, to_status, reason="", **fields):
+        """One feedback transition, checked by access.rules.can() and audited (rule 10)."""
+        from django.db import transaction
+
+        from access.rules import can
+        from audit.services import record
+
+        with transaction.atomic():
+            locked = Feedback.objects.select_for_update().get(pk=self.pk)
+            if not can(user, permission, locked):
+                raise FeedbackRefused(self.refusal_message(permission, locked))
+            from_status = locked.status
+            locked.status = to_status
+            for name, value in fields.items():
+                setattr(locked, name, value)
+            locked.save()
+            record(locked, action, actor=user, from_state=from_status, to_state=to_status, reason=reason)
+        self.refresh_from_db()
+        return self
+
+    @staticmethod
+    def refusal_message(permission, feedback):
+        if permission == "sign_off" and feedback.status != Feedback.Status.PENDING:
+            return _("只有待签发的反馈意见才能签发或退回。")
+        if permission == "sign_off":
+            return _("只有本督导组组长可以签发反馈意见（001：反馈意见要集体研究，不能个人擅自答复）。")
+        if feedback.status != Feedback.Status.DRAFT:
+            return _("只有草稿状态的反馈意见可以修改或提请签发。")
+        return _("只有本督导组成员可以处理该反馈意见。")
+
+    def request_sign_off(self, user):
+        """Draft → pending: any member asks the leader to sign off."""
+        return self._move(user, "request_sign_off", "request_sign_off", Feedback.Status.PENDING, refusal_reason="")
+
+    def sign_off(self, user):
+        """Pending → signed off: only the group leader; from now on the unit sees it (rule 9, 001)."""
+        return self._move(
+            user, "sign_off", "sign_off", Feedback.Status.SIGNED_OFF, signed_off_by=user, signed_off_at=timezone.now()
+        )
+
+    def refuse_sign_off(self, user, reason):
+        """Pending → draft with the leader's reason; the unit still does not see it."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise FeedbackRefused(_("不予签发时必须说明理由。"))
+        return self._move(user, "refuse_sign_off", "sign_off", Feedback.Status.DRAFT, reason=reason, refusal_reason=reason)
 
 
 class SpotCheck(models.Model):

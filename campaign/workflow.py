@@ -1,0 +1,211 @@
+"""The obligation state machine: the one place that moves an obligation between states.
+
+States (ObligationStatus): pending → submitted → returned / accepted (DESIGN: Obligation).
+Every allowed move is a row of TRANSITIONS; `transition()` checks the table and
+`access.rules.can()`, updates the timestamps, writes the review or submission rows and
+the audit row (DESIGN rule 10: 留痕), all inside one transaction with the obligation row
+locked. A refused move raises TransitionRefused with a plain Chinese reason.
+
+Seeds: 000 (the preliminary written summary is reported, then reviewed), 003 and 004
+(supervision groups review materials first when the route says so; a return carries
+reasons and may carry a new due date).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from access.rules import can, supervising_groups
+from audit.services import record
+from campaign.models import Obligation, ObligationStatus, Route, Submission
+
+PENDING, SUBMITTED, RETURNED, ACCEPTED = (
+    ObligationStatus.PENDING,
+    ObligationStatus.SUBMITTED,
+    ObligationStatus.RETURNED,
+    ObligationStatus.ACCEPTED,
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple
+    target: str
+    permission: str  # the action asked of access.rules.can()
+    who: str  # who may trigger it, for pages and the docs
+    label: str
+
+
+TRANSITIONS = (
+    Transition("submit", (PENDING, RETURNED), SUBMITTED, "submit", gettext_lazy("本单位联络员"), gettext_lazy("报送")),
+    Transition("approve", (SUBMITTED,), ACCEPTED, "review", gettext_lazy("审核方（督导组或领导小组办公室）"), gettext_lazy("通过")),
+    Transition("return", (SUBMITTED,), RETURNED, "review", gettext_lazy("审核方（督导组或领导小组办公室）"), gettext_lazy("退回")),
+    Transition("reopen", (ACCEPTED,), RETURNED, "reopen", gettext_lazy("审核方（督导组或领导小组办公室）"), gettext_lazy("重新打开")),
+)
+TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+# Why an action is refused in a given state, in words a liaison understands.
+_STATE_REASONS = {
+    ("submit", SUBMITTED): gettext_lazy("材料已报送，正在等待审核，审核前不能再次报送。"),
+    ("submit", ACCEPTED): gettext_lazy("材料已审核通过，不能再报送；如需修改，请审核方重新打开。"),
+    ("approve", PENDING): gettext_lazy("尚未报送材料，不能审核通过。"),
+    ("approve", RETURNED): gettext_lazy("材料已退回，须待单位重新报送后才能审核。"),
+    ("approve", ACCEPTED): gettext_lazy("材料已审核通过，无需再次通过。"),
+    ("return", PENDING): gettext_lazy("尚未报送材料，无可退回。"),
+    ("return", RETURNED): gettext_lazy("材料已退回，须待单位重新报送后才能审核。"),
+    ("return", ACCEPTED): gettext_lazy("材料已审核通过，不能直接退回；如需修改，请先重新打开。"),
+    ("reopen", PENDING): gettext_lazy("只有已通过的材料才能重新打开。"),
+    ("reopen", SUBMITTED): gettext_lazy("只有已通过的材料才能重新打开。"),
+    ("reopen", RETURNED): gettext_lazy("只有已通过的材料才能重新打开。"),
+}
+
+
+class TransitionRefused(Exception):
+    """A refused transition; `message` says why. `forbidden` marks a missing permission (HTTP 403)."""
+
+    def __init__(self, message, forbidden=False):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.forbidden = forbidden
+
+
+def available_actions(obligation, user):
+    """The transitions `user` may trigger on `obligation` right now (for showing forms)."""
+    return [
+        t.action for t in TRANSITIONS
+        if obligation.status in t.sources and can(user, t.permission, obligation)
+    ]
+
+
+def check(obligation, action, user):
+    """Raise TransitionRefused unless `user` may do `action` to `obligation` in its current state."""
+    rule = TRANSITIONS_BY_ACTION.get(action)
+    if rule is None:
+        raise TransitionRefused(_("未知的操作：%(action)s") % {"action": action})
+    if obligation.status not in rule.sources:
+        reason = _STATE_REASONS.get((action, obligation.status), gettext_lazy("当前状态下不能执行此操作。"))
+        raise TransitionRefused(reason)
+    if not can(user, rule.permission, obligation):
+        raise TransitionRefused(
+            _("您无权执行“%(label)s”：只有%(who)s可以执行。") % {"label": rule.label, "who": rule.who}, forbidden=True
+        )
+    return rule
+
+
+def transition(obligation, action, user, reason="", *, text="", files=(), new_due_at=None):
+    """Move `obligation` by `action` on behalf of `user`; returns the refreshed obligation.
+
+    - submit: a new Submission version with `text` and `files` (never overwrites an earlier one);
+      if the requirement needs no review, the submission is accepted at once.
+    - approve / return: a Review of the latest submission; a return needs `reason` and may set
+      `new_due_at` (the obligation's due moment moves, the requirement's does not).
+    - reopen: an accepted obligation goes back to returned with `reason`, so the unit may submit again.
+    """
+    from campaign.uploads import store_files
+
+    reason = (reason or "").strip()
+    if action in {"return", "reopen"} and not reason:
+        raise TransitionRefused(_("退回或重新打开时必须说明理由。"))
+    if new_due_at is not None and action != "return":
+        raise TransitionRefused(_("只有退回时可以调整截止时间。"))
+    if new_due_at is not None and new_due_at <= timezone.now():
+        raise TransitionRefused(_("新的截止时间必须晚于现在。"))
+    if action == "submit" and not (text or "").strip() and not files:
+        raise TransitionRefused(_("请填写说明或上传至少一个文件。"))
+
+    with store_files() as stored, transaction.atomic():
+        locked = (
+            Obligation.objects.select_for_update(of=("self",))
+            .select_related("requirement", "unit")
+            .get(pk=obligation.pk)
+        )
+        rule = check(locked, action, user)
+        now = timezone.now()
+        from_state = locked.status
+        target = rule.target
+        changes = {}
+        if action == "submit":
+            version = (locked.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
+            submission = Submission.objects.create(
+                obligation=locked, version=version, text=(text or "").strip(), submitted_by=user, submitted_at=now
+            )
+            for upload in files:
+                stored.append(submission, upload)
+            locked.submitted_at = now
+            locked.first_submitted_at = locked.first_submitted_at or now
+            changes = {"version": version, "files": [f.original_name for f in submission.files.all()]}
+            if not locked.requirement.review_required:
+                target = ACCEPTED
+                locked.accepted_at = now
+        elif action in {"approve", "return"}:
+            _record_review(locked, action, user, reason, new_due_at, now)
+            if action == "approve":
+                locked.accepted_at = now
+            elif new_due_at is not None:
+                changes = {"due_at": [locked.due_at.isoformat(), new_due_at.isoformat()]}
+                locked.due_at = new_due_at
+        elif action == "reopen":
+            locked.accepted_at = None
+        locked.status = target
+        locked.save()
+        record(locked, action, actor=user, from_state=from_state, to_state=target, changes=changes, reason=reason)
+    return locked
+
+
+def _record_review(obligation, action, user, reason, new_due_at, now):
+    from supervision.models import Review
+
+    submission = obligation.submissions.order_by("-version").first()
+    group = None
+    if obligation.requirement.route == Route.SUPERVISION_FIRST:
+        groups = supervising_groups(user, obligation.unit)
+        group = groups[0] if groups else None
+    return Review.objects.create(
+        obligation=obligation,
+        submission=submission,
+        group=group,
+        reviewer=user,
+        decision=Review.Decision.APPROVE if action == "approve" else Review.Decision.RETURN,
+        reason=reason,
+        new_due_at=new_due_at,
+        created_at=now,
+    )
+
+
+def warning_days():
+    """Rule 4: yellow within N days of the due moment (default 3; setting TRAFFIC_LIGHT_WARNING_DAYS)."""
+    return getattr(settings, "TRAFFIC_LIGHT_WARNING_DAYS", 3)
+
+
+def traffic_light(obligation, now=None):
+    """DESIGN rule 4: 'green' on track, 'yellow' within N days of the due moment, 'red' overdue;
+    'done' once accepted, 'waiting' while a submission awaits review. Late stays visible via was_late."""
+    now = now or timezone.now()
+    if obligation.status == ACCEPTED:
+        return "done"
+    if obligation.status == SUBMITTED:
+        return "waiting"
+    if now > obligation.due_at:
+        return "red"
+    if obligation.due_at - now <= dt.timedelta(days=warning_days()):
+        return "yellow"
+    return "green"
+
+
+def countdown(obligation, now=None):
+    """Human countdown to the due moment: '还剩 3 天 4 小时' or '已逾期 2 天'."""
+    now = now or timezone.now()
+    delta = obligation.due_at - now
+    overdue = delta.total_seconds() < 0
+    delta = abs(delta)
+    days, hours = delta.days, delta.seconds // 3600
+    if overdue:
+        return _("已逾期 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
+    return _("还剩 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
