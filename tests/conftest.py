@@ -20,7 +20,8 @@ PASSWORD = "Correct-Horse-42"
 
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
-    """Tests render templates without running collectstatic first."""
+    """Tests render templates without running collectstatic first, and hash passwords cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
