@@ -22,7 +22,9 @@ def test_document_number_is_unique_per_agency_year_and_serial(world):
 
 def test_same_serial_in_another_year_or_agency_is_a_different_directive(world):
     for number in ["浙群组发〔2014〕48号", "冀群组发〔2013〕48号"]:
-        other = Directive(campaign=world.campaign, issuing_unit=world.province, issuer_name="x", title=number, signed_on=dt.date(2014, 1, 2))
+        other = Directive(
+            campaign=world.campaign, issuing_unit=world.province, issuer_name="x", title=number, signed_on=dt.date(2014, 1, 2)
+        )
         other.set_number(number)
         other.full_clean()
         other.save()
@@ -31,7 +33,9 @@ def test_same_serial_in_another_year_or_agency_is_a_different_directive(world):
 
 def test_directives_without_a_number_do_not_collide(world):
     for title in ["指导意见", "另一份无文号文件"]:
-        Directive.objects.create(campaign=world.campaign, issuing_unit=world.central, issuer_name="中共中央办公厅", title=title, signed_on=dt.date(2014, 1, 23))
+        Directive.objects.create(
+            campaign=world.campaign, issuing_unit=world.central, issuer_name="中共中央办公厅", title=title, signed_on=dt.date(2014, 1, 23)
+        )
     assert Directive.objects.filter(number="").count() == 2
 
 
