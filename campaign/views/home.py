@@ -1,0 +1,153 @@
+"""The home page: one section per role the user holds (DESIGN: who uses it).
+
+- Office staff: the directives and requirements they can see, with obligation counts by status.
+- Supervision group members: their groups and the units currently assigned, with open work.
+- Unit liaisons: their units' obligations, most urgent first.
+
+Every list comes from a `visible_to(user)` queryset and every count from one aggregate
+query, so the page costs a fixed number of queries whatever the size of the province.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.utils import timezone
+
+from campaign.models import Directive, Obligation, ObligationStatus, Requirement
+from supervision.models import GroupAssignment, SupervisionGroup
+from units.scope import scope_for, visible_unit_filter
+
+# How many rows each section lists; the section header shows the full total.
+DIRECTIVE_LIMIT = 15
+REQUIREMENT_LIMIT = 20
+OBLIGATION_LIMIT = 50
+
+# Rule 4: yellow within this many days of the due moment.
+DUE_SOON_DAYS = 3
+
+OPEN_STATUSES = [ObligationStatus.PENDING, ObligationStatus.RETURNED]
+
+
+def object_url(obj):
+    """The object's page, or "" while that page does not exist yet (the link then renders as text)."""
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def traffic_light(status, due_at, now):
+    """Rule 4: done (grey), overdue (red), due soon (yellow) or on track (green)."""
+    if status not in OPEN_STATUSES:
+        return "done"
+    if due_at < now:
+        return "overdue"
+    if due_at - now <= dt.timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return "on_track"
+
+
+def office_section(user, now):
+    directive_rows = list(
+        Directive.objects.visible_to(user)
+        .select_related("issuing_unit")
+        .annotate(requirement_count=Count("requirements", distinct=True))
+        .order_by("-signed_on", "-id")[: DIRECTIVE_LIMIT + 1]
+    )
+    directives_truncated = len(directive_rows) > DIRECTIVE_LIMIT
+    directive_rows = directive_rows[:DIRECTIVE_LIMIT]
+    for directive in directive_rows:
+        directive.url = object_url(directive)
+
+    # Counts only cover obligations of units the user may see: an office counts its subtree.
+    seen = visible_unit_filter(user, prefix="obligations__unit__")
+    open_q = Q(obligations__status__in=OPEN_STATUSES)
+    requirement_rows = list(
+        Requirement.objects.visible_to(user)
+        .filter(is_active=True)
+        .select_related("directive")
+        .annotate(
+            total_count=Count("obligations", filter=seen),
+            pending_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.PENDING)),
+            submitted_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.SUBMITTED)),
+            returned_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.RETURNED)),
+            accepted_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.ACCEPTED)),
+            overdue_count=Count("obligations", filter=seen & open_q & Q(obligations__due_at__lt=now)),
+        )
+        .order_by("-due_at", "-id")[: REQUIREMENT_LIMIT + 1]
+    )
+    requirements_truncated = len(requirement_rows) > REQUIREMENT_LIMIT
+    requirement_rows = requirement_rows[:REQUIREMENT_LIMIT]
+    for requirement in requirement_rows:
+        requirement.url = object_url(requirement)
+        requirement.directive.url = object_url(requirement.directive)
+    return {
+        "directives": directive_rows,
+        "directives_truncated": directives_truncated,
+        "requirements": requirement_rows,
+        "requirements_truncated": requirements_truncated,
+    }
+
+
+def supervision_section(user, now):
+    groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
+    if not groups:
+        return None
+    open_q = Q(unit__obligations__status__in=OPEN_STATUSES)
+    assignments = (
+        GroupAssignment.objects.current(timezone.localdate(now))
+        .filter(group__in=groups)
+        .filter(visible_unit_filter(user, prefix="unit__"))
+        .select_related("unit")
+        .annotate(
+            open_count=Count("unit__obligations", filter=open_q),
+            overdue_count=Count("unit__obligations", filter=open_q & Q(unit__obligations__due_at__lt=now)),
+        )
+        .order_by("unit__path", "pk")
+    )
+    by_group = {group.pk: [] for group in groups}
+    for assignment in assignments:
+        assignment.unit.url = object_url(assignment.unit)
+        by_group[assignment.group_id].append(assignment)
+    for group in groups:
+        group.url = object_url(group)
+        group.current_assignments = by_group[group.pk]
+    return {"groups": groups}
+
+
+def liaison_section(user, scope, now):
+    obligations = (
+        Obligation.objects.visible_to(user)
+        .filter(unit_id__in=scope.liaison_unit_ids, requirement__is_active=True)
+        .select_related("unit", "requirement")
+        # Open work first, earliest due first; finished work after it.
+        .annotate(
+            finished=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("finished", "due_at", "pk")
+    )
+    rows = list(obligations[: OBLIGATION_LIMIT + 1])
+    for obligation in rows:
+        obligation.url = object_url(obligation)
+        obligation.light = traffic_light(obligation.status, obligation.due_at, now)
+    return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT}
+
+
+@login_required
+def home(request):
+    user = request.user
+    scope = scope_for(user)
+    now = timezone.now()
+    office = office_section(user, now) if (scope.everything or scope.office_paths) else None
+    supervision = supervision_section(user, now)
+    liaison = liaison_section(user, scope, now) if scope.liaison_unit_ids else None
+    context = {
+        "office": office,
+        "supervision": supervision,
+        "liaison": liaison,
+        "has_role": bool(office or supervision or liaison),
+    }
+    return render(request, "home/home.html", context)

@@ -1,0 +1,193 @@
+"""The home page: one section per role, each showing only that role's own data."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from campaign.models import Directive, ObligationStatus, Requirement
+from supervision.models import GroupAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def home_for(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response
+
+
+def row_counts(response, requirement):
+    return next(r for r in response.context["office"]["requirements"] if r.pk == requirement.pk)
+
+
+def test_anonymous_home_redirects_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "next=/" in response["Location"]
+
+
+def test_liaison_sees_own_obligation_with_due_moment_not_other_units(client, world):
+    response = home_for(client, world.liaison_organ)
+    html = response.content.decode()
+    assert 'id="liaison-section"' in html
+    assert f'data-obligation="{world.obligation_organ.pk}"' in html
+    assert f'data-obligation="{world.obligation_organ2.pk}"' not in html
+    assert "初步书面总结" in html
+    assert "省发展改革委" in html
+    assert "省教育厅" not in html
+    # "2014年1月10日前" is due by the end of 10 January, shown in Asia/Shanghai.
+    assert "2014-01-10 23:59" in html
+    # Long past due and not submitted: red badge.
+    assert 'data-light="overdue"' in html
+    # A liaison is neither office staff nor a group member.
+    assert response.context["office"] is None
+    assert response.context["supervision"] is None
+
+
+def test_liaison_list_puts_open_work_first_most_urgent_first(client, world):
+    later = Requirement(
+        directive=world.zj_48, title="正式书面总结", scope_unit=world.province, submit_to=world.province,
+        target_batch=world.batch1, deadline_text="2014年1月20日前",
+    )
+    later.resolve_deadline()
+    later.save()
+    later.fan_out()
+    earliest_done = Requirement(
+        directive=world.zj_48, title="情况报告", scope_unit=world.province, submit_to=world.province,
+        target_batch=world.batch1, deadline_text="2014年1月5日前",
+    )
+    earliest_done.resolve_deadline()
+    earliest_done.save()
+    earliest_done.fan_out()
+    earliest_done.obligations.filter(unit=world.organ).update(status=ObligationStatus.ACCEPTED)
+
+    response = home_for(client, world.liaison_organ)
+    titles = [o.requirement.title for o in response.context["liaison"]["obligations"]]
+    assert titles == ["初步书面总结", "正式书面总结", "情况报告"]
+    assert [o.light for o in response.context["liaison"]["obligations"]] == ["overdue", "overdue", "done"]
+
+
+def test_office_sees_directives_and_requirement_counts(client, world):
+    world.obligation_organ.status = ObligationStatus.SUBMITTED
+    world.obligation_organ.save()
+    response = home_for(client, world.office_province)
+    html = response.content.decode()
+    assert 'id="office-section"' in html
+    assert "浙群组发〔2013〕48号" in html
+    assert "群组发〔2013〕29号" in html
+    directives = response.context["office"]["directives"]
+    # Latest first, with the number of requirements each states.
+    assert [d.pk for d in directives][:2] == [world.zj_48.pk, world.central_29.pk]
+    assert {d.pk: d.requirement_count for d in directives}[world.zj_48.pk] == 1
+    row = row_counts(response, world.requirement)
+    assert (row.total_count, row.pending_count, row.submitted_count, row.returned_count, row.accepted_count) == (3, 2, 1, 0, 0)
+    # Pending since 2014: both still-open obligations are overdue; the submitted one is not.
+    assert row.overdue_count == 2
+    assert "2014-01-10 23:59" in html
+
+
+def test_office_counts_and_directives_stay_inside_its_subtree(client, world):
+    ningbo_only = Directive(
+        campaign=world.campaign, doc_type="通知", issuing_unit=world.ningbo, issuer_name="宁波市委领导小组",
+        title="宁波市内部通知", signed_on=dt.date(2014, 1, 2),
+    )
+    ningbo_only.set_number("甬群组发〔2014〕1号")
+    ningbo_only.save()
+    organ_only = Directive(
+        campaign=world.campaign, doc_type="通知", issuing_unit=world.organ, issuer_name="省发展改革委",
+        title="省发展改革委内部通知", signed_on=dt.date(2014, 1, 3),
+    )
+    organ_only.save()
+
+    html = home_for(client, world.office_hangzhou).content.decode()
+    assert "宁波市内部通知" not in html
+    assert "省发展改革委内部通知" not in html
+    # The provincial directive came down to Hangzhou, but its obligations (provincial organs) are
+    # not in Hangzhou's subtree: Hangzhou's counts are zero.
+    response = home_for(client, world.office_hangzhou)
+    row = row_counts(response, world.requirement)
+    assert (row.total_count, row.pending_count, row.overdue_count) == (0, 0, 0)
+
+    province_html = home_for(client, world.office_province).content.decode()
+    assert "宁波市内部通知" in province_html
+    assert "省发展改革委内部通知" in province_html
+
+
+def test_group_member_sees_assigned_units_with_open_counts(client, world):
+    response = home_for(client, world.group_member)
+    html = response.content.decode()
+    assert 'id="supervision-section"' in html
+    assert "省委第一督导组" in html
+    assert "省发展改革委" in html
+    assert "省教育厅" not in html
+    assert "省委第二督导组" not in html
+    (group,) = response.context["supervision"]["groups"]
+    (assignment,) = group.current_assignments
+    assert assignment.unit == world.organ
+    assert (assignment.open_count, assignment.overdue_count) == (1, 1)
+    assert response.context["office"] is None
+    assert response.context["liaison"] is None
+
+
+def test_group_member_does_not_see_ended_assignments(client, world):
+    GroupAssignment.objects.filter(pk=world.assignment.pk).update(ends_on=dt.date(2014, 2, 1))
+    response = home_for(client, world.group_member)
+    (group,) = response.context["supervision"]["groups"]
+    assert group.current_assignments == []
+    assert "省发展改革委" not in response.content.decode()
+
+
+def test_user_with_several_roles_sees_a_section_per_role(client, world):
+    from units.models import UnitMembership
+
+    UnitMembership.objects.create(user=world.group_member, unit=world.organ2, role=UnitMembership.Role.LIAISON)
+    html = home_for(client, world.group_member).content.decode()
+    assert 'id="supervision-section"' in html
+    assert 'id="liaison-section"' in html
+    assert f'data-obligation="{world.obligation_organ2.pk}"' in html
+    assert 'id="office-section"' not in html
+
+
+def test_user_without_role_is_told_so(client, world):
+    from conftest import make_user
+
+    nobody = make_user("nobody")
+    response = home_for(client, nobody)
+    html = response.content.decode()
+    assert 'id="no-role"' in html
+    assert "尚未分配角色" in html
+    assert "初步书面总结" not in html
+    assert "浙群组发" not in html
+
+
+def test_superuser_sees_office_section_over_everything(client, world):
+    response = home_for(client, world.superuser)
+    row = row_counts(response, world.requirement)
+    assert row.total_count == 3
+
+
+@pytest.mark.parametrize("persona", ["office_province", "office_hangzhou", "group_member", "liaison_organ", "superuser"])
+def test_home_query_count_does_not_grow_with_rows(client, world, persona, django_assert_max_num_queries):
+    # Many more directives, requirements and obligations must not add queries.
+    for serial in range(2, 12):
+        directive = Directive(
+            campaign=world.campaign, doc_type="通知", issuing_unit=world.province, issuer_name="省委领导小组",
+            title=f"通知{serial}", signed_on=dt.date(2014, 1, serial),
+        )
+        directive.set_number(f"浙群组发〔2014〕{serial}号")
+        directive.save()
+        requirement = Requirement(
+            directive=directive, title=f"事项{serial}", scope_unit=world.province, submit_to=world.province,
+            deadline_text=f"2014年2月{serial}日前",
+        )
+        requirement.resolve_deadline()
+        requirement.save()
+        requirement.fan_out()
+    user = getattr(world, persona)
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
