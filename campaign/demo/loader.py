@@ -1,0 +1,204 @@
+"""Load the demo campaign into the database, idempotently.
+
+Every row is found by its natural key (campaign name, batch ordinal, phase code,
+unit code, document number or issuer and title, requirement title within its
+directive, group name, username) and created only when missing, so running the
+loader again changes nothing and edits made through the product survive it.
+Requirements fan out on every run, which gives units added since their obligations
+(DESIGN rule 2) and never duplicates one.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from campaign.demo import accounts, campaign, directives, reference, supervision, units
+from campaign.docnumbers import parse_document_number
+from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Phase, Requirement
+from rectification.models import LookBackCheckpoint, SpecialRectification
+from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
+from units.models import Unit, UnitMembership
+
+
+@dataclass
+class LoadResult:
+    created: dict = field(default_factory=dict)
+    obligations_created: int = 0
+
+    def add(self, label, was_created):
+        self.created[label] = self.created.get(label, 0) + (1 if was_created else 0)
+
+
+@transaction.atomic
+def load_demo():
+    """Create whatever of the demo campaign is missing; returns what was created."""
+    result = LoadResult()
+    the_campaign = _load_campaign(result)
+    batches = {b.ordinal: b for b in the_campaign.batches.all()}
+    phases = {p.code: p for p in the_campaign.phases.all()}
+    unit_by_code = _load_units(batches, result)
+    directive_by_key = _load_directives(the_campaign, unit_by_code, result)
+    _load_reference_data(result)
+    users = _load_accounts(unit_by_code, result)
+    _load_groups(the_campaign, unit_by_code, users, result)
+    _load_requirements(directive_by_key, unit_by_code, batches, phases, result)
+    return result
+
+
+def _load_campaign(result):
+    spec = dict(campaign.CAMPAIGN)
+    the_campaign, created = Campaign.objects.get_or_create(name=spec.pop("name"), defaults=spec)
+    result.add("campaign", created)
+    for batch in campaign.BATCHES:
+        batch = dict(batch)
+        _obj, created = Batch.objects.get_or_create(campaign=the_campaign, ordinal=batch.pop("ordinal"), defaults=batch)
+        result.add("batches", created)
+    for ordinal, (code, name) in enumerate(campaign.PHASES, start=1):
+        _obj, created = Phase.objects.get_or_create(campaign=the_campaign, code=code, defaults={"ordinal": ordinal, "name": name})
+        result.add("phases", created)
+    return the_campaign
+
+
+def _load_units(batches, result):
+    rows = units.unit_rows()
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[row.code for row in rows])}
+    for row in rows:
+        created = row.code not in existing
+        if created:
+            existing[row.code] = Unit.objects.create(
+                code=row.code,
+                name=row.name,
+                parent=existing[row.parent_code] if row.parent_code else None,
+                level=row.level,
+                unit_type=row.unit_type,
+                batch=batches[row.batch] if row.batch else None,
+                is_window_unit=row.is_window_unit,
+                is_contact_point=row.is_contact_point,
+            )
+        result.add("units", created)
+    return existing
+
+
+def _find_directive(spec, issuer):
+    if spec.number:
+        number = parse_document_number(spec.number)
+        return Directive.objects.filter(agency_code=number.agency, year=number.year, serial=number.serial).first()
+    return Directive.objects.filter(issuing_unit=issuer, title=spec.title).first()
+
+
+def _load_directives(the_campaign, unit_by_code, result):
+    by_key = {}
+    for spec in directives.DIRECTIVES:
+        issuer = unit_by_code[spec.issuer_code]
+        directive = _find_directive(spec, issuer)
+        created = directive is None
+        if created:
+            text = directives.extract(spec)
+            directive = Directive(
+                campaign=the_campaign,
+                doc_type=spec.doc_type,
+                issuing_unit=issuer,
+                issuer_name=spec.issuer_name,
+                title=spec.title,
+                primary_recipients=text["primary_recipients"],
+                copy_recipients=spec.copy_recipients,
+                signed_on=spec.signed_on,
+                printed_on=spec.printed_on,
+                body=text["body"],
+            )
+            directive.set_number(spec.number)
+            directive.save()
+            for attachment in text["attachments"]:
+                DirectiveAttachment.objects.create(directive=directive, **attachment)
+        result.add("directives", created)
+        by_key[spec.key] = directive
+    for spec in directives.DIRECTIVES:
+        if spec.forwards:
+            by_key[spec.key].forwards.add(*(by_key[key] for key in spec.forwards))
+    return by_key
+
+
+def _load_reference_data(result):
+    for ordinal, name in enumerate(reference.SPECIAL_RECTIFICATIONS, start=1):
+        _obj, created = SpecialRectification.objects.get_or_create(
+            name=name, defaults={"ordinal": ordinal, "source": reference.SPECIAL_RECTIFICATION_SOURCE}
+        )
+        result.add("special rectifications", created)
+    for ordinal, (area, question) in enumerate(reference.LOOKBACK_CHECKPOINTS, start=1):
+        _obj, created = LookBackCheckpoint.objects.get_or_create(ordinal=ordinal, defaults={"area": area, "question": question})
+        result.add("look-back checkpoints", created)
+
+
+def _get_or_create_user(username, display_name, password=None, superuser=False):
+    """A user created once; an existing user (and a password changed since) is left alone."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    user = user_model(username=username, first_name=display_name, is_staff=superuser, is_superuser=superuser)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+def _load_accounts(unit_by_code, result):
+    users = {}
+    for spec in accounts.DEMO_ACCOUNTS:
+        user, created = _get_or_create_user(spec.username, spec.display_name, accounts.DEMO_PASSWORD, spec.superuser)
+        result.add("accounts", created)
+        if spec.unit_code:
+            _obj, created = UnitMembership.objects.get_or_create(user=user, unit=unit_by_code[spec.unit_code], role=spec.role)
+            result.add("unit memberships", created)
+        users[spec.username] = user
+    return users
+
+
+def _load_groups(the_campaign, unit_by_code, users, result):
+    province = unit_by_code[units.ZHEJIANG_CODE]
+    for spec in supervision.GROUPS:
+        group, created = SupervisionGroup.objects.get_or_create(
+            campaign=the_campaign, office=province, name=spec.name, defaults={"kind": spec.kind}
+        )
+        result.add("supervision groups", created)
+        people = [(spec.leader, True, f"{spec.name}组长")] + [(m, False, f"{spec.name}成员") for m in spec.members]
+        for username, is_leader, display_name in people:
+            user = users.get(username)
+            if user is None:
+                user, created = _get_or_create_user(username, display_name)
+                result.add("accounts", created)
+            _obj, created = GroupMember.objects.get_or_create(group=group, user=user, defaults={"is_leader": is_leader})
+            result.add("group members", created)
+        for code, include_subtree, starts_on in spec.assignments:
+            _obj, created = GroupAssignment.objects.get_or_create(
+                group=group, unit=unit_by_code[code], starts_on=starts_on, defaults={"include_subtree": include_subtree}
+            )
+            result.add("group assignments", created)
+
+
+def _load_requirements(directive_by_key, unit_by_code, batches, phases, result):
+    for spec in campaign.REQUIREMENTS:
+        directive = directive_by_key[spec.directive]
+        requirement = Requirement.objects.filter(directive=directive, title=spec.title).first()
+        created = requirement is None
+        if created:
+            requirement = Requirement(
+                directive=directive,
+                title=spec.title,
+                description=spec.description,
+                phase=phases[spec.phase],
+                scope_unit=unit_by_code[spec.scope_code],
+                submit_to=unit_by_code[spec.submit_to_code],
+                target_batch=batches[spec.target_batch] if spec.target_batch else None,
+                target_levels=list(spec.target_levels),
+                target_unit_types=list(spec.target_unit_types),
+                deadline_text=spec.deadline_text,
+                route=spec.route,
+            )
+            requirement.resolve_deadline()
+            requirement.save()
+        result.add("requirements", created)
+        result.obligations_created += requirement.fan_out()
