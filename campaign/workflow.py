@@ -11,10 +11,8 @@ Seeds: 000 (the preliminary written summary is reported, then reviewed), 003 and
 reasons and may carry a new due date).
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -179,24 +177,11 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
     )
 
 
-def warning_days():
-    """Rule 4: yellow within N days of the due moment (default 3; setting TRAFFIC_LIGHT_WARNING_DAYS)."""
-    return getattr(settings, "TRAFFIC_LIGHT_WARNING_DAYS", 3)
-
-
 def traffic_light(obligation, now=None):
-    """DESIGN rule 4: 'green' on track, 'yellow' within N days of the due moment, 'red' overdue;
-    'done' once accepted, 'waiting' while a submission awaits review. Late stays visible via was_late."""
-    now = now or timezone.now()
-    if obligation.status == ACCEPTED:
-        return "done"
-    if obligation.status == SUBMITTED:
-        return "waiting"
-    if now > obligation.due_at:
-        return "red"
-    if obligation.due_at - now <= dt.timedelta(days=warning_days()):
-        return "yellow"
-    return "green"
+    """DESIGN rule 4, as the rest of the project computes it (campaign.views.home.traffic_light)."""
+    from campaign.views.home import traffic_light as light
+
+    return light(obligation.status, obligation.due_at, now or timezone.now())
 
 
 def countdown(obligation, now=None):
@@ -209,3 +194,43 @@ def countdown(obligation, now=None):
     if overdue:
         return _("已逾期 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
     return _("还剩 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
+
+
+def office_review_queue(user):
+    """Submitted obligations on the office route that `user`'s office reviews.
+
+    The queryset form of can(user, "review", obligation) for Route.OFFICE: the office over the
+    requirement's submit_to unit.
+    """
+    from django.db.models import Q
+
+    from units.scope import scope_for
+
+    scope = scope_for(user)
+    queue = Obligation.objects.visible_to(user).filter(status=SUBMITTED, requirement__route=Route.OFFICE)
+    if not scope.everything:
+        condition = Q(pk__in=[])
+        for path in scope.office_paths:
+            condition |= Q(requirement__submit_to__path__startswith=path)
+        queue = queue.filter(condition)
+    return queue.select_related("requirement", "unit").order_by("submitted_at", "pk")
+
+
+def group_review_queue(user):
+    """Submitted obligations on the supervision-first route of the units `user`'s groups supervise.
+
+    The queryset form of can(user, "review", obligation) for Route.SUPERVISION_FIRST.
+    """
+    from django.db.models import Q
+
+    from units.scope import scope_for
+
+    scope = scope_for(user)
+    condition = Q(unit_id__in=scope.group_unit_ids)
+    for path in scope.group_subtree_paths:
+        condition |= Q(unit__path__startswith=path)
+    return (
+        Obligation.objects.filter(condition, status=SUBMITTED, requirement__route=Route.SUPERVISION_FIRST)
+        .select_related("requirement", "unit")
+        .order_by("submitted_at", "pk")
+    )

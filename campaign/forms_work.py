@@ -1,0 +1,82 @@
+"""Forms of the work pages: submitting a version, reviewing it, reopening an accepted obligation."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.deadlines import END_OF_DAY, SHANGHAI
+from campaign.uploads import UploadRefused, check_upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by campaign.uploads.check_upload."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        errors, cleaned = [], []
+        for upload in uploads:
+            try:
+                check_upload(upload)
+            except UploadRefused as exc:
+                errors.append(str(exc))
+            cleaned.append(upload)
+        if errors:
+            raise forms.ValidationError(errors)
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return cleaned
+
+
+class SubmitForm(forms.Form):
+    text = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
+    files = MultipleFileField(label=_("文件"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("text") or "").strip() and not cleaned.get("files"):
+            raise forms.ValidationError(_("请填写说明或上传至少一个文件。"))
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结论"), choices=[("approve", _("通过")), ("return", _("退回"))], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    new_due_on = forms.DateField(
+        label=_("新的截止日期（可选）"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("退回时可另定截止日期，当日 24 时前报送。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == "return" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("退回时必须说明理由。"))
+        due_on = cleaned.get("new_due_on")
+        if due_on is not None:
+            if decision != "return":
+                self.add_error("new_due_on", _("只有退回时可以调整截止日期。"))
+            elif self.new_due_at <= timezone.now():
+                self.add_error("new_due_on", _("新的截止日期必须晚于今天。"))
+        return cleaned
+
+    @property
+    def new_due_at(self):
+        """The new due moment: end of the chosen day in Asia/Shanghai (rule 3)."""
+        due_on = self.cleaned_data.get("new_due_on")
+        return dt.datetime.combine(due_on, END_OF_DAY, tzinfo=SHANGHAI) if due_on else None
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("重新打开的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

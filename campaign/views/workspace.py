@@ -1,0 +1,84 @@
+"""The unit workspace: a liaison's obligations (most urgent first, with countdown and traffic light),
+per phase what is done and what is open, notifications, and the feedback the unit's supervision
+group has signed off (DESIGN rules 4 and 9)."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.models import AuditEntry
+from campaign import workflow
+from campaign.models import Obligation, ObligationStatus
+from supervision.models import Feedback
+from units.models import Meeting, Unit
+from units.scope import scope_for
+
+OBLIGATION_LIMIT = 200
+NOTIFICATION_LIMIT = 20
+
+# Most urgent first: returned, then pending, then waiting for review, then accepted.
+URGENCY = Case(
+    When(status=ObligationStatus.RETURNED, then=Value(0)),
+    When(status=ObligationStatus.PENDING, then=Value(1)),
+    When(status=ObligationStatus.SUBMITTED, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def phase_summary(obligations):
+    """Group obligations by phase: [(phase name, done list, open list)], in phase order."""
+    phases = {}
+    for obligation in obligations:
+        phase = obligation.requirement.phase
+        key = (phase.ordinal if phase else 999, phase.name if phase else "")
+        done, open_ = phases.setdefault(key, ([], []))
+        (done if obligation.status == ObligationStatus.ACCEPTED else open_).append(obligation)
+    return [(name, done, open_) for (_ordinal, name), (done, open_) in sorted(phases.items())]
+
+
+@login_required
+@require_GET
+def workspace(request):
+    user = request.user
+    now = timezone.now()
+    unit_ids = scope_for(user).liaison_unit_ids
+    units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path"))
+    obligations = list(
+        Obligation.objects.visible_to(user)
+        .filter(unit_id__in=unit_ids, requirement__is_active=True)
+        .select_related("unit", "requirement__phase")
+        .annotate(urgency=URGENCY)
+        .order_by("urgency", "due_at", "pk")[:OBLIGATION_LIMIT]
+    )
+    for obligation in obligations:
+        obligation.light = workflow.traffic_light(obligation, now)
+        obligation.countdown = workflow.countdown(obligation, now)
+    notifications = list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Obligation),
+            object_id__in=[o.pk for o in obligations],
+        )
+        .exclude(actor=user)
+        .select_related("actor")
+        .order_by("-at", "-pk")[:NOTIFICATION_LIMIT]
+    )
+    by_id = {o.pk: o for o in obligations}
+    for entry in notifications:
+        entry.obligation = by_id.get(entry.object_id)
+    feedback = list(
+        Feedback.objects.signed_off().filter(unit_id__in=unit_ids).select_related("group", "unit").order_by("-signed_off_at")
+    )
+    meetings = list(Meeting.objects.filter(unit_id__in=unit_ids).select_related("unit").order_by("unit__path", "kind"))
+    context = {
+        "units": units,
+        "obligations": obligations,
+        "phases": phase_summary(obligations),
+        "notifications": notifications,
+        "feedback": feedback,
+        "meetings": meetings,
+    }
+    return render(request, "campaign/work/workspace.html", context)

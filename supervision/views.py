@@ -1,0 +1,248 @@
+"""The supervision workspace (003, 001, 000): assigned units with traffic lights and the review
+queue; per unit, visits and findings, evaluations and feedback; attendance and comments at a
+unit's democratic life meeting; feedback sign-off by the group leader (DESIGN rule 9)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from access.rules import can, supervising_groups
+from audit.models import AuditEntry
+from audit.services import record
+from campaign import workflow
+from campaign.models import ObligationStatus
+from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
+from supervision.models import Feedback, FeedbackRefused, GroupAssignment, MeetingAttendance, SupervisionGroup
+from units.models import Meeting, Unit
+
+OPEN = [ObligationStatus.PENDING, ObligationStatus.RETURNED]
+
+
+def unit_light(unit):
+    """Rule 4 for a unit: red if anything open is overdue, yellow if something open is due soon."""
+    if unit.overdue_count:
+        return "overdue"
+    if unit.due_soon_count:
+        return "due_soon"
+    return "on_track"
+
+
+@login_required
+@require_GET
+def workspace(request):
+    user = request.user
+    now = timezone.now()
+    soon = now + dt.timedelta(days=3)
+    groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
+    open_q = Q(unit__obligations__status__in=OPEN)
+    assignments = list(
+        GroupAssignment.objects.current(timezone.localdate(now))
+        .filter(group__in=groups)
+        .select_related("unit", "group")
+        .annotate(
+            open_count=Count("unit__obligations", filter=open_q),
+            overdue_count=Count("unit__obligations", filter=open_q & Q(unit__obligations__due_at__lt=now)),
+            due_soon_count=Count(
+                "unit__obligations", filter=open_q & Q(unit__obligations__due_at__gte=now, unit__obligations__due_at__lt=soon)
+            ),
+        )
+        .order_by("group__name", "unit__path")
+    )
+    for assignment in assignments:
+        assignment.light = unit_light(assignment)
+    queue = list(workflow.group_review_queue(user)[:200])
+    pending_feedback = list(
+        Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
+    )
+    context = {"groups": groups, "assignments": assignments, "queue": queue, "pending_feedback": pending_feedback}
+    return render(request, "supervision/workspace.html", context)
+
+
+def supervised_unit(user, unit_id):
+    """A unit the user may see (else 404) and supervise (else 403), with the user's group for it."""
+    unit = get_object_or_404(Unit.objects.visible_to(user), pk=unit_id)
+    groups = supervising_groups(user, unit)
+    if not groups or not can(user, "supervise", unit):
+        raise PermissionDenied
+    return unit, groups[0]
+
+
+def render_unit(request, unit, group, status=200, **forms_):
+    context = {
+        "unit": unit,
+        "group": group,
+        "visits": unit.visits.select_related("group", "recorded_by").order_by("-visited_on", "-pk"),
+        "evaluations": unit.evaluations.select_related("group", "evaluated_by").order_by("-created_at"),
+        "feedback": Feedback.objects.visible_to(request.user).filter(unit=unit).select_related("group"),
+        "meetings": unit.meetings.order_by("kind", "planned_on"),
+        "visit_form": forms_.get("visit_form") or VisitForm(),
+        "evaluation_form": forms_.get("evaluation_form") or EvaluationForm(),
+        "feedback_form": forms_.get("feedback_form") or FeedbackForm(),
+    }
+    return render(request, "supervision/unit.html", context, status=status)
+
+
+@login_required
+@require_GET
+def unit_detail(request, unit_id):
+    unit, group = supervised_unit(request.user, unit_id)
+    return render_unit(request, unit, group)
+
+
+def _create(request, unit_id, form_class, form_key, actor_field, action):
+    """Create one supervision record for a supervised unit, with its audit row."""
+    unit, group = supervised_unit(request.user, unit_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render_unit(request, unit, group, status=400, **{form_key: form})
+    with transaction.atomic():
+        obj = form.save(commit=False)
+        obj.unit, obj.group = unit, group
+        setattr(obj, actor_field, request.user)
+        obj.save()
+        record(obj, action, actor=request.user, to_state=getattr(obj, "status", ""), changes={"unit": unit.pk})
+    return obj, unit
+
+
+@login_required
+@require_POST
+def visit_create(request, unit_id):
+    """蹲点, 随机调研, 明察暗访, 个别访谈, 座谈会 and their findings (001, 003)."""
+    result = _create(request, unit_id, VisitForm, "visit_form", "recorded_by", "record_visit")
+    if not isinstance(result, tuple):
+        return result
+    messages.success(request, _("已记录督导调研。"))
+    return redirect("supervision:unit", unit_id=result[1].pk)
+
+
+@login_required
+@require_POST
+def evaluation_create(request, unit_id):
+    """Evaluation of rectification and institution-building with a rating and text (000)."""
+    result = _create(request, unit_id, EvaluationForm, "evaluation_form", "evaluated_by", "evaluate")
+    if not isinstance(result, tuple):
+        return result
+    messages.success(request, _("已记录评估意见。"))
+    return redirect("supervision:unit", unit_id=result[1].pk)
+
+
+@login_required
+@require_POST
+def feedback_create(request, unit_id):
+    """Any member drafts feedback; the unit does not see it until the leader signs it off (001)."""
+    result = _create(request, unit_id, FeedbackForm, "feedback_form", "drafted_by", "draft")
+    if not isinstance(result, tuple):
+        return result
+    messages.success(request, _("已保存反馈意见草稿。"))
+    return redirect(result[0])
+
+
+def visible_feedback(user, feedback_id):
+    return get_object_or_404(Feedback.objects.visible_to(user).select_related("group", "unit", "drafted_by"), pk=feedback_id)
+
+
+def render_feedback(request, feedback, status=200, **forms_):
+    user = request.user
+    context = {
+        "feedback": feedback,
+        "edit_form": forms_.get("edit_form") or (FeedbackForm(instance=feedback) if can(user, "edit", feedback) else None),
+        "may_request": can(user, "request_sign_off", feedback),
+        "sign_form": forms_.get("sign_form") or (SignOffForm() if can(user, "sign_off", feedback) else None),
+        "is_member": feedback.group.members.filter(user=user).exists(),
+        "audit": AuditEntry.objects.for_object(feedback)[:30],
+    }
+    return render(request, "supervision/feedback.html", context, status=status)
+
+
+@login_required
+@require_GET
+def feedback_detail(request, feedback_id):
+    return render_feedback(request, visible_feedback(request.user, feedback_id))
+
+
+@login_required
+@require_POST
+def feedback_edit(request, feedback_id):
+    feedback = visible_feedback(request.user, feedback_id)
+    if not can(request.user, "edit", feedback):
+        raise PermissionDenied
+    form = FeedbackForm(request.POST, instance=feedback)
+    if not form.is_valid():
+        return render_feedback(request, feedback, status=400, edit_form=form)
+    with transaction.atomic():
+        form.save()
+        record(feedback, "edit", actor=request.user, from_state=feedback.status, to_state=feedback.status)
+    messages.success(request, _("已保存。"))
+    return redirect(feedback)
+
+
+@login_required
+@require_POST
+def feedback_request_sign_off(request, feedback_id):
+    feedback = visible_feedback(request.user, feedback_id)
+    if not can(request.user, "request_sign_off", feedback):
+        raise PermissionDenied(Feedback.refusal_message("request_sign_off", feedback))
+    try:
+        feedback.request_sign_off(request.user)
+    except FeedbackRefused as exc:
+        messages.error(request, str(exc))
+        return render_feedback(request, feedback, status=400)
+    messages.success(request, _("已提请组长签发。"))
+    return redirect(feedback)
+
+
+@login_required
+@require_POST
+def feedback_sign_off(request, feedback_id):
+    """Leader signs off (delivered to the unit) or refuses with a reason (back to draft)."""
+    feedback = visible_feedback(request.user, feedback_id)
+    if not can(request.user, "sign_off", feedback):
+        if feedback.status != Feedback.Status.PENDING and feedback.group.members.filter(user=request.user, is_leader=True).exists():
+            messages.error(request, Feedback.refusal_message("sign_off", feedback))
+            return render_feedback(request, feedback, status=400)
+        raise PermissionDenied(Feedback.refusal_message("sign_off", feedback))
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return render_feedback(request, feedback, status=400, sign_form=form)
+    try:
+        if form.cleaned_data["decision"] == "sign":
+            feedback.sign_off(request.user)
+            messages.success(request, _("已签发，单位现在可以看到该反馈意见。"))
+        else:
+            feedback.refuse_sign_off(request.user, form.cleaned_data["reason"])
+            messages.success(request, _("未予签发，已退回草稿。"))
+    except FeedbackRefused as exc:
+        messages.error(request, str(exc))
+        return render_feedback(request, feedback, status=400)
+    return redirect(feedback)
+
+
+@login_required
+@require_POST
+def attend(request, meeting_id):
+    """Attendance and comments (点评) at a unit's democratic life meeting (003)."""
+    meeting = get_object_or_404(Meeting.objects.filter(unit__in=Unit.objects.visible_to(request.user)), pk=meeting_id)
+    if not can(request.user, "attend", meeting):
+        raise PermissionDenied
+    if meeting.kind != Meeting.Kind.DEMOCRATIC_LIFE:
+        return HttpResponseBadRequest(_("督导组列席点评只针对专题民主生活会。"))
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("点评内容无效。"))
+    group = supervising_groups(request.user, meeting.unit)[0]
+    with transaction.atomic():
+        attendance, created = MeetingAttendance.objects.update_or_create(
+            meeting=meeting, attendee=request.user, defaults={"group": group, "comment": form.cleaned_data["comment"]}
+        )
+        record(attendance, "attend" if created else "comment", actor=request.user, changes={"meeting": meeting.pk})
+    messages.success(request, _("已记录列席和点评。"))
+    return redirect(meeting)
