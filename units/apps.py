@@ -6,3 +6,6 @@ class UnitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "units"
     verbose_name = _("参加单位")
+
+    def ready(self):
+        from units import signals  # noqa: F401  (new units get their obligations)

@@ -1,0 +1,211 @@
+"""Progress over an office's subtree: the numbers behind the dashboard and the directive page.
+
+One grouped query counts the obligations under a unit by child unit and requirement
+(Substr of the unit path at the child's length), with conditional counts for every
+state; everything else (per requirement, per phase, per child, traffic lights) is
+summed from those rows in Python. DESIGN rule 4 gives the traffic light.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Obligation, ObligationStatus, Requirement
+from units.models import PATH_SEGMENT
+
+# DESIGN rule 4 (policy): yellow within this many days of the due moment.
+YELLOW_DAYS = 3
+# Cached figures are recomputed when obligations or requirements change, and at
+# least this often, so that "overdue" follows the clock.
+CACHE_SECONDS = 60
+
+OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
+
+
+class Light:
+    # The names of templates/includes/status_badge.html.
+    GREEN = "on_track"
+    YELLOW = "due_soon"
+    RED = "overdue"
+    LABELS = {GREEN: _("正常"), YELLOW: _("临近截止"), RED: _("有逾期")}
+
+
+@dataclass
+class Counts:
+    """Obligation counts in one cell of the dashboard."""
+
+    total: int = 0
+    pending: int = 0
+    submitted: int = 0
+    returned: int = 0
+    accepted: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    FIELDS = ("total", "pending", "submitted", "returned", "accepted", "overdue", "due_soon", "on_time", "late")
+
+    def add(self, other):
+        for name in self.FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def on_time_rate(self):
+        """Share of the obligations that came due or were submitted that were submitted on time.
+
+        Denominator: submitted on time + submitted late + still open past the due moment.
+        None when nothing has come due yet.
+        """
+        base = self.on_time + self.late + self.overdue
+        return None if not base else round(100 * self.on_time / base, 1)
+
+    @property
+    def light(self):
+        """DESIGN rule 4: red when anything is overdue, yellow when something open is due within
+        YELLOW_DAYS, green otherwise."""
+        if self.overdue:
+            return Light.RED
+        if self.due_soon:
+            return Light.YELLOW
+        return Light.GREEN
+
+    @property
+    def light_label(self):
+        return Light.LABELS[self.light]
+
+
+def _state_counts(now):
+    soon = now + dt.timedelta(days=YELLOW_DAYS)
+    open_q = Q(status__in=OPEN)
+    return {
+        "total": Count("id"),
+        "pending": Count("id", filter=Q(status=ObligationStatus.PENDING)),
+        "submitted": Count("id", filter=Q(status=ObligationStatus.SUBMITTED)),
+        "returned": Count("id", filter=Q(status=ObligationStatus.RETURNED)),
+        "accepted": Count("id", filter=Q(status=ObligationStatus.ACCEPTED)),
+        "overdue": Count("id", filter=open_q & Q(due_at__lt=now)),
+        "due_soon": Count("id", filter=open_q & Q(due_at__gte=now, due_at__lt=soon)),
+        "on_time": Count("id", filter=Q(first_submitted_at__isnull=False, first_submitted_at__lte=F("due_at"))),
+        "late": Count("id", filter=Q(first_submitted_at__isnull=False, first_submitted_at__gt=F("due_at"))),
+    }
+
+
+def _data_version():
+    """A cheap fingerprint of the tables the figures come from (two index lookups)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated_at) FROM {Obligation._meta.db_table}),"
+            f" (SELECT MAX(updated_at) FROM {Requirement._meta.db_table})"
+        )
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def _cached(key, compute, now):
+    """Serve `compute()` from the cache while the data and the minute are unchanged."""
+    bucket = int(now.timestamp()) // CACHE_SECONDS
+    full_key = f"progress:{key}:{bucket}:{_data_version()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS * 2)
+    return value
+
+
+def _requirement_info(requirement_ids):
+    """Plain data about requirements, cached alongside the counts."""
+    return {
+        row["pk"]: row
+        for row in Requirement.objects.filter(pk__in=requirement_ids).values(
+            "pk", "title", "due_at", "directive_id", "directive__number", "directive__title",
+            "phase_id", "phase__name", "phase__ordinal",
+        )
+    }
+
+
+def subtree_figures(unit, now=None, use_cache=True):
+    """(rows, requirement info) for the subtree of `unit`: one grouped query, one lookup.
+
+    Each row holds a child path (the unit's own path for its own obligations, "本级"),
+    a requirement id and the counts.
+    """
+    now = now or timezone.now()
+    child_length = len(unit.path) + PATH_SEGMENT
+
+    def compute():
+        rows = list(
+            Obligation.objects.filter(unit__path__startswith=unit.path)
+            .annotate(child=Substr("unit__path", 1, child_length))
+            .values("child", "requirement_id")
+            .annotate(**_state_counts(now))
+            .order_by()
+        )
+        return rows, _requirement_info({row["requirement_id"] for row in rows})
+
+    return _cached(f"subtree:{unit.path}", compute, now) if use_cache else compute()
+
+
+def requirement_rows(requirement_ids, obligations, now=None, cache_key=None):
+    """Counts per requirement over an obligation queryset (the directive page's progress)."""
+    now = now or timezone.now()
+
+    def compute():
+        return list(
+            obligations.filter(requirement_id__in=requirement_ids).values("requirement_id").annotate(**_state_counts(now)).order_by()
+        )
+
+    return _cached(cache_key, compute, now) if cache_key else compute()
+
+
+def counts_from(row):
+    return Counts(**{name: row.get(name, 0) for name in Counts.FIELDS})
+
+
+@dataclass
+class ChildProgress:
+    unit: object
+    counts: Counts = field(default_factory=Counts)
+    is_self: bool = False
+
+
+@dataclass
+class Progress:
+    """Everything the dashboard shows for one unit."""
+
+    unit: object
+    total: Counts
+    children: list  # [ChildProgress], the unit's own obligations first
+    by_requirement: list  # [(requirement info dict, Counts)], by due date
+    by_phase: list  # [(phase name or "", Counts)], in phase order
+
+
+def progress_for(unit, children, now=None, use_cache=True):
+    """The dashboard of `unit` with its `children` (ordered), from `subtree_figures`."""
+    rows, info = subtree_figures(unit, now=now, use_cache=use_cache)
+    by_child, by_req = {}, {}
+    total = Counts()
+    for row in rows:
+        counts = counts_from(row)
+        total.add(counts)
+        by_child.setdefault(row["child"], Counts()).add(counts)
+        by_req.setdefault(row["requirement_id"], Counts()).add(counts)
+    child_list = []
+    if unit.path in by_child:
+        child_list.append(ChildProgress(unit, by_child[unit.path], is_self=True))
+    child_list += [ChildProgress(child, by_child.get(child.path, Counts())) for child in children]
+    by_requirement = sorted(
+        ((info[pk], counts) for pk, counts in by_req.items() if pk in info), key=lambda item: (item[0]["due_at"], item[0]["pk"])
+    )
+    phases = {}
+    for requirement, counts in by_requirement:
+        key = (requirement["phase__ordinal"] is None, requirement["phase__ordinal"] or 0, requirement["phase__name"] or "")
+        phases.setdefault(key, Counts()).add(counts)
+    by_phase = [(key[2], counts) for key, counts in sorted(phases.items())]
+    return Progress(unit=unit, total=total, children=child_list, by_requirement=by_requirement, by_phase=by_phase)

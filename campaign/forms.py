@@ -1,0 +1,325 @@
+"""Office forms: directives (number parsed on the field) and requirements (targeting, deadline)."""
+
+import datetime as dt
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import record, record_bulk
+from campaign.deadlines import DeadlineError, resolve_deadline
+from campaign.docnumbers import DocumentNumberError, parse_document_number
+from campaign.models import Batch, Campaign, Directive, Obligation, Phase, Requirement, Submission
+from units.models import Level, Unit, UnitType
+from units.scope import scope_for
+
+DIRECTIVE_FIELDS = [
+    "campaign", "doc_type", "issuing_unit", "issuer_name", "title", "primary_recipients", "copy_recipients",
+    "signed_on", "printed_on", "urgency", "secrecy", "body",
+]
+
+
+def office_units(user):
+    """The units whose office the user staffs: where directives can be issued from."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Unit.objects.filter(level__in=[Level.CENTRAL, Level.PROVINCE, Level.CITY, Level.COUNTY], unit_type="committee")
+    return Unit.objects.filter(path__in=scope.office_paths)
+
+
+class StyledForm:
+    """Bootstrap classes on every widget, and is-invalid on fields with errors (mixin for office forms)."""
+
+    def style_widgets(self):
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = ""
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = css.strip()
+
+    def full_clean(self):
+        super().full_clean()
+        self.style_widgets()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DirectiveForm(StyledForm, forms.ModelForm):
+    """A directive with its typed document number; the parser's message shows on the field (rule 1)."""
+
+    number_text = forms.CharField(
+        label=gettext_lazy("发文字号"), required=False, help_text=gettext_lazy("例如：浙群组发〔2013〕48号"), max_length=80
+    )
+
+    class Meta:
+        model = Directive
+        fields = DIRECTIVE_FIELDS
+        widgets = {
+            "signed_on": DateInput(format="%Y-%m-%d"),
+            "printed_on": DateInput(format="%Y-%m-%d"),
+            "primary_recipients": forms.Textarea(attrs={"rows": 2}),
+            "copy_recipients": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["issuing_unit"].queryset = office_units(user)
+        if self.instance.pk:
+            self.fields["number_text"].initial = self.instance.number
+        for name in ("signed_on", "printed_on"):
+            self.fields[name].input_formats = ["%Y-%m-%d"]
+        self.style_widgets()
+
+    def clean_number_text(self):
+        text = self.cleaned_data["number_text"]
+        if not text.strip():
+            return None
+        try:
+            return parse_document_number(text)
+        except DocumentNumberError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("number_text")
+        if number is not None:
+            clash = Directive.objects.filter(agency_code=number.agency, year=number.year, serial=number.serial)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("number_text", _("该发文字号已被登记，同一机关代字、年份和顺序号只能有一份公文。"))
+        return cleaned
+
+    def _post_clean(self):
+        number = self.cleaned_data.get("number_text")
+        if number is not None:
+            self.instance.agency_code, self.instance.year, self.instance.serial = number.agency, number.year, number.serial
+            self.instance.number = str(number)
+        elif "number_text" in self.cleaned_data:
+            self.instance.set_number("")
+        super()._post_clean()
+
+    @transaction.atomic
+    def save_with_audit(self, *, forwards=None):
+        is_new = self.instance.pk is None
+        changes = {name: str(self.cleaned_data.get(name)) for name in self.changed_data if name != "number_text"}
+        if "number_text" in self.changed_data:
+            changes["number"] = self.instance.number
+        if is_new:
+            self.instance.created_by = self.user
+        directive = self.save()
+        if forwards is not None:
+            directive.forwards.add(forwards)
+            changes["forwards"] = forwards.number or str(forwards.pk)
+        record(directive, "created" if is_new else "edited", actor=self.user, changes=changes)
+        return directive
+
+
+def forward_initial(source, user):
+    """The fields of this office's own directive forwarding `source` (000: 关于转发……的通知)."""
+    office = office_units(user).order_by("-depth").first()
+    return {
+        "campaign": source.campaign_id,
+        "doc_type": "通知",
+        "issuing_unit": office.pk if office else None,
+        "issuer_name": f"中共{office.name}党的群众路线教育实践活动领导小组" if office else "",
+        "title": _("关于转发《%(title)s》的通知") % {"title": source.title},
+        "body": _("现将《%(title)s》（%(number)s）转发你们，请结合实际，认真贯彻落实。")
+        % {"title": source.title, "number": source.number},
+        "signed_on": dt.date.today(),
+    }
+
+
+class DirectiveFilterForm(StyledForm, forms.Form):
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False)
+    year = forms.IntegerField(label=gettext_lazy("年份"), required=False, min_value=1949, max_value=2100)
+    doc_type = forms.ChoiceField(label=gettext_lazy("文种"), required=False)
+    issuer = forms.CharField(label=gettext_lazy("发文机关"), required=False)
+    campaign = forms.ModelChoiceField(label=gettext_lazy("活动"), required=False, queryset=Campaign.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].choices = [("", _("全部"))] + list(Directive._meta.get_field("doc_type").choices)
+        self.style_widgets()
+
+    def apply(self, queryset):
+        """Search over number, title, issuer and body; filter by year, type, issuer and campaign."""
+        from django.db.models import Q
+
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        if data["q"]:
+            text = data["q"].strip()
+            queryset = queryset.filter(
+                Q(number__icontains=text) | Q(title__icontains=text) | Q(issuer_name__icontains=text) | Q(body__icontains=text)
+            )
+        if data["year"]:
+            queryset = queryset.filter(Q(year=data["year"]) | Q(year__isnull=True, signed_on__year=data["year"]))
+        if data["doc_type"]:
+            queryset = queryset.filter(doc_type=data["doc_type"])
+        if data["issuer"]:
+            queryset = queryset.filter(Q(issuer_name__icontains=data["issuer"]) | Q(issuing_unit__name__icontains=data["issuer"]))
+        if data["campaign"]:
+            queryset = queryset.filter(campaign=data["campaign"])
+        return queryset
+
+
+def parse_offsets(text):
+    """'7,3,1' → [7, 3, 1] (days before the due moment; DESIGN rule 5)."""
+    parts = [part for part in text.replace("，", ",").replace(" ", ",").split(",") if part]
+    try:
+        offsets = sorted({int(part) for part in parts}, reverse=True)
+    except ValueError as exc:
+        raise forms.ValidationError(_("请填写用逗号分隔的天数，例如 7,3,1。")) from exc
+    if any(offset < 0 or offset > 365 for offset in offsets):
+        raise forms.ValidationError(_("提醒天数应在 0 到 365 之间。"))
+    return offsets
+
+
+class RefusedRemoval(Exception):
+    """Retargeting would drop obligations that already have submissions."""
+
+    def __init__(self, units):
+        super().__init__(units)
+        self.units = units
+
+
+class RequirementForm(StyledForm, forms.ModelForm):
+    """A requirement: targeting within the directive's office subtree, deadline as date or phrase."""
+
+    deadline = forms.CharField(
+        label=gettext_lazy("截止日期或期限"),
+        max_length=100,
+        help_text=gettext_lazy("可填日期（2014-01-10）或原文表述（2014年1月10日前、12月底、1月中旬）。"),
+    )
+    target_levels = forms.MultipleChoiceField(
+        label=gettext_lazy("层级"), required=False, choices=Level.choices, widget=forms.CheckboxSelectMultiple
+    )
+    target_unit_types = forms.MultipleChoiceField(
+        label=gettext_lazy("单位类型"), required=False, choices=UnitType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    explicit_codes = forms.CharField(
+        label=gettext_lazy("指定单位（单位代码）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("每行或用逗号分隔一个单位代码；填写后只约束这些单位。"),
+    )
+    offsets = forms.CharField(label=gettext_lazy("提前提醒天数"), required=False, initial="7,3,1")
+
+    class Meta:
+        model = Requirement
+        fields = ["title", "description", "phase", "target_batch", "deadline_inclusive", "route", "review_required"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, directive, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.directive, self.user = directive, user
+        self.instance.directive = directive
+        if not self.instance.pk:
+            self.instance.scope_unit = directive.issuing_unit
+            self.instance.submit_to = directive.issuing_unit
+        self.fields["phase"].queryset = Phase.objects.filter(campaign_id=directive.campaign_id)
+        self.fields["target_batch"].queryset = Batch.objects.filter(campaign_id=directive.campaign_id)
+        if self.instance.pk:
+            self.fields["deadline"].initial = self.instance.deadline_text
+            self.fields["target_levels"].initial = self.instance.target_levels
+            self.fields["target_unit_types"].initial = self.instance.target_unit_types
+            self.fields["explicit_codes"].initial = "\n".join(self.instance.explicit_units.values_list("code", flat=True))
+            self.fields["offsets"].initial = ",".join(str(o) for o in self.instance.reminder_offsets)
+        self.resolved = None
+        self.style_widgets()
+
+    def clean_deadline(self):
+        text = self.cleaned_data["deadline"]
+        try:
+            inclusive = self.cleaned_data.get("deadline_inclusive", True)
+            self.resolved = resolve_deadline(text, self.directive.signed_on, inclusive=inclusive)
+        except DeadlineError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text
+
+    def clean_explicit_codes(self):
+        """Rule 2: explicit units must exist and lie inside the scope unit's subtree."""
+        codes = [code for code in self.cleaned_data["explicit_codes"].replace(",", "\n").replace("，", "\n").split() if code]
+        if not codes:
+            return []
+        units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
+        unknown = [code for code in codes if code not in units]
+        if unknown:
+            raise forms.ValidationError(_("未找到单位代码：%(codes)s") % {"codes": "、".join(unknown)})
+        scope = self.instance.scope_unit
+        outside = [unit.name for unit in units.values() if not unit.is_within(scope)]
+        if outside:
+            raise forms.ValidationError(
+                _("以下单位不在%(scope)s的范围内：%(names)s") % {"scope": scope.name, "names": "、".join(outside)}
+            )
+        return list(units.values())
+
+    def clean_offsets(self):
+        return parse_offsets(self.cleaned_data["offsets"] or "")
+
+    def _post_clean(self):
+        data = self.cleaned_data
+        if self.resolved is not None:
+            self.instance.deadline_text = self.resolved.text
+            self.instance.due_at, self.instance.due_precision = self.resolved.due_at, self.resolved.precision
+        self.instance.target_levels = data.get("target_levels", [])
+        self.instance.target_unit_types = data.get("target_unit_types", [])
+        self.instance.reminder_offsets = data.get("offsets", [])
+        super()._post_clean()
+
+    def save_and_fan_out(self):
+        """Save, then bring the obligations in line with the targeting (DESIGN rule 2).
+
+        Adds an obligation for every newly bound unit and removes those of units no
+        longer bound; removal is refused (RefusedRemoval, nothing saved) for any
+        obligation that already has a submission. Pending obligations that still
+        carried the old due moment move to the new one. All in one transaction.
+        """
+        is_new = self.instance.pk is None
+        old_due = None if is_new else Requirement.objects.values_list("due_at", flat=True).get(pk=self.instance.pk)
+        changes = {name: str(self.cleaned_data.get(name)) for name in self.changed_data}
+        with transaction.atomic():
+            if is_new:
+                self.instance.created_by = self.user
+            requirement = self.save()
+            requirement.explicit_units.set(self.cleaned_data["explicit_codes"])
+            bound = requirement.bound_units()
+            # Units deactivated since keep their obligations as history.
+            stale = requirement.obligations.filter(unit__is_active=True).exclude(unit__in=bound)
+            blocked = list(
+                Unit.objects.filter(obligations__in=stale.filter(pk__in=Submission.objects.values("obligation_id")))
+                .order_by("path")
+                .values_list("name", flat=True)
+            )
+            if blocked:
+                raise RefusedRemoval(blocked)
+            removed = list(stale.select_related("unit"))
+            record_bulk(removed, "obligation_removed", actor=self.user, from_state="pending", reason="requirement targeting changed")
+            Obligation.objects.filter(pk__in=[o.pk for o in removed]).delete()
+            if old_due and old_due != requirement.due_at:
+                requirement.obligations.filter(due_at=old_due, status__in=["pending", "returned"]).update(due_at=requirement.due_at)
+            existing = set(requirement.obligations.values_list("pk", flat=True))
+            added = requirement.fan_out()
+            if added:
+                record_bulk(
+                    requirement.obligations.exclude(pk__in=existing), "obligation_added", actor=self.user, to_state="pending",
+                    reason="bound by the requirement's targeting",
+                )
+            changes.update(obligations_added=added, obligations_removed=len(removed))
+            record(requirement, "created" if is_new else "edited", actor=self.user, changes=changes)
+        return requirement, added, len(removed)

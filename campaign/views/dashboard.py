@@ -1,0 +1,75 @@
+"""The progress dashboard over an office's subtree, with drill-down and a streamed export."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+
+from access.rules import can
+from campaign import dashboard
+from campaign.export import obligations_workbook_response
+from campaign.models import Obligation
+from units.models import PATH_SEGMENT, Unit
+from units.scope import scope_for
+
+
+def _unit_and_neighbours(request):
+    """The unit of the view (?unit=<id>, default the user's own office), its children and the
+    breadcrumb from the user's office down to it. Two queries at most."""
+    scope = scope_for(request.user)
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not unit_id.isdigit():
+            raise Http404
+        unit = Unit.objects.visible_to(request.user).filter(pk=unit_id).first()
+        if unit is None:
+            raise Http404
+        top = next((path for path in scope.office_paths if unit.path.startswith(path)), unit.path[:PATH_SEGMENT])
+        prefixes = [unit.path[:end] for end in range(len(top), len(unit.path), PATH_SEGMENT)]
+        related = list(Unit.objects.filter(Q(path__in=prefixes) | Q(parent_id=unit.pk)).order_by("path"))
+    else:
+        paths = sorted(scope.office_paths, key=len) or ([""] if scope.everything else [])
+        if not paths:
+            raise PermissionDenied
+        path = paths[0]
+        depth = len(path) // PATH_SEGMENT - 1
+        units = Unit.objects.filter(path__startswith=path, depth__lte=depth + 1) if path else Unit.objects.filter(depth__lte=1)
+        related = list(units.order_by("path"))
+        unit = next((u for u in related if u.path == path), None) or next((u for u in related if u.depth == 0), None)
+        if unit is None:
+            raise Http404
+        prefixes = []
+    if not can(request.user, "manage", unit):
+        raise PermissionDenied
+    children = [u for u in related if u.parent_id == unit.pk and u.pk != unit.pk]
+    breadcrumb = [u for u in related if u.path in prefixes] + [unit]
+    return unit, children, breadcrumb
+
+
+@login_required
+def dashboard_view(request):
+    unit, children, breadcrumb = _unit_and_neighbours(request)
+    progress = dashboard.progress_for(unit, children)
+    chart = {
+        "units": [child.unit.name for child in progress.children],
+        "series": {
+            state: [getattr(child.counts, state) for child in progress.children]
+            for state in ("pending", "submitted", "returned", "accepted", "overdue")
+        },
+        "phases": [name for name, _counts in progress.by_phase],
+        "phase_rates": [counts.on_time_rate or 0 for _name, counts in progress.by_phase],
+    }
+    return render(
+        request,
+        "campaign/dashboard.html",
+        {"unit": unit, "progress": progress, "breadcrumb": breadcrumb, "chart": chart, "yellow_days": dashboard.YELLOW_DAYS},
+    )
+
+
+@login_required
+def dashboard_export(request):
+    """The obligations behind the current view, as .xlsx."""
+    unit, _children, _breadcrumb = _unit_and_neighbours(request)
+    obligations = Obligation.objects.filter(unit__path__startswith=unit.path)
+    return obligations_workbook_response(obligations, filename=f"progress-{unit.code}.xlsx")

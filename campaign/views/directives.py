@@ -1,0 +1,114 @@
+"""The directive registry: list, page, create, edit, forward (DESIGN rule 1)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from access.rules import can
+from campaign import dashboard
+from campaign.forms import DirectiveFilterForm, DirectiveForm, forward_initial, office_units
+from campaign.models import Directive, Obligation
+
+PAGE_SIZE = 50
+
+
+def forwarding_chain_down(directive, user):
+    """Directives that forward this one, transitively, nearest first, as far as the user can see."""
+    visible = Directive.objects.visible_to(user)
+    seen, frontier, chain = {directive.pk}, [directive.pk], []
+    while frontier:
+        below = list(visible.filter(forwards__in=frontier).exclude(pk__in=seen).select_related("issuing_unit").distinct())
+        chain.extend(below)
+        seen.update(d.pk for d in below)
+        frontier = [d.pk for d in below]
+    return chain
+
+
+@login_required
+def directive_list(request):
+    form = DirectiveFilterForm(request.GET or None)
+    directives = Directive.objects.visible_to(request.user).select_related("campaign", "issuing_unit")
+    if request.GET:
+        directives = form.apply(directives)
+    directives = directives.annotate(requirement_count=Count("requirements", distinct=True))
+    page = Paginator(directives.order_by("-signed_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "campaign/directive_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "can_create": office_units(request.user).exists()},
+    )
+
+
+@login_required
+def directive_detail(request, directive_id):
+    directive = get_object_or_404(
+        Directive.objects.visible_to(request.user).select_related("campaign", "issuing_unit", "created_by"), pk=directive_id
+    )
+    requirements = list(directive.requirements.select_related("phase", "target_batch", "submit_to"))
+    rows = dashboard.requirement_rows(
+        [r.pk for r in requirements],
+        Obligation.objects.visible_to(request.user),
+        cache_key=f"directive:{directive.pk}:user:{request.user.pk}",
+    )
+    by_req = {row["requirement_id"]: dashboard.counts_from(row) for row in rows}
+    return render(
+        request,
+        "campaign/directive_detail.html",
+        {
+            "directive": directive,
+            "attachments": directive.attachments.all(),
+            "forwards": directive.forwarding_chain_up(),
+            "forwarded_by": forwarding_chain_down(directive, request.user),
+            "requirements": [(r, by_req.get(r.pk, dashboard.Counts())) for r in requirements],
+            "can_edit": can(request.user, "edit", directive),
+            "can_forward": can(request.user, "forward", directive),
+            "can_add_requirement": can(request.user, "add_requirement", directive),
+        },
+    )
+
+
+def _save_directive(request, form, forwards=None):
+    directive = form.save_with_audit(forwards=forwards)
+    messages.success(request, _("公文已保存：%(name)s") % {"name": directive})
+    return redirect(directive)
+
+
+@login_required
+def directive_create(request):
+    if not office_units(request.user).exists():
+        raise PermissionDenied
+    form = DirectiveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        return _save_directive(request, form)
+    return render(request, "campaign/directive_form.html", {"form": form, "title": _("登记公文")})
+
+
+@login_required
+def directive_edit(request, directive_id):
+    directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
+    if not can(request.user, "edit", directive):
+        raise PermissionDenied
+    form = DirectiveForm(request.POST or None, instance=directive, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        return _save_directive(request, form)
+    return render(request, "campaign/directive_form.html", {"form": form, "directive": directive, "title": _("编辑公文")})
+
+
+@login_required
+def directive_forward(request, directive_id):
+    """This office's own directive, prefilled from the upper-level one and linked to it (转发)."""
+    source = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
+    if not can(request.user, "forward", source) or not office_units(request.user).exists():
+        raise PermissionDenied
+    form = DirectiveForm(request.POST or None, user=request.user, initial=forward_initial(source, request.user))
+    if request.method == "POST" and form.is_valid():
+        return _save_directive(request, form, forwards=source)
+    return render(
+        request, "campaign/directive_form.html", {"form": form, "source": source, "title": _("转发公文")}
+    )

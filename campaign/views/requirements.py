@@ -1,0 +1,109 @@
+"""Requirements of a directive: targeting, deadline (with an htmx preview) and fan-out (rules 2, 3)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from access.rules import can
+from campaign import dashboard
+from campaign.deadlines import DeadlineError, resolve_deadline
+from campaign.forms import RefusedRemoval, RequirementForm
+from campaign.models import Directive, Obligation, Requirement
+
+
+def holiday_warning(due_at):
+    """The working-day warning for a due moment, when the notifications app provides one."""
+    try:
+        from notifications.workdays import holiday_warning as warn
+    except ImportError:
+        return None
+    return warn(due_at)
+
+
+@login_required
+def requirement_detail(request, requirement_id):
+    requirement = get_object_or_404(
+        Requirement.objects.visible_to(request.user).select_related("directive", "phase", "target_batch", "scope_unit", "submit_to"),
+        pk=requirement_id,
+    )
+    obligations = Obligation.objects.visible_to(request.user).filter(requirement=requirement)
+    status = request.GET.get("status", "")
+    listed = obligations.filter(status=status) if status in dict(Obligation._meta.get_field("status").choices) else obligations
+    page = Paginator(listed.select_related("unit").order_by("unit__path"), 100).get_page(request.GET.get("page"))
+    rows = dashboard.requirement_rows([requirement.pk], obligations)
+    counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
+    return render(
+        request,
+        "campaign/requirement_detail.html",
+        {
+            "requirement": requirement,
+            "counts": counts,
+            "page": page,
+            "status": status,
+            "explicit_units": requirement.explicit_units.order_by("path")[:200],
+            "can_edit": can(request.user, "edit", requirement),
+        },
+    )
+
+
+def _form_page(request, form, directive, requirement=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            requirement, added, removed = form.save_and_fan_out()
+        except RefusedRemoval as refused:
+            form.add_error(
+                None,
+                _("以下单位已报送材料，不能从本要求中移除：%(names)s。请保留这些单位后再保存。")
+                % {"names": "、".join(refused.units[:20])},
+            )
+        else:
+            messages.success(
+                request, _("报送要求已保存：新增 %(added)s 项报送任务，移除 %(removed)s 项。") % {"added": added, "removed": removed}
+            )
+            warning = holiday_warning(requirement.due_at)
+            if warning:
+                messages.warning(request, warning)
+            return redirect(requirement)
+    return render(request, "campaign/requirement_form.html", {"form": form, "directive": directive, "requirement": requirement})
+
+
+@login_required
+def requirement_create(request, directive_id):
+    directive = get_object_or_404(Directive.objects.visible_to(request.user).select_related("issuing_unit"), pk=directive_id)
+    if not can(request.user, "add_requirement", directive):
+        raise PermissionDenied
+    form = RequirementForm(request.POST or None, directive=directive, user=request.user)
+    return _form_page(request, form, directive)
+
+
+@login_required
+def requirement_edit(request, requirement_id):
+    requirement = get_object_or_404(
+        Requirement.objects.visible_to(request.user).select_related("directive", "scope_unit"), pk=requirement_id
+    )
+    if not can(request.user, "edit", requirement):
+        raise PermissionDenied
+    form = RequirementForm(request.POST or None, instance=requirement, directive=requirement.directive, user=request.user)
+    return _form_page(request, form, requirement.directive, requirement)
+
+
+@login_required
+@require_GET
+def deadline_preview(request, directive_id):
+    """htmx: the resolved due moment of a typed deadline, or the parser's message."""
+    directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
+    text = request.GET.get("deadline", "")
+    inclusive = request.GET.get("deadline_inclusive") in ("on", "true", "1")
+    context = {"text": text}
+    if text.strip():
+        try:
+            context["deadline"] = resolve_deadline(text, directive.signed_on, inclusive=inclusive)
+        except DeadlineError as exc:
+            context["error"] = str(exc)
+        else:
+            context["warning"] = holiday_warning(context["deadline"].due_at)
+    return render(request, "campaign/_deadline_preview.html", context)
