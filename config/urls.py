@@ -15,4 +15,5 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("supervision/", include("supervision.urls")),
     path("rectification/", include("rectification.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -1,0 +1,146 @@
+"""Channels that carry a reminder digest to a person.
+
+NOTIFICATION_CHANNELS lists the channels in use, by short name ("inapp", "email",
+"sms", "messenger") or by the dotted path of a Channel subclass, so SMS or an
+enterprise messenger (政务微信, 浙政钉 …) can be added by configuration. Until a real
+gateway is written, "sms" and "messenger" only log what they would send.
+
+A channel's send() either returns (delivered), raises SkipDelivery (this person
+cannot be reached on this channel: no e-mail address, no phone), or raises any
+other exception (a failure: retried with backoff, the error kept).
+"""
+
+import dataclasses
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+class SkipDelivery(Exception):
+    """The recipient has no address on this channel; not an error worth retrying."""
+
+
+@dataclasses.dataclass
+class Message:
+    """A rendered digest: subject, plain-text body, and the items with their links."""
+
+    subject: str
+    body: str
+    items: list  # [{"text": ..., "url": ...}]
+
+
+def render_digest(digest):
+    """One message for everything in a digest, in Chinese, with a link to each item (issue point 3)."""
+    items = [{"text": reminder.describe(), "url": reminder.link()} for reminder in digest.items()]
+    overdue = sum(1 for reminder in digest.reminders.all() if reminder.kind != reminder.Kind.BEFORE)
+    subject = _("报送提醒：%(count)s 项待办") % {"count": len(items)}
+    if overdue:
+        subject += _("（含 %(overdue)s 项逾期）") % {"overdue": overdue}
+    body = render_to_string(
+        "notifications/digest.txt",
+        {"recipient": digest.recipient, "items": items, "site_url": settings.SITE_URL,
+         "center_url": settings.SITE_URL.rstrip("/") + "/notifications/"},
+    )
+    return Message(subject=subject, body=body, items=items)
+
+
+class Channel:
+    """The interface: a name stored on each delivery, a label for the log, and send()."""
+
+    name = ""
+    label = ""
+
+    def send(self, delivery, message):
+        raise NotImplementedError
+
+
+class InAppChannel(Channel):
+    """The notification centre. Idempotent: one notification per delivery, however often it is retried."""
+
+    name = "inapp"
+    label = _("站内通知")
+
+    def send(self, delivery, message):
+        from notifications.models import Notification
+
+        Notification.objects.get_or_create(
+            delivery=delivery,
+            defaults={
+                "user_id": delivery.digest.recipient_id,
+                "title": message.subject,
+                "body": message.body,
+                "items": message.items,
+                "url": message.items[0]["url"] if len(message.items) == 1 else "",
+            },
+        )
+
+
+class EmailChannel(Channel):
+    """Django's e-mail backend: SMTP in production, console or file in the demo."""
+
+    name = "email"
+    label = _("电子邮件")
+
+    def send(self, delivery, message):
+        address = delivery.digest.recipient.email
+        if not address:
+            raise SkipDelivery(_("未登记电子邮箱"))
+        EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+            headers={"X-Reminder-Delivery": str(delivery.pk)},
+        ).send(fail_silently=False)
+
+
+class LoggingChannel(Channel):
+    """A placeholder for a gateway not yet connected: logs what it would send and counts as sent."""
+
+    name = "log"
+    label = _("日志（未接入）")
+
+    def send(self, delivery, message):
+        logger.info(
+            "%s channel (not connected) would send to user %s: %s — %s",
+            self.name, delivery.digest.recipient_id, message.subject,
+            " | ".join(item["text"] for item in message.items),
+        )
+
+
+class SmsChannel(LoggingChannel):
+    name = "sms"
+    label = _("短信（未接入，仅记录）")
+
+
+class MessengerChannel(LoggingChannel):
+    name = "messenger"
+    label = _("政务即时通讯（未接入，仅记录）")
+
+
+BUILT_IN = {cls.name: cls for cls in (InAppChannel, EmailChannel, SmsChannel, MessengerChannel, LoggingChannel)}
+
+
+def configured_channels():
+    """The channel instances NOTIFICATION_CHANNELS names, in order."""
+    channels = []
+    for entry in settings.NOTIFICATION_CHANNELS:
+        cls = BUILT_IN.get(entry) or import_string(entry)
+        channels.append(cls())
+    return channels
+
+
+def channel_named(name):
+    """The configured channel whose name a delivery row carries."""
+    for channel in configured_channels():
+        if channel.name == name:
+            return channel
+    if name in BUILT_IN:
+        return BUILT_IN[name]()
+    raise LookupError(_("渠道“%(name)s”未配置。") % {"name": name})

@@ -1,0 +1,542 @@
+"""Reminders before deadlines, escalations after them, and the in-app notification centre.
+
+DESIGN rule 5: reminders go out before each deadline at the requirement's offsets
+(default 7, 3 and 1 days) to the unit's liaisons; overdue obligations escalate to
+the unit's supervision group and its office; each reminder is sent once, even if
+the scheduler or a worker runs twice or crashes mid-send. Seed 000 gives the
+scenario: the preliminary written summary is due before 10 January 2014.
+
+The tables form an outbox: `Reminder` (one row per obligation × recipient × kind ×
+offset × due moment, unique, written before anything is sent) → `Digest` (one per
+recipient per sweep) → `Delivery` (one per digest and channel, claimed with a
+lease by whoever sends it) → `Notification` (the in-app message).
+"""
+
+import dataclasses
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.deadlines import SHANGHAI
+from notifications.workdays import NonWorkdayRule, shift_to_workday
+
+# Office-wide fallbacks when neither the requirement's policy nor its office sets a value;
+# settings.REMINDER_DEFAULTS may override any of them.
+BUILT_IN_DEFAULTS = {
+    "before_offsets": [7, 3, 1],
+    "send_time": dt.time(9, 0),
+    "escalate_group_after_days": 1,
+    "escalate_office_after_days": 3,
+    "repeat_every_days": 3,
+    "repeat_max": 3,
+    "non_workday_rule": NonWorkdayRule.PREVIOUS,
+}
+# A reminder whose moment passed longer ago than this is no longer sent (a sweep that was
+# down for weeks must not flood people with stale escalations).
+MAX_LATENESS = dt.timedelta(days=30)
+
+
+class PolicyFields(models.Model):
+    """The adjustable parts of a reminder policy; empty means "inherit"."""
+
+    before_offsets = models.JSONField(
+        _("提前提醒天数"), null=True, blank=True, help_text=_("例如 [7, 3, 1]；留空则沿用上级设置。")
+    )
+    send_time = models.TimeField(_("发送时刻"), null=True, blank=True, help_text=_("北京时间，默认 09:00。"))
+    escalate_group_after_days = models.PositiveSmallIntegerField(
+        _("逾期几天提醒督导组"), null=True, blank=True, help_text=_("0 表示不提醒。")
+    )
+    escalate_office_after_days = models.PositiveSmallIntegerField(
+        _("逾期几天提醒领导小组办公室"), null=True, blank=True, help_text=_("0 表示不提醒。")
+    )
+    repeat_every_days = models.PositiveSmallIntegerField(_("逾期后每隔几天重复提醒"), null=True, blank=True)
+    repeat_max = models.PositiveSmallIntegerField(_("最多重复次数"), null=True, blank=True)
+    non_workday_rule = models.CharField(
+        _("提醒日遇节假日"), max_length=10, choices=NonWorkdayRule.choices, blank=True, default=""
+    )
+
+    FIELDS = list(BUILT_IN_DEFAULTS)
+
+    class Meta:
+        abstract = True
+
+    def own_values(self):
+        values = {}
+        for name in self.FIELDS:
+            value = getattr(self, name)
+            if value is not None and value != "":
+                values[name] = value
+        return values
+
+
+class OfficeReminderDefaults(PolicyFields):
+    """An office's defaults for the requirements it sets; units below inherit the nearest office's."""
+
+    office = models.OneToOneField(
+        "units.Unit", verbose_name=_("领导小组办公室所在单位"), on_delete=models.CASCADE, related_name="reminder_defaults"
+    )
+
+    class Meta:
+        verbose_name = _("办公室提醒默认设置")
+        verbose_name_plural = _("办公室提醒默认设置")
+
+    def __str__(self):
+        return str(self.office)
+
+
+class ReminderPolicy(PolicyFields):
+    """One requirement's reminder policy; empty fields fall back to its office's defaults, then to settings."""
+
+    requirement = models.OneToOneField(
+        "campaign.Requirement", verbose_name=_("报送要求"), on_delete=models.CASCADE, related_name="reminder_policy"
+    )
+    enabled = models.BooleanField(_("启用提醒"), default=True)
+
+    class Meta:
+        verbose_name = _("提醒规则")
+        verbose_name_plural = _("提醒规则")
+
+    def __str__(self):
+        return str(self.requirement)
+
+
+@dataclasses.dataclass(frozen=True)
+class Moment:
+    """One reminder moment of one due date: sent when `at <= now < until`."""
+
+    kind: str
+    offset: int
+    at: dt.datetime
+    until: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class EffectivePolicy:
+    """The policy in force for one requirement after inheritance, and the schedule it implies."""
+
+    before_offsets: tuple
+    send_time: dt.time
+    escalate_group_after_days: int
+    escalate_office_after_days: int
+    repeat_every_days: int
+    repeat_max: int
+    non_workday_rule: str
+    enabled: bool = True
+    sources: tuple = ()
+
+    @classmethod
+    def for_requirement(cls, requirement, office_defaults=None):
+        """Resolve: the requirement's policy → its own reminder_offsets → the nearest office's defaults → settings.
+
+        `office_defaults` maps unit path → OfficeReminderDefaults (the sweep loads them once).
+        """
+        values = dict(BUILT_IN_DEFAULTS)
+        values.update(getattr(settings, "REMINDER_DEFAULTS", {}))
+        sources = ["settings"]
+        if office_defaults is None:
+            office_defaults = {d.office.path: d for d in OfficeReminderDefaults.objects.select_related("office")}
+        issuing = requirement.directive.issuing_unit
+        for end in range(len(issuing.path), 0, -5):  # nearest office at or above the issuing unit
+            found = office_defaults.get(issuing.path[:end])
+            if found:
+                values.update(found.own_values())
+                sources.append(f"office:{found.office_id}")
+                break
+        if requirement.reminder_offsets:
+            values["before_offsets"] = requirement.reminder_offsets
+            sources.append("requirement")
+        enabled = True
+        try:
+            policy = requirement.reminder_policy
+        except ReminderPolicy.DoesNotExist:
+            policy = None
+        if policy is not None:
+            values.update(policy.own_values())
+            enabled = policy.enabled
+            sources.append("policy")
+        offsets = tuple(sorted({int(d) for d in values["before_offsets"] if int(d) >= 0}, reverse=True))
+        return cls(
+            before_offsets=offsets,
+            send_time=values["send_time"],
+            escalate_group_after_days=int(values["escalate_group_after_days"] or 0),
+            escalate_office_after_days=int(values["escalate_office_after_days"] or 0),
+            repeat_every_days=int(values["repeat_every_days"] or 0),
+            repeat_max=int(values["repeat_max"] or 0),
+            non_workday_rule=values["non_workday_rule"] or NonWorkdayRule.PREVIOUS,
+            enabled=enabled,
+            sources=tuple(sources),
+        )
+
+    def _at(self, day):
+        return dt.datetime.combine(day, self.send_time, tzinfo=SHANGHAI)
+
+    def moments(self, due_at):
+        """Every reminder moment for an obligation due at `due_at` (rule 5).
+
+        Before the deadline: at send_time on the day `offset` days before the due date,
+        moved off holidays and weekends by non_workday_rule; only the latest moment
+        already reached is sent, so a requirement set late does not send a burst.
+        After it: the group escalation and the office escalation once each, then a
+        repeat every `repeat_every_days` while overdue, at most `repeat_max` times.
+        Escalations and repeats keep their calendar day: moving them earlier would
+        put them before the obligation is overdue.
+        """
+        if not self.enabled:
+            return []
+        due_day = due_at.astimezone(SHANGHAI).date()
+        moments = []
+        before = []
+        for offset in self.before_offsets:
+            at = self._at(shift_to_workday(due_day - dt.timedelta(days=offset), self.non_workday_rule))
+            if at < due_at:
+                before.append((offset, at))
+        before.sort(key=lambda pair: (pair[1], -pair[0]))
+        for index, (offset, at) in enumerate(before):
+            until = before[index + 1][1] if index + 1 < len(before) else due_at
+            if at < until:
+                moments.append(Moment(Reminder.Kind.BEFORE, offset, at, until))
+        for kind, days in ((Reminder.Kind.ESCALATE_GROUP, self.escalate_group_after_days),
+                           (Reminder.Kind.ESCALATE_OFFICE, self.escalate_office_after_days)):
+            if days:
+                at = max(self._at(due_day + dt.timedelta(days=days)), due_at)
+                moments.append(Moment(kind, days, at, at + MAX_LATENESS))
+        if self.repeat_every_days and self.repeat_max:
+            for k in range(1, self.repeat_max + 1):
+                days = k * self.repeat_every_days
+                at = self._at(due_day + dt.timedelta(days=days))
+                until = self._at(due_day + dt.timedelta(days=days + self.repeat_every_days))
+                moments.append(Moment(Reminder.Kind.REPEAT, days, at, min(until, at + MAX_LATENESS)))
+        return moments
+
+    def horizon(self):
+        """How far before and after a due moment this policy can have a reminder (for the sweep's time window)."""
+        ahead = dt.timedelta(days=(max(self.before_offsets) if self.before_offsets else 0) + 40)
+        after_days = max(self.escalate_group_after_days, self.escalate_office_after_days,
+                         self.repeat_every_days * (self.repeat_max + 1))
+        return ahead, dt.timedelta(days=after_days + 1) + MAX_LATENESS
+
+
+class Sweep(models.Model):
+    """One run of the reminder sweep: when it ran, for which moment, and what it produced."""
+
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    as_of = models.DateTimeField(_("按此时刻计算"))
+    created = models.PositiveIntegerField(_("新建提醒"), default=0)
+    digests = models.PositiveIntegerField(_("汇总消息"), default=0)
+
+    class Meta:
+        verbose_name = _("提醒扫描")
+        verbose_name_plural = _("提醒扫描")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"#{self.pk} @ {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class Digest(models.Model):
+    """Everything one recipient is reminded of in one sweep, sent as one message per channel."""
+
+    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="digest_set")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提醒汇总")
+        verbose_name_plural = _("提醒汇总")
+        constraints = [models.UniqueConstraint(fields=["sweep", "recipient"], name="unique_digest_per_sweep")]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.sweep_id}"
+
+    def items(self):
+        return (
+            self.reminders.select_related("obligation", "unit", "requirement")
+            .order_by("obligation__due_at", "kind", "unit__path", "id")
+        )
+
+    def settle(self):
+        """Carry the deliveries' outcome to the reminders: sent once any channel delivered, failed
+        once every channel has given up."""
+        deliveries = list(self.deliveries.values_list("status", "last_error", "sent_at"))
+        sent = [sent_at for status, _error, sent_at in deliveries if status == Delivery.Status.SENT]
+        if sent:
+            self.reminders.filter(status=Reminder.Status.QUEUED).update(status=Reminder.Status.SENT, sent_at=min(sent))
+        elif deliveries and all(status in Delivery.FINAL for status, _e, _s in deliveries):
+            errors = "; ".join(error for _status, error, _s in deliveries if error)
+            self.reminders.filter(status=Reminder.Status.QUEUED).update(status=Reminder.Status.FAILED, last_error=errors)
+
+
+class ReminderQuerySet(models.QuerySet):
+    def for_requirement(self, requirement):
+        return self.filter(requirement=requirement)
+
+
+class Reminder(models.Model):
+    """The outbox row: one reminder of one obligation to one person, recorded before anything is sent.
+
+    Unique on (obligation, recipient, kind, offset, due moment): the same reminder is never
+    recorded twice, however many sweeps run; a returned obligation with a new due date
+    starts a new cycle of reminders (the due moment is part of the key).
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("截止前提醒")
+        ESCALATE_GROUP = "escalate_group", _("逾期提醒督导组")
+        ESCALATE_OFFICE = "escalate_office", _("逾期提醒领导小组办公室")
+        REPEAT = "repeat", _("逾期重复提醒")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    obligation = models.ForeignKey("campaign.Obligation", on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    requirement = models.ForeignKey("campaign.Requirement", on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    offset_days = models.SmallIntegerField(_("天数"), help_text=_("截止前提醒：提前天数；逾期提醒：逾期天数。"))
+    due_at = models.DateTimeField(_("所依据的截止时间"))
+    scheduled_for = models.DateTimeField(_("计划发送时间"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="reminders")
+    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders")
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("错误"), blank=True, default="")
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-scheduled_for", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "recipient", "kind", "offset_days", "due_at"], name="unique_reminder"
+            )
+        ]
+        indexes = [models.Index(fields=["requirement", "scheduled_for"], name="reminder_req_sched_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.offset_days} · {self.obligation_id} → {self.recipient_id}"
+
+    def describe(self):
+        """The line a digest shows for this item, in Chinese."""
+        due = self.due_at.astimezone(SHANGHAI)
+        due_text = f"{due.year}年{due.month}月{due.day}日 {due:%H:%M}"
+        if self.kind == self.Kind.BEFORE:
+            when = _("距截止还有 %(days)s 天（截止时间 %(due)s）") % {"days": self.offset_days, "due": due_text}
+        else:
+            when = _("已逾期 %(days)s 天（截止时间 %(due)s）") % {"days": self.offset_days, "due": due_text}
+        return f"【{self.get_kind_display()}】{self.unit.name}：{self.requirement.title}，{when}"
+
+    def link(self):
+        """Absolute link to the obligation's page (or its requirement's, while that page is missing)."""
+        for obj in (self.obligation, self.requirement):
+            try:
+                path = obj.get_absolute_url()
+            except NoReverseMatch:
+                continue
+            return settings.SITE_URL.rstrip("/") + path
+        return settings.SITE_URL.rstrip("/") + reverse("notifications:list")
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def claimable(self, now=None):
+        """Due to be (re)tried now, or claimed by a sender whose lease has expired (it died)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY], next_attempt_at__lte=now)
+            | Q(status=Delivery.Status.SENDING, lease_expires_at__lt=now)
+        )
+
+    def needing_dispatch(self, now=None):
+        """Claimable rows whose queue message is overdue by more than a lease: the message was lost
+        (a Redis restart, a killed worker) and the sweep sends a new one."""
+        now = now or timezone.now()
+        lease = dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+        return self.claimable(now).filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - lease))
+
+
+class Delivery(models.Model):
+    """One digest on one channel. A sender must claim it (guarded UPDATE with a lease) before sending."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        RETRY = "retry", _("等待重试")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败")
+        SKIPPED = "skipped", _("无法送达")
+
+    FINAL = {Status.SENT, Status.FAILED, Status.SKIPPED}
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("渠道"), max_length=100)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("租约到期"), null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True, default="")
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发送记录")
+        verbose_name_plural = _("发送记录")
+        constraints = [models.UniqueConstraint(fields=["digest", "channel"], name="unique_delivery_per_channel")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_status_next_idx")]
+
+    def __str__(self):
+        return f"{self.digest} · {self.channel} · {self.status}"
+
+    @classmethod
+    def claim(cls, pk, now=None):
+        """Take the row for sending; returns the lease token, or None if someone else has it or it is done.
+
+        A single guarded UPDATE: only a pending/retry row that is due, or a sending row whose
+        lease expired (its sender died), can be taken, so two senders never both win.
+        """
+        now = now or timezone.now()
+        token = uuid.uuid4().hex
+        taken = cls.objects.claimable(now).filter(pk=pk).update(
+            status=cls.Status.SENDING,
+            lease_token=token,
+            claimed_at=now,
+            lease_expires_at=now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+        return token if taken else None
+
+    @staticmethod
+    def backoff(attempts):
+        """Exponential backoff after the n-th failed attempt: base, 2×base, 4×base … (capped at a day)."""
+        base = getattr(settings, "REMINDER_RETRY_BASE_SECONDS", 60)
+        return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 86400))
+
+    def _finish(self, token, **fields):
+        with transaction.atomic():
+            done = Delivery.objects.filter(pk=self.pk, lease_token=token, status=self.Status.SENDING).update(**fields)
+            if done:
+                self.digest.settle()
+        return bool(done)
+
+    def mark_sent(self, token):
+        return self._finish(token, status=self.Status.SENT, sent_at=timezone.now(), lease_expires_at=None)
+
+    def mark_skipped(self, token, reason):
+        return self._finish(token, status=self.Status.SKIPPED, last_error=reason, lease_expires_at=None)
+
+    def mark_failed(self, token, error):
+        """Keep the error; retry later with backoff, or give up after REMINDER_MAX_ATTEMPTS. Returns the retry delay."""
+        max_attempts = getattr(settings, "REMINDER_MAX_ATTEMPTS", 5)
+        attempts = Delivery.objects.filter(pk=self.pk).values_list("attempts", flat=True).first() or self.attempts
+        if attempts >= max_attempts:
+            self._finish(token, status=self.Status.FAILED, last_error=error, lease_expires_at=None)
+            return None
+        delay = self.backoff(attempts)
+        retry_at = timezone.now() + delay
+        self._finish(token, status=self.Status.RETRY, last_error=error, next_attempt_at=retry_at,
+                     enqueued_at=retry_at, lease_expires_at=None)
+        return delay
+
+
+class DueDateFlag(models.Model):
+    """A requirement whose due date falls on a holiday or weekend (rule 5), shown to the office."""
+
+    requirement = models.OneToOneField(
+        "campaign.Requirement", on_delete=models.CASCADE, related_name="due_date_flag"
+    )
+    due_at = models.DateTimeField(_("截止时间"))
+    message = models.TextField(_("提示"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("截止日期提示")
+        verbose_name_plural = _("截止日期提示")
+
+    def __str__(self):
+        return self.message
+
+    @classmethod
+    def record(cls, requirement):
+        """Keep the flag in step with the requirement's due date; a new flag also reaches the issuing
+        office's staff in the notification centre. Returns the message or None."""
+        from notifications.workdays import holiday_warning
+        from units.models import UnitMembership
+
+        message = holiday_warning(requirement.due_at)
+        if message is None:
+            cls.objects.filter(requirement=requirement).delete()
+            return None
+        flag, created = cls.objects.get_or_create(
+            requirement=requirement, defaults={"due_at": requirement.due_at, "message": message}
+        )
+        if not created and flag.due_at == requirement.due_at:
+            return message
+        if not created:
+            flag.due_at, flag.message = requirement.due_at, message
+            flag.save(update_fields=["due_at", "message"])
+        staff = UnitMembership.objects.filter(
+            unit_id=requirement.directive.issuing_unit_id, role=UnitMembership.Role.OFFICE, user__is_active=True
+        ).values_list("user_id", flat=True)
+        url = reverse("notifications:requirement_log", args=[requirement.pk])
+        Notification.objects.bulk_create(
+            Notification(user_id=user_id, title=_("截止日期落在节假日：%(title)s") % {"title": requirement.title},
+                         body=message, url=url)
+            for user_id in staff
+        )
+        return message
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self):
+        return self.unread().update(read_at=timezone.now())
+
+
+class Notification(models.Model):
+    """A message in the in-app notification centre. A reminder digest creates at most one (unique delivery)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    items = models.JSONField(_("事项"), default=list, blank=True)
+    delivery = models.OneToOneField(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notifications:detail", args=[self.pk])

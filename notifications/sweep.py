@@ -1,0 +1,293 @@
+"""The reminder sweep: derive from the data what is due now and record it in the outbox.
+
+DESIGN rule 5 (reminders before each deadline to the liaisons, escalation after it
+to the supervision group and the office; each sent once, even if the scheduler or
+a worker runs twice or crashes mid-send); seed 000 (the 10 January 2014 deadline).
+
+A sweep is one database transaction, set-based, and safe to run at any moment and
+any number of times at once:
+
+1. find the (requirement, due moment) pairs of open obligations inside the policies'
+   time windows (one indexed range query);
+2. for each reminder moment reached now, INSERT … SELECT the reminder rows for all
+   those obligations and their recipients (joins: liaisons of the unit; members of
+   the groups currently assigned to the unit or to an ancestor with include_subtree;
+   office staff of the unit the requirement is submitted to). The unique key on
+   (obligation, recipient, kind, offset, due moment) with ON CONFLICT DO NOTHING
+   makes a repeated or concurrent sweep insert nothing new;
+3. group this sweep's new rows into one digest per recipient and one delivery per
+   digest and channel;
+4. after commit, enqueue the deliveries (in chunks) for the workers, and re-enqueue
+   deliveries whose queue message was lost (Redis restart, killed worker).
+
+Nothing is ever scheduled with a long countdown: the database is the schedule.
+"""
+
+import dataclasses
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaign.deadlines import SHANGHAI
+from campaign.models import Obligation, ObligationStatus, Requirement
+from notifications.channels import configured_channels
+from notifications.models import (
+    Delivery,
+    Digest,
+    EffectivePolicy,
+    OfficeReminderDefaults,
+    Reminder,
+    ReminderPolicy,
+    Sweep,
+)
+from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
+from units.models import Unit, UnitMembership
+
+logger = logging.getLogger(__name__)
+
+OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
+ENQUEUE_CHUNK = 500
+PAIRS_PER_STATEMENT = 200
+
+
+@dataclasses.dataclass
+class SweepResult:
+    sweep_id: int | None
+    created: int
+    digests: int
+    delivery_ids: list
+    redispatched: list
+
+
+def _t(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _dt(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def recipient_sources():
+    """Per kind of reminder, the SQL joins that find its recipients (DESIGN rule 5).
+
+    Each yields rows (obligation_id, user_id, requirement_id, unit_id, due_at) from
+    obligations `o`; `{pairs}` is the (requirement, due moment) filter.
+    """
+    user = _t(get_user_model())
+    o, m, rq = _t(Obligation), _t(UnitMembership), _t(Requirement)
+    a, g, gm, un = _t(GroupAssignment), _t(SupervisionGroup), _t(GroupMember), _t(Unit)
+    select = "SELECT DISTINCT o.id, {uid} AS uid, o.requirement_id, o.unit_id, o.due_at FROM " + o + " o "
+    open_ = "o.status IN (%s, %s)"
+    liaisons = (
+        select.format(uid="m.user_id")
+        + f"JOIN {m} m ON m.unit_id = o.unit_id AND m.role = %s "
+        f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
+        f"WHERE {open_} AND ({{pairs}})",
+        [UnitMembership.Role.LIAISON, True, *OPEN],
+    )
+    current = "a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)"
+    group_direct = (
+        select.format(uid="gm.user_id")
+        + f"JOIN {a} a ON a.unit_id = o.unit_id AND {current} "
+        f"JOIN {g} g ON g.id = a.group_id AND g.is_active = %s "
+        f"JOIN {gm} gm ON gm.group_id = a.group_id "
+        f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
+        f"WHERE {open_} AND ({{pairs}})",
+        ["TODAY", "TODAY", True, True, *OPEN],
+    )
+    group_subtree = (
+        select.format(uid="gm.user_id")
+        + f"JOIN {un} un ON un.id = o.unit_id "
+        f"JOIN {a} a ON a.include_subtree = %s AND {current} "
+        f"JOIN {un} au ON au.id = a.unit_id AND un.path LIKE au.path || '%%' AND un.id <> au.id "
+        f"JOIN {g} g ON g.id = a.group_id AND g.is_active = %s "
+        f"JOIN {gm} gm ON gm.group_id = a.group_id "
+        f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
+        f"WHERE {open_} AND ({{pairs}})",
+        [True, "TODAY", "TODAY", True, True, *OPEN],
+    )
+    office = (
+        select.format(uid="m.user_id")
+        + f"JOIN {rq} rq ON rq.id = o.requirement_id "
+        f"JOIN {m} m ON m.unit_id = rq.submit_to_id AND m.role = %s "
+        f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
+        f"WHERE {open_} AND ({{pairs}})",
+        [UnitMembership.Role.OFFICE, True, *OPEN],
+    )
+    return {
+        Reminder.Kind.BEFORE: [liaisons],
+        Reminder.Kind.ESCALATE_GROUP: [group_direct, group_subtree],
+        Reminder.Kind.ESCALATE_OFFICE: [office],
+        Reminder.Kind.REPEAT: [liaisons, group_direct, group_subtree],
+    }
+
+
+def _candidate_pairs(now, policies_horizon):
+    """(requirement_id, due_at) of open obligations whose due moment is within reach of a reminder now."""
+    ahead, behind = policies_horizon
+    return (
+        Obligation.objects.filter(status__in=OPEN, due_at__gt=now - behind, due_at__lte=now + ahead)
+        .filter(requirement__is_active=True)
+        .values_list("requirement_id", "due_at")
+        .distinct()
+    )
+
+
+def load_policies(requirement_ids=None):
+    """EffectivePolicy for active requirements (few: ~10 per campaign), loaded in three queries."""
+    office_defaults = {d.office.path: d for d in OfficeReminderDefaults.objects.select_related("office")}
+    requirements = Requirement.objects.filter(is_active=True).select_related("directive__issuing_unit")
+    if requirement_ids is not None:
+        requirements = requirements.filter(pk__in=requirement_ids)
+    own = {p.requirement_id: p for p in ReminderPolicy.objects.filter(requirement__in=requirements)}
+    policies = {}
+    for requirement in requirements:
+        if requirement.pk in own:
+            requirement.reminder_policy = own[requirement.pk]
+        else:
+            requirement.reminder_policy = ReminderPolicy(requirement=requirement)  # all fields inherit
+        policies[requirement.pk] = EffectivePolicy.for_requirement(requirement, office_defaults)
+    return policies
+
+
+def plan(now, policies=None):
+    """What is due now: {(kind, offset, moment): [(requirement_id, due_at), …]}."""
+    policies = policies if policies is not None else load_policies()
+    if not policies:
+        return {}
+    horizons = [p.horizon() for p in policies.values()]
+    window = (max(h[0] for h in horizons), max(h[1] for h in horizons))
+    due_now = defaultdict(list)
+    for requirement_id, due_at in _candidate_pairs(now, window):
+        policy = policies.get(requirement_id)
+        if policy is None:
+            continue
+        for moment in policy.moments(due_at):
+            if moment.at <= now < moment.until:
+                due_now[(moment.kind, moment.offset, moment.at)].append((requirement_id, due_at))
+    return due_now
+
+
+def _insert_reminders(sweep, kind, offset, at, pairs, wall_now, today):
+    """INSERT … SELECT the reminder rows of one moment for the given obligation groups; returns rows inserted."""
+    reminder = _t(Reminder)
+    inserted = 0
+    columns = ("obligation_id, recipient_id, requirement_id, unit_id, due_at, kind, offset_days, scheduled_for, "
+               "status, sweep_id, created_at, last_error")
+    for sql, params in recipient_sources()[kind]:
+        params = [today if p == "TODAY" else p for p in params]
+        for start in range(0, len(pairs), PAIRS_PER_STATEMENT):
+            chunk = pairs[start:start + PAIRS_PER_STATEMENT]
+            condition = " OR ".join(["(o.requirement_id = %s AND o.due_at = %s)"] * len(chunk))
+            pair_params = [value for rid, due in chunk for value in (rid, _dt(due))]
+            statement = (
+                f"INSERT INTO {reminder} ({columns}) "
+                f"SELECT src.id, src.uid, src.requirement_id, src.unit_id, src.due_at, %s, %s, %s, %s, %s, %s, '' "
+                f"FROM ({sql.format(pairs=condition)}) src "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {reminder} r WHERE r.obligation_id = src.id AND r.recipient_id = src.uid "
+                f"AND r.kind = %s AND r.offset_days = %s AND r.due_at = src.due_at) "
+                f"ON CONFLICT DO NOTHING"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    statement,
+                    [kind, offset, _dt(at), Reminder.Status.QUEUED, sweep.pk, _dt(wall_now),
+                     *params, *pair_params, kind, offset],
+                )
+                inserted += max(cursor.rowcount, 0)
+    return inserted
+
+
+def _build_digests(sweep, wall_now, channels):
+    """One digest per recipient of this sweep's new rows, one delivery per digest and channel."""
+    reminder, digest, delivery = _t(Reminder), _t(Digest), _t(Delivery)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {digest} (sweep_id, recipient_id, created_at) "
+            f"SELECT DISTINCT %s, recipient_id, %s FROM {reminder} WHERE sweep_id = %s",
+            [sweep.pk, _dt(wall_now), sweep.pk],
+        )
+        digests = max(cursor.rowcount, 0)
+        cursor.execute(
+            f"UPDATE {reminder} SET digest_id = d.id FROM {digest} d "
+            f"WHERE {reminder}.sweep_id = %s AND d.sweep_id = %s AND d.recipient_id = {reminder}.recipient_id",
+            [sweep.pk, sweep.pk],
+        )
+        for channel in channels:
+            cursor.execute(
+                f"INSERT INTO {delivery} (digest_id, channel, status, attempts, next_attempt_at, enqueued_at, "
+                f"lease_token, last_error, created_at) "
+                f"SELECT id, %s, %s, 0, %s, %s, '', '', %s FROM {digest} WHERE sweep_id = %s",
+                [channel.name, Delivery.Status.PENDING, _dt(wall_now), _dt(wall_now), _dt(wall_now), sweep.pk],
+            )
+    return digests
+
+
+def enqueue(delivery_ids):
+    """Hand deliveries to the workers in chunks (one task per chunk keeps a large sweep cheap)."""
+    from notifications.tasks import send_deliveries
+
+    for start in range(0, len(delivery_ids), ENQUEUE_CHUNK):
+        send_deliveries.delay(delivery_ids[start:start + ENQUEUE_CHUNK])
+
+
+def redispatch_lost(wall_now=None):
+    """Deliveries whose queue message was lost or whose sender died: mark re-enqueued, return their ids."""
+    wall_now = wall_now or timezone.now()
+    ids = list(Delivery.objects.needing_dispatch(wall_now).values_list("pk", flat=True)[:50000])
+    if ids:
+        for start in range(0, len(ids), 1000):
+            Delivery.objects.filter(pk__in=ids[start:start + 1000]).update(enqueued_at=wall_now)
+    return ids
+
+
+def run_sweep(now=None, *, dispatch=True, dry_run=False):
+    """One sweep as of `now` (business time; default: the current moment). See the module docstring.
+
+    dispatch=True enqueues the deliveries for Celery workers after commit; dispatch=False
+    leaves them for the caller (send_reminders sends them in-process). dry_run rolls back.
+    """
+    wall_now = timezone.now()
+    now = now or wall_now
+    today = now.astimezone(SHANGHAI).date()
+    channels = configured_channels()
+    with transaction.atomic():
+        sweep = Sweep.objects.create(started_at=wall_now, as_of=now)
+        created = 0
+        for (kind, offset, at), pairs in sorted(plan(now).items(), key=lambda item: (item[0][2], item[0][0])):
+            created += _insert_reminders(sweep, kind, offset, at, pairs, wall_now, today)
+        digests = _build_digests(sweep, wall_now, channels) if created else 0
+        delivery_ids = list(Delivery.objects.filter(digest__sweep=sweep).values_list("pk", flat=True))
+        Sweep.objects.filter(pk=sweep.pk).update(created=created, digests=digests, finished_at=timezone.now())
+        if dry_run:
+            transaction.set_rollback(True)
+            return SweepResult(None, created, digests, [], [])
+        if not created:
+            sweep.delete()  # an empty sweep leaves no trace
+        if dispatch and delivery_ids:
+            transaction.on_commit(lambda: enqueue(delivery_ids))
+    redispatched = []
+    if dispatch:
+        with transaction.atomic():
+            redispatched = redispatch_lost(wall_now)
+            if redispatched:
+                transaction.on_commit(lambda: enqueue(redispatched))
+    logger.info("reminder sweep as of %s: created=%s digests=%s redispatched=%s",
+                now.isoformat(), created, digests, len(redispatched))
+    return SweepResult(sweep.pk if created else None, created, digests, delivery_ids, redispatched)
+
+
+def as_of(text):
+    """Parse --now / task arguments: ISO 8601; a naive value is Asia/Shanghai."""
+    if isinstance(text, dt.datetime):
+        value = text
+    else:
+        value = dt.datetime.fromisoformat(text)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=SHANGHAI)
+    return value
+

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("read-all/", views.notification_mark_all_read, name="mark_all_read"),
+    path("<int:notification_id>/", views.notification_detail, name="detail"),
+    path("<int:notification_id>/read/", views.notification_mark_read, name="mark_read"),
+    path("requirements/<int:requirement_id>/log/", views.requirement_log, name="requirement_log"),
+    path("requirements/<int:requirement_id>/policy/", views.requirement_policy, name="requirement_policy"),
+]

@@ -1,0 +1,120 @@
+"""The notification centre (every user) and the reminder log of a requirement (its office)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.rules import can
+from campaign.models import Requirement
+from notifications.channels import configured_channels
+from notifications.forms import ReminderPolicyForm
+from notifications.models import DueDateFlag, EffectivePolicy, Notification, Reminder, ReminderPolicy
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.for_user(request.user)
+    if request.GET.get("unread"):
+        notifications = notifications.unread()
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page, "only_unread": bool(request.GET.get("unread"))})
+
+
+@login_required
+def notification_detail(request, notification_id):
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk).mark_read()
+    return render(request, "notifications/detail.html", {"notification": notification})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request, notification_id):
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
+    Notification.objects.filter(pk=notification.pk).mark_read()
+    return _back(request)
+
+
+@login_required
+@require_POST
+def notification_mark_all_read(request):
+    count = Notification.objects.for_user(request.user).mark_read()
+    messages.success(request, _("已将 %(count)s 条通知标为已读。") % {"count": count})
+    return _back(request)
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "notifications:list"
+    return redirect(target)
+
+
+def _office_requirement(user, requirement_id):
+    """The requirement, if the user may see it (else 404) and is its office (else 403)."""
+    requirement = get_object_or_404(
+        Requirement.objects.select_related("directive__issuing_unit", "submit_to"), pk=requirement_id
+    )
+    if not can(user, "view", requirement):
+        raise Http404
+    if not can(user, "edit", requirement):
+        raise PermissionDenied(_("只有发文单位的领导小组办公室可以查看提醒记录。"))
+    return requirement
+
+
+@login_required
+def requirement_log(request, requirement_id):
+    """Who was reminded of this requirement, when, by which channel, and what failed (issue point 7)."""
+    requirement = _office_requirement(request.user, requirement_id)
+    reminders = (
+        Reminder.objects.for_requirement(requirement)
+        .select_related("recipient", "unit", "digest")
+        .prefetch_related("digest__deliveries")
+        .order_by("-scheduled_for", "unit__path", "recipient__username", "id")
+    )
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in Reminder.Status.values:
+        reminders = reminders.filter(status=status)
+    if kind in Reminder.Kind.values:
+        reminders = reminders.filter(kind=kind)
+    page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+    labels = {channel.name: channel.label for channel in configured_channels()}
+    totals = {value: Reminder.objects.for_requirement(requirement).filter(status=value).count()
+              for value in Reminder.Status.values}
+    return render(request, "notifications/requirement_log.html", {
+        "requirement": requirement,
+        "page": page,
+        "flag": DueDateFlag.objects.filter(requirement=requirement).first(),
+        "policy": EffectivePolicy.for_requirement(requirement),
+        "form": ReminderPolicyForm(instance=_policy_of(requirement)),
+        "channel_labels": labels,
+        "statuses": Reminder.Status.choices,
+        "kinds": Reminder.Kind.choices,
+        "status": status,
+        "kind": kind,
+        "totals": totals,
+    })
+
+
+def _policy_of(requirement):
+    return ReminderPolicy.objects.filter(requirement=requirement).first() or ReminderPolicy(requirement=requirement)
+
+
+@login_required
+@require_POST
+def requirement_policy(request, requirement_id):
+    requirement = _office_requirement(request.user, requirement_id)
+    form = ReminderPolicyForm(request.POST, instance=_policy_of(requirement))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("提醒规则已保存。"))
+    else:
+        messages.error(request, _("提醒规则未保存：%(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("notifications:requirement_log", requirement_id=requirement.pk)
