@@ -8,7 +8,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditTrailIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit row (DESIGN rule 10: 留痕)."""
+
+
 class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("audit entries cannot be changed")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("audit entries cannot be deleted")
+
     def for_object(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk
@@ -42,3 +52,24 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("audit entries cannot be deleted")
+
+    def change_rows(self):
+        """The changes as rows for display: {field: {"before", "after"}} diffs (services.diff) and
+        plain values (e.g. a submission's version and file names)."""
+        rows = []
+        for name, value in (self.changes or {}).items():
+            if isinstance(value, dict) and set(value) == {"before", "after"}:
+                rows.append({"field": name, "is_diff": True, "before": value["before"], "after": value["after"]})
+            elif isinstance(value, list) and len(value) == 2 and name.endswith(("_at", "_on", "status")):
+                rows.append({"field": name, "is_diff": True, "before": value[0], "after": value[1]})
+            else:
+                rows.append({"field": name, "is_diff": False, "value": value})
+        return rows

@@ -1,0 +1,70 @@
+"""Scoping the Django admin by the same rules as the pages (DESIGN rule 11).
+
+Every project ModelAdmin mixes in `ScopedAdminMixin` first::
+
+    from access.admin import ScopedAdminMixin
+
+    @admin.register(Obligation)
+    class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+        ...
+
+For a non-superuser the mixin
+
+* limits the change list, the change form and every lookup to
+  ``units.scope.visible(queryset, user)`` — the model's ``visible_to(user)`` rule — so an
+  object outside the user's scope is "not found";
+* limits foreign-key and many-to-many choices the same way (a city office cannot pick a
+  unit of another city);
+* asks ``access.rules.can(user, "edit", obj)`` before showing a change form as editable
+  and ``can(user, "delete", obj)`` before deleting. Django's model permissions still apply
+  on top: the user also needs the usual ``change_*`` / ``delete_*`` permission and is_staff.
+
+Superusers see and change everything, as in plain Django.
+"""
+
+from access.rules import can
+from units.scope import SCOPED_MODELS, visible
+
+
+class ScopedAdminMixin:
+    """Restricts a ModelAdmin to the rows the user may see and the changes `can()` allows."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return visible(queryset, request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return can(request.user, "edit", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return can(request.user, "delete", obj)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return can(request.user, "view", obj)
+
+    def _scoped_choices(self, db_field, request, kwargs):
+        model = db_field.remote_field.model
+        scoped = model._meta.label in SCOPED_MODELS or hasattr(model._default_manager, "visible_to")
+        if scoped and not request.user.is_superuser:
+            queryset = kwargs.get("queryset")
+            if queryset is None:
+                queryset = model._default_manager.all()
+            kwargs["queryset"] = visible(queryset, request.user)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._scoped_choices(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
