@@ -1,0 +1,149 @@
+"""Office forms for units: create/edit, move, batch and type assignment, list filters, import."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from access.rules import can
+from campaign.forms import DateInput, StyledForm
+from campaign.models import Batch
+from units.models import Level, Unit, UnitType
+
+
+class UnitCodeField(forms.CharField):
+    """A unit picked by its code; the form checks the user manages it."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        unit = Unit.objects.filter(code=code.strip()).first()
+        if unit is None or not can(self.user, "manage", unit):
+            raise forms.ValidationError(_("未找到本单位管辖范围内代码为“%(code)s”的单位。") % {"code": code})
+        return unit
+
+
+class UnitForm(StyledForm, forms.ModelForm):
+    parent_code = UnitCodeField(label=gettext_lazy("上级单位代码"), max_length=32)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "level", "unit_type", "batch", "is_window_unit", "is_contact_point", "joined_on"]
+        widgets = {"joined_on": DateInput(format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent_code"].user = user
+        if self.instance.pk:
+            del self.fields["parent_code"]
+        elif parent is not None:
+            self.fields["parent_code"].initial = parent.code
+        self.fields["batch"].queryset = Batch.objects.select_related("campaign")
+        self.style_widgets()
+
+    def save(self, commit=True):
+        if "parent_code" in self.cleaned_data:
+            self.instance.parent = self.cleaned_data["parent_code"]
+        return super().save(commit=commit)
+
+
+class MoveForm(StyledForm, forms.Form):
+    parent_code = UnitCodeField(label=gettext_lazy("新的上级单位代码"), max_length=32)
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.fields["parent_code"].user = user
+        self.style_widgets()
+
+    def clean_parent_code(self):
+        parent = self.cleaned_data["parent_code"]
+        if parent.is_within(self.unit):
+            raise forms.ValidationError(_("不能把单位移到它自己或它的下级单位之下。"))
+        if parent.pk == self.unit.parent_id:
+            raise forms.ValidationError(_("该单位已在此上级单位之下。"))
+        return parent
+
+
+class DeactivateForm(StyledForm, forms.Form):
+    reason = forms.CharField(label=gettext_lazy("撤销原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
+class UnitFilterForm(StyledForm, forms.Form):
+    q = forms.CharField(label=gettext_lazy("名称或代码"), required=False)
+    level = forms.ChoiceField(label=gettext_lazy("层级"), required=False, choices=[("", "—")] + Level.choices)
+    unit_type = forms.ChoiceField(label=gettext_lazy("单位类型"), required=False, choices=[("", "—")] + UnitType.choices)
+    batch = forms.ModelChoiceField(label=gettext_lazy("批次"), required=False, queryset=Batch.objects.all())
+    inactive = forms.BooleanField(label=gettext_lazy("含已撤销"), required=False)
+    under = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def apply(self, units):
+        from django.db.models import Q
+
+        if not self.is_valid():
+            return units.none()
+        data = self.cleaned_data
+        if data["q"]:
+            units = units.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
+        if data["level"]:
+            units = units.filter(level=data["level"])
+        if data["unit_type"]:
+            units = units.filter(unit_type=data["unit_type"])
+        if data["batch"]:
+            units = units.filter(batch=data["batch"])
+        if not data["inactive"]:
+            units = units.filter(is_active=True)
+        if data["under"]:
+            top = Unit.objects.filter(pk=data["under"]).values_list("path", flat=True).first()
+            units = units.filter(path__startswith=top) if top else units.none()
+        return units
+
+
+class AssignForm(StyledForm, forms.Form):
+    """Batch and type assignment for the units ticked in a list."""
+
+    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), widget=forms.MultipleHiddenInput)
+    batch = forms.ModelChoiceField(label=gettext_lazy("批次"), required=False, queryset=Batch.objects.all())
+    unit_type = forms.ChoiceField(label=gettext_lazy("单位类型"), required=False, choices=[("", "—")] + UnitType.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.visible_to(user)
+        self.user = user
+        self.style_widgets()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("batch") and not cleaned.get("unit_type"):
+            raise forms.ValidationError(_("请选择要设置的批次或单位类型。"))
+        refused = [unit.name for unit in cleaned.get("units", []) if not can(self.user, "manage", unit)]
+        if refused:
+            raise forms.ValidationError(_("无权修改：%(names)s") % {"names": "、".join(refused)})
+        return cleaned
+
+
+class ImportForm(StyledForm, forms.Form):
+    file = forms.FileField(label=gettext_lazy("文件（.xlsx 或 .csv）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
+        return upload

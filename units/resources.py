@@ -1,0 +1,234 @@
+"""Units to and from .xlsx/.csv (django-import-export).
+
+One resource serves the template, the export of any filtered list and the import.
+An import is validated row by row against an in-memory registry of the office's
+units (no query per row): unknown parent, duplicate code, unknown level, type or
+batch, and units outside the office's subtree are each reported on their row. The
+view writes nothing unless every row is valid (units/views.py: import_confirm).
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from campaign.models import Batch
+from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
+
+HEADERS = {
+    "code": "单位代码",
+    "name": "单位名称",
+    "short_name": "简称",
+    "parent": "上级单位代码",
+    "level": "层级",
+    "unit_type": "单位类型",
+    "batch": "批次",
+    "is_window_unit": "窗口单位",
+    "is_contact_point": "联系点",
+    "is_active": "有效",
+}
+
+
+class LabelChoiceWidget(widgets.Widget):
+    """A choice written as its Chinese label (or its code) in the file."""
+
+    def __init__(self, choices, what):
+        super().__init__()
+        self.what = what
+        self.by_text = {}
+        for value, label in choices:
+            self.by_text[str(value)] = value
+            self.by_text[str(label)] = value
+        self.labels = dict(choices)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text not in self.by_text:
+            raise ValueError(_("未知的%(what)s“%(value)s”") % {"what": self.what, "value": text})
+        return self.by_text[text]
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.labels.get(value, value or ""))
+
+
+class BooleanTextWidget(widgets.Widget):
+    """是/否 in the file; empty means no."""
+
+    TRUE = {"是", "1", "true", "True", "TRUE", "y", "yes", "√"}
+    FALSE = {"否", "0", "false", "False", "FALSE", "n", "no", ""}
+
+    def __init__(self, default=False):
+        super().__init__()
+        self.default = default
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return self.default
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("应填写“是”或“否”，而不是“%(value)s”") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class RegistryWidget(widgets.Widget):
+    """A foreign key written as a code or name and looked up in a dict built once per import."""
+
+    def __init__(self, lookup, message):
+        super().__init__()
+        self.lookup, self.message = lookup, message
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        found = self.lookup(text)
+        if found is None:
+            raise ValueError(self.message % {"value": text})
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return ""
+
+
+class UnitResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name=HEADERS["code"])
+    name = fields.Field(attribute="name", column_name=HEADERS["name"])
+    short_name = fields.Field(attribute="short_name", column_name=HEADERS["short_name"])
+    parent = fields.Field(attribute="parent", column_name=HEADERS["parent"])
+    level = fields.Field(attribute="level", column_name=HEADERS["level"], widget=LabelChoiceWidget(Level.choices, _("层级")))
+    unit_type = fields.Field(
+        attribute="unit_type", column_name=HEADERS["unit_type"], widget=LabelChoiceWidget(UnitType.choices, _("单位类型"))
+    )
+    batch = fields.Field(attribute="batch", column_name=HEADERS["batch"])
+    is_window_unit = fields.Field(attribute="is_window_unit", column_name=HEADERS["is_window_unit"], widget=BooleanTextWidget())
+    is_contact_point = fields.Field(
+        attribute="is_contact_point", column_name=HEADERS["is_contact_point"], widget=BooleanTextWidget()
+    )
+    is_active = fields.Field(attribute="is_active", column_name=HEADERS["is_active"], widget=BooleanTextWidget(default=True))
+
+    class Meta:
+        model = Unit
+        import_id_fields = ("code",)
+        fields = tuple(HEADERS)
+        export_order = tuple(HEADERS)
+        skip_diff = True
+        clean_model_instances = False
+
+    def __init__(self, roots=None):
+        """`roots`: the units whose subtrees an import may touch (the office's); None for export only."""
+        super().__init__()
+        self.roots = roots or []
+        self.fields["parent"].widget = RegistryWidget(self._parent, _("未知的上级单位代码“%(value)s”"))
+        self.fields["batch"].widget = RegistryWidget(self._batch, _("未知的批次“%(value)s”"))
+        self._registry = None
+
+    # --- export -------------------------------------------------------------------------
+
+    def dehydrate_parent(self, unit):
+        return unit.parent.code if unit.parent_id else ""
+
+    def dehydrate_batch(self, unit):
+        return unit.batch.name if unit.batch_id else ""
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("parent", "batch").order_by("path")
+
+    # --- import registry ---------------------------------------------------------------
+
+    def _load(self):
+        """Codes, paths and next child numbers of the office's units, plus batches: one pass."""
+        if self._registry is not None:
+            return self._registry
+        from django.db.models import Q
+
+        condition = Q(pk__in=[])
+        for root in self.roots:
+            condition |= Q(path__startswith=root.path)
+        units = {}
+        next_child = {}
+        for pk, code, path in Unit.objects.filter(condition).values_list("pk", "code", "path").iterator(chunk_size=5000):
+            units[code] = (pk, path)
+            parent_path = path[:-PATH_SEGMENT]
+            number = int(path[-PATH_SEGMENT:], 36) + 1
+            next_child[parent_path] = max(next_child.get(parent_path, 0), number)
+        batches = {}
+        for batch in Batch.objects.select_related("campaign").order_by("-campaign__starts_on", "ordinal"):
+            batches.setdefault(batch.name, batch)
+            batches.setdefault(str(batch.ordinal), batch)
+        self._registry = {
+            "units": units, "next_child": next_child, "batches": batches, "new": {}, "seen": set(),
+            "all_codes": set(Unit.objects.values_list("code", flat=True).iterator(chunk_size=10000)),
+        }
+        return self._registry
+
+    def _parent(self, code):
+        registry = self._load()
+        if code in registry["new"]:
+            return registry["new"][code]
+        if code in registry["units"]:
+            return Unit(pk=registry["units"][code][0], path=registry["units"][code][1], code=code)
+        return None
+
+    def _batch(self, text):
+        return self._load()["batches"].get(text)
+
+    def before_import(self, dataset, **kwargs):
+        missing = [HEADERS[name] for name in ("code", "name", "parent", "level", "unit_type") if HEADERS[name] not in dataset.headers]
+        if missing:
+            raise ValidationError(_("文件缺少列：%(columns)s。请使用下载的模板。") % {"columns": "、".join(missing)})
+        self._load()
+
+    def get_instance(self, instance_loader, row):
+        code = str(row.get(HEADERS["code"]) or "").strip()
+        return Unit.objects.get(code=code) if code in self._load()["units"] else None
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Row rules: a code, once per file, not taken outside the office's units; the parent
+        inside the office's subtree and unchanged for existing units (moving has its own page)."""
+        errors = dict(import_validation_errors or {})
+        registry = self._load()
+        code = (instance.code or "").strip()
+        instance.code = code
+        if not code:
+            errors.setdefault("code", []).append(_("单位代码不能为空。"))
+        elif code in registry["seen"]:
+            errors.setdefault("code", []).append(_("单位代码“%(code)s”在文件中重复。") % {"code": code})
+        elif instance.pk is None and code in registry["all_codes"]:
+            errors.setdefault("code", []).append(_("单位代码“%(code)s”已被本单位管辖范围以外的单位使用。") % {"code": code})
+        if not (instance.name or "").strip():
+            errors.setdefault("name", []).append(_("单位名称不能为空。"))
+        if "parent" not in errors:
+            if instance.parent is None and instance.pk is None:
+                errors.setdefault("parent", []).append(_("请填写上级单位代码。"))
+            elif instance.pk is not None and instance.parent_id != getattr(instance._imported_parent, "pk", None):
+                errors.setdefault("parent", []).append(_("已有单位的上级单位不能通过导入修改，请使用“移动”。"))
+        if code:
+            registry["seen"].add(code)
+        if errors:
+            raise ValidationError(errors)
+        if instance.pk is None:
+            registry["new"][code] = instance
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "parent" and instance.pk is not None:
+            # Keep the loaded parent for the comparison in validate_instance.
+            instance._imported_parent = field.clean(row, **kwargs)
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if kwargs.get("dry_run"):
+            return
+        if is_create:
+            registry = self._load()
+            parent = instance.parent
+            number = registry["next_child"].get(parent.path, 0)
+            registry["next_child"][parent.path] = number + 1
+            instance.path = parent.path + encode_segment(number)
+            instance.depth = len(instance.path) // PATH_SEGMENT - 1
+            instance.parent_id = parent.pk
+        instance.save()
