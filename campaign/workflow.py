@@ -97,6 +97,18 @@ def check(obligation, action, user):
     return rule
 
 
+def check_input(action, reason, text, files, new_due_at):
+    """What each action needs besides the right state and person: reasons, content, a later due date."""
+    if action in {"return", "reopen"} and not reason:
+        raise TransitionRefused(_("退回或重新打开时必须说明理由。"))
+    if new_due_at is not None and action != "return":
+        raise TransitionRefused(_("只有退回时可以调整截止时间。"))
+    if new_due_at is not None and new_due_at <= timezone.now():
+        raise TransitionRefused(_("新的截止时间必须晚于现在。"))
+    if action == "submit" and not (text or "").strip() and not files:
+        raise TransitionRefused(_("请填写说明或上传至少一个文件。"))
+
+
 def transition(obligation, action, user, reason="", *, text="", files=(), new_due_at=None):
     """Move `obligation` by `action` on behalf of `user`; returns the refreshed obligation.
 
@@ -109,15 +121,6 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
     from campaign.uploads import store_files
 
     reason = (reason or "").strip()
-    if action in {"return", "reopen"} and not reason:
-        raise TransitionRefused(_("退回或重新打开时必须说明理由。"))
-    if new_due_at is not None and action != "return":
-        raise TransitionRefused(_("只有退回时可以调整截止时间。"))
-    if new_due_at is not None and new_due_at <= timezone.now():
-        raise TransitionRefused(_("新的截止时间必须晚于现在。"))
-    if action == "submit" and not (text or "").strip() and not files:
-        raise TransitionRefused(_("请填写说明或上传至少一个文件。"))
-
     with store_files() as stored, transaction.atomic():
         locked = (
             Obligation.objects.select_for_update(of=("self",))
@@ -125,6 +128,7 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
             .get(pk=obligation.pk)
         )
         rule = check(locked, action, user)
+        check_input(action, reason, text, files, new_due_at)
         now = timezone.now()
         from_state = locked.status
         target = rule.target

@@ -1,0 +1,21 @@
+"""Helpers for the workspace tests: real file contents with the right (or wrong) magic bytes."""
+
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+DOCX = b"PK\x03\x04" + b"\x00" * 64
+DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+EXE = b"MZ\x90\x00" + b"\x00" * 64
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def stored_files(settings):
+    """Every regular file under MEDIA_ROOT (temp files included)."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
