@@ -129,12 +129,12 @@ def meeting_record_held(request, meeting_id):
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
         missing = missing_conditions(locked, held_on)
-        if missing:
-            transaction.set_rollback(True)
-            return render_meeting(request, meeting, status=400, held_form=form, gate_refusal=missing)
-        locked.held_on = held_on
-        locked.save(update_fields=["held_on"])
-        record(locked, "record_held", actor=request.user, from_state="planned", to_state="held",
-               changes={"held_on": held_on.isoformat()})
+        if not missing:
+            locked.held_on = held_on
+            locked.save(update_fields=["held_on"])
+            record(locked, "record_held", actor=request.user, from_state="planned", to_state="held",
+                   changes={"held_on": held_on.isoformat()})
+    if missing:
+        return render_meeting(request, meeting, status=400, held_form=form, gate_refusal=missing)
     messages.success(request, _("已记录会议召开。"))
     return redirect(locked)

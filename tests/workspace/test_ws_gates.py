@@ -1,0 +1,84 @@
+"""Phase gates: the meeting page names exactly which condition is missing (DESIGN rules 6 and 7)."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from campaign import workflow
+from campaign.models import Phase, Requirement
+from units.models import Meeting
+
+
+def examination_obligation(world):
+    requirement = Requirement(
+        directive=world.zj_48, title="对照检查材料", phase=Phase.objects.get(code="examination"),
+        scope_unit=world.province, submit_to=world.province, target_batch=world.batch1,
+        deadline_text="2099年1月10日前", route="supervision",
+    )
+    requirement.resolve_deadline()
+    requirement.save()
+    requirement.fan_out()
+    return requirement.obligations.get(unit=world.organ)
+
+
+def record_held(client, meeting, date):
+    return client.post(reverse("units:meeting_held", kwargs={"meeting_id": meeting.pk}), {"held_on": date})
+
+
+def test_democratic_life_meeting_needs_talks_and_approved_materials(world, client_for):
+    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 5))
+    client = client_for(world.liaison_organ)
+
+    response = record_held(client, meeting, "2014-01-05")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "谈心谈话尚未全覆盖" in page and "尚无对照检查材料报送任务" in page
+    meeting.refresh_from_db()
+    assert meeting.held_on is None
+
+    obligation = examination_obligation(world)
+    client.post(reverse("units:meeting_prepare", kwargs={"meeting_id": meeting.pk}),
+                {"planned_on": "2014-01-05", "talks_logged": "on", "notes": ""})
+    meeting.refresh_from_db()
+    assert meeting.talks_logged
+    workflow.transition(obligation, "submit", world.liaison_organ, text="对照检查材料")
+    page = record_held(client, meeting, "2014-01-05").content.decode()
+    assert "谈心谈话" not in page.split('id="gate-refusal"')[1].split("</div>")[0]
+    assert "对照检查材料“对照检查材料”尚未经督导组审核通过（当前：已报送待审核）" in page
+
+    workflow.transition(obligation, "approve", world.group_leader)
+    response = record_held(client, meeting, "2014-01-05")
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.held_on == dt.date(2014, 1, 5)
+    assert AuditEntry.objects.for_object(meeting).filter(action="record_held", to_state="held").exists()
+
+
+def test_summary_meeting_only_after_central_and_provincial_meetings(world, client_for):
+    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
+    client = client_for(world.liaison_organ)
+    page = client.get(reverse("units:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
+    assert "上级“中央”的总结会议尚未召开" in page and "上级“浙江省”的总结会议尚未召开" in page
+
+    Meeting.objects.create(unit=world.central, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 20))
+    page = record_held(client, meeting, "2014-01-25").content.decode()
+    assert "上级“中央”" not in page and "上级“浙江省”的总结会议尚未召开" in page
+
+    Meeting.objects.create(unit=world.province, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 26))
+    response = record_held(client, meeting, "2014-01-25")
+    assert response.status_code == 400
+    assert "上级“浙江省”的总结会议于 2014-01-26 召开，本单位总结会议须安排在其之后" in response.content.decode()
+
+    assert record_held(client, meeting, "2014-01-27").status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.held_on == dt.date(2014, 1, 27)
+
+
+def test_meeting_pages_are_scoped(world, client_for):
+    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
+    url = reverse("units:meeting", kwargs={"meeting_id": meeting.pk})
+    assert client_for(world.liaison_organ2).get(url).status_code == 404
+    assert client_for(world.group_member).get(url).status_code == 200
+    # The supervision group sees the meeting but does not record it for the unit.
+    assert record_held(client_for(world.group_member), meeting, "2014-01-27").status_code == 403
