@@ -137,7 +137,9 @@ STORAGES = {
 # Uploaded materials live outside the static root and are only served by a
 # permission-checked view, never by URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
-MEDIA_URL = None
+# Empty (Django's "not set"): no URL serves MEDIA_ROOT. None would break Django's live
+# test server, which parses MEDIA_URL as a string.
+MEDIA_URL = ""
 
 # Email: console in the demo, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
