@@ -207,7 +207,7 @@ class SeedError(ValueError):
 
 
 def read_seed(seed):
-    """The text of one seed file, as shipped with the product (never /work/shared)."""
+    """The text of one seed file, from the copies shipped in campaign/demo/seeds."""
     return (SEED_DIR / SEED_FILES[seed]).read_text(encoding="utf-8")
 
 

@@ -11,6 +11,7 @@ Requirements fan out on every run, which gives units added since their obligatio
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from campaign.demo import accounts, campaign, directives, reference, supervision, units
@@ -130,15 +131,15 @@ def _load_reference_data(result):
         result.add("look-back checkpoints", created)
 
 
-def _get_or_create_user(username, display_name, password=None, superuser=False):
+def _get_or_create_user(username, display_name, password_hash=None, superuser=False):
     """A user created once; an existing user (and a password changed since) is left alone."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
     if user is not None:
         return user, False
     user = user_model(username=username, first_name=display_name, is_staff=superuser, is_superuser=superuser)
-    if password:
-        user.set_password(password)
+    if password_hash:
+        user.password = password_hash
     else:
         user.set_unusable_password()
     user.save()
@@ -147,8 +148,12 @@ def _get_or_create_user(username, display_name, password=None, superuser=False):
 
 def _load_accounts(unit_by_code, result):
     users = {}
+    password_hash = None
     for spec in accounts.DEMO_ACCOUNTS:
-        user, created = _get_or_create_user(spec.username, spec.display_name, accounts.DEMO_PASSWORD, spec.superuser)
+        if password_hash is None and not get_user_model().objects.filter(username=spec.username).exists():
+            # One slow hash for all new demo accounts, not one per account.
+            password_hash = make_password(accounts.DEMO_PASSWORD)
+        user, created = _get_or_create_user(spec.username, spec.display_name, password_hash, spec.superuser)
         result.add("accounts", created)
         if spec.unit_code:
             _obj, created = UnitMembership.objects.get_or_create(user=user, unit=unit_by_code[spec.unit_code], role=spec.role)

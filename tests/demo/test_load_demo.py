@@ -46,6 +46,11 @@ EXPECTED_DIRECTIVES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def load():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
