@@ -182,6 +182,16 @@ class UnitResource(resources.ModelResource):
             raise ValidationError(_("文件缺少列：%(columns)s。请使用下载的模板。") % {"columns": "、".join(missing)})
         self._load()
 
+    def before_import_row(self, row, **kwargs):
+        """Cells as trimmed text: spreadsheets turn codes into numbers and blanks into None."""
+        for key, value in row.items():
+            if value is None:
+                row[key] = ""
+            elif isinstance(value, float) and value.is_integer():
+                row[key] = str(int(value))
+            else:
+                row[key] = str(value).strip()
+
     def get_instance(self, instance_loader, row):
         code = str(row.get(HEADERS["code"]) or "").strip()
         return Unit.objects.get(code=code) if code in self._load()["units"] else None

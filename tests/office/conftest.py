@@ -3,8 +3,9 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Dashboard figures are cached; every test starts with none."""
+def fast_office_tests(settings):
+    """Dashboard figures are cached: every test starts with none. Cheap password hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()
