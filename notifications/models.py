@@ -363,7 +363,11 @@ class DeliveryQuerySet(models.QuerySet):
         (a Redis restart, a killed worker) and the sweep sends a new one."""
         now = now or timezone.now()
         lease = dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
-        return self.claimable(now).filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - lease))
+        return self.claimable(now).filter(
+            Q(enqueued_at__isnull=True)
+            | Q(enqueued_at__lt=now - lease)
+            | Q(status=Delivery.Status.SENDING, enqueued_at__lt=F("lease_expires_at"))
+        )
 
 
 class Delivery(models.Model):

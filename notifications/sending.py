@@ -10,7 +10,6 @@ is retried with exponential backoff and its error is kept on the row.
 import dataclasses
 import logging
 
-from django.db import close_old_connections
 from django.utils import timezone
 
 from notifications.channels import SkipDelivery, channel_named, render_digest
@@ -42,7 +41,6 @@ def deliver(delivery_id):
     except Exception as exc:  # any channel failure is retried; the error is kept for the office's log
         error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("reminder delivery %s on %s failed: %s", delivery_id, delivery.channel, error)
-        close_old_connections()
         delay = delivery.mark_failed(token, error)
         if delay is None:
             return Outcome("failed", error=error)

@@ -28,6 +28,21 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file (one per test process), not shared memory, so that a
+    Celery worker subprocess started by a test (tests/reminders) opens the same database."""
+    import tempfile
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})
+        if not database["TEST"].get("NAME"):
+            database["TEST"]["NAME"] = os.path.join(tempfile.gettempdir(), f"campaign-test-{os.getpid()}.sqlite3")
+
+
 class World:
     """Handles to the objects of the test province (attributes set by the fixture)."""
 

@@ -1,0 +1,277 @@
+"""Reminder policy, schedule, sweep and sending in one process (DESIGN rule 5; seed 000: 10 January 2014)."""
+
+import datetime as dt
+import io
+
+import pytest
+from conftest import shanghai
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from campaign.models import Obligation, ObligationStatus, Requirement
+from notifications.models import (
+    Delivery,
+    Digest,
+    DueDateFlag,
+    EffectivePolicy,
+    Notification,
+    OfficeReminderDefaults,
+    Reminder,
+    ReminderPolicy,
+)
+from notifications.sending import deliver, send_due
+from notifications.sweep import run_sweep
+from notifications.workdays import holiday_warning, shift_to_workday
+from units.models import UnitMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def sweep(at):
+    return run_sweep(at, dispatch=False)
+
+
+def recipients(**filters):
+    return set(Reminder.objects.filter(**filters).values_list("recipient__username", flat=True))
+
+
+def test_default_schedule_of_the_ten_january_deadline(world):
+    policy = EffectivePolicy.for_requirement(world.requirement)
+    moments = {(m.kind, m.offset): m.at for m in policy.moments(world.requirement.due_at)}
+    assert moments[("before", 7)] == shanghai(2014, 1, 3, 9)
+    assert moments[("before", 3)] == shanghai(2014, 1, 7, 9)
+    assert moments[("before", 1)] == shanghai(2014, 1, 9, 9)
+    assert moments[("escalate_group", 1)] == shanghai(2014, 1, 11, 9)
+    assert moments[("escalate_office", 3)] == shanghai(2014, 1, 13, 9)
+    assert [moments[("repeat", d)] for d in (3, 6, 9)] == [shanghai(2014, 1, d, 9) for d in (13, 16, 19)]
+    assert ("repeat", 12) not in moments
+
+
+def test_seven_day_reminder_reaches_the_liaisons_of_open_obligations_only(people):
+    result = sweep(shanghai(2014, 1, 3, 9))
+    # Batch-1 units: 浙江省 (no liaison), 省发展改革委, 省教育厅.
+    assert recipients() == {"liaison_fgw", "liaison_jyt"}
+    assert set(Reminder.objects.values_list("kind", "offset_days")) == {("before", 7)}
+    assert result.created == 2 and result.digests == 2
+    counts = send_due()
+    assert counts["sent"] == 4  # two people × (in-app + e-mail)
+    assert sorted(m.to[0] for m in mail.outbox) == ["liaison_fgw@example.org", "liaison_jyt@example.org"]
+    assert "距截止还有 7 天" in mail.outbox[0].body and "/obligations/" in mail.outbox[0].body
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"liaison_fgw", "liaison_jyt"}
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_nothing_before_the_moment_and_once_after_it(people):
+    assert sweep(shanghai(2014, 1, 3, 8, 59)).created == 0
+    assert sweep(shanghai(2014, 1, 3, 9)).created == 2
+    assert sweep(shanghai(2014, 1, 3, 9, 5)).created == 0
+    assert sweep(shanghai(2014, 1, 4, 9)).created == 0
+    assert Reminder.objects.count() == 2
+
+
+def test_a_unit_that_submits_on_5_january_gets_no_three_day_reminder(people):
+    sweep(shanghai(2014, 1, 3, 9))
+    Obligation.objects.filter(pk=people.obligation_organ.pk).update(
+        status=ObligationStatus.SUBMITTED, submitted_at=shanghai(2014, 1, 5, 10)
+    )
+    sweep(shanghai(2014, 1, 7, 9))
+    assert recipients(kind="before", offset_days=3) == {"liaison_jyt"}
+    Obligation.objects.filter(pk=people.obligation_organ2.pk).update(status=ObligationStatus.ACCEPTED)
+    assert sweep(shanghai(2014, 1, 9, 9)).created == 0
+
+
+def test_escalation_goes_to_the_supervision_group_then_the_office(people):
+    Obligation.objects.filter(pk=people.obligation_organ2.pk).update(status=ObligationStatus.SUBMITTED)
+    sweep(shanghai(2014, 1, 11, 9))
+    assert recipients(kind="escalate_group") == {"sup_leader", "sup_member"}
+    assert recipients(kind="before") == set()
+    sweep(shanghai(2014, 1, 13, 9))
+    assert recipients(kind="escalate_office") == {"office_zj"}
+    assert recipients(kind="repeat", offset_days=3) == {"liaison_fgw", "sup_leader", "sup_member"}
+
+
+def test_a_group_assigned_to_an_ancestor_with_its_subtree_is_escalated_to(people):
+    from supervision.models import GroupAssignment
+
+    GroupAssignment.objects.create(group=people.other_group, unit=people.province, include_subtree=True,
+                                   starts_on=dt.date(2013, 6, 1))
+    sweep(shanghai(2014, 1, 11, 9))
+    assert recipients(kind="escalate_group", unit=people.organ) == {"sup_leader", "sup_member", "sup_other"}
+
+
+def test_a_returned_obligation_is_reminded_again_against_its_new_due_date(people):
+    sweep(shanghai(2014, 1, 3, 9))
+    new_due = shanghai(2014, 1, 20, 23, 59, 59)
+    Obligation.objects.filter(pk=people.obligation_organ.pk).update(status=ObligationStatus.RETURNED, due_at=new_due)
+    sweep(shanghai(2014, 1, 11, 9))
+    assert recipients(kind="escalate_group", unit=people.organ) == set()
+    sweep(shanghai(2014, 1, 13, 9))  # 7 days before 20 January
+    again = Reminder.objects.get(obligation=people.obligation_organ, kind="before", offset_days=7, due_at=new_due)
+    assert again.recipient == people.liaison_organ and again.scheduled_for == shanghai(2014, 1, 13, 9)
+    assert Reminder.objects.filter(obligation=people.obligation_organ, kind="before", offset_days=7).count() == 2
+
+
+def test_a_reminder_landing_on_1_january_moves_to_the_previous_working_day(people):
+    assert shift_to_workday(dt.date(2014, 1, 1)) == dt.date(2013, 12, 31)
+    assert shift_to_workday(dt.date(2014, 2, 2)) == dt.date(2014, 1, 30)  # Spring Festival week
+    Requirement.objects.filter(pk=people.requirement.pk).update(due_at=shanghai(2014, 1, 8, 23, 59, 59))
+    Obligation.objects.filter(requirement=people.requirement).update(due_at=shanghai(2014, 1, 8, 23, 59, 59))
+    assert sweep(shanghai(2013, 12, 30, 9)).created == 0
+    assert sweep(shanghai(2013, 12, 31, 9)).created == 2
+    assert set(Reminder.objects.values_list("scheduled_for", flat=True)) == {shanghai(2013, 12, 31, 9)}
+    assert sweep(shanghai(2014, 1, 1, 9)).created == 0
+
+
+def test_the_non_workday_rule_is_configurable_per_requirement(people):
+    ReminderPolicy.objects.create(requirement=people.requirement, non_workday_rule="none")
+    policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
+    moments = {m.offset: m.at for m in policy.moments(shanghai(2014, 1, 8, 23, 59, 59)) if m.kind == "before"}
+    assert moments[7] == shanghai(2014, 1, 1, 9)
+
+
+def test_policy_inherits_from_the_office_then_settings(people, settings):
+    OfficeReminderDefaults.objects.create(office=people.province, escalate_group_after_days=2, send_time=dt.time(8, 30))
+    ReminderPolicy.objects.create(requirement=people.requirement, repeat_max=1, before_offsets=[5])
+    settings.REMINDER_DEFAULTS = {"repeat_every_days": 4}
+    policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
+    assert policy.before_offsets == (5,)
+    assert policy.send_time == dt.time(8, 30)
+    assert policy.escalate_group_after_days == 2
+    assert policy.escalate_office_after_days == 3
+    assert (policy.repeat_every_days, policy.repeat_max) == (4, 1)
+    sweep(shanghai(2014, 1, 5, 8, 30))
+    assert recipients(kind="before", offset_days=5) == {"liaison_fgw", "liaison_jyt"}
+
+
+def test_a_disabled_policy_sends_nothing(people):
+    ReminderPolicy.objects.create(requirement=people.requirement, enabled=False)
+    assert sweep(shanghai(2014, 1, 3, 9)).created == 0
+
+
+def test_one_digest_per_recipient_listing_all_items_with_links(people):
+    second = Requirement.objects.create(
+        directive=people.zj_48, title="整改落实情况", scope_unit=people.province, submit_to=people.province,
+        target_batch=people.batch1, deadline_text="2014年1月10日前", due_at=people.requirement.due_at,
+    )
+    second.fan_out()
+    sweep(shanghai(2014, 1, 3, 9))
+    digest = Digest.objects.get(recipient=people.liaison_organ)
+    assert digest.reminders.count() == 2
+    send_due()
+    notification = Notification.objects.get(user=people.liaison_organ)
+    assert len(notification.items) == 2
+    assert {item["text"].split("：")[1].split("，")[0] for item in notification.items} == {"初步书面总结", "整改落实情况"}
+    assert all("/obligations/" in item["url"] for item in notification.items)
+    assert len([m for m in mail.outbox if m.to == ["liaison_fgw@example.org"]]) == 1
+
+
+def test_failed_send_is_retried_with_backoff_and_keeps_its_error(people, settings):
+    settings.NOTIFICATION_CHANNELS = ["email"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    sweep(shanghai(2014, 1, 3, 9))
+    before = timezone.now()
+    assert send_due() == {"sent": 0, "failed": 0, "skipped": 0, "retry": 2, "not_claimed": 0}
+    delivery = Delivery.objects.get(digest__recipient=people.liaison_organ)
+    assert delivery.status == "retry" and delivery.attempts == 1
+    assert "ConnectionRefusedError" in delivery.last_error
+    assert dt.timedelta(seconds=55) < delivery.next_attempt_at - before < dt.timedelta(seconds=65)
+    assert send_due()["not_claimed"] == 0 and deliver(delivery.pk).status == "not_claimed"  # not due yet
+    # A minute later the mail server is back.
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_due()["sent"] == 2
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 2 and "ConnectionRefusedError" in delivery.last_error
+    assert len(mail.outbox) == 2
+    assert Delivery.backoff(1) == dt.timedelta(seconds=60) and Delivery.backoff(3) == dt.timedelta(seconds=240)
+
+
+def test_a_delivery_fails_for_good_after_the_last_attempt(people, settings):
+    settings.NOTIFICATION_CHANNELS = ["email"]
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    sweep(shanghai(2014, 1, 3, 9))
+    send_due()
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    assert send_due()["failed"] == 2
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"failed"}
+    assert "ConnectionRefusedError" in Reminder.objects.first().last_error
+
+
+def test_a_claim_is_exclusive_until_its_lease_expires(people):
+    sweep(shanghai(2014, 1, 3, 9))
+    delivery = Delivery.objects.first()
+    token = Delivery.claim(delivery.pk)
+    assert token and Delivery.claim(delivery.pk) is None
+    # The sender died: five minutes later its lease has expired.
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        enqueued_at=now - dt.timedelta(seconds=301), lease_expires_at=now - dt.timedelta(seconds=1)
+    )
+    assert Delivery.objects.needing_dispatch().filter(pk=delivery.pk).exists()
+    second = Delivery.claim(delivery.pk)
+    assert second and second != token
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2
+    assert not delivery.mark_sent(token)  # the first sender lost its lease
+    assert delivery.mark_sent(second)
+
+
+def test_a_person_without_e_mail_is_reached_in_the_app(people):
+    people.liaison_organ.email = ""
+    people.liaison_organ.save()
+    sweep(shanghai(2014, 1, 3, 9))
+    assert send_due()["skipped"] == 1
+    skipped = Delivery.objects.get(digest__recipient=people.liaison_organ, channel="email")
+    assert skipped.status == "skipped" and skipped.last_error == "未登记电子邮箱"
+    assert Reminder.objects.get(recipient=people.liaison_organ).status == "sent"
+
+
+def test_a_logging_channel_stands_in_for_sms(people, settings, caplog):
+    settings.NOTIFICATION_CHANNELS = ["sms"]
+    sweep(shanghai(2014, 1, 3, 9))
+    with caplog.at_level("INFO", logger="notifications.channels"):
+        assert send_due()["sent"] == 2
+    assert "sms channel (not connected) would send" in caplog.text and "初步书面总结" in caplog.text
+
+
+def test_send_reminders_twice_then_nothing(people):
+    out = io.StringIO()
+    call_command("send_reminders", "--now", "2014-01-03T09:00+08:00", "--dry-run", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "reminders: created=2 sent=0 failed=0"
+    assert not Reminder.objects.exists()
+    out = io.StringIO()
+    call_command("send_reminders", "--now", "2014-01-03T09:00+08:00", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "reminders: created=2 sent=4 failed=0"
+    out = io.StringIO()
+    call_command("send_reminders", "--now", "2014-01-03T09:00+08:00", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "reminders: created=0 sent=0 failed=0"
+
+
+def test_a_due_date_on_a_holiday_is_flagged_to_the_office(people):
+    assert holiday_warning(shanghai(2014, 1, 10, 23, 59, 59)) is None
+    assert not DueDateFlag.objects.exists()
+    requirement = Requirement(
+        directive=people.zj_48, title="春节期间报送", scope_unit=people.province, submit_to=people.province,
+        deadline_text="2014年1月31日前",
+    )
+    requirement.resolve_deadline()
+    requirement.save()
+    flag = DueDateFlag.objects.get(requirement=requirement)
+    assert "春节" in flag.message and "2014年1月30日" in flag.message
+    assert Notification.objects.filter(user=people.office_province, body=flag.message).count() == 1
+    requirement.save()
+    assert Notification.objects.filter(user=people.office_province).count() == 1  # not repeated
+    requirement.due_at = shanghai(2014, 1, 30, 23, 59, 59)
+    requirement.save()
+    assert not DueDateFlag.objects.filter(requirement=requirement).exists()
+    assert "周末" in holiday_warning(shanghai(2014, 1, 11, 23, 59, 59))
+
+
+def test_a_liaison_who_leaves_is_not_reminded(people):
+    UnitMembership.objects.filter(user=people.liaison_organ2).delete()
+    sweep(shanghai(2014, 1, 3, 9))
+    assert recipients() == {"liaison_fgw"}
