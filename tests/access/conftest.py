@@ -62,4 +62,10 @@ def things(world):
     t.item = RectificationItem.objects.create(
         plan=t.plan, problem="文山会海", measures="精简会议", owner="张三", due_on=dt.date(2014, 6, 30),
     )
+    from django.apps import apps
+
+    if apps.is_installed("notifications"):
+        from notifications.models import Notification
+
+        t.notification = Notification.objects.create(user=w.liaison_organ, title="报送提醒", body="初步书面总结即将到期")
     return t

@@ -1,0 +1,213 @@
+"""The permission matrix, generated from the URL configuration.
+
+Every URL pattern is found by walking the resolver. A pattern with keyword arguments is an
+"object URL": each kind of outsider must get 403 or 404 and the rightful user 200 (405 for
+POST-only URLs, whose POST by outsiders must change nothing). Every URL that is not public
+sends an anonymous visitor to the login page.
+
+A new object URL fails this test until its kwarg (``<model>_id``) is in OBJECTS and, when its
+rightful user differs from the kwarg's owner, its name is in RIGHTFUL_BY_URL. Registering
+it does not make it pass: the view itself must refuse outsiders.
+"""
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audit.models import AuditEntry
+
+# kwarg -> (attribute of `world` or `things` owning the id, rightful persona)
+OBJECTS = {
+    "directive_id": ("hz_directive", "office_hangzhou"),
+    "requirement_id": ("hz_requirement", "office_hangzhou"),
+    "obligation_id": ("obligation_organ", "liaison_organ"),
+    "submission_id": ("submission", "liaison_organ"),
+    "file_id": ("file", "liaison_organ"),
+    "unit_id": ("organ", "liaison_organ"),
+    "group_id": ("group", "group_member"),
+    "feedback_id": ("feedback", "group_member"),
+    "meeting_id": ("meeting", "liaison_organ"),
+    "visit_id": ("visit", "group_member"),
+    "evaluation_id": ("evaluation", "group_member"),
+    "plan_id": ("plan", "liaison_organ"),
+    "item_id": ("item", "liaison_organ"),
+    "review_id": ("review", "liaison_organ"),
+    "notification_id": ("notification", "liaison_organ"),
+}
+
+# URL name -> rightful persona, where the page is for another role than the kwarg's owner,
+# or ("attribute", persona) when it needs another object of the same kind.
+RIGHTFUL_BY_URL = {
+    "campaign:obligation_review": "group_member",
+    "campaign:obligation_reopen": "group_member",
+    "supervision:unit": "group_member",
+    "supervision:visit_create": "group_member",
+    "supervision:evaluation_create": "group_member",
+    "supervision:feedback_create": "group_member",
+    "supervision:feedback_edit": ("draft_feedback", "group_member"),
+    "supervision:feedback_request": ("draft_feedback", "group_member"),
+    "supervision:feedback_sign_off": ("draft_feedback", "group_leader"),
+    "supervision:attend": "group_member",
+    "units:meeting_create": "liaison_organ",
+    "units:detail": "office_province",
+    "units:children": "office_province",
+    "units:edit": "office_province",
+    "units:move": "office_province",
+    "units:deactivate": "office_province",
+    "supervision:group": "office_province",
+    "supervision:group_member_add": "office_province",
+    "supervision:group_member_remove": "office_province",
+    "supervision:group_assign": "office_province",
+}
+
+# Outsiders of each kind: a liaison of another unit, a member of a group not assigned,
+# staff of another city's office.
+OUTSIDERS = ["liaison_organ2", "other_member", "office_ningbo"]
+
+# Names reachable without signing in.
+PUBLIC = {"login", "logout", "set_language", "javascript-catalog"}
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    """(name, route, kwarg names, pattern) for every URL pattern, depth first."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # the admin is covered by test_access_admin.py
+            ns = entry.namespace or ""
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern):
+            kwargs = set(getattr(entry.pattern, "converters", {}) or {}) | set(entry.pattern.regex.groupindex)
+            yield f"{namespace}{entry.name}" if entry.name else None, prefix + str(entry.pattern), kwargs, entry
+
+
+def object_urls():
+    return [(name, route, kwargs) for name, route, kwargs, _entry in walk() if kwargs]
+
+
+def plain_urls():
+    return [(name, route) for name, route, kwargs, _entry in walk() if not kwargs]
+
+
+def resolve_target(world, things, name, kwarg):
+    attribute, rightful = OBJECTS[kwarg]
+    override = RIGHTFUL_BY_URL.get(name)
+    if isinstance(override, tuple):
+        attribute, rightful = override
+    elif override:
+        rightful = override
+    source = things if hasattr(things, attribute) else world
+    return getattr(source, attribute), getattr(world, rightful)
+
+
+def state_of(obj):
+    obj = type(obj)._default_manager.filter(pk=obj.pk).values().first()
+    obj.pop("updated_at", None)
+    return obj
+
+
+def test_every_object_url_is_registered():
+    problems = []
+    for name, route, kwargs in object_urls():
+        if name is None:
+            problems.append(f"{route}: give the URL pattern a name")
+        for kwarg in kwargs - set(OBJECTS):
+            problems.append(
+                f"{name} ({route}): unknown URL kwarg {kwarg!r}; name it <model>_id and register it in "
+                f"tests/access/test_access_matrix.py OBJECTS with an object and its rightful user"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_there_are_object_urls_to_check():
+    assert object_urls(), "the URL configuration has no object URLs"
+
+
+@pytest.mark.parametrize("name,route,kwargs", object_urls(), ids=lambda value: value if isinstance(value, str) else "")
+def test_outsiders_are_refused_and_the_rightful_user_gets_the_page(client, world, things, name, route, kwargs):
+    assert set(kwargs) <= set(OBJECTS), f"register {sorted(set(kwargs) - set(OBJECTS))} in OBJECTS"
+    targets = {}
+    rightful = None
+    for kwarg in kwargs:
+        target, rightful = resolve_target(world, things, name, kwarg)
+        targets[kwarg] = target
+    url = reverse(name, kwargs={kwarg: target.pk for kwarg, target in targets.items()})
+
+    for persona in OUTSIDERS:
+        outsider = getattr(world, persona)
+        if outsider == rightful:
+            continue
+        client.force_login(outsider)
+        response = client.get(url)
+        assert response.status_code in (403, 404, 405), f"{name}: {persona} got {response.status_code} on GET {url}"
+        if response.status_code == 405:
+            before = {kwarg: state_of(target) for kwarg, target in targets.items()}
+            audit_rows = AuditEntry.objects.count()
+            response = client.post(url, {"reason": "x", "text": "x", "decision": "approve"})
+            assert response.status_code in (403, 404), f"{name}: {persona} got {response.status_code} on POST {url}"
+            assert {kwarg: state_of(target) for kwarg, target in targets.items()} == before, f"{name}: POST changed data"
+            assert AuditEntry.objects.count() == audit_rows, f"{name}: POST by {persona} wrote an audit row"
+        client.logout()
+
+    client.force_login(rightful)
+    response = client.get(url)
+    assert response.status_code in (200, 405), f"{name}: rightful {rightful} got {response.status_code} on GET {url}"
+
+
+def test_outsiders_are_refused_by_every_object_url_even_with_post(client, world, things):
+    """POST to every object URL: no outsider changes anything or writes an audit row."""
+    for name, _route, kwargs in object_urls():
+        targets = {kwarg: resolve_target(world, things, name, kwarg)[0] for kwarg in kwargs}
+        url = reverse(name, kwargs={kwarg: target.pk for kwarg, target in targets.items()})
+        for persona in OUTSIDERS:
+            before = {kwarg: state_of(target) for kwarg, target in targets.items()}
+            audit_rows = AuditEntry.objects.count()
+            client.force_login(getattr(world, persona))
+            response = client.post(url, {"reason": "x", "text": "x", "subject": "x", "decision": "approve"})
+            if response.status_code in (403, 404, 405):
+                assert {kwarg: state_of(target) for kwarg, target in targets.items()} == before, name
+                assert AuditEntry.objects.count() == audit_rows, name
+            else:
+                # Only a rightful user could get further; outsiders never may.
+                rightful = resolve_target(world, things, name, next(iter(kwargs)))[1]
+                pytest.fail(f"{name}: {persona} got {response.status_code} on POST {url} (rightful: {rightful})")
+
+
+@pytest.mark.parametrize(
+    "name,route", [(n, r) for n, r in plain_urls() if n not in PUBLIC], ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world, name, route):
+    assert name, f"{route}: give the URL pattern a name"
+    response = client.get(reverse(name))
+    assert response.status_code == 302, f"{name} answered {response.status_code} to an anonymous visitor"
+    assert response["Location"].startswith(reverse(settings.LOGIN_URL)), f"{name} redirected to {response['Location']}"
+
+
+def test_anonymous_visitors_get_no_object_page(client, world, things):
+    for name, _route, kwargs in object_urls():
+        if name in PUBLIC:
+            continue
+        url = reverse(name, kwargs={kwarg: resolve_target(world, things, name, kwarg)[0].pk for kwarg in kwargs})
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse(settings.LOGIN_URL)), (
+            f"{name} answered {response.status_code} to an anonymous visitor"
+        )
+
+
+def test_the_admin_sends_anonymous_visitors_to_its_login(client, db):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+def test_models_with_pages_have_absolute_urls(world, things):
+    """DESIGN/issue item 6: a model whose <model>_id URL exists implements get_absolute_url."""
+    for name, _route, kwargs in object_urls():
+        if len(kwargs) != 1:
+            continue
+        (kwarg,) = kwargs
+        target = resolve_target(world, things, name, kwarg)[0]
+        url = target.get_absolute_url()
+        assert url, f"{type(target).__name__} has no get_absolute_url"
+        assert str(target.pk) in url
