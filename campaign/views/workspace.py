@@ -1,5 +1,6 @@
 """The unit workspace: a liaison's obligations (most urgent first, with countdown and traffic light),
-per phase what is done and what is open, notifications, and the feedback the unit's supervision
+per phase what is done and what is open, notifications (the notification centre's
+reminders plus what reviewers did to the unit's obligations), and the feedback the unit's supervision
 group has signed off (DESIGN rules 4 and 9)."""
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET
 from audit.models import AuditEntry
 from campaign import workflow
 from campaign.models import Obligation, ObligationStatus
+from notifications.models import Notification
 from supervision.models import Feedback
 from units.models import Meeting, Unit
 from units.scope import scope_for
@@ -69,6 +71,8 @@ def workspace(request):
     by_id = {o.pk: o for o in obligations}
     for entry in notifications:
         entry.obligation = by_id.get(entry.object_id)
+    # Reminders and escalations from the notification centre (DESIGN rule 5), newest first.
+    inbox = list(Notification.objects.filter(user=user).order_by("-created_at", "-pk")[:NOTIFICATION_LIMIT])
     feedback = list(
         Feedback.objects.signed_off().filter(unit_id__in=unit_ids).select_related("group", "unit").order_by("-signed_off_at")
     )
@@ -78,6 +82,7 @@ def workspace(request):
         "obligations": obligations,
         "phases": phase_summary(obligations),
         "notifications": notifications,
+        "inbox": inbox,
         "feedback": feedback,
         "meetings": meetings,
     }
