@@ -20,6 +20,7 @@ from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Pha
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit, UnitMembership
+from units.signals import deferred_fan_out
 
 
 @dataclass
@@ -64,6 +65,13 @@ def _load_campaign(result):
 def _load_units(batches, result):
     rows = units.unit_rows()
     existing = {u.code: u for u in Unit.objects.filter(code__in=[row.code for row in rows])}
+    # New units join existing requirements in one pass at the end, not one unit at a time.
+    with deferred_fan_out():
+        _create_missing_units(rows, existing, batches, result)
+    return existing
+
+
+def _create_missing_units(rows, existing, batches, result):
     for row in rows:
         created = row.code not in existing
         if created:
@@ -78,7 +86,6 @@ def _load_units(batches, result):
                 is_contact_point=row.is_contact_point,
             )
         result.add("units", created)
-    return existing
 
 
 def _find_directive(spec, issuer):
