@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.urls import reverse
+from workspace_helpers import logged_in
 
 from audit.models import AuditEntry
 from campaign import workflow
@@ -26,7 +27,8 @@ def record_held(client, meeting, date):
     return client.post(reverse("units:meeting_held", kwargs={"meeting_id": meeting.pk}), {"held_on": date})
 
 
-def test_democratic_life_meeting_needs_talks_and_approved_materials(world, client_for):
+def test_democratic_life_meeting_needs_talks_and_approved_materials(world, client):
+    client_for = logged_in(client)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 5))
     client = client_for(world.liaison_organ)
 
@@ -55,7 +57,8 @@ def test_democratic_life_meeting_needs_talks_and_approved_materials(world, clien
     assert AuditEntry.objects.for_object(meeting).filter(action="record_held", to_state="held").exists()
 
 
-def test_summary_meeting_only_after_central_and_provincial_meetings(world, client_for):
+def test_summary_meeting_only_after_central_and_provincial_meetings(world, client):
+    client_for = logged_in(client)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
     client = client_for(world.liaison_organ)
     page = client.get(reverse("units:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
@@ -75,7 +78,8 @@ def test_summary_meeting_only_after_central_and_provincial_meetings(world, clien
     assert meeting.held_on == dt.date(2014, 1, 27)
 
 
-def test_meeting_pages_are_scoped(world, client_for):
+def test_meeting_pages_are_scoped(world, client):
+    client_for = logged_in(client)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
     url = reverse("units:meeting", kwargs={"meeting_id": meeting.pk})
     assert client_for(world.liaison_organ2).get(url).status_code == 404

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from workspace_helpers import PDF, upload
+from workspace_helpers import PDF, logged_in, upload
 
 from campaign import workflow
 from campaign.models import Phase, Requirement
@@ -24,7 +24,8 @@ def extra_requirement(world, title, phase_code, due_in_days):
     return requirement.obligations.get(unit=world.organ)
 
 
-def test_workspace_orders_by_urgency_with_lights_phases_and_notifications(world, client_for, django_assert_max_num_queries):
+def test_workspace_orders_by_urgency_with_lights_phases_and_notifications(world, client, django_assert_max_num_queries):
+    client_for = logged_in(client)
     later = extra_requirement(world, "整改方案", "rectification", 30)
     soon = extra_requirement(world, "对照检查材料", "examination", 2)
     # The 10 January 2014 summary is long overdue; return it so it shows a notification.
@@ -48,7 +49,8 @@ def test_workspace_orders_by_urgency_with_lights_phases_and_notifications(world,
     assert later.pk and soon.pk
 
 
-def test_obligation_page_is_scoped_and_bounded(world, client_for, django_assert_max_num_queries):
+def test_obligation_page_is_scoped_and_bounded(world, client, django_assert_max_num_queries):
+    client_for = logged_in(client)
     workflow.transition(world.obligation_organ, "submit", world.liaison_organ, text="初稿", files=[upload("总结.pdf", PDF)])
     url = reverse("campaign:obligation", kwargs={"obligation_id": world.obligation_organ.pk})
     leader = client_for(world.group_leader)
@@ -64,7 +66,8 @@ def test_obligation_page_is_scoped_and_bounded(world, client_for, django_assert_
     assert "总结.pdf" in client_for(world.office_province).get(surl).content.decode()
 
 
-def test_office_review_queue(world, client_for, django_assert_max_num_queries):
+def test_office_review_queue(world, client, django_assert_max_num_queries):
+    client_for = logged_in(client)
     world.requirement.route = "office"
     world.requirement.save()
     workflow.transition(world.obligation_organ, "submit", world.liaison_organ, text="初稿")

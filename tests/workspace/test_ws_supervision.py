@@ -4,6 +4,7 @@ only after the group leader signs it off (DESIGN rule 9, 001)."""
 import datetime as dt
 
 from django.urls import reverse
+from workspace_helpers import logged_in
 
 from audit.models import AuditEntry
 from campaign import workflow
@@ -20,7 +21,8 @@ def draft_feedback(client, world, subject="关于专题民主生活会准备情�
     return Feedback.objects.get(subject=subject)
 
 
-def test_feedback_is_invisible_to_the_unit_until_the_leader_signs_it_off(world, client_for):
+def test_feedback_is_invisible_to_the_unit_until_the_leader_signs_it_off(world, client):
+    client_for = logged_in(client)
     feedback = draft_feedback(client_for(world.group_member), world)
     url = reverse("supervision:feedback", kwargs={"feedback_id": feedback.pk})
     workspace = reverse("campaign:workspace")
@@ -67,7 +69,8 @@ def test_feedback_is_invisible_to_the_unit_until_the_leader_signs_it_off(world, 
     assert actions == ["draft", "request_sign_off", "refuse_sign_off", "request_sign_off", "sign_off"]
 
 
-def test_visits_and_evaluations_are_recorded_for_assigned_units_only(world, client_for):
+def test_visits_and_evaluations_are_recorded_for_assigned_units_only(world, client):
+    client_for = logged_in(client)
     client = client_for(world.group_member)
     for kind in ("stay", "random", "unannounced", "interview", "forum"):
         response = client.post(
@@ -98,7 +101,8 @@ def test_visits_and_evaluations_are_recorded_for_assigned_units_only(world, clie
     assert client_for(world.liaison_organ).get(reverse("supervision:unit", kwargs={"unit_id": world.organ.pk})).status_code == 403
 
 
-def test_group_attends_and_comments_on_the_democratic_life_meeting(world, client_for):
+def test_group_attends_and_comments_on_the_democratic_life_meeting(world, client):
+    client_for = logged_in(client)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 7, 1))
     url = reverse("supervision:attend", kwargs={"meeting_id": meeting.pk})
     assert client_for(world.group_leader).post(url, {"comment": "批评和自我批评有辣味"}).status_code == 302
@@ -112,7 +116,8 @@ def test_group_attends_and_comments_on_the_democratic_life_meeting(world, client
     assert response.status_code == 400
 
 
-def test_supervision_workspace_lists_units_and_review_queue(world, client_for, django_assert_max_num_queries):
+def test_supervision_workspace_lists_units_and_review_queue(world, client, django_assert_max_num_queries):
+    client_for = logged_in(client)
     workflow.transition(world.obligation_organ, "submit", world.liaison_organ, text="初步书面总结")
     client = client_for(world.group_member)
     with django_assert_max_num_queries(20):

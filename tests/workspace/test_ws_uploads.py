@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from workspace_helpers import DOC, DOCX, EXE, PDF, PNG, stored_files, upload
+from workspace_helpers import DOC, DOCX, EXE, PDF, PNG, logged_in, stored_files, upload
 
 from campaign import workflow
 from campaign.models import ObligationStatus, Submission, SubmissionFile
@@ -29,7 +29,8 @@ def submit_url(world):
         ("总结", PDF, "没有扩展名"),
     ],
 )
-def test_bad_uploads_are_refused_with_a_message_and_nothing_is_stored(world, client_for, settings, name, content, message):
+def test_bad_uploads_are_refused_with_a_message_and_nothing_is_stored(world, client, settings, name, content, message):
+    client_for = logged_in(client)
     client = client_for(world.liaison_organ)
     response = client.post(submit_url(world), {"text": "初步书面总结", "files": [upload(name, content)]})
     assert response.status_code == 400
@@ -68,7 +69,8 @@ def _named(name):
     return file
 
 
-def test_a_path_in_a_posted_name_never_reaches_the_disk(world, client_for, settings):
+def test_a_path_in_a_posted_name_never_reaches_the_disk(world, client, settings):
+    client_for = logged_in(client)
     client = client_for(world.liaison_organ)
     response = client.post(submit_url(world), {"files": [upload("../../../../tmp/evil.pdf", PDF)]})
     assert response.status_code in (302, 400)
@@ -78,7 +80,8 @@ def test_a_path_in_a_posted_name_never_reaches_the_disk(world, client_for, setti
     assert not Path("/tmp/evil.pdf").exists()
 
 
-def test_over_the_cap_is_refused(world, client_for, settings):
+def test_over_the_cap_is_refused(world, client, settings):
+    client_for = logged_in(client)
     settings.UPLOAD_MAX_BYTES = 1024
     client = client_for(world.liaison_organ)
     response = client.post(submit_url(world), {"files": [upload("大文件.pdf", PDF + b"0" * 2048)]})
@@ -109,7 +112,8 @@ def test_a_failure_midway_leaves_no_row_and_no_orphan_file(world, settings):
     assert world.obligation_organ.status == ObligationStatus.PENDING
 
 
-def test_accepted_files_are_stored_under_server_names_with_sha256(world, client_for, settings):
+def test_accepted_files_are_stored_under_server_names_with_sha256(world, client, settings):
+    client_for = logged_in(client)
     client = client_for(world.liaison_organ)
     files = [upload("总结.pdf", PDF), upload("附表.docx", DOCX), upload("照片.png", PNG)]
     response = client.post(submit_url(world), {"text": "初步书面总结", "files": files})
@@ -125,7 +129,8 @@ def test_accepted_files_are_stored_under_server_names_with_sha256(world, client_
     assert len(stored_files(settings)) == 3  # no temp files left
 
 
-def test_download_is_an_attachment_and_only_for_those_who_see_the_obligation(world, client_for, settings):
+def test_download_is_an_attachment_and_only_for_those_who_see_the_obligation(world, client, settings):
+    client_for = logged_in(client)
     workflow.transition(world.obligation_organ, "submit", world.liaison_organ, files=[upload("总结.pdf", PDF)])
     file_obj = SubmissionFile.objects.get()
     url = reverse("campaign:file", kwargs={"file_id": file_obj.pk})
@@ -138,7 +143,8 @@ def test_download_is_an_attachment_and_only_for_those_who_see_the_obligation(wor
         assert client_for(outsider).get(url).status_code == 404
 
 
-def test_download_can_be_handed_to_nginx(world, client_for, settings):
+def test_download_can_be_handed_to_nginx(world, client, settings):
+    client_for = logged_in(client)
     settings.UPLOAD_X_ACCEL_REDIRECT_PREFIX = "/protected-uploads/"
     workflow.transition(world.obligation_organ, "submit", world.liaison_organ, files=[upload("总结.pdf", PDF)])
     file_obj = SubmissionFile.objects.get()

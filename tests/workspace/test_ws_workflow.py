@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from workspace_helpers import PDF, upload
+from workspace_helpers import PDF, logged_in, upload
 
 from audit.models import AuditEntry
 from campaign import workflow
@@ -121,7 +121,8 @@ def test_no_review_needed_means_accepted_on_submit(world):
     assert ob.status == ObligationStatus.ACCEPTED and ob.accepted_at
 
 
-def test_review_views_refuse_with_reason_and_403(world, client_for):
+def test_review_views_refuse_with_reason_and_403(world, client):
+    client_for = logged_in(client)
     ob = world.obligation_organ
     client = client_for(world.group_leader)
     response = client.post(reverse("campaign:obligation_review", kwargs={"obligation_id": ob.pk}), {"decision": "approve"})

@@ -19,3 +19,13 @@ def stored_files(settings):
     """Every regular file under MEDIA_ROOT (temp files included)."""
     root = Path(settings.MEDIA_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def logged_in(client):
+    """A function that logs the test client in as a user and returns it."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
