@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access.admin import ScopedAdminMixin
 from campaign.models import (
     Batch,
     Campaign,
@@ -24,20 +25,20 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "starts_on", "ends_on"]
     search_fields = ["name", "short_name"]
     inlines = [BatchInline, PhaseInline]
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "campaign", "ordinal", "starts_on", "ends_on", "min_months"]
     list_filter = ["campaign"]
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "campaign", "ordinal", "code"]
     list_filter = ["campaign"]
 
@@ -56,7 +57,7 @@ class RequirementInline(admin.TabularInline):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
+class DirectiveAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "doc_type", "issuer_name", "signed_on", "printed_on", "urgency", "secrecy"]
     list_filter = ["campaign", "doc_type", "year", "urgency", "secrecy"]
     search_fields = ["number", "agency_code", "title", "issuer_name", "body"]
@@ -68,7 +69,7 @@ class DirectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Requirement)
-class RequirementAdmin(admin.ModelAdmin):
+class RequirementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "directive", "deadline_text", "due_at", "route", "review_required", "is_active"]
     list_filter = ["route", "review_required", "is_active", "phase", "target_batch"]
     search_fields = ["title", "directive__number", "directive__title"]
@@ -86,7 +87,7 @@ class SubmissionInline(admin.TabularInline):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "requirement", "status", "due_at", "submitted_at", "accepted_at"]
     list_filter = ["status", "requirement__directive__campaign", "unit__level"]
     search_fields = ["unit__name", "unit__code", "requirement__title"]
@@ -104,7 +105,7 @@ class SubmissionFileInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["obligation", "version", "submitted_by", "submitted_at"]
     search_fields = ["obligation__unit__name", "obligation__requirement__title"]
     raw_id_fields = ["obligation", "submitted_by"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access.admin import ScopedAdminMixin
 from rectification.models import (
     LookBackCheckpoint,
     LookBackFinding,
@@ -12,7 +13,7 @@ from rectification.models import (
 
 
 @admin.register(SpecialRectification)
-class SpecialRectificationAdmin(admin.ModelAdmin):
+class SpecialRectificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["ordinal", "name", "source"]
     search_fields = ["name"]
 
@@ -25,7 +26,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(RectificationPlan)
-class RectificationPlanAdmin(admin.ModelAdmin):
+class RectificationPlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "unit", "kind", "responsible_person", "published_on"]
     list_filter = ["kind", "campaign"]
     search_fields = ["title", "unit__name", "responsible_person"]
@@ -40,7 +41,7 @@ class ProgressInline(admin.TabularInline):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(admin.ModelAdmin):
+class RectificationItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["problem", "plan", "four_winds", "owner", "due_on", "status", "mass_evaluation", "needs_upper_level"]
     list_filter = ["status", "four_winds", "special_rectification", "is_institution_building", "needs_upper_level"]
     search_fields = ["problem", "measures", "owner", "plan__unit__name"]
@@ -49,7 +50,7 @@ class RectificationItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(LookBackCheckpoint)
-class LookBackCheckpointAdmin(admin.ModelAdmin):
+class LookBackCheckpointAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["ordinal", "area", "question"]
     search_fields = ["area", "question"]
 
@@ -60,7 +61,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(LookBackReport)
-class LookBackReportAdmin(admin.ModelAdmin):
+class LookBackReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "campaign", "created_by", "created_at"]
     list_filter = ["campaign"]
     search_fields = ["unit__name", "summary"]
@@ -69,7 +70,7 @@ class LookBackReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["item", "author", "created_at"]
     search_fields = ["text"]
     raw_id_fields = ["item", "author"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access.admin import ScopedAdminMixin
 from supervision.models import (
     Evaluation,
     Feedback,
@@ -26,7 +27,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(SupervisionGroup)
-class SupervisionGroupAdmin(admin.ModelAdmin):
+class SupervisionGroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "office", "campaign", "is_active"]
     list_filter = ["kind", "campaign", "is_active"]
     search_fields = ["name", "office__name"]
@@ -35,7 +36,7 @@ class SupervisionGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupMember)
-class GroupMemberAdmin(admin.ModelAdmin):
+class GroupMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "group", "is_leader"]
     list_filter = ["is_leader", "group"]
     search_fields = ["user__username", "group__name"]
@@ -43,7 +44,7 @@ class GroupMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupAssignment)
-class GroupAssignmentAdmin(admin.ModelAdmin):
+class GroupAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["group", "unit", "include_subtree", "starts_on", "ends_on"]
     list_filter = ["group", "include_subtree"]
     search_fields = ["group__name", "unit__name"]
@@ -51,7 +52,7 @@ class GroupAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["obligation", "decision", "reviewer", "group", "created_at"]
     list_filter = ["decision", "group"]
     search_fields = ["obligation__unit__name", "reason"]
@@ -59,7 +60,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "group", "kind", "visited_on", "recorded_by"]
     list_filter = ["kind", "group"]
     search_fields = ["unit__name", "findings"]
@@ -68,7 +69,7 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingAttendance)
-class MeetingAttendanceAdmin(admin.ModelAdmin):
+class MeetingAttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["meeting", "group", "attendee", "created_at"]
     list_filter = ["group"]
     search_fields = ["meeting__unit__name", "comment"]
@@ -76,7 +77,7 @@ class MeetingAttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "group", "subject", "rating", "created_at"]
     list_filter = ["subject", "rating", "group"]
     search_fields = ["unit__name", "text"]
@@ -84,7 +85,7 @@ class EvaluationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "unit", "group", "status", "drafted_by", "signed_off_by", "signed_off_at"]
     list_filter = ["status", "group"]
     search_fields = ["subject", "text", "unit__name"]
@@ -92,7 +93,7 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(admin.ModelAdmin):
+class SpotCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "office", "checked_on", "checked_by"]
     search_fields = ["unit__name", "findings"]
     date_hierarchy = "checked_on"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access.admin import ScopedAdminMixin
 from units.models import Meeting, Opinion, StudyRecord, Unit, UnitMembership, UnitPhaseProgress
 
 
@@ -10,7 +11,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "level", "unit_type", "batch", "parent", "is_window_unit", "is_contact_point", "is_active"]
     list_filter = ["level", "unit_type", "batch", "is_window_unit", "is_contact_point", "is_active"]
     search_fields = ["name", "short_name", "code"]
@@ -21,7 +22,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitMembership)
-class UnitMembershipAdmin(admin.ModelAdmin):
+class UnitMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "unit", "role", "created_at"]
     list_filter = ["role", "unit__level"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -29,7 +30,7 @@ class UnitMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitPhaseProgress)
-class UnitPhaseProgressAdmin(admin.ModelAdmin):
+class UnitPhaseProgressAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "phase", "started_on", "finished_on"]
     list_filter = ["phase"]
     search_fields = ["unit__name"]
@@ -37,7 +38,7 @@ class UnitPhaseProgressAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudyRecord)
-class StudyRecordAdmin(admin.ModelAdmin):
+class StudyRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "kind", "held_on", "days", "topic", "participants"]
     list_filter = ["kind"]
     search_fields = ["unit__name", "topic", "speaker"]
@@ -46,7 +47,7 @@ class StudyRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opinion)
-class OpinionAdmin(admin.ModelAdmin):
+class OpinionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["text", "collected_by", "claimed_by", "channel", "four_winds", "collected_on"]
     list_filter = ["channel", "four_winds"]
     search_fields = ["text", "collected_by__name", "claimed_by__name"]
@@ -54,7 +55,7 @@ class OpinionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "kind", "planned_on", "held_on", "talks_logged"]
     list_filter = ["kind", "talks_logged"]
     search_fields = ["unit__name"]
