@@ -11,8 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +21,9 @@ from units.models import PATH_SEGMENT
 
 # DESIGN rule 4 (policy): yellow within this many days of the due moment.
 YELLOW_DAYS = 3
-# Cached figures are recomputed when obligations or requirements change, and at
-# least this often, so that "overdue" follows the clock.
+# Cached figures are recomputed when obligations or requirements change (their
+# updated_at; bulk .update() calls must set it too), and at least this often, so
+# that "overdue" follows the clock.
 CACHE_SECONDS = 60
 
 OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
@@ -99,20 +99,31 @@ def _state_counts(now):
     }
 
 
-def _data_version():
-    """A cheap fingerprint of the tables the figures come from (two index lookups)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(updated_at) FROM {Obligation._meta.db_table}),"
-            f" (SELECT MAX(updated_at) FROM {Requirement._meta.db_table})"
+def with_data_version(queryset):
+    """Annotate `queryset` with a fingerprint of the tables the figures come from, so that the
+    cache check rides on a query the page makes anyway (two index lookups)."""
+    return queryset.annotate(
+        obligations_changed=Subquery(Obligation.objects.order_by("-updated_at").values("updated_at")[:1]),
+        requirements_changed=Subquery(Requirement.objects.order_by("-updated_at").values("updated_at")[:1]),
+    )
+
+
+def _data_version(versioned=None):
+    if versioned is not None and hasattr(versioned, "obligations_changed"):
+        return f"{versioned.obligations_changed}|{versioned.requirements_changed}"
+    return "|".join(
+        str(value)
+        for value in (
+            Obligation.objects.order_by("-updated_at").values_list("updated_at", flat=True).first(),
+            Requirement.objects.order_by("-updated_at").values_list("updated_at", flat=True).first(),
         )
-        return "|".join(str(value) for value in cursor.fetchone())
+    )
 
 
-def _cached(key, compute, now):
-    """Serve `compute()` from the cache while the data and the minute are unchanged."""
+def _cached(key, compute, now, version):
+    """Serve `compute()` from the cache while the data and the time bucket are unchanged."""
     bucket = int(now.timestamp()) // CACHE_SECONDS
-    fingerprint = hashlib.sha256(f"{key}|{bucket}|{_data_version()}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"{key}|{bucket}|{version}".encode()).hexdigest()
     full_key = f"progress:{fingerprint}"
     value = cache.get(full_key)
     if value is None:
@@ -151,11 +162,14 @@ def subtree_figures(unit, now=None, use_cache=True):
         )
         return rows, _requirement_info({row["requirement_id"] for row in rows})
 
-    return _cached(f"subtree:{unit.path}", compute, now) if use_cache else compute()
+    return _cached(f"subtree:{unit.path}", compute, now, _data_version(unit)) if use_cache else compute()
 
 
-def requirement_rows(requirement_ids, obligations, now=None, cache_key=None):
-    """Counts per requirement over an obligation queryset (the directive page's progress)."""
+def requirement_rows(requirement_ids, obligations, now=None, cache_key=None, versioned=None):
+    """Counts per requirement over an obligation queryset (the directive page's progress).
+
+    `versioned`: an object fetched through with_data_version(), to spare the fingerprint query.
+    """
     now = now or timezone.now()
 
     def compute():
@@ -163,7 +177,7 @@ def requirement_rows(requirement_ids, obligations, now=None, cache_key=None):
             obligations.filter(requirement_id__in=requirement_ids).values("requirement_id").annotate(**_state_counts(now)).order_by()
         )
 
-    return _cached(cache_key, compute, now) if cache_key else compute()
+    return _cached(cache_key, compute, now, _data_version(versioned)) if cache_key else compute()
 
 
 def counts_from(row):

@@ -22,7 +22,7 @@ def _unit_and_neighbours(request):
     if unit_id:
         if not unit_id.isdigit():
             raise Http404
-        unit = Unit.objects.visible_to(request.user).filter(pk=unit_id).first()
+        unit = dashboard.with_data_version(Unit.objects.visible_to(request.user)).filter(pk=unit_id).first()
         if unit is None:
             raise Http404
         top = next((path for path in scope.office_paths if unit.path.startswith(path)), unit.path[:PATH_SEGMENT])
@@ -35,7 +35,7 @@ def _unit_and_neighbours(request):
         path = paths[0]
         depth = len(path) // PATH_SEGMENT - 1
         units = Unit.objects.filter(path__startswith=path, depth__lte=depth + 1) if path else Unit.objects.filter(depth__lte=1)
-        related = list(units.order_by("path"))
+        related = list(dashboard.with_data_version(units).order_by("path"))
         unit = next((u for u in related if u.path == path), None) or next((u for u in related if u.depth == 0), None)
         if unit is None:
             raise Http404

@@ -47,14 +47,14 @@ def directive_list(request):
 
 @login_required
 def directive_detail(request, directive_id):
-    directive = get_object_or_404(
-        Directive.objects.visible_to(request.user).select_related("campaign", "issuing_unit", "created_by"), pk=directive_id
-    )
+    directives = Directive.objects.visible_to(request.user).select_related("campaign", "issuing_unit", "created_by")
+    directive = get_object_or_404(dashboard.with_data_version(directives), pk=directive_id)
     requirements = list(directive.requirements.select_related("phase", "target_batch", "submit_to"))
     rows = dashboard.requirement_rows(
         [r.pk for r in requirements],
         Obligation.objects.visible_to(request.user),
         cache_key=f"directive:{directive.pk}:user:{request.user.pk}",
+        versioned=directive,
     )
     by_req = {row["requirement_id"]: dashboard.counts_from(row) for row in rows}
     return render(
