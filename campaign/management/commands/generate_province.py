@@ -1,0 +1,143 @@
+"""Build a deterministic province-shaped tree with obligations, for benchmarks and demos.
+
+Shape (DESIGN: scale): ~11 cities, ~90 counties, ~1,300 townships and streets,
+villages and communities for the rest, plus organs at province, city and county
+level; every requirement binds every unit, obligations in a realistic mix of states.
+"""
+
+import datetime as dt
+import random
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.deadlines import Deadline
+from campaign.models import Batch, Campaign, Directive, Obligation, Phase, Requirement
+from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
+
+ROOT_CODE = "GEN"
+
+
+class Command(BaseCommand):
+    help = "Generate a province (units, directives, requirements, obligations) for benchmarks and demos."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=50000)
+        parser.add_argument("--requirements", type=int, default=10)
+        parser.add_argument("--seed", default="1")
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD; due dates are set around it")
+
+    def handle(self, *args, units, requirements, seed, today, **options):
+        if Unit.objects.filter(code=ROOT_CODE).exists():
+            raise CommandError(f"A generated province already exists (unit code {ROOT_CODE}).")
+        rng = random.Random(f"province:{seed}")
+        today = today or timezone.localdate()
+        with transaction.atomic():
+            campaign, batches, phases = self.campaign()
+            tree = self.build_tree(units, rng, batches)
+            self.stdout.write(f"units: {len(tree)}")
+            count = self.obligations(tree[0], requirements, rng, campaign, phases, today)
+            self.stdout.write(f"obligations: {count}")
+
+    def campaign(self):
+        campaign, _ = Campaign.objects.get_or_create(
+            name="党的群众路线教育实践活动（测试省份）", defaults={"short_name": "群众路线", "starts_on": dt.date(2013, 6, 18)}
+        )
+        batches = [Batch.objects.get_or_create(campaign=campaign, ordinal=i, defaults={"name": name})[0]
+                   for i, name in [(1, "第一批"), (2, "第二批")]]
+        names = [("study", "学习教育、听取意见"), ("examination", "查摆问题、开展批评"), ("rectification", "整改落实、建章立制"),
+                 ("summary", "总结"), ("lookback", "回头看")]
+        phases = [Phase.objects.get_or_create(campaign=campaign, code=code, defaults={"ordinal": i, "name": name})[0]
+                  for i, (code, name) in enumerate(names, start=1)]
+        return campaign, batches, phases
+
+    def build_tree(self, total, rng, batches):
+        """Units in path order with precomputed paths, inserted in bulk."""
+        next_root = Unit.objects.filter(parent__isnull=True).order_by("-path").values_list("path", flat=True).first()
+        root_path = encode_segment(int(next_root, 36) + 1 if next_root else 0)
+        scale = max(total / 50000, 0.0002)
+        plan = {"cities": max(1, round(11 * min(scale, 1) ** 0.5)), "counties": max(1, round(8 * min(scale, 1) ** 0.5)),
+                "townships": max(1, round(14 * min(scale, 1) ** 0.3)), "organs": max(1, round(30 * min(scale, 1) ** 0.5))}
+        units = []
+        counters = {}
+
+        def add(parent, code, name, level, unit_type, batch):
+            key = parent.path if parent else ""
+            number = counters.get(key, 0)
+            counters[key] = number + 1
+            path = (parent.path if parent else "") + (encode_segment(number) if parent else root_path)
+            unit = Unit(code=code, name=name, path=path, depth=len(path) // PATH_SEGMENT - 1,
+                        level=level, unit_type=unit_type, batch=batch, is_window_unit=rng.random() < 0.05)
+            unit.generated_parent = parent
+            units.append(unit)
+            return unit
+
+        province = add(None, ROOT_CODE, "测试省", Level.PROVINCE, UnitType.PARTY_COMMITTEE, batches[0])
+        for o in range(plan["organs"] * 3):
+            add(province, f"{ROOT_CODE}-O{o:03d}", f"省直单位{o + 1}", Level.PROVINCE, UnitType.ORGAN, batches[0])
+        townships = []
+        for c in range(plan["cities"]):
+            city = add(province, f"{ROOT_CODE}{c:02d}", f"第{c + 1}市", Level.CITY, UnitType.PARTY_COMMITTEE, batches[1])
+            for o in range(plan["organs"]):
+                add(city, f"{city.code}-O{o:02d}", f"{city.name}直属单位{o + 1}", Level.CITY, UnitType.ORGAN, batches[1])
+            for k in range(plan["counties"]):
+                county = add(city, f"{city.code}{k:02d}", f"{city.name}第{k + 1}县", Level.COUNTY, UnitType.PARTY_COMMITTEE, batches[1])
+                for o in range(plan["organs"] // 2):
+                    add(county, f"{county.code}-O{o:02d}", f"{county.name}部门{o + 1}", Level.COUNTY, UnitType.ORGAN, batches[1])
+                for t in range(plan["townships"]):
+                    kind = UnitType.STREET if rng.random() < 0.3 else UnitType.TOWNSHIP
+                    townships.append(add(county, f"{county.code}{t:03d}", f"{county.name}第{t + 1}乡镇", Level.TOWNSHIP, kind, batches[1]))
+        # Villages and communities fill the rest, spread over the townships.
+        remaining = max(0, total - len(units))
+        for v in range(remaining):
+            town = townships[v % len(townships)] if townships else province
+            kind = UnitType.COMMUNITY if town.unit_type == UnitType.STREET else UnitType.VILLAGE
+            add(town, f"{town.code}{v // max(len(townships), 1):04d}", f"{town.name}第{v // max(len(townships), 1) + 1}村",
+                Level.VILLAGE, kind, batches[1])
+        units.sort(key=lambda unit: unit.path)
+        Unit.objects.bulk_create(units, batch_size=5000)
+        children = [unit for unit in units if unit.generated_parent]
+        for unit in children:  # every unit has its pk now
+            unit.parent_id = unit.generated_parent.pk
+        Unit.objects.bulk_update(children, ["parent"], batch_size=5000)
+        return units
+
+    def obligations(self, province, count, rng, campaign, phases, today):
+        directive = Directive(campaign=campaign, doc_type="通知", issuing_unit=province, issuer_name="测试省教育实践活动领导小组",
+                              title="关于做好教育实践活动各环节工作的通知", signed_on=today - dt.timedelta(days=60), body="（生成数据）")
+        directive.set_number(f"测群组发〔{today.year}〕1号")
+        directive.save()
+        offsets = [-30, -14, -7, -2, 1, 2, 5, 10, 20, 40]
+        now = timezone.now()
+        total = 0
+        for index in range(count):
+            due_on = today + dt.timedelta(days=offsets[index % len(offsets)] + 30 * (index // len(offsets)))
+            deadline = Deadline(due_on.isoformat(), due_on, "day")
+            requirement = Requirement.objects.create(
+                directive=directive, title=f"报送事项{index + 1}", phase=phases[index % len(phases)], scope_unit=province,
+                submit_to=province, deadline_text=deadline.text, due_at=deadline.due_at,
+            )
+            past = deadline.due_at < now
+            rows = []
+            for unit_id in Unit.objects.subtree(province).values_list("pk", flat=True).iterator(chunk_size=10000):
+                roll = rng.random()
+                status, first = "pending", None
+                if past:
+                    status = "accepted" if roll < 0.65 else "submitted" if roll < 0.78 else "returned" if roll < 0.85 else "pending"
+                elif roll < 0.3:
+                    status = "submitted" if roll < 0.2 else "accepted"
+                if status != "pending":
+                    late = rng.random() < 0.1
+                    first = deadline.due_at + dt.timedelta(hours=rng.randint(1, 72)) if late and past else min(
+                        now, deadline.due_at) - dt.timedelta(hours=rng.randint(1, 240))
+                rows.append(Obligation(requirement=requirement, unit_id=unit_id, due_at=deadline.due_at, status=status,
+                                       first_submitted_at=first, submitted_at=first,
+                                       accepted_at=first if status == "accepted" else None))
+                if len(rows) >= 10000:
+                    Obligation.objects.bulk_create(rows, batch_size=5000)
+                    total += len(rows)
+                    rows = []
+            Obligation.objects.bulk_create(rows, batch_size=5000)
+            total += len(rows)
+        return total
