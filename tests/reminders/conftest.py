@@ -1,7 +1,6 @@
 """Fixtures for the reminder tests: e-mail addresses for the personas, the Redis test broker and
 real Celery worker subprocesses that open the same test database."""
 
-import datetime as dt
 import os
 import signal
 import subprocess
@@ -10,16 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from campaign.deadlines import SHANGHAI
+from reminders_support import REDIS_URL, database_url_for_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/5")
-
-
-def shanghai(*args):
-    return dt.datetime(*args, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -32,22 +25,11 @@ def people(world):
     return world
 
 
-def database_url_for_worker():
-    """DATABASE_URL of the test database this test runs on, for a worker subprocess."""
-    from django.db import connection
-
-    s = connection.settings_dict
-    if s["ENGINE"] == "django.db.backends.sqlite3":
-        assert "memory" not in s["NAME"], "the worker needs a file-based SQLite test database"
-        return f"sqlite:///{s['NAME']}"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture
 def redis_broker():
     """The Celery app of this process publishes to a dedicated Redis database, flushed before and after."""
     import redis
+    from kombu import pools
 
     from config.celery import app
 
@@ -56,11 +38,11 @@ def redis_broker():
     saved = (app.conf.broker_url, app.conf.broker_transport_options)
     app.conf.broker_url = REDIS_URL
     app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
     yield client
-    if app._pool is not None:
-        app._pool.force_close_all()
+    pools.reset()  # kombu's process-wide producer pools, keyed by broker URL
     app.conf.broker_url, app.conf.broker_transport_options = saved
     app._pool = None
     app.amqp._producer_pool = None
@@ -115,8 +97,9 @@ class Workers:
                 self.kill(proc)
 
     def emails(self):
-        """(recipient, subject) of every message the file e-mail backend wrote."""
+        """(recipient, subject, body) of every message the file e-mail backend wrote."""
         import email
+        import email.policy
 
         found = []
         if not self.mail_dir.exists():
@@ -124,8 +107,9 @@ class Workers:
         for path in sorted(self.mail_dir.iterdir()):
             for chunk in path.read_text().split("-" * 79):
                 if chunk.strip():
-                    message = email.message_from_string(chunk.strip())
-                    found.append((message["To"], message["Subject"]))
+                    message = email.message_from_string(chunk.strip(), policy=email.policy.default)
+                    body = message.get_payload() if message["Content-Transfer-Encoding"] == "8bit" else message.get_content()
+                    found.append((str(message["To"]), str(message["Subject"]), body))
         return found
 
     def gate_log(self):
@@ -139,20 +123,3 @@ def workers(transactional_db, redis_broker, tmp_path):
     pool = Workers(tmp_path)
     yield pool
     pool.stop_all()
-
-
-def wait_until(condition, timeout=30, message="condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.2)
-
-
-def wait_for_deliveries(timeout=30):
-    """Until no delivery is waiting or in flight."""
-    from notifications.models import Delivery
-
-    wait_until(
-        lambda: not Delivery.objects.exclude(status__in=Delivery.FINAL).exists(), timeout, "deliveries to finish"
-    )

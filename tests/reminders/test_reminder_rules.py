@@ -4,10 +4,10 @@ import datetime as dt
 import io
 
 import pytest
-from conftest import shanghai
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from reminders_support import shanghai
 
 from campaign.models import Obligation, ObligationStatus, Requirement
 from notifications.models import (
