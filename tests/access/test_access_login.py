@@ -1,0 +1,80 @@
+"""Hardened login and transport: lockout after the set number of failures, the client address
+from the configured proxy header, CSRF on forms, security headers."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+
+def attempt(client, username, password, **extra):
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def test_lockout_after_the_set_number_of_failures(client, world, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for _ in range(4):
+        assert attempt(client, "liaison_fgw", "wrong-password").status_code == 200
+    # The right password still works before the limit...
+    assert attempt(Client(), "liaison_fgw", world.password).status_code == 302
+    for _ in range(5):
+        attempt(client, "liaison_fgw", "wrong-password")
+    # ...and not after it, even with the right password.
+    response = attempt(client, "liaison_fgw", world.password)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_limit_is_configurable(client, world, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    attempt(client, "liaison_fgw", "nope")
+    attempt(client, "liaison_fgw", "nope")
+    assert attempt(client, "liaison_fgw", world.password).status_code == 429
+
+
+def test_client_address_comes_from_the_configured_proxy_header(client, world, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.CLIENT_IP_PROXY_COUNT = 1
+    for _ in range(5):
+        attempt(client, "liaison_fgw", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    assert attempt(client, "liaison_fgw", world.password, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    # Another client behind the same proxy is not locked out.
+    other = Client()
+    assert attempt(other, "liaison_fgw", world.password, HTTP_X_FORWARDED_FOR="198.51.100.9", REMOTE_ADDR="10.0.0.1").status_code == 302
+
+
+def test_password_validators_refuse_weak_passwords(world):
+
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ["12345678901", "password123", "short"]:
+        with pytest.raises(ValidationError):
+            validate_password(weak, world.liaison_organ)
+
+
+def test_login_form_needs_csrf(world):
+    strict = Client(enforce_csrf_checks=True)
+    assert attempt(strict, "liaison_fgw", world.password).status_code == 403
+    page = strict.get(reverse("login"))
+    assert b"csrfmiddlewaretoken" in page.content
+
+
+def test_sessions_expire(settings):
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_security_headers_without_debug(client, world):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy and "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    secure = client.get(reverse("login"), secure=True)
+    assert "max-age=" in secure["Strict-Transport-Security"]
+
+
+def test_cookies_are_secure_without_debug(client, world, settings):
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE and settings.SESSION_COOKIE_HTTPONLY
+    response = attempt(client, "liaison_fgw", world.password)
+    assert response.cookies["sessionid"]["secure"]
