@@ -74,14 +74,14 @@ def meeting_detail(request, meeting_id):
 @require_POST
 def meeting_create(request, unit_id):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
-    probe = Meeting(unit=unit)
-    if not can(request.user, "record", probe):
+    # Same people as can(user, "record", meeting): the unit's liaison or its office.
+    if not (can(request.user, "act_for", unit) or can(request.user, "manage", unit)):
         raise PermissionDenied
     form = MeetingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("会议未创建：%(errors)s") % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)})
         return redirect("campaign:workspace")
-    with transaction.atomic():
+    with transaction.atomic():  # the meeting and its audit row together
         meeting = form.save(commit=False)
         meeting.unit = unit
         meeting.held_on = None

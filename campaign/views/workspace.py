@@ -85,5 +85,6 @@ def workspace(request):
         "inbox": inbox,
         "feedback": feedback,
         "meetings": meetings,
+        "meeting_kinds": Meeting.Kind.choices,
     }
     return render(request, "campaign/work/workspace.html", context)

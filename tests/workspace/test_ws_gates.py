@@ -86,3 +86,15 @@ def test_meeting_pages_are_scoped(world, client):
     assert client_for(world.group_member).get(url).status_code == 200
     # The supervision group sees the meeting but does not record it for the unit.
     assert record_held(client_for(world.group_member), meeting, "2014-01-27").status_code == 403
+
+
+def test_the_unit_registers_its_meetings_from_the_workspace(world, client):
+    client_for = logged_in(client)
+    url = reverse("units:meeting_create", kwargs={"unit_id": world.organ.pk})
+    response = client_for(world.liaison_organ).post(url, {"kind": "summary", "planned_on": "2014-01-27"})
+    meeting = Meeting.objects.get(unit=world.organ)
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert meeting.kind == Meeting.Kind.SUMMARY and meeting.held_on is None
+    assert AuditEntry.objects.for_object(meeting).filter(action="create").exists()
+    assert client_for(world.group_member).post(url, {"kind": "summary"}).status_code == 403
+    assert client_for(world.liaison_organ2).post(url, {"kind": "summary"}).status_code == 404
