@@ -158,7 +158,28 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
         locked.status = target
         locked.save()
         record(locked, action, actor=user, from_state=from_state, to_state=target, changes=changes, reason=reason)
+        if action != "submit":
+            notify_liaisons(locked, action, reason)
     return locked
+
+
+def notify_liaisons(obligation, action, reason):
+    """Tell the unit's liaisons in the notification centre what the reviewer decided, and why."""
+    from notifications.models import Notification
+    from units.models import UnitMembership
+
+    titles = {
+        "approve": _("“%(title)s”已审核通过"),
+        "return": _("“%(title)s”被退回，请修改后重新报送"),
+        "reopen": _("“%(title)s”已重新打开，请重新报送"),
+    }
+    title = titles[action] % {"title": obligation.requirement.title}
+    liaisons = UnitMembership.objects.filter(unit=obligation.unit, role=UnitMembership.Role.LIAISON).values_list(
+        "user_id", flat=True
+    )
+    Notification.objects.bulk_create(
+        [Notification(user_id=user_id, title=title[:200], body=reason, url=obligation.get_absolute_url()) for user_id in liaisons]
+    )
 
 
 def _record_review(obligation, action, user, reason, new_due_at, now):

@@ -10,6 +10,7 @@ from workspace_helpers import PDF, logged_in, upload
 from audit.models import AuditEntry
 from campaign import workflow
 from campaign.models import ObligationStatus, Route
+from notifications.models import Notification
 from supervision.models import Review
 
 
@@ -48,6 +49,11 @@ def test_submit_return_resubmit_approve_keeps_every_version_and_audit(world):
     ]
     entry = AuditEntry.objects.for_object(ob).get(action="return")
     assert entry.actor == world.group_member and entry.reason == "缺少整改成效数据"
+    # The liaison is told in the notification centre, with the reason.
+    notes = list(Notification.objects.filter(user=world.liaison_organ).order_by("created_at", "id"))
+    assert [n.title for n in notes] == ["“初步书面总结”被退回，请修改后重新报送", "“初步书面总结”已审核通过"]
+    assert notes[0].body == "缺少整改成效数据" and notes[0].url == ob.get_absolute_url()
+    assert not Notification.objects.filter(user=world.liaison_organ2).exists()
 
 
 @pytest.mark.parametrize(
