@@ -2,12 +2,12 @@
 data, in a real browser: upload, return with a reason, new version, approval, office dashboard."""
 
 import pytest
-from conftest import login
 from django.core.management import call_command
 from workspace_helpers import PDF
 
 from campaign.demo.accounts import DEMO_PASSWORD
 from campaign.models import Obligation, ObligationStatus, Requirement, Route
+from tests.conftest import login
 from units.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
