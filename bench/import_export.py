@@ -1,0 +1,93 @@
+"""Import 50,000 units and export 500,000 obligations (time and peak memory).
+
+Usage (PostgreSQL with a generated province):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/office_bench .venv/bin/python bench/import_export.py
+
+Import: the generated province's units are exported to .csv with the import
+template's columns, recoded, and imported under a fresh root of their own (so that
+no requirement fans out to them): the validating pass (preview) and the writing
+pass are timed separately. Export: the dashboard's .xlsx export of every obligation
+in the province runs in a child process whose peak resident memory is reported.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from units.models import Level, Unit, UnitType  # noqa: E402
+from units.resources import HEADERS, UnitResource  # noqa: E402
+from units.views import run_import  # noqa: E402
+
+
+def export_child():
+    from campaign.export import write_obligations
+    from campaign.models import Obligation
+
+    province = Unit.objects.get(code="GEN")
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        rows = write_obligations(Obligation.objects.filter(unit__path__startswith=province.path), out)
+        size = out.tell()
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"| export .xlsx | {rows} obligations | {seconds:.1f} s | peak RSS {peak:.0f} MB | {size / 1e6:.1f} MB file |")
+
+
+def import_bench():
+    user, _ = get_user_model().objects.get_or_create(username="bench_root", defaults={"is_superuser": True, "is_staff": True})
+    Unit.objects.filter(code="IMPROOT").exists() or Unit.objects.create(
+        code="IMPROOT", name="导入测试根", level=Level.PROVINCE, unit_type=UnitType.PARTY_COMMITTEE
+    )
+    province = Unit.objects.get(code="GEN")
+    start = time.perf_counter()
+    dataset = UnitResource().export(queryset=Unit.objects.subtree(province))
+    export_seconds = time.perf_counter() - start
+    code, parent = list(HEADERS.values()).index(HEADERS["code"]), list(HEADERS.values()).index(HEADERS["parent"])
+    recoded = dataset.__class__(headers=dataset.headers)
+    run = str(int(time.time()))[-5:]
+    for row in dataset:
+        row = list(row)
+        row[code] = f"I{run}{row[code]}"
+        row[parent] = f"I{run}{row[parent]}" if row[parent] != "" and row[parent] is not None else "IMPROOT"
+        if row[code] == f"I{run}GEN":
+            row[parent] = "IMPROOT"
+        recoded.append(row)
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as file:
+        file.write(recoded.export("csv"))
+    path = Path(file.name)
+    start = time.perf_counter()
+    _result, errors = run_import(path, user, dry_run=True)
+    check_seconds = time.perf_counter() - start
+    assert not errors, errors[:5]
+    start = time.perf_counter()
+    result, errors = run_import(path, user, dry_run=False)
+    write_seconds = time.perf_counter() - start
+    assert not errors, errors[:5]
+    path.unlink()
+    print("| step | rows | time | notes |")
+    print("|---|---|---|---|")
+    print(f"| export units .csv (resource) | {len(dataset)} | {export_seconds:.1f} s | |")
+    print(f"| import: validate (preview) | {len(recoded)} | {check_seconds:.1f} s | nothing written |")
+    print(f"| import: write | {result.totals.get('new', 0)} new | {write_seconds:.1f} s | one transaction |")
+
+
+if __name__ == "__main__":
+    if "--export-child" in sys.argv:
+        export_child()
+    else:
+        import_bench()
+        subprocess.run([sys.executable, __file__, "--export-child"], check=True)
