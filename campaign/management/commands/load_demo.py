@@ -1,8 +1,8 @@
 """`manage.py load_demo`: the 2013-2015 Mass Line campaign as demo data (campaign/demo/)."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from campaign.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from campaign.demo.loader import load_demo
 from campaign.models import Directive, Obligation, Requirement
 from supervision.models import SupervisionGroup
@@ -21,6 +21,4 @@ class Command(BaseCommand):
             f"报送任务 {Obligation.objects.count()} 项，督导组 {SupervisionGroup.objects.count()} 个"
             f"（本次新建 {new} 条记录）"
         )
-        self.stdout.write("演示账号：")
-        for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.label}: {account.username} / {DEMO_PASSWORD}")
+        call_command("demo_logins", stdout=self.stdout)
