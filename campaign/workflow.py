@@ -40,6 +40,14 @@ class Transition:
     who: str  # who may trigger it, for pages and the docs
     label: str
 
+    @property
+    def source_labels(self):
+        return [ObligationStatus(state).label for state in self.sources]
+
+    @property
+    def target_label(self):
+        return ObligationStatus(self.target).label
+
 
 TRANSITIONS = (
     Transition("submit", (PENDING, RETURNED), SUBMITTED, "submit", gettext_lazy("本单位联络员"), gettext_lazy("报送")),

@@ -3,11 +3,11 @@ data, in a real browser: upload, return with a reason, new version, approval, of
 
 import pytest
 from django.core.management import call_command
-from workspace_helpers import PDF
 
 from campaign.demo.accounts import DEMO_PASSWORD
 from campaign.models import Obligation, ObligationStatus, Requirement, Route
 from tests.conftest import login
+from tests.workspace.workspace_helpers import PDF
 from units.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

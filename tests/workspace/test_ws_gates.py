@@ -3,11 +3,11 @@
 import datetime as dt
 
 from django.urls import reverse
-from workspace_helpers import logged_in
 
 from audit.models import AuditEntry
 from campaign import workflow
 from campaign.models import Phase, Requirement
+from tests.workspace.workspace_helpers import logged_in
 from units.models import Meeting
 
 

@@ -5,11 +5,11 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from workspace_helpers import PDF, logged_in, upload
 
 from campaign import workflow
 from campaign.models import Phase, Requirement
 from notifications.models import Notification
+from tests.workspace.workspace_helpers import PDF, logged_in, upload
 
 
 def extra_requirement(world, title, phase_code, due_in_days):

@@ -4,11 +4,11 @@ only after the group leader signs it off (DESIGN rule 9, 001)."""
 import datetime as dt
 
 from django.urls import reverse
-from workspace_helpers import logged_in
 
 from audit.models import AuditEntry
 from campaign import workflow
 from supervision.models import Evaluation, Feedback, MeetingAttendance, Visit
+from tests.workspace.workspace_helpers import logged_in
 from units.models import Meeting
 
 

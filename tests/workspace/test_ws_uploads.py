@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from workspace_helpers import DOC, DOCX, EXE, PDF, PNG, logged_in, stored_files, upload
 
 from campaign import workflow
 from campaign.models import ObligationStatus, Submission, SubmissionFile
 from campaign.uploads import UploadRefused, check_name
+from tests.workspace.workspace_helpers import DOC, DOCX, EXE, PDF, PNG, logged_in, stored_files, upload
 
 
 def submit_url(world):

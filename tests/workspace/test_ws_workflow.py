@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from workspace_helpers import PDF, logged_in, upload
 
 from audit.models import AuditEntry
 from campaign import workflow
 from campaign.models import ObligationStatus, Route
 from notifications.models import Notification
 from supervision.models import Review
+from tests.workspace.workspace_helpers import PDF, logged_in, upload
 
 
 def audit_trail(obligation):
