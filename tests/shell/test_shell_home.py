@@ -152,7 +152,7 @@ def test_user_with_several_roles_sees_a_section_per_role(client, world):
 
 
 def test_user_without_role_is_told_so(client, world):
-    from conftest import make_user
+    from tests.conftest import make_user
 
     nobody = make_user("nobody")
     response = home_for(client, nobody)
