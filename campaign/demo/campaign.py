@@ -74,6 +74,9 @@ REQUIREMENTS = [
         scope_code=ZHEJIANG_CODE,
         submit_to_code=ZHEJIANG_CODE,
         deadline_text="2014年1月10日前",
+        # 000 asks first-batch units to work through the provincial supervision group, and 群组发〔2013〕29号
+        # has supervision groups read the summary reports of the units they supervise: the group reviews first.
+        route="supervision",
         target_batch=1,
     ),
     RequirementSpec(

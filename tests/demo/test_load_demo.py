@@ -167,7 +167,7 @@ def test_ten_january_requirement_binds_every_batch1_unit_once(demo):
 
     requirement = Requirement.objects.get(directive__number="浙群组发〔2013〕48号", title="初步书面总结")
     assert requirement.due_at == dt.datetime(2014, 1, 10, 23, 59, 59, tzinfo=SHANGHAI)
-    assert requirement.route == Route.OFFICE and requirement.phase.code == "summary"
+    assert requirement.route == Route.SUPERVISION_FIRST and requirement.phase.code == "summary"
     province = Unit.objects.get(code="330000")
     batch1 = Unit.objects.subtree(province).active().filter(batch__ordinal=1)
     assert batch1.count() > 30

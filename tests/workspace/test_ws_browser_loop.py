@@ -30,10 +30,8 @@ def upload_version(page, obligation_url, name, text):
 def test_summary_loop_in_the_browser(browser_page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    # 000 asks units to coordinate with the provincial supervision group; in this scenario the
-    # summary goes to the group first.
     requirement = Requirement.objects.get(title="初步书面总结", directive__number="浙群组发〔2013〕48号")
-    Requirement.objects.filter(pk=requirement.pk).update(route=Route.SUPERVISION_FIRST)
+    assert requirement.route == Route.SUPERVISION_FIRST
     organ = Unit.objects.get(code="330000-05")
     obligation = Obligation.objects.get(requirement=requirement, unit=organ)
     url = f"{live_server.url}{obligation.get_absolute_url()}"
