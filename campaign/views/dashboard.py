@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django.shortcuts import render
 
@@ -33,8 +33,11 @@ def _unit_and_neighbours(request):
         if not paths:
             raise PermissionDenied
         path = paths[0]
-        depth = len(path) // PATH_SEGMENT - 1
-        units = Unit.objects.filter(path__startswith=path, depth__lte=depth + 1) if path else Unit.objects.filter(depth__lte=1)
+        if path:
+            # The unit and its children, through the parent index (not a scan of the subtree).
+            units = Unit.objects.filter(Q(path=path) | Q(parent_id__in=Subquery(Unit.objects.filter(path=path).values("pk"))))
+        else:
+            units = Unit.objects.filter(depth__lte=1)
         related = list(dashboard.with_data_version(units).order_by("path"))
         unit = next((u for u in related if u.path == path), None) or next((u for u in related if u.depth == 0), None)
         if unit is None:
