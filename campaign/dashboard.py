@@ -2,8 +2,10 @@
 
 One grouped query counts the obligations under a unit by child unit and requirement
 (Substr of the unit path at the child's length), with conditional counts for every
-state; everything else (per requirement, per phase, per child, traffic lights) is
-summed from those rows in Python. DESIGN rule 4 gives the traffic light.
+state; the rows are summed per child and per requirement once and cached (Figures),
+and everything else (per phase, traffic lights) comes from those sums. The dashboard,
+the home page and the directive page all read their counts from here. DESIGN rule 4
+gives the traffic light.
 """
 
 import datetime as dt
@@ -120,11 +122,14 @@ def _data_version(versioned=None):
     )
 
 
+def _fingerprint(key, now, version):
+    bucket = int(now.timestamp()) // CACHE_SECONDS
+    return hashlib.sha256(f"{key}|{bucket}|{version}".encode()).hexdigest()
+
+
 def _cached(key, compute, now, version):
     """Serve `compute()` from the cache while the data and the time bucket are unchanged."""
-    bucket = int(now.timestamp()) // CACHE_SECONDS
-    fingerprint = hashlib.sha256(f"{key}|{bucket}|{version}".encode()).hexdigest()
-    full_key = f"progress:{fingerprint}"
+    full_key = f"progress:{_fingerprint(key, now, version)}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -143,26 +148,51 @@ def _requirement_info(requirement_ids):
     }
 
 
-def subtree_figures(unit, now=None, use_cache=True):
-    """(rows, requirement info) for the subtree of `unit`: one grouped query, one lookup.
+@dataclass
+class Figures:
+    """The counts under one unit, already summed: what the cache holds for a subtree.
 
-    Each row holds a child path (the unit's own path for its own obligations, "本级"),
-    a requirement id and the counts.
+    by_child: {child path (the unit's own path for its own obligations, "本级"): Counts}
+    by_requirement: {requirement id: Counts}; info: {requirement id: plain data};
+    fingerprint: changes whenever the figures may have changed (for caching what is made of them).
     """
+
+    total: Counts
+    by_child: dict
+    by_requirement: dict
+    info: dict
+    fingerprint: str = ""
+
+
+def subtree_figures(unit, now=None, use_cache=True):
+    """The Figures for the subtree of `unit`: one grouped query (by child and requirement) and one
+    requirement lookup, summed once and cached; a warm call makes no query when `unit` was fetched
+    through with_data_version()."""
     now = now or timezone.now()
     child_length = len(unit.path) + PATH_SEGMENT
+    key = f"subtree:{unit.path}"
 
     def compute():
-        rows = list(
+        total, by_child, by_requirement = Counts(), {}, {}
+        for row in (
             Obligation.objects.filter(unit__path__startswith=unit.path)
             .annotate(child=Substr("unit__path", 1, child_length))
             .values("child", "requirement_id")
             .annotate(**_state_counts(now))
             .order_by()
-        )
-        return rows, _requirement_info({row["requirement_id"] for row in rows})
+        ):
+            counts = counts_from(row)
+            total.add(counts)
+            by_child.setdefault(row["child"], Counts()).add(counts)
+            by_requirement.setdefault(row["requirement_id"], Counts()).add(counts)
+        return Figures(total, by_child, by_requirement, _requirement_info(set(by_requirement)))
 
-    return _cached(f"subtree:{unit.path}", compute, now, _data_version(unit)) if use_cache else compute()
+    if not use_cache:
+        return compute()
+    version = _data_version(unit)
+    figures = _cached(key, compute, now, version)
+    figures.fingerprint = _fingerprint(key, now, version)
+    return figures
 
 
 def requirement_rows(requirement_ids, obligations, now=None, cache_key=None, versioned=None):
@@ -184,6 +214,24 @@ def counts_from(row):
     return Counts(**{name: row.get(name, 0) for name in Counts.FIELDS})
 
 
+def outermost(units):
+    """`units` without those inside another one's subtree (each obligation is counted once)."""
+    by_path = {unit.path: unit for unit in units}
+    return [unit for path, unit in sorted(by_path.items())
+            if not any(path != other and path.startswith(other) for other in by_path)]
+
+
+def counts_by_requirement(units, now=None, use_cache=True):
+    """{requirement id: Counts} over the subtrees of `units` (fetched through with_data_version()),
+    summed from the same cached figures as the dashboard: no second aggregation."""
+    now = now or timezone.now()
+    totals = {}
+    for unit in outermost(units):
+        for requirement_id, counts in subtree_figures(unit, now=now, use_cache=use_cache).by_requirement.items():
+            totals.setdefault(requirement_id, Counts()).add(counts)
+    return totals
+
+
 @dataclass
 class ChildProgress:
     unit: object
@@ -200,28 +248,32 @@ class Progress:
     children: list  # [ChildProgress], the unit's own obligations first
     by_requirement: list  # [(requirement info dict, Counts)], by due date
     by_phase: list  # [(phase name or "", Counts)], in phase order
+    # Changes whenever anything shown may change (figures, the minute, the unit and its children's
+    # names): the key under which the rendered tables are cached.
+    fingerprint: str = ""
 
 
 def progress_for(unit, children, now=None, use_cache=True):
     """The dashboard of `unit` with its `children` (ordered), from `subtree_figures`."""
-    rows, info = subtree_figures(unit, now=now, use_cache=use_cache)
-    by_child, by_req = {}, {}
-    total = Counts()
-    for row in rows:
-        counts = counts_from(row)
-        total.add(counts)
-        by_child.setdefault(row["child"], Counts()).add(counts)
-        by_req.setdefault(row["requirement_id"], Counts()).add(counts)
+    figures = subtree_figures(unit, now=now, use_cache=use_cache)
+    by_child = figures.by_child
     child_list = []
     if unit.path in by_child:
         child_list.append(ChildProgress(unit, by_child[unit.path], is_self=True))
     child_list += [ChildProgress(child, by_child.get(child.path, Counts())) for child in children]
+    info = figures.info
     by_requirement = sorted(
-        ((info[pk], counts) for pk, counts in by_req.items() if pk in info), key=lambda item: (item[0]["due_at"], item[0]["pk"])
+        ((info[pk], counts) for pk, counts in figures.by_requirement.items() if pk in info),
+        key=lambda item: (item[0]["due_at"], item[0]["pk"]),
     )
     phases = {}
     for requirement, counts in by_requirement:
         key = (requirement["phase__ordinal"] is None, requirement["phase__ordinal"] or 0, requirement["phase__name"] or "")
         phases.setdefault(key, Counts()).add(counts)
     by_phase = [(key[2], counts) for key, counts in sorted(phases.items())]
-    return Progress(unit=unit, total=total, children=child_list, by_requirement=by_requirement, by_phase=by_phase)
+    fingerprint = ""
+    if figures.fingerprint:
+        names = "|".join(f"{u.pk}:{u.path}:{u.name}" for u in [unit, *children])
+        fingerprint = hashlib.sha256(f"{figures.fingerprint}|{names}".encode()).hexdigest()
+    return Progress(unit=unit, total=figures.total, children=child_list, by_requirement=by_requirement, by_phase=by_phase,
+                    fingerprint=fingerprint)

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
@@ -29,17 +29,20 @@ def _unit_and_neighbours(request):
         prefixes = [unit.path[:end] for end in range(len(top), len(unit.path), PATH_SEGMENT)]
         related = list(Unit.objects.filter(Q(path__in=prefixes) | Q(parent_id=unit.pk)).order_by("path"))
     else:
-        paths = sorted(scope.office_paths, key=len) or ([""] if scope.everything else [])
-        if not paths:
-            raise PermissionDenied
-        path = paths[0]
-        if path:
-            # The unit and its children, through the parent index (not a scan of the subtree).
-            units = Unit.objects.filter(Q(path=path) | Q(parent_id__in=Subquery(Unit.objects.filter(path=path).values("pk"))))
-        else:
+        offices = sorted(zip(scope.office_paths, scope.office_unit_ids, strict=True), key=lambda item: len(item[0]))
+        if offices:
+            # The user's topmost office and its children, through the primary key and parent
+            # indexes (not a scan of the subtree).
+            unit_pk = offices[0][1]
+            units = Unit.objects.filter(Q(pk=unit_pk) | Q(parent_id=unit_pk))
+        elif scope.everything:
             units = Unit.objects.filter(depth__lte=1)
+        else:
+            raise PermissionDenied
         related = list(dashboard.with_data_version(units).order_by("path"))
-        unit = next((u for u in related if u.path == path), None) or next((u for u in related if u.depth == 0), None)
+        unit = next((u for u in related if offices and u.pk == offices[0][1]), None) or next(
+            (u for u in related if u.depth == 0), None
+        )
         if unit is None:
             raise Http404
         prefixes = []

@@ -5,7 +5,9 @@
 - Unit liaisons: their units' obligations, most urgent first.
 
 Every list comes from a `visible_to(user)` queryset and every count from one aggregate
-query, so the page costs a fixed number of queries whatever the size of the province.
+query, so the page costs a fixed number of queries whatever the size of the province. The
+office's counts per requirement are the dashboard's cached subtree figures
+(campaign/dashboard.py), so that one aggregation serves both pages.
 """
 
 import datetime as dt
@@ -16,8 +18,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
+from campaign import dashboard
 from campaign.models import Directive, Obligation, ObligationStatus, Requirement
 from supervision.models import GroupAssignment, SupervisionGroup
+from units.models import Unit
 from units.scope import scope_for, visible_unit_filter
 
 # How many rows each section lists; the section header shows the full total.
@@ -62,28 +66,28 @@ def office_section(user, now):
     for directive in directive_rows:
         directive.url = object_url(directive)
 
-    # Counts only cover obligations of units the user may see: an office counts its subtree.
-    seen = visible_unit_filter(user, prefix="obligations__unit__")
-    open_q = Q(obligations__status__in=OPEN_STATUSES)
     requirement_rows = list(
         Requirement.objects.visible_to(user)
         .filter(is_active=True)
         .select_related("directive")
-        .annotate(
-            total_count=Count("obligations", filter=seen),
-            pending_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.PENDING)),
-            submitted_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.SUBMITTED)),
-            returned_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.RETURNED)),
-            accepted_count=Count("obligations", filter=seen & Q(obligations__status=ObligationStatus.ACCEPTED)),
-            overdue_count=Count("obligations", filter=seen & open_q & Q(obligations__due_at__lt=now)),
-        )
         .order_by("-due_at", "-id")[: REQUIREMENT_LIMIT + 1]
     )
     requirements_truncated = len(requirement_rows) > REQUIREMENT_LIMIT
     requirement_rows = requirement_rows[:REQUIREMENT_LIMIT]
+    # Counts cover the office's subtrees (the whole tree for a superuser), from the dashboard's
+    # cached per-subtree figures: one unit query carrying the data fingerprint, and the grouped
+    # count only when the data or the minute changed.
+    scope = scope_for(user)
+    offices = Unit.objects.filter(parent__isnull=True) if scope.everything else Unit.objects.filter(pk__in=scope.office_unit_ids)
+    counts = dashboard.counts_by_requirement(list(dashboard.with_data_version(offices)), now=now)
     for requirement in requirement_rows:
         requirement.url = object_url(requirement)
         requirement.directive.url = object_url(requirement.directive)
+        figures = counts.get(requirement.pk) or dashboard.Counts()
+        requirement.counts = figures
+        requirement.total_count, requirement.overdue_count = figures.total, figures.overdue
+        requirement.pending_count, requirement.submitted_count = figures.pending, figures.submitted
+        requirement.returned_count, requirement.accepted_count = figures.returned, figures.accepted
     return {
         "directives": directive_rows,
         "directives_truncated": directives_truncated,

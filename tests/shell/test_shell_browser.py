@@ -1,6 +1,7 @@
 """A real browser logs in through the login form and lands on its home page."""
 
 import pytest
+
 from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
