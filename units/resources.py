@@ -4,7 +4,12 @@ One resource serves the template, the export of any filtered list and the import
 An import is validated row by row against an in-memory registry of the office's
 units (no query per row): unknown parent, duplicate code, unknown level, type or
 batch, and units outside the office's subtree are each reported on their row. The
-view writes nothing unless every row is valid (units/views.py: import_confirm).
+view writes nothing unless every row is valid (units/views.py: run_import).
+
+Writing: new units get their materialized paths in memory as their rows are read
+(a parent always comes before its children in the file), and are inserted at the
+end with one bulk INSERT per tree level, parents first, so that children get their
+parents' keys; existing units (updates) are saved as their rows are read.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,6 +18,8 @@ from import_export import fields, resources, widgets
 
 from campaign.models import Batch
 from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
+
+BULK_BATCH = 2000
 
 HEADERS = {
     "code": "单位代码",
@@ -118,10 +125,17 @@ class UnitResource(resources.ModelResource):
         skip_diff = True
         clean_model_instances = False
 
-    def __init__(self, roots=None):
-        """`roots`: the units whose subtrees an import may touch (the office's); None for export only."""
+    def __init__(self, roots=None, write=False):
+        """`roots`: the units whose subtrees an import may touch (the office's); None for export only.
+
+        `write`: False validates only; True also saves updates and collects the new units for
+        create_new_units(). Either way, import_data() is meant to run with dry_run=False inside
+        the caller's transaction (a dry run would wrap every row in a savepoint of its own).
+        """
         super().__init__()
         self.roots = roots or []
+        self.write = write
+        self.new_units = []  # in file order: parents before their children
         self.fields["parent"].widget = RegistryWidget(self._parent, _("未知的上级单位代码“%(value)s”"))
         self.fields["batch"].widget = RegistryWidget(self._batch, _("未知的批次“%(value)s”"))
         self._registry = None
@@ -231,14 +245,34 @@ class UnitResource(resources.ModelResource):
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if kwargs.get("dry_run"):
+        if kwargs.get("dry_run") or not self.write:
             return
-        if is_create:
-            registry = self._load()
-            parent = instance.parent
-            number = registry["next_child"].get(parent.path, 0)
-            registry["next_child"][parent.path] = number + 1
-            instance.path = parent.path + encode_segment(number)
-            instance.depth = len(instance.path) // PATH_SEGMENT - 1
-            instance.parent_id = parent.pk
-        instance.save()
+        if not is_create:
+            instance.save()
+            return
+        registry = self._load()
+        parent = instance.parent
+        number = registry["next_child"].get(parent.path, 0)
+        registry["next_child"][parent.path] = number + 1
+        instance.path = parent.path + encode_segment(number)
+        instance.depth = len(instance.path) // PATH_SEGMENT - 1
+        self.new_units.append(instance)
+
+    def create_new_units(self):
+        """Insert the collected new units, one level of the tree at a time (parents first, so
+        that each child gets its parent's key); returns them with their keys."""
+        by_depth = {}
+        for unit in self.new_units:
+            by_depth.setdefault(unit.depth, []).append(unit)
+        for depth in sorted(by_depth):
+            level = by_depth[depth]
+            for unit in level:
+                unit.parent_id = unit.parent.pk
+            Unit.objects.bulk_create(level, batch_size=BULK_BATCH)
+            missing = [unit for unit in level if unit.pk is None]
+            if missing:  # databases that do not return keys from a bulk insert
+                keys = dict(Unit.objects.filter(code__in=[unit.code for unit in missing]).values_list("code", "pk"))
+                for unit in missing:
+                    unit.pk = keys[unit.code]
+        created, self.new_units = self.new_units, []
+        return created

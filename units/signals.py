@@ -19,11 +19,19 @@ from units.models import PATH_SEGMENT, Unit
 _deferred = contextvars.ContextVar("deferred_new_units", default=None)
 
 
+# Unit ids per query (SQLite allows 32,766 parameters in one statement).
+ID_CHUNK = 5000
+
+
 def obligations_for_new_units(units, actor=None):
     """Create the obligations that active requirements owe to `units`; returns how many.
 
     A requirement applies when its scope unit is above (or is) the new unit and its
     targeting selects the unit; explicit-list requirements never pick up new units.
+    Set-based whatever the number of units: the requirements are matched to the units
+    by their scope paths in memory, then each requirement selects its bound units among
+    its candidates with one query per chunk of ids, and the obligations and their audit
+    rows are inserted in bulk.
     """
     from audit.services import record_bulk
     from campaign.models import Obligation, Requirement
@@ -31,15 +39,29 @@ def obligations_for_new_units(units, actor=None):
     units = [unit for unit in units if unit.is_active and unit.pk]
     if not units:
         return 0
-    prefixes = {unit.path[:end] for unit in units for end in range(PATH_SEGMENT, len(unit.path) + 1, PATH_SEGMENT)}
-    unit_ids = [unit.pk for unit in units]
+    scopes = {}  # scope unit path -> [requirement id]
+    for pk, path in Requirement.objects.filter(is_active=True).values_list("pk", "scope_unit__path"):
+        scopes.setdefault(path, []).append(pk)
+    candidates = {}  # requirement id -> ids of the units inside its scope
+    for unit in units:
+        for end in range(PATH_SEGMENT, len(unit.path) + 1, PATH_SEGMENT):
+            for requirement_id in scopes.get(unit.path[:end], ()):
+                candidates.setdefault(requirement_id, []).append(unit.pk)
+    if not candidates:
+        return 0
     created = []
     with transaction.atomic():
-        for requirement in Requirement.objects.filter(is_active=True, scope_unit__path__in=prefixes).select_related(
-            "scope_unit"
-        ):
-            bound = requirement.bound_units().filter(pk__in=unit_ids).exclude(obligations__requirement=requirement)
-            rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_at) for pk in bound.values_list("pk", flat=True)]
+        for requirement in Requirement.objects.filter(pk__in=list(candidates)).select_related("scope_unit").order_by("pk"):
+            unit_ids = candidates[requirement.pk]
+            rows = []
+            for start in range(0, len(unit_ids), ID_CHUNK):
+                bound = (
+                    requirement.bound_units()
+                    .filter(pk__in=unit_ids[start : start + ID_CHUNK])
+                    .exclude(obligations__requirement=requirement)
+                )
+                rows += [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_at)
+                         for pk in bound.values_list("pk", flat=True)]
             created.extend(Obligation.objects.bulk_create(rows, batch_size=2000))
         created = [obligation for obligation in created if obligation.pk]
         record_bulk(created, "obligation_added", actor=actor, to_state="pending", reason="new unit matches the requirement")

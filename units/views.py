@@ -258,18 +258,27 @@ def _errors(result):
 
 
 def run_import(path, user, dry_run):
-    """Validate (dry run) or write the file; writes happen only when every row is valid."""
+    """Validate (dry run) or write the file; writes happen only when every row is valid.
+
+    Both passes read every row the same way inside one transaction; the writing pass then
+    inserts the new units in bulk and gives them the obligations of the requirements that
+    already bind their kind (units/signals.py), all or nothing.
+    """
     roots = managed_roots(user)
-    resource = UnitResource(roots=roots)
+    resource = UnitResource(roots=roots, write=not dry_run)
     try:
         dataset = _load_dataset(path)
     except Exception as exc:  # tablib/openpyxl raise many kinds on a broken file
         return None, [(0, [_("无法读取文件：%(error)s") % {"error": exc}])]
-    with transaction.atomic(), deferred_fan_out(actor=user):
-        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=False, raise_errors=False)
+    with transaction.atomic(), deferred_fan_out(actor=user) as new_units:
+        # dry_run=False: the rows themselves write nothing (resource.write decides), and no
+        # per-row savepoint is needed since a failed import rolls the whole transaction back.
+        result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
         errors = _errors(result)
         if errors or dry_run:
             transaction.set_rollback(True)
+        else:
+            new_units.extend(resource.create_new_units())
     return result, errors
 
 
