@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.deadlines import Precision, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
@@ -163,7 +164,7 @@ class Directive(models.Model):
     objects = DirectiveQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("公文")
+        verbose_name = pgettext_lazy("singular", "公文")
         verbose_name_plural = _("公文")
         ordering = ["-signed_on", "-id"]
         constraints = [
@@ -314,7 +315,7 @@ class Requirement(models.Model):
     objects = RequirementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("报送要求")
+        verbose_name = pgettext_lazy("singular", "报送要求")
         verbose_name_plural = _("报送要求")
         ordering = ["due_at", "id"]
         indexes = [models.Index(fields=["is_active", "due_at"], name="requirement_active_due_idx")]
@@ -398,7 +399,7 @@ class Obligation(models.Model):
     objects = ObligationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("报送任务")
+        verbose_name = pgettext_lazy("singular", "报送任务")
         verbose_name_plural = _("报送任务")
         ordering = ["due_at", "id"]
         constraints = [

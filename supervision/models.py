@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SupervisionGroup(models.Model):
@@ -114,8 +115,8 @@ class Review(models.Model):
     """A review of one submission: approve, or return with a reason (003: groups review materials)."""
 
     class Decision(models.TextChoices):
-        APPROVE = "approve", _("通过")
-        RETURN = "return", _("退回")
+        APPROVE = "approve", pgettext_lazy("review decision", "通过")
+        RETURN = "return", pgettext_lazy("review decision", "退回")
 
     obligation = models.ForeignKey("campaign.Obligation", on_delete=models.CASCADE, related_name="reviews")
     submission = models.ForeignKey("campaign.Submission", on_delete=models.PROTECT, related_name="reviews")
