@@ -120,3 +120,20 @@ def test_export_matches_the_view(office, world):
     rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) - 1 == Obligation.objects.filter(unit__path__startswith=world.hangzhou.path).count()
     assert {row[0] for row in rows[1:]} <= set(Unit.objects.subtree(world.hangzhou).values_list("code", flat=True))
+
+
+def test_cached_tables_follow_unit_names(office, world):
+    assert "杭州市" in office.get(reverse("campaign:dashboard")).content.decode()
+    Unit.objects.filter(pk=world.hangzhou.pk).update(name="杭州市（新）")
+    assert "杭州市（新）" in office.get(reverse("campaign:dashboard")).content.decode()
+
+
+def test_warm_dashboard_runs_no_aggregation(office, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    grow(world, 3)
+    office.get(reverse("campaign:dashboard"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert office.get(reverse("campaign:dashboard")).status_code == 200
+    assert not [q for q in ctx.captured_queries if "campaign_obligation" in q["sql"] and "GROUP BY" in q["sql"]]

@@ -191,3 +191,37 @@ def test_home_query_count_does_not_grow_with_rows(client, world, persona, django
     with django_assert_max_num_queries(12):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_office_counts_are_the_dashboards_cached_figures(client, world):
+    """One aggregation serves the dashboard and the home page; a warm home page runs none, and
+    the counts follow changes to the obligations."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from campaign.models import Obligation
+
+    cache.clear()
+    client.force_login(world.office_province)
+    dashboard = client.get(reverse("campaign:dashboard")).context["progress"]
+    (requirement_info, expected), = [(info, counts) for info, counts in dashboard.by_requirement
+                                     if info["pk"] == world.requirement.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("home"))
+    row = row_counts(response, world.requirement)
+    assert (row.total_count, row.pending_count, row.overdue_count) == (expected.total, expected.pending, expected.overdue)
+    assert not [q for q in ctx.captured_queries if "campaign_obligation" in q["sql"] and "GROUP BY" in q["sql"]]
+
+    Obligation.objects.filter(pk=world.obligation_organ.pk).update(status=ObligationStatus.ACCEPTED, updated_at=timezone.now())
+    row = row_counts(home_for(client, world.office_province), world.requirement)
+    assert (row.total_count, row.pending_count, row.accepted_count, row.overdue_count) == (3, 2, 1, 2)
+
+
+def test_nested_offices_count_each_obligation_once(client, world):
+    from units.models import UnitMembership
+
+    UnitMembership.objects.create(user=world.office_province, unit=world.hangzhou, role=UnitMembership.Role.OFFICE)
+    row = row_counts(home_for(client, world.office_province), world.requirement)
+    assert row.total_count == 3
