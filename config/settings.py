@@ -196,6 +196,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]] if env_bool("AXES_LOCK_BY_USERNAME_AND_IP", True) else ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 AXES_LOCKOUT_TEMPLATE = os.environ.get("AXES_LOCKOUT_TEMPLATE") or None
 # Behind a reverse proxy: the request.META key holding the client address (e.g.
 # HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP) and the number of proxies in front of Django.
