@@ -34,6 +34,18 @@ from units.resources import HEADERS, UnitResource  # noqa: E402
 from units.views import run_import  # noqa: E402
 
 
+def peak_rss_mb():
+    """This process's peak resident memory. /proc's VmHWM belongs to this program's own memory
+    map; ru_maxrss can carry the parent's high-water mark across the fork and exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def export_child():
     from campaign.export import write_obligations
     from campaign.models import Obligation
@@ -44,7 +56,7 @@ def export_child():
         rows = write_obligations(Obligation.objects.filter(unit__path__startswith=province.path), out)
         size = out.tell()
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(f"| export .xlsx | {rows} obligations | {seconds:.1f} s | peak RSS {peak:.0f} MB | {size / 1e6:.1f} MB file |")
 
 

@@ -10,6 +10,7 @@ gives the traffic light.
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -271,9 +272,8 @@ def progress_for(unit, children, now=None, use_cache=True):
         key = (requirement["phase__ordinal"] is None, requirement["phase__ordinal"] or 0, requirement["phase__name"] or "")
         phases.setdefault(key, Counts()).add(counts)
     by_phase = [(key[2], counts) for key, counts in sorted(phases.items())]
-    fingerprint = ""
-    if figures.fingerprint:
-        names = "|".join(f"{u.pk}:{u.path}:{u.name}" for u in [unit, *children])
-        fingerprint = hashlib.sha256(f"{figures.fingerprint}|{names}".encode()).hexdigest()
+    # Uncached figures get a fingerprint of their own, so that nothing rendered from them is reused.
+    names = "|".join(f"{u.pk}:{u.path}:{u.name}" for u in [unit, *children])
+    fingerprint = hashlib.sha256(f"{figures.fingerprint or uuid.uuid4().hex}|{names}".encode()).hexdigest()
     return Progress(unit=unit, total=figures.total, children=child_list, by_requirement=by_requirement, by_phase=by_phase,
                     fingerprint=fingerprint)
