@@ -41,7 +41,6 @@ COLUMNS = [
     ("submitted_at", "最近报送时间"),
     ("accepted_at", "通过时间"),
 ]
-OVERDUE_TITLE = "是否逾期"
 LETTERS = "ABCDEFGHIJK"
 DATE_STYLE = 1  # index into cellXfs of styles.xml below
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -172,7 +171,7 @@ def write_obligations(obligations, target):
         book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         book.writestr("xl/styles.xml", _STYLES)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            headers = [_(title) for _field, title in COLUMNS] + [_(OVERDUE_TITLE)]
+            headers = [_(title) for _field, title in COLUMNS] + [_("是否逾期")]
             head = "".join(_shared(LETTERS[i], 1, strings(title)) for i, title in enumerate(headers))
             sheet.write(f'{_SHEET_START}<row r="1">{head}</row>'.encode())
             rows = obligations.order_by("unit__path", "requirement_id").values_list(
