@@ -12,7 +12,8 @@ from campaign.models import Directive
 def directive_post(world, number, **overrides):
     data = {"number_text": number, "campaign": world.campaign.pk, "doc_type": "通知", "issuing_unit": world.province.pk,
             "issuer_name": "中共浙江省委党的群众路线教育实践活动领导小组", "title": "关于转发总结工作通知的通知",
-            "signed_on": "2013-12-24", "printed_on": "2013-12-25", "urgency": "", "secrecy": "", "body": "初步的书面总结在2014年1月10日前报送。"}
+            "signed_on": "2013-12-24", "printed_on": "2013-12-25", "urgency": "", "secrecy": "",
+            "body": "初步的书面总结在2014年1月10日前报送。"}
     data.update(overrides)
     return data
 
