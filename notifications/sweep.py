@@ -15,7 +15,8 @@ any number of times at once:
    office staff of the unit the requirement is submitted to). The unique key on
    (obligation, recipient, kind, offset, due moment) with ON CONFLICT DO NOTHING
    makes a repeated or concurrent sweep insert nothing new;
-3. group this sweep's new rows into one digest per recipient and one delivery per
+3. group this sweep's new rows into one digest per recipient (a digest's items are
+   the sweep's rows for its recipient) and one delivery per
    digest and channel;
 4. after commit, enqueue the deliveries (in chunks) for the workers, and re-enqueue
    deliveries whose queue message was lost (Redis restart, killed worker).
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
 ENQUEUE_CHUNK = 500
 PAIRS_PER_STATEMENT = 200
+ANALYZE_AFTER = 10000
 
 
 @dataclasses.dataclass
@@ -80,10 +82,12 @@ def recipient_sources():
     user = _t(get_user_model())
     o, m, rq = _t(Obligation), _t(UnitMembership), _t(Requirement)
     a, g, gm, un = _t(GroupAssignment), _t(SupervisionGroup), _t(GroupMember), _t(Unit)
-    select = "SELECT DISTINCT o.id, {uid} AS uid, o.requirement_id, o.unit_id, o.due_at FROM " + o + " o "
+    # Liaisons and office staff are unique per unit (UnitMembership's key); a person in two groups
+    # assigned to one unit would appear twice, hence DISTINCT only there.
+    select = "SELECT {distinct} o.id, {uid} AS uid, o.requirement_id, o.unit_id, o.due_at FROM " + o + " o "
     open_ = "o.status IN (%s, %s)"
     liaisons = (
-        select.format(uid="m.user_id")
+        select.format(distinct="", uid="m.user_id")
         + f"JOIN {m} m ON m.unit_id = o.unit_id AND m.role = %s "
         f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
         f"WHERE {open_} AND ({{pairs}})",
@@ -91,7 +95,7 @@ def recipient_sources():
     )
     current = "a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)"
     group_direct = (
-        select.format(uid="gm.user_id")
+        select.format(distinct="DISTINCT", uid="gm.user_id")
         + f"JOIN {a} a ON a.unit_id = o.unit_id AND {current} "
         f"JOIN {g} g ON g.id = a.group_id AND g.is_active = %s "
         f"JOIN {gm} gm ON gm.group_id = a.group_id "
@@ -100,7 +104,7 @@ def recipient_sources():
         ["TODAY", "TODAY", True, True, *OPEN],
     )
     group_subtree = (
-        select.format(uid="gm.user_id")
+        select.format(distinct="DISTINCT", uid="gm.user_id")
         + f"JOIN {un} un ON un.id = o.unit_id "
         f"JOIN {a} a ON a.include_subtree = %s AND {current} "
         f"JOIN {un} au ON au.id = a.unit_id AND un.path LIKE au.path || '%%' AND un.id <> au.id "
@@ -111,7 +115,7 @@ def recipient_sources():
         [True, "TODAY", "TODAY", True, True, *OPEN],
     )
     office = (
-        select.format(uid="m.user_id")
+        select.format(distinct="", uid="m.user_id")
         + f"JOIN {rq} rq ON rq.id = o.requirement_id "
         f"JOIN {m} m ON m.unit_id = rq.submit_to_id AND m.role = %s "
         f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
@@ -132,6 +136,7 @@ def _candidate_pairs(now, policies_horizon):
     return (
         Obligation.objects.filter(status__in=OPEN, due_at__gt=now - behind, due_at__lte=now + ahead)
         .filter(requirement__is_active=True)
+        .order_by()  # the model's default ordering would put id into the DISTINCT
         .values_list("requirement_id", "due_at")
         .distinct()
     )
@@ -198,7 +203,12 @@ def _insert_reminders(sweep, kind, offset, at, pairs, wall_now, today):
                     [kind, offset, _dt(at), Reminder.Status.QUEUED, sweep.pk, _dt(wall_now),
                      *params, *pair_params, kind, offset],
                 )
-                inserted += max(cursor.rowcount, 0)
+                count = max(cursor.rowcount, 0)
+                inserted += count
+                if count >= ANALYZE_AFTER and connection.vendor == "postgresql":
+                    # Fresh statistics, so that the next statement's NOT EXISTS probes the unique
+                    # index instead of scanning a table the planner still believes is empty.
+                    cursor.execute(f"ANALYZE {reminder}")
     return inserted
 
 
@@ -212,11 +222,8 @@ def _build_digests(sweep, wall_now, channels):
             [sweep.pk, _dt(wall_now), sweep.pk],
         )
         digests = max(cursor.rowcount, 0)
-        cursor.execute(
-            f"UPDATE {reminder} SET digest_id = d.id FROM {digest} d "
-            f"WHERE {reminder}.sweep_id = %s AND d.sweep_id = %s AND d.recipient_id = {reminder}.recipient_id",
-            [sweep.pk, sweep.pk],
-        )
+        if digests >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {digest}")  # as in _insert_reminders: no plan for an "empty" table
         for channel in channels:
             cursor.execute(
                 f"INSERT INTO {delivery} (digest_id, channel, status, attempts, next_attempt_at, enqueued_at, "

@@ -14,7 +14,7 @@ from access.rules import can
 from campaign.models import Requirement
 from notifications.channels import configured_channels
 from notifications.forms import ReminderPolicyForm
-from notifications.models import DueDateFlag, EffectivePolicy, Notification, Reminder, ReminderPolicy
+from notifications.models import Digest, DueDateFlag, EffectivePolicy, Notification, Reminder, ReminderPolicy
 
 
 @login_required
@@ -75,8 +75,7 @@ def requirement_log(request, requirement_id):
     requirement = _office_requirement(request.user, requirement_id)
     reminders = (
         Reminder.objects.for_requirement(requirement)
-        .select_related("recipient", "unit", "digest")
-        .prefetch_related("digest__deliveries")
+        .select_related("recipient", "unit")
         .order_by("-scheduled_for", "unit__path", "recipient__username", "id")
     )
     status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
@@ -85,6 +84,7 @@ def requirement_log(request, requirement_id):
     if kind in Reminder.Kind.values:
         reminders = reminders.filter(kind=kind)
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+    page.object_list = attach_deliveries(page.object_list)
     labels = {channel.name: channel.label for channel in configured_channels()}
     totals = {value: Reminder.objects.for_requirement(requirement).filter(status=value).count()
               for value in Reminder.Status.values}
@@ -101,6 +101,18 @@ def requirement_log(request, requirement_id):
         "kind": kind,
         "totals": totals,
     })
+
+
+def attach_deliveries(reminders):
+    """Give each reminder on the page its digest's deliveries (`reminder.deliveries`), in two queries."""
+    reminders = list(reminders)
+    digests = Digest.objects.filter(
+        sweep_id__in={r.sweep_id for r in reminders}, recipient_id__in={r.recipient_id for r in reminders}
+    ).prefetch_related("deliveries")
+    by_key = {(d.sweep_id, d.recipient_id): list(d.deliveries.all()) for d in digests}
+    for reminder in reminders:
+        reminder.deliveries = by_key.get((reminder.sweep_id, reminder.recipient_id), [])
+    return reminders
 
 
 def _policy_of(requirement):
