@@ -28,6 +28,8 @@ var/.dirs:
 demo: venv var/.dirs
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	@echo "Reminder sweep as of 3 January 2014, 09:00 (seven days before the preliminary summary is due):"
+	$(PY) manage.py send_reminders --now 2014-01-03T09:00+08:00 | tail -n 1
 	$(PY) manage.py collectstatic --noinput >/dev/null
 
 # Serve the demo with its Celery worker and beat on the embedded broker.

@@ -45,6 +45,7 @@ def load_demo():
     users = _load_accounts(unit_by_code, result)
     _load_groups(the_campaign, unit_by_code, users, result)
     _load_requirements(directive_by_key, unit_by_code, batches, phases, result)
+    _load_liaisons_of_bound_units(result)
     return result
 
 
@@ -144,7 +145,13 @@ def _get_or_create_user(username, display_name, password_hash=None, superuser=Fa
     user = user_model.objects.filter(username=username).first()
     if user is not None:
         return user, False
-    user = user_model(username=username, first_name=display_name, is_staff=superuser, is_superuser=superuser)
+    user = user_model(
+        username=username,
+        first_name=display_name,
+        email=f"{username}@demo.invalid",  # the demo's console email backend shows what they would receive
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
     if password_hash:
         user.password = password_hash
     else:
@@ -214,3 +221,18 @@ def _load_requirements(directive_by_key, unit_by_code, batches, phases, result):
             requirement.save()
         result.add("requirements", created)
         result.obligations_created += requirement.fan_out()
+
+
+def _load_liaisons_of_bound_units(result):
+    """Every unit that owes a report gets a liaison, so that reminders reach someone (DESIGN rule 5).
+
+    The named demo accounts cover one unit per role; the other units' liaisons are
+    accounts that cannot log in, with a mailbox for the console email backend.
+    """
+    bound = Unit.objects.filter(obligations__isnull=False).distinct()
+    without_liaison = bound.exclude(memberships__role=UnitMembership.Role.LIAISON).order_by("code")
+    for unit in without_liaison:
+        user, created = _get_or_create_user(f"liaison_{unit.code}", f"{unit.name}联络员")
+        result.add("accounts", created)
+        _obj, created = UnitMembership.objects.get_or_create(user=user, unit=unit, role=UnitMembership.Role.LIAISON)
+        result.add("unit memberships", created)

@@ -338,3 +338,12 @@ def test_loads_without_the_shared_folder(db):
     texts = [path for path in _OPENED if path.suffix == ".txt"]
     assert {path.name for path in texts} == set(demo_directives.SEED_FILES.values())
     assert all(path.parent == demo_directives.SEED_DIR for path in texts)
+
+
+def test_every_unit_that_owes_a_report_has_a_liaison(db):
+    from units.models import Unit, UnitMembership
+
+    call_command("load_demo", stdout=io.StringIO())
+    bound = Unit.objects.filter(obligations__isnull=False).distinct()
+    assert bound.exists()
+    assert not bound.exclude(memberships__role=UnitMembership.Role.LIAISON).exists()
