@@ -7,6 +7,7 @@ villages; the central special rectifications; 开门整改 with public commitmen
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from units.models import FourWinds
@@ -56,6 +57,9 @@ class RectificationPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("rectification:plan", kwargs={"plan_id": self.pk})
 
 
 class RectificationItem(models.Model):
@@ -108,6 +112,9 @@ class RectificationItem(models.Model):
 
     def __str__(self):
         return self.problem[:40]
+
+    def get_absolute_url(self):
+        return reverse("rectification:item", kwargs={"item_id": self.pk})
 
 
 class ProgressUpdate(models.Model):
@@ -164,6 +171,9 @@ class LookBackReport(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("rectification:lookback", kwargs={"report_id": self.pk})
 
 
 class LookBackFinding(models.Model):

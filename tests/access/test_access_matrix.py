@@ -31,6 +31,7 @@ OBJECTS = {
     "evaluation_id": ("evaluation", "group_member"),
     "plan_id": ("plan", "liaison_organ"),
     "item_id": ("item", "liaison_organ"),
+    "report_id": ("lookback_report", "liaison_organ"),
     "review_id": ("review", "liaison_organ"),
     "notification_id": ("notification", "liaison_organ"),
 }
@@ -58,6 +59,7 @@ RIGHTFUL_BY_URL = {
     "supervision:group_member_add": "office_province",
     "supervision:group_member_remove": "office_province",
     "supervision:group_assign": "office_province",
+    "rectification:item_review": "group_member",
 }
 
 # Outsiders of each kind: a liaison of another unit, a member of a group not assigned,
@@ -66,6 +68,17 @@ OUTSIDERS = ["liaison_organ2", "other_member", "office_ningbo"]
 
 # Names reachable without signing in.
 PUBLIC = {"login", "logout", "set_language", "javascript-catalog"}
+
+
+@pytest.fixture
+def things(things, world):
+    """The shared objects plus the look-back report of the insider unit."""
+    from rectification.models import LookBackReport
+
+    things.lookback_report = LookBackReport.objects.create(
+        campaign=world.campaign, unit=world.organ, summary="整改落实情况自查", created_by=world.liaison_organ
+    )
+    return things
 
 
 def walk(patterns=None, prefix="", namespace=""):

@@ -1,0 +1,434 @@
+"""Rectification pages (整改落实、建章立制, 003; 回头看, 004).
+
+A unit's page (its plans and look-back report, creating the plan), a plan with its items and
+their traffic lights, one item with progress, closing (销号) and the mass evaluation, the
+look-back self-inspection report, and the office / supervision overview (上下联动 and items
+awaiting close approval).
+
+Objects out of the user's scope are 404 (units.scope.visible); refused actions are 403
+(access.rules.can); refused transitions say why (rectification.workflow.TransitionRefused).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from access.rules import can
+from audit.services import record, record_change, snapshot
+from campaign.models import Campaign
+from rectification import workflow
+from rectification.forms import (
+    CloseRequestForm,
+    CloseReviewForm,
+    ItemForm,
+    LookBackForm,
+    MassEvaluationForm,
+    PlanForm,
+    ProgressForm,
+)
+from rectification.models import (
+    LookBackCheckpoint,
+    LookBackFinding,
+    LookBackReport,
+    RectificationItem,
+    RectificationPlan,
+)
+from units.models import Level, Unit
+from units.scope import scope_for, visible
+
+LIST_LIMIT = 200
+
+
+def visible_unit(user, unit_id):
+    return get_object_or_404(visible(Unit.objects.select_related("batch__campaign"), user), pk=unit_id)
+
+
+def visible_plan(user, plan_id):
+    return get_object_or_404(visible(RectificationPlan.objects.select_related("unit", "campaign"), user), pk=plan_id)
+
+
+def visible_item(user, item_id):
+    return get_object_or_404(
+        visible(
+            RectificationItem.objects.select_related(
+                "plan__unit", "plan__campaign", "special_rectification", "closed_by"
+            ),
+            user,
+        ),
+        pk=item_id,
+    )
+
+
+def campaign_for(unit):
+    """The campaign a unit takes part in: its batch's, else the latest one."""
+    if unit.batch_id:
+        return unit.batch.campaign
+    return Campaign.objects.order_by("-starts_on", "-pk").first()
+
+
+def plan_kind_for(unit):
+    """003: village-level units keep a problem list (问题清单) rather than a plan."""
+    return RectificationPlan.Kind.PROBLEM_LIST if unit.level == Level.VILLAGE else RectificationPlan.Kind.PLAN
+
+
+def may_act_for_unit(user, unit):
+    """The unit's liaisons and the offices over it keep its plan and look-back report."""
+    return can(user, "act_for", unit) or can(user, "edit", unit)
+
+
+def with_lights(items, today=None):
+    today = today or timezone.localdate()
+    for item in items:
+        item.light = workflow.traffic_light(item, today)
+    return items
+
+
+# --- unit -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_page(request, unit_id):
+    """A unit's rectification work: its plans, its look-back report, and creating its plan."""
+    user = request.user
+    unit = visible_unit(user, unit_id)
+    campaign = campaign_for(unit)
+    kind = plan_kind_for(unit)
+    plans = list(
+        RectificationPlan.objects.filter(unit=unit)
+        .select_related("campaign")
+        .annotate(
+            item_count=Count("items"),
+            closed_count=Count("items", filter=Q(items__status=RectificationItem.Status.CLOSED)),
+        )
+        .order_by("-campaign__starts_on", "kind", "pk")
+    )
+    has_plan = any(plan.campaign_id == getattr(campaign, "pk", None) and plan.kind == kind for plan in plans)
+    may_create = campaign is not None and not has_plan and may_act_for_unit(user, unit)
+    form = None
+    if request.method == "POST":
+        if not may_create:
+            raise PermissionDenied(_("您不能为该单位创建整改方案，或该单位已有整改方案。"))
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            plan = form.save(commit=False)
+            plan.unit, plan.campaign, plan.kind = unit, campaign, kind
+            with transaction.atomic():
+                plan.save()
+                record(plan, "create", actor=user, changes=snapshot(plan, ["title", "responsible_person", "kind"]))
+            messages.success(request, _("整改方案已创建，请逐项添加整改事项。"))
+            return redirect(plan)
+    elif may_create:
+        form = PlanForm(initial={"title": _("%(unit)s整改方案") % {"unit": unit.name}} if kind == "plan" else
+                        {"title": _("%(unit)s问题清单") % {"unit": unit.name}})
+    report = LookBackReport.objects.filter(unit=unit, campaign=campaign).first() if campaign else None
+    return render(request, "rectification/unit.html", {
+        "unit": unit,
+        "campaign": campaign,
+        "plans": plans,
+        "kind_label": RectificationPlan.Kind(kind).label,
+        "form": form,
+        "report": report,
+        "may_report": report is None and campaign is not None and may_act_for_unit(user, unit),
+    }, status=400 if form is not None and form.is_bound else 200)
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_detail(request, plan_id):
+    user = request.user
+    plan = visible_plan(user, plan_id)
+    items = with_lights(list(plan.items.select_related("special_rectification").order_by("due_on", "pk")[:LIST_LIMIT]))
+    counts = {status: 0 for status in RectificationItem.Status.values}
+    for item in items:
+        counts[item.status] += 1
+    return render(request, "rectification/plan.html", {
+        "plan": plan,
+        "items": items,
+        "counts": [(RectificationItem.Status(status).label, n) for status, n in counts.items()],
+        "overdue": sum(1 for item in items if item.light == "overdue"),
+        "may_edit": can(user, "edit", plan),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, plan_id):
+    user = request.user
+    plan = visible_plan(user, plan_id)
+    if not can(user, "edit", plan):
+        raise PermissionDenied
+    before = snapshot(plan)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record_change(plan, "edit", before, actor=user, state_field="kind")
+        messages.success(request, _("整改方案已保存。"))
+        return redirect(plan)
+    return render(request, "rectification/plan_form.html", {"plan": plan, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request, plan_id):
+    user = request.user
+    plan = visible_plan(user, plan_id)
+    if not can(user, "edit", plan):
+        raise PermissionDenied
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.plan = plan
+        with transaction.atomic():
+            item.save()
+            record(item, "create", actor=user, to_state=item.status,
+                   changes=snapshot(item, ["problem", "measures", "owner", "due_on", "needs_upper_level"]))
+        messages.success(request, _("整改事项已添加。"))
+        return redirect(plan)
+    return render(request, "rectification/item_form.html", {"plan": plan, "item": None, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+# --- item -------------------------------------------------------------------------------------
+
+
+def item_context(request, item, **forms):
+    user = request.user
+    actions = workflow.available_actions(item, user)
+    may_update = can(user, "update", item)
+    return {
+        "item": item,
+        "plan": item.plan,
+        "light": workflow.traffic_light(item),
+        "updates": list(item.updates.select_related("author")),
+        "actions": actions,
+        "transitions": workflow.TRANSITIONS,
+        "may_edit": can(user, "edit", item),
+        "progress_form": forms.get("progress_form") or (ProgressForm() if "progress" in actions else None),
+        "close_form": forms.get("close_form")
+        or (CloseRequestForm(initial={"evidence": item.evidence}) if "request_close" in actions else None),
+        "review_form": forms.get("review_form")
+        or (CloseReviewForm() if {"approve_close", "reject_close"} & set(actions) else None),
+        "evaluation_form": forms.get("evaluation_form")
+        or (MassEvaluationForm(initial={"mass_evaluation": item.mass_evaluation}) if may_update else None),
+    }
+
+
+def _refused(request, item, exc, **forms):
+    if exc.forbidden:
+        raise PermissionDenied(exc.message)
+    messages.error(request, exc.message)
+    return render(request, "rectification/item.html", item_context(request, item, **forms), status=400)
+
+
+@login_required
+@require_GET
+def item_detail(request, item_id):
+    item = visible_item(request.user, item_id)
+    return render(request, "rectification/item.html", item_context(request, item))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, item_id):
+    user = request.user
+    item = visible_item(user, item_id)
+    if not can(user, "edit", item):
+        raise PermissionDenied
+    before = snapshot(item)
+    form = ItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record_change(item, "edit", before, actor=user)
+        messages.success(request, _("整改事项已保存。"))
+        return redirect(item)
+    return render(request, "rectification/item_form.html", {"plan": item.plan, "item": item, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def item_progress(request, item_id):
+    item = visible_item(request.user, item_id)
+    form = ProgressForm(request.POST)
+    try:
+        workflow.check(item, "progress", request.user)
+        if not form.is_valid():
+            return render(request, "rectification/item.html", item_context(request, item, progress_form=form), status=400)
+        workflow.transition(item, "progress", request.user, text=form.cleaned_data["text"])
+    except workflow.TransitionRefused as exc:
+        return _refused(request, item, exc, progress_form=form)
+    messages.success(request, _("整改进展已记录。"))
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def item_request_close(request, item_id):
+    item = visible_item(request.user, item_id)
+    form = CloseRequestForm(request.POST)
+    try:
+        workflow.check(item, "request_close", request.user)
+        if not form.is_valid():
+            return render(request, "rectification/item.html", item_context(request, item, close_form=form), status=400)
+        workflow.transition(item, "request_close", request.user, evidence=form.cleaned_data["evidence"])
+    except workflow.TransitionRefused as exc:
+        return _refused(request, item, exc, close_form=form)
+    messages.success(request, _("已申请销号，等待审核。"))
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def item_review(request, item_id):
+    item = visible_item(request.user, item_id)
+    form = CloseReviewForm(request.POST)
+    action = "reject_close" if request.POST.get("decision") == "return" else "approve_close"
+    try:
+        workflow.check(item, action, request.user)
+        if not form.is_valid():
+            return render(request, "rectification/item.html", item_context(request, item, review_form=form), status=400)
+        workflow.transition(item, action, request.user, reason=form.cleaned_data["reason"])
+    except workflow.TransitionRefused as exc:
+        return _refused(request, item, exc, review_form=form)
+    messages.success(request, _("已同意销号。") if action == "approve_close" else _("已退回整改，单位将看到退回理由。"))
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def item_evaluation(request, item_id):
+    """Record the masses' evaluation of the item (满意/基本满意/不满意/不了解)."""
+    user = request.user
+    item = visible_item(user, item_id)
+    if not can(user, "update", item):
+        raise PermissionDenied(_("该事项已销号或您无权记录群众评价。"))
+    form = MassEvaluationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "rectification/item.html", item_context(request, item, evaluation_form=form), status=400)
+    before = snapshot(item, ["mass_evaluation"])
+    item.mass_evaluation = form.cleaned_data["mass_evaluation"]
+    with transaction.atomic():
+        item.save(update_fields=["mass_evaluation", "updated_at"])
+        record_change(item, "evaluate", before, actor=user)
+    messages.success(request, _("群众评价已记录。"))
+    return redirect(item)
+
+
+# --- look-back --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lookback_edit(request, unit_id):
+    """The unit's look-back self-inspection report (004): one form, a result per checkpoint."""
+    user = request.user
+    unit = visible_unit(user, unit_id)
+    campaign = campaign_for(unit)
+    if campaign is None:
+        raise PermissionDenied(_("尚未设立教育实践活动。"))
+    report = (
+        LookBackReport.objects.filter(unit=unit, campaign=campaign).prefetch_related("findings").first()
+    )
+    allowed = can(user, "edit", report) if report is not None else may_act_for_unit(user, unit)
+    if not allowed:
+        raise PermissionDenied
+    checkpoints = list(LookBackCheckpoint.objects.order_by("ordinal"))
+    form = LookBackForm(request.POST or None, checkpoints=checkpoints, report=report)
+    if request.method == "POST" and form.is_valid():
+        report = save_lookback(report, unit, campaign, form, user)
+        messages.success(request, _("回头看自查报告已保存。"))
+        return redirect(report)
+    return render(request, "rectification/lookback_form.html", {
+        "unit": unit, "campaign": campaign, "report": report, "form": form,
+    }, status=400 if form.is_bound else 200)
+
+
+def save_lookback(report, unit, campaign, form, user):
+    summary = form.cleaned_data["summary"].strip()
+    further = form.cleaned_data["further_measures"].strip()
+    findings = form.findings()
+    with transaction.atomic():
+        if report is None:
+            report = LookBackReport.objects.create(
+                unit=unit, campaign=campaign, summary=summary, further_measures=further, created_by=user
+            )
+            existing = {}
+            action, before = "create", {}
+        else:
+            report = LookBackReport.objects.select_for_update().get(pk=report.pk)
+            existing = {finding.checkpoint_id: finding for finding in report.findings.all()}
+            action, before = "edit", snapshot(report, ["summary", "further_measures"])
+            report.summary, report.further_measures = summary, further
+            report.save(update_fields=["summary", "further_measures"])
+        changes = {
+            name: {"before": before.get(name), "after": value}
+            for name, value in (("summary", summary), ("further_measures", further))
+            if before.get(name) != value
+        }
+        new_rows = []
+        for checkpoint_id, (result, notes) in findings.items():
+            finding = existing.get(checkpoint_id)
+            if finding is None:
+                new_rows.append(LookBackFinding(report=report, checkpoint_id=checkpoint_id, result=result, notes=notes))
+                changes[f"checkpoint_{checkpoint_id}"] = {"before": None, "after": result}
+            elif (finding.result, finding.notes) != (result, notes):
+                changes[f"checkpoint_{checkpoint_id}"] = {"before": finding.result, "after": result}
+                finding.result, finding.notes = result, notes
+                finding.save(update_fields=["result", "notes"])
+        LookBackFinding.objects.bulk_create(new_rows)
+        record(report, action, actor=user, changes=changes)
+    return report
+
+
+@login_required
+@require_GET
+def lookback_detail(request, report_id):
+    user = request.user
+    report = get_object_or_404(
+        visible(LookBackReport.objects.select_related("unit", "campaign", "created_by"), user), pk=report_id
+    )
+    findings = list(report.findings.select_related("checkpoint").order_by("checkpoint__ordinal"))
+    return render(request, "rectification/lookback.html", {
+        "report": report,
+        "findings": findings,
+        "redo": [f for f in findings if f.result == LookBackFinding.Result.NOT_MET],
+        "may_edit": can(user, "edit", report),
+    })
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def overview(request):
+    """上下联动 items in the user's scope, items awaiting the user's close approval, and the
+    liaison's own units."""
+    user = request.user
+    today = timezone.localdate()
+    items = visible(RectificationItem.objects.select_related("plan__unit"), user)
+    upper = with_lights(list(
+        items.filter(needs_upper_level=True).exclude(status=RectificationItem.Status.CLOSED)
+        .order_by("due_on", "pk")[:LIST_LIMIT]
+    ), today)
+    awaiting = with_lights(list(
+        items.filter(workflow.close_queue_filter(user), status=RectificationItem.Status.CLOSE_REQUESTED)
+        .order_by("updated_at", "pk")[:LIST_LIMIT]
+    ), today)
+    my_units = list(Unit.objects.filter(pk__in=scope_for(user).liaison_unit_ids).order_by("path"))
+    return render(request, "rectification/overview.html", {
+        "upper": upper, "awaiting": awaiting, "my_units": my_units, "limit": LIST_LIMIT,
+    })
