@@ -243,7 +243,8 @@ class Sweep(models.Model):
 class Digest(models.Model):
     """Everything one recipient is reminded of in one sweep, sent as one message per channel."""
 
-    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="digest_set")
+    # No index of its own on sweep: the unique key (sweep, recipient) serves those lookups.
+    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="digest_set", db_index=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -305,20 +306,36 @@ class Reminder(models.Model):
     # Few indexes on the table that grows (one row per obligation × person × moment): the unique
     # key, (requirement, scheduled_for) and (sweep, recipient) cover every lookup; units are
     # deactivated, never deleted.
+    #
+    # No database-level foreign keys on this table: PostgreSQL checks each one with a query per
+    # inserted row, and those checks (500,000 rows × 5 keys, at commit) were more than half of a
+    # provincial sweep. The rows are written only by the sweep's INSERT … SELECT, which copies
+    # every key from rows it reads in the same statement (the obligation, its requirement and
+    # unit, the member's user) or creates in the same transaction (the sweep; the digest for
+    # (sweep, recipient), which keeps its own foreign keys). Deletions go through the ORM, which
+    # cascades (on_delete) to these rows whether or not the database enforces the key.
     obligation = models.ForeignKey(
-        "campaign.Obligation", on_delete=models.CASCADE, related_name="reminders", db_index=False
+        "campaign.Obligation", on_delete=models.CASCADE, related_name="reminders", db_index=False,
+        db_constraint=False,
     )
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", db_constraint=False
+    )
     requirement = models.ForeignKey(
-        "campaign.Requirement", on_delete=models.CASCADE, related_name="reminders", db_index=False
+        "campaign.Requirement", on_delete=models.CASCADE, related_name="reminders", db_index=False,
+        db_constraint=False,
     )
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="reminders", db_index=False)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="reminders", db_index=False, db_constraint=False
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     offset_days = models.SmallIntegerField(_("天数"), help_text=_("截止前提醒：提前天数；逾期提醒：逾期天数。"))
     due_at = models.DateTimeField(_("所依据的截止时间"))
     scheduled_for = models.DateTimeField(_("计划发送时间"))
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="reminders", db_index=False)
+    sweep = models.ForeignKey(
+        Sweep, on_delete=models.CASCADE, related_name="reminders", db_index=False, db_constraint=False
+    )
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     last_error = models.TextField(_("错误"), blank=True, default="")
@@ -398,7 +415,8 @@ class Delivery(models.Model):
 
     FINAL = {Status.SENT, Status.FAILED, Status.SKIPPED}
 
-    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own on digest: the unique key (digest, channel) serves those lookups.
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     channel = models.CharField(_("渠道"), max_length=100)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)

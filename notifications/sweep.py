@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
 ENQUEUE_CHUNK = 500
-PAIRS_PER_STATEMENT = 200
+MOMENTS_PER_STATEMENT = 500
 ANALYZE_AFTER = 10000
 
 
@@ -76,21 +76,25 @@ def _dt(value):
 def recipient_sources():
     """Per kind of reminder, the SQL joins that find its recipients (DESIGN rule 5).
 
-    Each yields rows (obligation_id, user_id, requirement_id, unit_id, due_at) from
-    obligations `o`; `{pairs}` is the (requirement, due moment) filter.
+    Each yields rows (obligation_id, user_id, requirement_id, unit_id, due_at, offset_days,
+    scheduled_for) from obligations `o` joined to `{moments}`, a derived table of the moments
+    due now (requirement_id, due_at, offset_days, scheduled_for) whose parameters come first.
     """
     user = _t(get_user_model())
     o, m, rq = _t(Obligation), _t(UnitMembership), _t(Requirement)
     a, g, gm, un = _t(GroupAssignment), _t(SupervisionGroup), _t(GroupMember), _t(Unit)
     # Liaisons and office staff are unique per unit (UnitMembership's key); a person in two groups
     # assigned to one unit would appear twice, hence DISTINCT only there.
-    select = "SELECT {distinct} o.id, {uid} AS uid, o.requirement_id, o.unit_id, o.due_at FROM " + o + " o "
+    select = (
+        "SELECT {distinct} o.id, {uid} AS uid, o.requirement_id, o.unit_id, o.due_at, p.offset_days, p.scheduled_for "
+        "FROM " + o + " o JOIN ({{moments}}) p ON p.requirement_id = o.requirement_id AND p.due_at = o.due_at "
+    )
     open_ = "o.status IN (%s, %s)"
     liaisons = (
         select.format(distinct="", uid="m.user_id")
         + f"JOIN {m} m ON m.unit_id = o.unit_id AND m.role = %s "
         f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
-        f"WHERE {open_} AND ({{pairs}})",
+        f"WHERE {open_}",
         [UnitMembership.Role.LIAISON, True, *OPEN],
     )
     current = "a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)"
@@ -100,7 +104,7 @@ def recipient_sources():
         f"JOIN {g} g ON g.id = a.group_id AND g.is_active = %s "
         f"JOIN {gm} gm ON gm.group_id = a.group_id "
         f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
-        f"WHERE {open_} AND ({{pairs}})",
+        f"WHERE {open_}",
         ["TODAY", "TODAY", True, True, *OPEN],
     )
     group_subtree = (
@@ -111,7 +115,7 @@ def recipient_sources():
         f"JOIN {g} g ON g.id = a.group_id AND g.is_active = %s "
         f"JOIN {gm} gm ON gm.group_id = a.group_id "
         f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
-        f"WHERE {open_} AND ({{pairs}})",
+        f"WHERE {open_}",
         [True, "TODAY", "TODAY", True, True, *OPEN],
     )
     office = (
@@ -119,7 +123,7 @@ def recipient_sources():
         + f"JOIN {rq} rq ON rq.id = o.requirement_id "
         f"JOIN {m} m ON m.unit_id = rq.submit_to_id AND m.role = %s "
         f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
-        f"WHERE {open_} AND ({{pairs}})",
+        f"WHERE {open_}",
         [UnitMembership.Role.OFFICE, True, *OPEN],
     )
     return {
@@ -177,31 +181,43 @@ def plan(now, policies=None):
     return due_now
 
 
-def _insert_reminders(sweep, kind, offset, at, pairs, wall_now, today):
-    """INSERT … SELECT the reminder rows of one moment for the given obligation groups; returns rows inserted."""
+def _moments_table(chunk):
+    """A derived table (requirement_id, due_at, offset_days, scheduled_for) of the given moments, portable SQL."""
+    row = "SELECT %s AS requirement_id, %s AS due_at, %s AS offset_days, %s AS scheduled_for"
+    sql = " UNION ALL ".join([row] + ["SELECT %s, %s, %s, %s"] * (len(chunk) - 1))
+    params = [value for rid, due, offset, at in chunk for value in (rid, _dt(due), offset, _dt(at))]
+    return sql, params
+
+
+def _insert_reminders(sweep, kind, moments, wall_now, today):
+    """INSERT … SELECT the reminder rows of one kind for all its moments due now; returns rows inserted.
+
+    `moments` is a list of (requirement_id, due_at, offset_days, scheduled_for): one statement per
+    recipient source covers every offset and due moment of the kind at once.
+    """
     reminder = _t(Reminder)
     inserted = 0
     columns = ("obligation_id, recipient_id, requirement_id, unit_id, due_at, kind, offset_days, scheduled_for, "
                "status, sweep_id, created_at, last_error")
     for sql, params in recipient_sources()[kind]:
         params = [today if p == "TODAY" else p for p in params]
-        for start in range(0, len(pairs), PAIRS_PER_STATEMENT):
-            chunk = pairs[start:start + PAIRS_PER_STATEMENT]
-            condition = " OR ".join(["(o.requirement_id = %s AND o.due_at = %s)"] * len(chunk))
-            pair_params = [value for rid, due in chunk for value in (rid, _dt(due))]
+        for start in range(0, len(moments), MOMENTS_PER_STATEMENT):
+            moments_sql, moments_params = _moments_table(moments[start:start + MOMENTS_PER_STATEMENT])
+            # The NOT EXISTS keeps a re-run cheap (an anti-join, nothing to insert); ON CONFLICT DO
+            # NOTHING on the unique key settles a race with a concurrent sweep.
             statement = (
                 f"INSERT INTO {reminder} ({columns}) "
-                f"SELECT src.id, src.uid, src.requirement_id, src.unit_id, src.due_at, %s, %s, %s, %s, %s, %s, '' "
-                f"FROM ({sql.format(pairs=condition)}) src "
+                f"SELECT src.id, src.uid, src.requirement_id, src.unit_id, src.due_at, %s, src.offset_days, "
+                f"src.scheduled_for, %s, %s, %s, '' "
+                f"FROM ({sql.format(moments=moments_sql)}) src "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {reminder} r WHERE r.obligation_id = src.id AND r.recipient_id = src.uid "
-                f"AND r.kind = %s AND r.offset_days = %s AND r.due_at = src.due_at) "
+                f"AND r.kind = %s AND r.offset_days = src.offset_days AND r.due_at = src.due_at) "
                 f"ON CONFLICT DO NOTHING"
             )
             with connection.cursor() as cursor:
                 cursor.execute(
                     statement,
-                    [kind, offset, _dt(at), Reminder.Status.QUEUED, sweep.pk, _dt(wall_now),
-                     *params, *pair_params, kind, offset],
+                    [kind, Reminder.Status.QUEUED, sweep.pk, _dt(wall_now), *moments_params, *params, kind],
                 )
                 count = max(cursor.rowcount, 0)
                 inserted += count
@@ -224,12 +240,16 @@ def _build_digests(sweep, wall_now, channels):
         digests = max(cursor.rowcount, 0)
         if digests >= ANALYZE_AFTER and connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {digest}")  # as in _insert_reminders: no plan for an "empty" table
-        for channel in channels:
+        if channels:
+            # All channels in one statement: the digests of this sweep × a derived table of channel names.
+            names = " UNION ALL ".join(["SELECT %s AS name"] * len(channels))
             cursor.execute(
                 f"INSERT INTO {delivery} (digest_id, channel, status, attempts, next_attempt_at, enqueued_at, "
                 f"lease_token, last_error, created_at) "
-                f"SELECT id, %s, %s, 0, %s, %s, '', '', %s FROM {digest} WHERE sweep_id = %s",
-                [channel.name, Delivery.Status.PENDING, _dt(wall_now), _dt(wall_now), _dt(wall_now), sweep.pk],
+                f"SELECT d.id, c.name, %s, 0, %s, %s, '', '', %s FROM {digest} d CROSS JOIN ({names}) c "
+                f"WHERE d.sweep_id = %s",
+                [Delivery.Status.PENDING, _dt(wall_now), _dt(wall_now), _dt(wall_now),
+                 *[channel.name for channel in channels], sweep.pk],
             )
     return digests
 
@@ -265,8 +285,11 @@ def run_sweep(now=None, *, dispatch=True, dry_run=False):
     with transaction.atomic():
         sweep = Sweep.objects.create(started_at=wall_now, as_of=now)
         created = 0
+        by_kind = defaultdict(list)
         for (kind, offset, at), pairs in sorted(plan(now).items(), key=lambda item: (item[0][2], item[0][0])):
-            created += _insert_reminders(sweep, kind, offset, at, pairs, wall_now, today)
+            by_kind[kind].extend((rid, due, offset, at) for rid, due in pairs)
+        for kind, moments in by_kind.items():
+            created += _insert_reminders(sweep, kind, moments, wall_now, today)
         digests = _build_digests(sweep, wall_now, channels) if created else 0
         delivery_ids = list(Delivery.objects.filter(digest__sweep=sweep).values_list("pk", flat=True))
         Sweep.objects.filter(pk=sweep.pk).update(created=created, digests=digests, finished_at=timezone.now())
