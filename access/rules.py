@@ -18,7 +18,7 @@ Leading-group office staff (领导小组办公室), attached to an office unit, 
     SupervisionGroup, GroupAssignment: view, manage (groups dispatched from the subtree)
     Visit, Evaluation, SpotCheck: view; SpotCheck edit when made by the subtree's office
     Feedback: view once signed off (unit in the subtree)
-    Meeting: view, record; RectificationPlan / RectificationItem: view, edit, update;
+    Meeting: view, record; RectificationPlan / RectificationItem: view, edit, update, evaluate;
     approve_close of an item of a unit strictly below the office
     StudyRecord: view, edit; Opinion: view, edit, claim; LookBackReport: view
 Supervision group members (督导组), over the units currently assigned to their group
@@ -31,7 +31,7 @@ Supervision group members (督导组), over the units currently assigned to thei
     Feedback: view (own group); edit, request_sign_off (draft); sign_off (leader only,
     pending, 001)
     Visit, Evaluation: view, edit (own group, unit still assigned)
-    Meeting: view, attend (003); RectificationItem: view, approve_close (004 销号)
+    Meeting: view, attend (003); RectificationItem: view, evaluate, approve_close (004 销号)
 Unit liaisons (单位联络员), over their own unit
     Unit: view, act_for
     Directive / Requirement: view (issued above their unit)
@@ -39,7 +39,7 @@ Unit liaisons (单位联络员), over their own unit
     Submission, SubmissionFile, Review: view / download
     Feedback: view once signed off (rule 9)
     Meeting: view, record; StudyRecord: view, edit; Opinion: view, claim
-    RectificationPlan / RectificationItem: view, edit, update, request_close;
+    RectificationPlan / RectificationItem: view, edit, update, request_close, evaluate;
     LookBackReport: view, edit
 Superusers
     every action above on every object; state preconditions (e.g. only pending feedback
@@ -233,6 +233,9 @@ def _item(user, action, item):
         return not closed and (is_liaison_of(user, unit) or is_office_over(user, unit))
     if action == "request_close":
         return not closed and is_liaison_of(user, unit)
+    if action == "evaluate":
+        # 003: 请群众评价和监督 — the masses' verdict is usually heard after closing, so any state.
+        return is_liaison_of(user, unit) or is_office_over(user, unit) or supervises(user, unit)
     if action in {"approve_close", "reject_close"}:
         # 004 销号: approved by the reviewer, never by the unit itself.
         return item.status == RectificationItem.Status.CLOSE_REQUESTED and (

@@ -206,7 +206,7 @@ def item_create(request, plan_id):
 def item_context(request, item, **forms):
     user = request.user
     actions = workflow.available_actions(item, user)
-    may_update = can(user, "update", item)
+    may_evaluate = can(user, "evaluate", item)
     return {
         "item": item,
         "plan": item.plan,
@@ -221,7 +221,7 @@ def item_context(request, item, **forms):
         "review_form": forms.get("review_form")
         or (CloseReviewForm() if {"approve_close", "reject_close"} & set(actions) else None),
         "evaluation_form": forms.get("evaluation_form")
-        or (MassEvaluationForm(initial={"mass_evaluation": item.mass_evaluation}) if may_update else None),
+        or (MassEvaluationForm(initial={"mass_evaluation": item.mass_evaluation}) if may_evaluate else None),
     }
 
 
@@ -313,8 +313,8 @@ def item_evaluation(request, item_id):
     """Record the masses' evaluation of the item (满意/基本满意/不满意/不了解)."""
     user = request.user
     item = visible_item(user, item_id)
-    if not can(user, "update", item):
-        raise PermissionDenied(_("该事项已销号或您无权记录群众评价。"))
+    if not can(user, "evaluate", item):
+        raise PermissionDenied(_("您无权记录该事项的群众评价。"))
     form = MassEvaluationForm(request.POST)
     if not form.is_valid():
         return render(request, "rectification/item.html", item_context(request, item, evaluation_form=form), status=400)

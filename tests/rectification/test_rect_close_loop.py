@@ -180,8 +180,8 @@ def test_item_form_needs_a_category_and_edits_are_audited(world, client):
 def test_mass_evaluation_is_recorded_and_audited(world, client):
     item = make_item(make_plan(world))
     url = reverse("rectification:item_evaluation", kwargs={"item_id": item.pk})
-    client.force_login(world.group_member)
-    assert client.post(url, {"mass_evaluation": "satisfied"}).status_code == 403
+    client.force_login(world.other_member)
+    assert client.post(url, {"mass_evaluation": "satisfied"}).status_code in (403, 404)
     client.force_login(world.liaison_organ)
     assert client.post(url, {"mass_evaluation": "bogus"}).status_code == 400
     assert client.post(url, {"mass_evaluation": "basically"}).status_code == 302
@@ -190,6 +190,16 @@ def test_mass_evaluation_is_recorded_and_audited(world, client):
     entry = AuditEntry.objects.for_object(item).get(action="evaluate")
     assert entry.changes["mass_evaluation"] == {"before": "", "after": "basically"}
     assert "基本满意" in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_mass_evaluation_can_follow_closing(world, client):
+    """The masses judge the result after the item is closed (003: 请群众评价和监督)."""
+    item = make_item(make_plan(world), status=RectificationItem.Status.CLOSED, evidence="整改台账")
+    url = reverse("rectification:item_evaluation", kwargs={"item_id": item.pk})
+    client.force_login(world.group_member)
+    assert client.post(url, {"mass_evaluation": "satisfied"}).status_code == 302
+    item.refresh_from_db()
+    assert item.mass_evaluation == RectificationItem.MassEvaluation.SATISFIED
 
 
 def test_village_units_keep_a_problem_list(world, client):
