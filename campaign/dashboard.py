@@ -8,7 +8,6 @@ the home page and the directive page all read their counts from here. DESIGN rul
 gives the traffic light.
 """
 
-import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -17,27 +16,17 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from campaign import traffic_light
 from campaign.models import Obligation, ObligationStatus, Requirement
 from units.models import PATH_SEGMENT
 
-# DESIGN rule 4 (policy): yellow within this many days of the due moment.
-YELLOW_DAYS = 3
 # Cached figures are recomputed when obligations or requirements change (their
 # updated_at; bulk .update() calls must set it too), and at least this often, so
 # that "overdue" follows the clock.
 CACHE_SECONDS = 60
 
 OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
-
-
-class Light:
-    # The names of templates/includes/status_badge.html.
-    GREEN = "on_track"
-    YELLOW = "due_soon"
-    RED = "overdue"
-    LABELS = {GREEN: _("正常"), YELLOW: _("临近截止"), RED: _("有逾期")}
 
 
 @dataclass
@@ -73,21 +62,16 @@ class Counts:
 
     @property
     def light(self):
-        """DESIGN rule 4: red when anything is overdue, yellow when something open is due within
-        YELLOW_DAYS, green otherwise."""
-        if self.overdue:
-            return Light.RED
-        if self.due_soon:
-            return Light.YELLOW
-        return Light.GREEN
+        """DESIGN rule 4: red when anything is overdue, yellow when something open is due soon."""
+        return traffic_light.light_of_counts(self.overdue, self.due_soon)
 
     @property
     def light_label(self):
-        return Light.LABELS[self.light]
+        return traffic_light.LABELS[self.light]
 
 
 def _state_counts(now):
-    soon = now + dt.timedelta(days=YELLOW_DAYS)
+    soon = traffic_light.due_soon_cutoff(now)
     open_q = Q(status__in=OPEN)
     return {
         "total": Count("id"),

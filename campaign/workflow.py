@@ -11,17 +11,17 @@ Seeds: 000 (the preliminary written summary is reported, then reviewed), 003 and
 reasons and may carry a new due date).
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.rules import can, supervising_groups
+from access.rules import supervising_groups
+from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
 from audit.services import record
 from campaign.models import Obligation, ObligationStatus, Route, Submission
+from campaign.traffic_light import light
 
 PENDING, SUBMITTED, RETURNED, ACCEPTED = (
     ObligationStatus.PENDING,
@@ -31,31 +31,15 @@ PENDING, SUBMITTED, RETURNED, ACCEPTED = (
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: tuple
-    target: str
-    permission: str  # the action asked of access.rules.can()
-    who: str  # who may trigger it, for pages and the docs
-    label: str
-
-    @property
-    def source_labels(self):
-        return [ObligationStatus(state).label for state in self.sources]
-
-    @property
-    def target_label(self):
-        return ObligationStatus(self.target).label
-
+_LIAISON = gettext_lazy("本单位联络员")
+_REVIEWER = gettext_lazy("审核方（督导组或领导小组办公室）")
 
 TRANSITIONS = (
-    Transition("submit", (PENDING, RETURNED), SUBMITTED, "submit", gettext_lazy("本单位联络员"), gettext_lazy("报送")),
-    Transition("approve", (SUBMITTED,), ACCEPTED, "review", gettext_lazy("审核方（督导组或领导小组办公室）"), gettext_lazy("通过")),
-    Transition("return", (SUBMITTED,), RETURNED, "review", gettext_lazy("审核方（督导组或领导小组办公室）"), gettext_lazy("退回")),
-    Transition("reopen", (ACCEPTED,), RETURNED, "reopen", gettext_lazy("审核方（督导组或领导小组办公室）"), gettext_lazy("重新打开")),
+    Transition("submit", (PENDING, RETURNED), SUBMITTED, "submit", _LIAISON, gettext_lazy("报送"), ObligationStatus),
+    Transition("approve", (SUBMITTED,), ACCEPTED, "review", _REVIEWER, gettext_lazy("通过"), ObligationStatus),
+    Transition("return", (SUBMITTED,), RETURNED, "review", _REVIEWER, gettext_lazy("退回"), ObligationStatus),
+    Transition("reopen", (ACCEPTED,), RETURNED, "reopen", _REVIEWER, gettext_lazy("重新打开"), ObligationStatus),
 )
-TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
 
 # Why an action is refused in a given state, in words a liaison understands.
 _STATE_REASONS = {
@@ -73,36 +57,9 @@ _STATE_REASONS = {
 }
 
 
-class TransitionRefused(Exception):
-    """A refused transition; `message` says why. `forbidden` marks a missing permission (HTTP 403)."""
-
-    def __init__(self, message, forbidden=False):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.forbidden = forbidden
-
-
-def available_actions(obligation, user):
-    """The transitions `user` may trigger on `obligation` right now (for showing forms)."""
-    return [
-        t.action for t in TRANSITIONS
-        if obligation.status in t.sources and can(user, t.permission, obligation)
-    ]
-
-
-def check(obligation, action, user):
-    """Raise TransitionRefused unless `user` may do `action` to `obligation` in its current state."""
-    rule = TRANSITIONS_BY_ACTION.get(action)
-    if rule is None:
-        raise TransitionRefused(_("未知的操作：%(action)s") % {"action": action})
-    if obligation.status not in rule.sources:
-        reason = _STATE_REASONS.get((action, obligation.status), gettext_lazy("当前状态下不能执行此操作。"))
-        raise TransitionRefused(reason)
-    if not can(user, rule.permission, obligation):
-        raise TransitionRefused(
-            _("您无权执行“%(label)s”：只有%(who)s可以执行。") % {"label": rule.label, "who": rule.who}, forbidden=True
-        )
-    return rule
+MACHINE = StateMachine(TRANSITIONS, _STATE_REASONS)
+available_actions = MACHINE.available_actions
+check = MACHINE.check
 
 
 def check_input(action, reason, text, files, new_due_at):
@@ -172,9 +129,8 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
 
 
 def notify_liaisons(obligation, action, reason):
-    """Tell the unit's liaisons in the notification centre what the reviewer decided, and why."""
-    from notifications.models import Notification
-    from units.models import UnitMembership
+    """Tell the unit's liaisons what the reviewer decided, and why."""
+    from notifications.inbox import notify_unit_liaisons
 
     titles = {
         "approve": _("“%(title)s”已审核通过"),
@@ -182,12 +138,7 @@ def notify_liaisons(obligation, action, reason):
         "reopen": _("“%(title)s”已重新打开，请重新报送"),
     }
     title = titles[action] % {"title": obligation.requirement.title}
-    liaisons = UnitMembership.objects.filter(unit=obligation.unit, role=UnitMembership.Role.LIAISON).values_list(
-        "user_id", flat=True
-    )
-    Notification.objects.bulk_create(
-        [Notification(user_id=user_id, title=title[:200], body=reason, url=obligation.get_absolute_url()) for user_id in liaisons]
-    )
+    notify_unit_liaisons(obligation.unit, title, reason, obligation.get_absolute_url())
 
 
 def _record_review(obligation, action, user, reason, new_due_at, now):
@@ -211,10 +162,8 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
 
 
 def traffic_light(obligation, now=None):
-    """DESIGN rule 4, as the rest of the project computes it (campaign.views.home.traffic_light)."""
-    from campaign.views.home import traffic_light as light
-
-    return light(obligation.status, obligation.due_at, now or timezone.now())
+    """DESIGN rule 4 for one obligation (campaign.traffic_light)."""
+    return light(obligation.status in (PENDING, RETURNED), obligation.due_at, now or timezone.now())
 
 
 def countdown(obligation, now=None):

@@ -10,40 +10,19 @@ rule 10: 留痕) inside one transaction with the item row locked. A refused move
 TransitionRefused with a plain Chinese reason.
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.rules import can
+from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
 from audit.services import record
+from campaign.traffic_light import light
 from rectification.models import ProgressUpdate, RectificationItem
 
 Status = RectificationItem.Status
 OPEN, IN_PROGRESS, CLOSE_REQUESTED, CLOSED = Status.OPEN, Status.IN_PROGRESS, Status.CLOSE_REQUESTED, Status.CLOSED
 
-# Days before the due date when an open item turns yellow (as obligations do, DESIGN rule 4).
-DUE_SOON_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: tuple
-    target: str
-    permission: str  # the action asked of access.rules.can()
-    who: str  # who may trigger it, for pages
-    label: str
-
-    @property
-    def source_labels(self):
-        return [Status(state).label for state in self.sources]
-
-    @property
-    def target_label(self):
-        return Status(self.target).label
 
 
 _UNIT = gettext_lazy("本单位联络员或上级领导小组办公室")
@@ -51,12 +30,11 @@ _LIAISON = gettext_lazy("本单位联络员")
 _REVIEWER = gettext_lazy("审核方（督导组或上级领导小组办公室）")
 
 TRANSITIONS = (
-    Transition("progress", (OPEN, IN_PROGRESS), IN_PROGRESS, "update", _UNIT, gettext_lazy("报告进展")),
-    Transition("request_close", (OPEN, IN_PROGRESS), CLOSE_REQUESTED, "request_close", _LIAISON, gettext_lazy("申请销号")),
-    Transition("approve_close", (CLOSE_REQUESTED,), CLOSED, "approve_close", _REVIEWER, gettext_lazy("同意销号")),
-    Transition("reject_close", (CLOSE_REQUESTED,), IN_PROGRESS, "reject_close", _REVIEWER, gettext_lazy("退回整改")),
+    Transition("progress", (OPEN, IN_PROGRESS), IN_PROGRESS, "update", _UNIT, gettext_lazy("报告进展"), Status),
+    Transition("request_close", (OPEN, IN_PROGRESS), CLOSE_REQUESTED, "request_close", _LIAISON, gettext_lazy("申请销号"), Status),
+    Transition("approve_close", (CLOSE_REQUESTED,), CLOSED, "approve_close", _REVIEWER, gettext_lazy("同意销号"), Status),
+    Transition("reject_close", (CLOSE_REQUESTED,), IN_PROGRESS, "reject_close", _REVIEWER, gettext_lazy("退回整改"), Status),
 )
-TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
 
 # Why an action is refused in a given state, in words a liaison understands.
 _STATE_REASONS = {
@@ -73,33 +51,9 @@ _STATE_REASONS = {
 }
 
 
-class TransitionRefused(Exception):
-    """A refused transition; `message` says why. `forbidden` marks a missing permission (HTTP 403)."""
-
-    def __init__(self, message, forbidden=False):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.forbidden = forbidden
-
-
-def available_actions(item, user):
-    """The transitions `user` may trigger on `item` right now (for showing forms)."""
-    return [t.action for t in TRANSITIONS if item.status in t.sources and can(user, t.permission, item)]
-
-
-def check(item, action, user):
-    """Raise TransitionRefused unless `user` may do `action` to `item` in its current state."""
-    rule = TRANSITIONS_BY_ACTION.get(action)
-    if rule is None:
-        raise TransitionRefused(_("未知的操作：%(action)s") % {"action": action})
-    if item.status not in rule.sources:
-        reason = _STATE_REASONS.get((action, item.status), gettext_lazy("当前状态下不能执行此操作。"))
-        raise TransitionRefused(reason)
-    if not can(user, rule.permission, item):
-        raise TransitionRefused(
-            _("您无权执行“%(label)s”：只有%(who)s可以执行。") % {"label": rule.label, "who": rule.who}, forbidden=True
-        )
-    return rule
+MACHINE = StateMachine(TRANSITIONS, _STATE_REASONS)
+available_actions = MACHINE.available_actions
+check = MACHINE.check
 
 
 def check_input(action, text, evidence, reason):
@@ -148,34 +102,20 @@ def transition(item, action, user, *, text="", evidence="", reason=""):
 
 
 def notify_liaisons(item, action, reason):
-    """Tell the unit's liaisons in the notification centre what the reviewer decided, and why."""
-    from notifications.models import Notification
-    from units.models import UnitMembership
+    """Tell the unit's liaisons what the reviewer decided, and why."""
+    from notifications.inbox import notify_unit_liaisons
 
     titles = {
         "approve_close": _("整改事项“%(problem)s”已销号"),
         "reject_close": _("整改事项“%(problem)s”的销号申请被退回，请继续整改"),
     }
     title = titles[action] % {"problem": str(item)}
-    liaisons = UnitMembership.objects.filter(unit=item.plan.unit, role=UnitMembership.Role.LIAISON).values_list(
-        "user_id", flat=True
-    )
-    Notification.objects.bulk_create(
-        [Notification(user_id=user_id, title=title[:200], body=reason, url=item.get_absolute_url()) for user_id in liaisons]
-    )
+    notify_unit_liaisons(item.plan.unit, title, reason, item.get_absolute_url())
 
 
 def traffic_light(item, today=None):
-    """Closed items are done (grey); past due_on and not closed is overdue (red); due within
-    DUE_SOON_DAYS is yellow; otherwise green."""
-    if item.status == CLOSED:
-        return "done"
-    today = today or timezone.localdate()
-    if item.due_on < today:
-        return "overdue"
-    if (item.due_on - today).days <= DUE_SOON_DAYS:
-        return "due_soon"
-    return "on_track"
+    """DESIGN rule 4 for one item, on its due date (campaign.traffic_light)."""
+    return light(item.status != CLOSED, item.due_on, today or timezone.localdate())
 
 
 def close_queue_filter(user):

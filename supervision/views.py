@@ -2,7 +2,6 @@
 queue; per unit, visits and findings, evaluations and feedback; attendance and comments at a
 unit's democratic life meeting; feedback sign-off by the group leader (DESIGN rule 9)."""
 
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from access.rules import can, supervising_groups
 from audit.models import AuditEntry
 from audit.services import record
-from campaign import workflow
+from campaign import traffic_light, workflow
 from campaign.models import ObligationStatus
 from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
 from supervision.models import Feedback, FeedbackRefused, GroupAssignment, MeetingAttendance, SupervisionGroup
@@ -27,21 +26,12 @@ from units.models import Meeting, Unit
 OPEN = [ObligationStatus.PENDING, ObligationStatus.RETURNED]
 
 
-def unit_light(unit):
-    """Rule 4 for a unit: red if anything open is overdue, yellow if something open is due soon."""
-    if unit.overdue_count:
-        return "overdue"
-    if unit.due_soon_count:
-        return "due_soon"
-    return "on_track"
-
-
 @login_required
 @require_GET
 def workspace(request):
     user = request.user
     now = timezone.now()
-    soon = now + dt.timedelta(days=3)
+    soon = traffic_light.due_soon_cutoff(now)
     groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
     open_q = Q(unit__obligations__status__in=OPEN)
     assignments = list(
@@ -58,7 +48,7 @@ def workspace(request):
         .order_by("group__name", "unit__path")
     )
     for assignment in assignments:
-        assignment.light = unit_light(assignment)
+        assignment.light = traffic_light.light_of_counts(assignment.overdue_count, assignment.due_soon_count)
     queue = list(workflow.group_review_queue(user)[:200])
     pending_feedback = list(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")

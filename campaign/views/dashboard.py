@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from access.rules import can
-from campaign import dashboard
+from campaign import dashboard, traffic_light
 from campaign.export import obligations_workbook_response
 from campaign.models import Obligation
 from units.models import PATH_SEGMENT, Unit
@@ -69,7 +69,7 @@ def dashboard_view(request):
     return render(
         request,
         "campaign/dashboard.html",
-        {"unit": unit, "progress": progress, "breadcrumb": breadcrumb, "chart": chart, "yellow_days": dashboard.YELLOW_DAYS},
+        {"unit": unit, "progress": progress, "breadcrumb": breadcrumb, "chart": chart, "yellow_days": traffic_light.due_soon_days()},
     )
 
 

@@ -10,7 +10,6 @@ office's counts per requirement are the dashboard's cached subtree figures
 (campaign/dashboard.py), so that one aggregation serves both pages.
 """
 
-import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -18,7 +17,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from campaign import dashboard
+from campaign import dashboard, traffic_light
 from campaign.models import Directive, Obligation, ObligationStatus, Requirement
 from supervision.models import GroupAssignment, SupervisionGroup
 from units.models import Unit
@@ -29,8 +28,6 @@ DIRECTIVE_LIMIT = 15
 REQUIREMENT_LIMIT = 20
 OBLIGATION_LIMIT = 50
 
-# Rule 4: yellow within this many days of the due moment.
-DUE_SOON_DAYS = 3
 
 OPEN_STATUSES = [ObligationStatus.PENDING, ObligationStatus.RETURNED]
 
@@ -41,17 +38,6 @@ def object_url(obj):
         return obj.get_absolute_url()
     except NoReverseMatch:
         return ""
-
-
-def traffic_light(status, due_at, now):
-    """Rule 4: done (grey), overdue (red), due soon (yellow) or on track (green)."""
-    if status not in OPEN_STATUSES:
-        return "done"
-    if due_at < now:
-        return "overdue"
-    if due_at - now <= dt.timedelta(days=DUE_SOON_DAYS):
-        return "due_soon"
-    return "on_track"
 
 
 def office_section(user, now):
@@ -136,7 +122,7 @@ def liaison_section(user, scope, now):
     rows = list(obligations[: OBLIGATION_LIMIT + 1])
     for obligation in rows:
         obligation.url = object_url(obligation)
-        obligation.light = traffic_light(obligation.status, obligation.due_at, now)
+        obligation.light = traffic_light.light(obligation.status in OPEN_STATUSES, obligation.due_at, now)
     return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT}
 
 
