@@ -19,10 +19,13 @@ For a non-superuser the mixin
   and ``can(user, "delete", obj)`` before deleting. Django's model permissions still apply
   on top: the user also needs the usual ``change_*`` / ``delete_*`` permission and is_staff.
 
-Superusers see and change everything, as in plain Django.
+Superusers see and change everything, as in plain Django. Whoever changes a row here, the
+change goes into the audit trail (DESIGN rule 10) like a change made on the pages; state
+fields are read-only in the admin so that states move only through the workflows.
 """
 
 from access.rules import can
+from audit.services import record, record_bulk
 from units.scope import SCOPED_MODELS, visible
 
 
@@ -53,6 +56,23 @@ class ScopedAdminMixin:
             return allowed
         return can(request.user, "view", obj)
 
+    def save_model(self, request, obj, form, change):
+        before = {name: form.initial.get(name) for name in form.changed_data}
+        super().save_model(request, obj, form, change)
+        changes = {
+            name: {"before": _plain(before.get(name)), "after": _plain(form.cleaned_data.get(name))}
+            for name in form.changed_data
+        }
+        record(obj, "admin_change" if change else "admin_create", actor=request.user, changes=changes)
+
+    def delete_model(self, request, obj):
+        record(obj, "admin_delete", actor=request.user, changes={"object": str(obj)})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        record_bulk(list(queryset), "admin_delete", actor=request.user)
+        super().delete_queryset(request, queryset)
+
     def _scoped_choices(self, db_field, request, kwargs):
         model = db_field.remote_field.model
         scoped = model._meta.label in SCOPED_MODELS or hasattr(model._default_manager, "visible_to")
@@ -68,3 +88,12 @@ class ScopedAdminMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
+
+
+def _plain(value):
+    """A JSON-friendly rendering of a form value for the audit row."""
+    if hasattr(value, "all") and callable(value.all):
+        return [str(item) for item in value.all()]
+    if isinstance(value, list | tuple | set):
+        return [str(item) for item in value]
+    return "" if value is None else str(value)

@@ -93,6 +93,8 @@ class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["unit__name", "unit__code", "requirement__title"]
     raw_id_fields = ["requirement", "unit"]
     list_select_related = ["unit", "requirement"]
+    # States move through campaign.workflow (with its checks and audit rows), not by hand.
+    readonly_fields = ["status", "submitted_at", "first_submitted_at", "accepted_at"]
     inlines = [SubmissionInline]
 
 

@@ -45,7 +45,9 @@ class RectificationItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["problem", "plan", "four_winds", "owner", "due_on", "status", "mass_evaluation", "needs_upper_level"]
     list_filter = ["status", "four_winds", "special_rectification", "is_institution_building", "needs_upper_level"]
     search_fields = ["problem", "measures", "owner", "plan__unit__name"]
-    raw_id_fields = ["plan", "closed_by"]
+    raw_id_fields = ["plan"]
+    # Closing (销号) goes through rectification.workflow: evidence and the reviewer's approval.
+    readonly_fields = ["status", "closed_by", "closed_at"]
     inlines = [ProgressInline]
 
 

@@ -89,7 +89,9 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "unit", "group", "status", "drafted_by", "signed_off_by", "signed_off_at"]
     list_filter = ["status", "group"]
     search_fields = ["subject", "text", "unit__name"]
-    raw_id_fields = ["unit", "drafted_by", "signed_off_by"]
+    raw_id_fields = ["unit", "drafted_by"]
+    # Sign-off happens on the group's page, by the leader (001), never by editing the row.
+    readonly_fields = ["status", "signed_off_by", "signed_off_at", "refusal_reason"]
 
 
 @admin.register(SpotCheck)
