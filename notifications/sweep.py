@@ -9,8 +9,9 @@ any number of times at once:
 
 1. find the (requirement, due moment) pairs of open obligations inside the policies'
    time windows (one indexed range query);
-2. for each reminder moment reached now, INSERT … SELECT the reminder rows for all
-   those obligations and their recipients (joins: liaisons of the unit; members of
+2. for each kind of reminder, one INSERT … SELECT of the rows for all moments of that kind
+   reached now (a derived table of moments joined to the obligations) and their
+   recipients (joins: liaisons of the unit; members of
    the groups currently assigned to the unit or to an ancestor with include_subtree;
    office staff of the unit the requirement is submitted to). The unique key on
    (obligation, recipient, kind, offset, due moment) with ON CONFLICT DO NOTHING

@@ -275,3 +275,14 @@ def test_a_liaison_who_leaves_is_not_reminded(people):
     UnitMembership.objects.filter(user=people.liaison_organ2).delete()
     sweep(shanghai(2014, 1, 3, 9))
     assert recipients() == {"liaison_fgw"}
+
+
+def test_deleting_an_obligation_or_a_user_removes_their_reminder_rows(people):
+    # The reminder table has no database-level foreign keys (sweep speed); the ORM cascades.
+    sweep(shanghai(2014, 1, 3, 9))
+    assert Reminder.objects.count() == 2
+    Obligation.objects.filter(pk=people.obligation_organ.pk).delete()
+    assert not Reminder.objects.filter(obligation_id=people.obligation_organ.pk).exists()
+    remaining = Reminder.objects.get()
+    remaining.recipient.delete()
+    assert not Reminder.objects.exists()
