@@ -24,6 +24,9 @@ change goes into the audit trail (DESIGN rule 10) like a change made on the page
 fields are read-only in the admin so that states move only through the workflows.
 """
 
+from django.contrib import admin
+
+from access.models import SupervisionAuthGroup, UnitGroupObjectPermission, UnitUserObjectPermission
 from access.rules import can
 from audit.services import record, record_bulk
 from units.scope import SCOPED_MODELS, visible
@@ -97,3 +100,50 @@ def _plain(value):
     if isinstance(value, list | tuple | set):
         return [str(item) for item in value]
     return "" if value is None else str(value)
+
+
+class ReadOnlyAdminMixin:
+    """For tables the system writes itself (the audit trail, permission rows kept in step by
+    signals, the reminder outbox): superusers may browse them; nobody adds, edits or deletes."""
+
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+
+@admin.register(UnitUserObjectPermission)
+class UnitUserObjectPermissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "permission", "content_object"]
+    list_filter = ["permission"]
+    search_fields = ["user__username", "content_object__name"]
+    list_select_related = ["user", "permission", "content_object"]
+
+
+@admin.register(UnitGroupObjectPermission)
+class UnitGroupObjectPermissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["group", "permission", "content_object"]
+    list_filter = ["permission"]
+    search_fields = ["group__name", "content_object__name"]
+    list_select_related = ["group", "permission", "content_object"]
+
+
+@admin.register(SupervisionAuthGroup)
+class SupervisionAuthGroupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["supervision_group", "auth_group"]
+    search_fields = ["supervision_group__name"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from access.admin import ScopedAdminMixin
+from access.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from campaign.models import (
     Batch,
     Campaign,
@@ -104,6 +104,20 @@ class SubmissionFileInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
     extra = 0
+
+
+@admin.register(DirectiveAttachment)
+class DirectiveAttachmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "directive", "ordinal", "original_name"]
+    search_fields = ["title", "directive__number", "directive__title"]
+    raw_id_fields = ["directive"]
+
+
+@admin.register(SubmissionFile)
+class SubmissionFileAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["original_name", "submission", "size", "sha256", "content_type"]
+    search_fields = ["original_name", "sha256", "submission__obligation__unit__name"]
+    list_select_related = ["submission__obligation__unit"]
 
 
 @admin.register(Submission)

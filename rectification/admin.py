@@ -71,6 +71,14 @@ class LookBackReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [FindingInline]
 
 
+@admin.register(LookBackFinding)
+class LookBackFindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["report", "checkpoint", "result"]
+    list_filter = ["result", "checkpoint"]
+    search_fields = ["report__unit__name", "notes"]
+    raw_id_fields = ["report"]
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["item", "author", "created_at"]
