@@ -143,12 +143,10 @@ def _requirement(user, action, requirement):
 
 
 def _obligation(user, action, obligation):
-    from campaign.models import ObligationStatus, Route
+    from campaign.models import Route
 
     if action == "submit":
-        return is_liaison_of(user, obligation.unit) and obligation.status in (
-            ObligationStatus.PENDING, ObligationStatus.RETURNED
-        )
+        return is_liaison_of(user, obligation.unit) and obligation.is_open
     if action in {"review", "reopen"}:
         # 004: some reports go through the supervision group first; the rest to the office.
         if obligation.requirement.route == Route.SUPERVISION_FIRST:

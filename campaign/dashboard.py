@@ -18,7 +18,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from campaign import traffic_light
-from campaign.models import Obligation, ObligationStatus, Requirement
+from campaign.models import OPEN_STATUSES, Obligation, ObligationStatus, Requirement
 from units.models import PATH_SEGMENT
 
 # Cached figures are recomputed when obligations or requirements change (their
@@ -26,7 +26,6 @@ from units.models import PATH_SEGMENT
 # that "overdue" follows the clock.
 CACHE_SECONDS = 60
 
-OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
 
 
 @dataclass
@@ -72,7 +71,7 @@ class Counts:
 
 def _state_counts(now):
     soon = traffic_light.due_soon_cutoff(now)
-    open_q = Q(status__in=OPEN)
+    open_q = Q(status__in=OPEN_STATUSES)
     return {
         "total": Count("id"),
         "pending": Count("id", filter=Q(status=ObligationStatus.PENDING)),

@@ -23,10 +23,9 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import ObligationStatus, Requirement
+from campaign.models import OPEN_STATUSES, ObligationStatus, Requirement
 
 CHUNK = 5000
-OPEN = {ObligationStatus.PENDING, ObligationStatus.RETURNED}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COLUMNS = [
@@ -206,7 +205,7 @@ def write_obligations(obligations, target):
                 parts.append(date_cell("H", n, first))
                 parts.append(date_cell("I", n, last))
                 parts.append(date_cell("J", n, accepted))
-                if status in OPEN and due_at < now:
+                if status in OPEN_STATUSES and due_at < now:
                     parts.append(_shared("K", n, yes))
                 parts.append("</row>")
                 buffer.append("".join(parts))

@@ -368,6 +368,10 @@ class ObligationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("已通过")
 
 
+# An obligation still waiting for the unit: the only states that can be overdue or reminded (rules 4, 5).
+OPEN_STATUSES = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
+
+
 class ObligationQuerySet(models.QuerySet):
     def visible_to(self, user):
         from units.scope import visible_unit_filter
@@ -375,7 +379,7 @@ class ObligationQuerySet(models.QuerySet):
         return self.filter(visible_unit_filter(user, prefix="unit__"))
 
     def open(self):
-        return self.filter(status__in=[ObligationStatus.PENDING, ObligationStatus.RETURNED])
+        return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now=None):
         return self.open().filter(due_at__lt=now or timezone.now())
@@ -422,8 +426,12 @@ class Obligation(models.Model):
         return reverse("campaign:obligation", args=[self.pk])
 
     @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
     def is_overdue(self):
-        return self.status in (ObligationStatus.PENDING, ObligationStatus.RETURNED) and timezone.now() > self.due_at
+        return self.is_open and timezone.now() > self.due_at
 
     @property
     def was_late(self):

@@ -163,7 +163,7 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
 
 def traffic_light(obligation, now=None):
     """DESIGN rule 4 for one obligation (campaign.traffic_light)."""
-    return light(obligation.status in (PENDING, RETURNED), obligation.due_at, now or timezone.now())
+    return light(obligation.is_open, obligation.due_at, now or timezone.now())
 
 
 def countdown(obligation, now=None):

@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaign.deadlines import SHANGHAI
-from campaign.models import Obligation, ObligationStatus, Requirement
+from campaign.models import OPEN_STATUSES, Obligation, Requirement
 from notifications.channels import configured_channels
 from notifications.models import (
     Delivery,
@@ -51,7 +51,6 @@ from units.models import Unit, UnitMembership
 
 logger = logging.getLogger(__name__)
 
-OPEN = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
 ENQUEUE_CHUNK = 500
 MOMENTS_PER_STATEMENT = 500
 ANALYZE_AFTER = 10000
@@ -96,7 +95,7 @@ def recipient_sources():
         + f"JOIN {m} m ON m.unit_id = o.unit_id AND m.role = %s "
         f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
         f"WHERE {open_}",
-        [UnitMembership.Role.LIAISON, True, *OPEN],
+        [UnitMembership.Role.LIAISON, True, *OPEN_STATUSES],
     )
     current = "a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)"
     group_direct = (
@@ -106,7 +105,7 @@ def recipient_sources():
         f"JOIN {gm} gm ON gm.group_id = a.group_id "
         f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
         f"WHERE {open_}",
-        ["TODAY", "TODAY", True, True, *OPEN],
+        ["TODAY", "TODAY", True, True, *OPEN_STATUSES],
     )
     group_subtree = (
         select.format(distinct="DISTINCT", uid="gm.user_id")
@@ -117,7 +116,7 @@ def recipient_sources():
         f"JOIN {gm} gm ON gm.group_id = a.group_id "
         f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
         f"WHERE {open_}",
-        [True, "TODAY", "TODAY", True, True, *OPEN],
+        [True, "TODAY", "TODAY", True, True, *OPEN_STATUSES],
     )
     office = (
         select.format(distinct="", uid="m.user_id")
@@ -125,7 +124,7 @@ def recipient_sources():
         f"JOIN {m} m ON m.unit_id = rq.submit_to_id AND m.role = %s "
         f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
         f"WHERE {open_}",
-        [UnitMembership.Role.OFFICE, True, *OPEN],
+        [UnitMembership.Role.OFFICE, True, *OPEN_STATUSES],
     )
     return {
         Reminder.Kind.BEFORE: [liaisons],
@@ -139,7 +138,7 @@ def _candidate_pairs(now, policies_horizon):
     """(requirement_id, due_at) of open obligations whose due moment is within reach of a reminder now."""
     ahead, behind = policies_horizon
     return (
-        Obligation.objects.filter(status__in=OPEN, due_at__gt=now - behind, due_at__lte=now + ahead)
+        Obligation.objects.filter(status__in=OPEN_STATUSES, due_at__gt=now - behind, due_at__lte=now + ahead)
         .filter(requirement__is_active=True)
         .order_by()  # the model's default ordering would put id into the DISTINCT
         .values_list("requirement_id", "due_at")

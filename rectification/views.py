@@ -148,14 +148,15 @@ def plan_detail(request, plan_id):
     user = request.user
     plan = visible_plan(user, plan_id)
     items = with_lights(list(plan.items.select_related("special_rectification").order_by("due_on", "pk")[:LIST_LIMIT]))
-    counts = {status: 0 for status in RectificationItem.Status.values}
-    for item in items:
-        counts[item.status] += 1
+    # Counted over the whole plan, not only the rows shown.
+    counts = dict.fromkeys(RectificationItem.Status.values, 0)
+    counts.update(plan.items.order_by().values_list("status").annotate(n=Count("id")))
+    overdue = plan.items.exclude(status=RectificationItem.Status.CLOSED).filter(due_on__lt=timezone.localdate()).count()
     return render(request, "rectification/plan.html", {
         "plan": plan,
         "items": items,
         "counts": [(RectificationItem.Status(status).label, n) for status, n in counts.items()],
-        "overdue": sum(1 for item in items if item.light == "overdue"),
+        "overdue": overdue,
         "may_edit": can(user, "edit", plan),
     })
 
@@ -258,53 +259,42 @@ def item_edit(request, item_id):
                   status=400 if form.is_bound else 200)
 
 
+def _act(request, item_id, action, form, form_key, params, success):
+    """One transition from a posted form: 404 out of scope; the state and the person first (a
+    refusal says why); then the form; then rectification.workflow."""
+    item = visible_item(request.user, item_id)
+    try:
+        workflow.check(item, action, request.user)
+        if not form.is_valid():
+            return render(request, "rectification/item.html", item_context(request, item, **{form_key: form}), status=400)
+        workflow.transition(item, action, request.user, **params(form.cleaned_data))
+    except workflow.TransitionRefused as exc:
+        return _refused(request, item, exc, **{form_key: form})
+    messages.success(request, success)
+    return redirect(item)
+
+
 @login_required
 @require_POST
 def item_progress(request, item_id):
-    item = visible_item(request.user, item_id)
-    form = ProgressForm(request.POST)
-    try:
-        workflow.check(item, "progress", request.user)
-        if not form.is_valid():
-            return render(request, "rectification/item.html", item_context(request, item, progress_form=form), status=400)
-        workflow.transition(item, "progress", request.user, text=form.cleaned_data["text"])
-    except workflow.TransitionRefused as exc:
-        return _refused(request, item, exc, progress_form=form)
-    messages.success(request, _("整改进展已记录。"))
-    return redirect(item)
+    return _act(request, item_id, "progress", ProgressForm(request.POST), "progress_form",
+                lambda data: {"text": data["text"]}, _("整改进展已记录。"))
 
 
 @login_required
 @require_POST
 def item_request_close(request, item_id):
-    item = visible_item(request.user, item_id)
-    form = CloseRequestForm(request.POST)
-    try:
-        workflow.check(item, "request_close", request.user)
-        if not form.is_valid():
-            return render(request, "rectification/item.html", item_context(request, item, close_form=form), status=400)
-        workflow.transition(item, "request_close", request.user, evidence=form.cleaned_data["evidence"])
-    except workflow.TransitionRefused as exc:
-        return _refused(request, item, exc, close_form=form)
-    messages.success(request, _("已申请销号，等待审核。"))
-    return redirect(item)
+    return _act(request, item_id, "request_close", CloseRequestForm(request.POST), "close_form",
+                lambda data: {"evidence": data["evidence"]}, _("已申请销号，等待审核。"))
 
 
 @login_required
 @require_POST
 def item_review(request, item_id):
-    item = visible_item(request.user, item_id)
-    form = CloseReviewForm(request.POST)
     action = "reject_close" if request.POST.get("decision") == "return" else "approve_close"
-    try:
-        workflow.check(item, action, request.user)
-        if not form.is_valid():
-            return render(request, "rectification/item.html", item_context(request, item, review_form=form), status=400)
-        workflow.transition(item, action, request.user, reason=form.cleaned_data["reason"])
-    except workflow.TransitionRefused as exc:
-        return _refused(request, item, exc, review_form=form)
-    messages.success(request, _("已同意销号。") if action == "approve_close" else _("已退回整改，单位将看到退回理由。"))
-    return redirect(item)
+    return _act(request, item_id, action, CloseReviewForm(request.POST), "review_form",
+                lambda data: {"reason": data["reason"]},
+                _("已同意销号。") if action == "approve_close" else _("已退回整改，单位将看到退回理由。"))
 
 
 @login_required

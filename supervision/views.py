@@ -14,16 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from access.rules import can, supervising_groups
+from access.rules import can, is_leader, is_member, supervising_groups
 from audit.models import AuditEntry
 from audit.services import record
 from campaign import traffic_light, workflow
-from campaign.models import ObligationStatus
+from campaign.models import OPEN_STATUSES
 from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
 from supervision.models import Feedback, FeedbackRefused, GroupAssignment, MeetingAttendance, SupervisionGroup
 from units.models import Meeting, Unit
-
-OPEN = [ObligationStatus.PENDING, ObligationStatus.RETURNED]
 
 
 @login_required
@@ -33,7 +31,7 @@ def workspace(request):
     now = timezone.now()
     soon = traffic_light.due_soon_cutoff(now)
     groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
-    open_q = Q(unit__obligations__status__in=OPEN)
+    open_q = Q(unit__obligations__status__in=OPEN_STATUSES)
     assignments = list(
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
@@ -88,8 +86,9 @@ def unit_detail(request, unit_id):
     return render_unit(request, unit, group)
 
 
-def _create(request, unit_id, form_class, form_key, actor_field, action):
-    """Create one supervision record for a supervised unit, with its audit row."""
+def _create(request, unit_id, form_class, form_key, actor_field, action, success):
+    """Create one supervision record for a supervised unit, with its audit row; then back to
+    the unit's page (or, for feedback, to the new draft)."""
     unit, group = supervised_unit(request.user, unit_id)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -100,40 +99,29 @@ def _create(request, unit_id, form_class, form_key, actor_field, action):
         setattr(obj, actor_field, request.user)
         obj.save()
         record(obj, action, actor=request.user, to_state=getattr(obj, "status", ""), changes={"unit": unit.pk})
-    return obj, unit
+    messages.success(request, success)
+    return redirect(obj) if hasattr(obj, "get_absolute_url") else redirect("supervision:unit", unit_id=unit.pk)
 
 
 @login_required
 @require_POST
 def visit_create(request, unit_id):
     """蹲点, 随机调研, 明察暗访, 个别访谈, 座谈会 and their findings (001, 003)."""
-    result = _create(request, unit_id, VisitForm, "visit_form", "recorded_by", "record_visit")
-    if not isinstance(result, tuple):
-        return result
-    messages.success(request, _("已记录督导调研。"))
-    return redirect("supervision:unit", unit_id=result[1].pk)
+    return _create(request, unit_id, VisitForm, "visit_form", "recorded_by", "record_visit", _("已记录督导调研。"))
 
 
 @login_required
 @require_POST
 def evaluation_create(request, unit_id):
     """Evaluation of rectification and institution-building with a rating and text (000)."""
-    result = _create(request, unit_id, EvaluationForm, "evaluation_form", "evaluated_by", "evaluate")
-    if not isinstance(result, tuple):
-        return result
-    messages.success(request, _("已记录评估意见。"))
-    return redirect("supervision:unit", unit_id=result[1].pk)
+    return _create(request, unit_id, EvaluationForm, "evaluation_form", "evaluated_by", "evaluate", _("已记录评估意见。"))
 
 
 @login_required
 @require_POST
 def feedback_create(request, unit_id):
     """Any member drafts feedback; the unit does not see it until the leader signs it off (001)."""
-    result = _create(request, unit_id, FeedbackForm, "feedback_form", "drafted_by", "draft")
-    if not isinstance(result, tuple):
-        return result
-    messages.success(request, _("已保存反馈意见草稿。"))
-    return redirect(result[0])
+    return _create(request, unit_id, FeedbackForm, "feedback_form", "drafted_by", "draft", _("已保存反馈意见草稿。"))
 
 
 def visible_feedback(user, feedback_id):
@@ -147,7 +135,7 @@ def render_feedback(request, feedback, status=200, **forms_):
         "edit_form": forms_.get("edit_form") or (FeedbackForm(instance=feedback) if can(user, "edit", feedback) else None),
         "may_request": can(user, "request_sign_off", feedback),
         "sign_form": forms_.get("sign_form") or (SignOffForm() if can(user, "sign_off", feedback) else None),
-        "is_member": feedback.group.members.filter(user=user).exists(),
+        "is_member": is_member(user, feedback.group_id),
         "audit": AuditEntry.objects.for_object(feedback)[:30],
     }
     return render(request, "supervision/feedback.html", context, status=status)
@@ -196,7 +184,7 @@ def feedback_sign_off(request, feedback_id):
     """Leader signs off (delivered to the unit) or refuses with a reason (back to draft)."""
     feedback = visible_feedback(request.user, feedback_id)
     if not can(request.user, "sign_off", feedback):
-        if feedback.status != Feedback.Status.PENDING and feedback.group.members.filter(user=request.user, is_leader=True).exists():
+        if feedback.status != Feedback.Status.PENDING and is_leader(request.user, feedback.group_id):
             messages.error(request, Feedback.refusal_message("sign_off", feedback))
             return render_feedback(request, feedback, status=400)
         raise PermissionDenied(Feedback.refusal_message("sign_off", feedback))

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from campaign import dashboard, traffic_light
-from campaign.models import Directive, Obligation, ObligationStatus, Requirement
+from campaign.models import OPEN_STATUSES, Directive, Obligation, Requirement
 from supervision.models import GroupAssignment, SupervisionGroup
 from units.models import Unit
 from units.scope import scope_for, visible_unit_filter
@@ -29,7 +29,6 @@ REQUIREMENT_LIMIT = 20
 OBLIGATION_LIMIT = 50
 
 
-OPEN_STATUSES = [ObligationStatus.PENDING, ObligationStatus.RETURNED]
 
 
 def object_url(obj):
@@ -122,7 +121,7 @@ def liaison_section(user, scope, now):
     rows = list(obligations[: OBLIGATION_LIMIT + 1])
     for obligation in rows:
         obligation.url = object_url(obligation)
-        obligation.light = traffic_light.light(obligation.status in OPEN_STATUSES, obligation.due_at, now)
+        obligation.light = traffic_light.light(obligation.is_open, obligation.due_at, now)
     return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT}
 
 

@@ -18,7 +18,7 @@ from audit.models import AuditEntry
 from campaign import workflow
 from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
 from campaign.models import Obligation, Submission, SubmissionFile
-from campaign.uploads import UploadRefused, file_response
+from campaign.uploads import UploadRefused, allowed_extensions, file_response
 
 
 def visible_obligation(user, obligation_id):
@@ -50,14 +50,8 @@ def obligation_context(request, obligation, **forms):
         "submit_form": forms.get("submit_form") or (SubmitForm() if "submit" in actions else None),
         "review_form": forms.get("review_form") or (ReviewForm() if {"approve", "return"} & set(actions) else None),
         "reopen_form": forms.get("reopen_form") or (ReopenForm() if "reopen" in actions else None),
-        "allowed_extensions": workflow_extensions(),
+        "allowed_extensions": sorted(allowed_extensions()),
     }
-
-
-def workflow_extensions():
-    from campaign.uploads import allowed_extensions
-
-    return sorted(allowed_extensions())
 
 
 @login_required
@@ -76,78 +70,60 @@ def _refused(request, obligation, exc, status=400, **forms):
     return render(request, "campaign/work/obligation.html", context, status=status)
 
 
+def _act(request, obligation_id, action, form, form_key, params, success, invalid=None):
+    """One transition from a posted form: 404 out of scope; the state and the person first (a
+    refusal says why); then the form (errors shown, nothing saved); then campaign.workflow."""
+    obligation = visible_obligation(request.user, obligation_id)
+    try:
+        workflow.check(obligation, action, request.user)
+    except workflow.TransitionRefused as exc:
+        return _refused(request, obligation, exc)
+    page = "campaign/work/obligation.html"
+    if not form.is_valid():
+        if invalid:
+            messages.error(request, invalid)
+        return render(request, page, obligation_context(request, obligation, **{form_key: form}), status=400)
+    try:
+        workflow.transition(obligation, action, request.user, **params(form.cleaned_data))
+    except UploadRefused as exc:
+        form.add_error("files", str(exc))
+        return render(request, page, obligation_context(request, obligation, **{form_key: form}), status=400)
+    except workflow.TransitionRefused as exc:
+        return _refused(request, obligation, exc, **{form_key: form})
+    messages.success(request, success)
+    return redirect(obligation)
+
+
 @login_required
 @require_POST
 def obligation_submit(request, obligation_id):
-    obligation = visible_obligation(request.user, obligation_id)
-    try:
-        workflow.check(obligation, "submit", request.user)
-    except workflow.TransitionRefused as exc:
-        return _refused(request, obligation, exc)
-    form = SubmitForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("报送未成功，请按提示修改后重试；未保存任何文件。"))
-        return render(
-            request, "campaign/work/obligation.html", obligation_context(request, obligation, submit_form=form), status=400
-        )
-    try:
-        workflow.transition(
-            obligation, "submit", request.user, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
-        )
-    except UploadRefused as exc:
-        form.add_error("files", str(exc))
-        return render(
-            request, "campaign/work/obligation.html", obligation_context(request, obligation, submit_form=form), status=400
-        )
-    except workflow.TransitionRefused as exc:
-        return _refused(request, obligation, exc, submit_form=form)
-    messages.success(request, _("已报送。"))
-    return redirect(obligation)
+    return _act(
+        request, obligation_id, "submit", SubmitForm(request.POST, request.FILES), "submit_form",
+        lambda data: {"text": data["text"], "files": data["files"]},
+        _("已报送。"), invalid=_("报送未成功，请按提示修改后重试；未保存任何文件。"),
+    )
 
 
 @login_required
 @require_POST
 def obligation_review(request, obligation_id):
-    obligation = visible_obligation(request.user, obligation_id)
+    decision = request.POST.get("decision")
+    action = decision if decision in {"approve", "return"} else "approve"
     form = ReviewForm(request.POST)
-    action = request.POST.get("decision") if request.POST.get("decision") in {"approve", "return"} else "approve"
-    try:
-        workflow.check(obligation, action, request.user)
-    except workflow.TransitionRefused as exc:
-        return _refused(request, obligation, exc)
-    if not form.is_valid():
-        return render(
-            request, "campaign/work/obligation.html", obligation_context(request, obligation, review_form=form), status=400
-        )
-    try:
-        workflow.transition(
-            obligation, action, request.user, reason=form.cleaned_data["reason"], new_due_at=form.new_due_at
-        )
-    except workflow.TransitionRefused as exc:
-        return _refused(request, obligation, exc, review_form=form)
-    messages.success(request, _("已通过。") if action == "approve" else _("已退回，单位将看到退回理由。"))
-    return redirect(obligation)
+    return _act(
+        request, obligation_id, action, form, "review_form",
+        lambda data: {"reason": data["reason"], "new_due_at": form.new_due_at},
+        _("已通过。") if action == "approve" else _("已退回，单位将看到退回理由。"),
+    )
 
 
 @login_required
 @require_POST
 def obligation_reopen(request, obligation_id):
-    obligation = visible_obligation(request.user, obligation_id)
-    try:
-        workflow.check(obligation, "reopen", request.user)
-    except workflow.TransitionRefused as exc:
-        return _refused(request, obligation, exc)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "campaign/work/obligation.html", obligation_context(request, obligation, reopen_form=form), status=400
-        )
-    try:
-        workflow.transition(obligation, "reopen", request.user, reason=form.cleaned_data["reason"])
-    except workflow.TransitionRefused as exc:
-        return _refused(request, obligation, exc, reopen_form=form)
-    messages.success(request, _("已重新打开，单位可再次报送。"))
-    return redirect(obligation)
+    return _act(
+        request, obligation_id, "reopen", ReopenForm(request.POST), "reopen_form",
+        lambda data: {"reason": data["reason"]}, _("已重新打开，单位可再次报送。"),
+    )
 
 
 @login_required
