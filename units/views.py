@@ -74,7 +74,7 @@ def unit_tree(request):
 def unit_children(request, unit_id):
     """htmx: the children of one unit in the tree."""
     unit = _visible_unit(request, unit_id)
-    children = unit.children.annotate(child_count=Count("children")).order_by("path")
+    children = Unit.objects.visible_to(request.user).filter(parent=unit).annotate(child_count=Count("children")).order_by("path")
     return render(request, "units/_children.html", {"unit": unit, "children": children[:500]})
 
 
@@ -96,7 +96,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, unit_id):
     unit = _visible_unit(request, unit_id)
-    children = Paginator(unit.children.select_related("batch").order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
+    children = Paginator(Unit.objects.visible_to(request.user).filter(parent=unit).select_related("batch").order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "units/detail.html",

@@ -28,6 +28,13 @@ def forwarding_chain_down(directive, user):
     return chain
 
 
+def forwarding_chain_up(directive, user):
+    """What this directive forwards, transitively, nearest first, as far as the user can see."""
+    chain = directive.forwarding_chain_up()
+    visible = set(Directive.objects.visible_to(user).filter(pk__in=[d.pk for d in chain]).values_list("pk", flat=True))
+    return [d for d in chain if d.pk in visible]
+
+
 @login_required
 def directive_list(request):
     form = DirectiveFilterForm(request.GET or None)
@@ -63,7 +70,7 @@ def directive_detail(request, directive_id):
         {
             "directive": directive,
             "attachments": directive.attachments.all(),
-            "forwards": directive.forwarding_chain_up(),
+            "forwards": forwarding_chain_up(directive, request.user),
             "forwarded_by": forwarding_chain_down(directive, request.user),
             "requirements": [(r, by_req.get(r.pk, dashboard.Counts())) for r in requirements],
             "can_edit": can(request.user, "edit", directive),

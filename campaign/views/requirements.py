@@ -13,15 +13,7 @@ from campaign import dashboard
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.forms import RefusedRemoval, RequirementForm
 from campaign.models import Directive, Obligation, Requirement
-
-
-def holiday_warning(due_at):
-    """The working-day warning for a due moment, when the notifications app provides one."""
-    try:
-        from notifications.workdays import holiday_warning as warn
-    except ImportError:
-        return None
-    return warn(due_at)
+from notifications.workdays import holiday_warning
 
 
 @login_required
