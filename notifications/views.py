@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.rules import can
+from audit.services import record
 from campaign.models import Requirement
 from notifications.channels import configured_channels
 from notifications.forms import ReminderPolicyForm
@@ -86,8 +89,8 @@ def requirement_log(request, requirement_id):
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
     page.object_list = attach_deliveries(page.object_list)
     labels = {channel.name: channel.label for channel in configured_channels()}
-    totals = {value: Reminder.objects.for_requirement(requirement).filter(status=value).count()
-              for value in Reminder.Status.values}
+    totals = dict.fromkeys(Reminder.Status.values, 0)
+    totals.update(Reminder.objects.for_requirement(requirement).order_by().values_list("status").annotate(n=Count("id")))
     return render(request, "notifications/requirement_log.html", {
         "requirement": requirement,
         "page": page,
@@ -125,7 +128,10 @@ def requirement_policy(request, requirement_id):
     requirement = _office_requirement(request.user, requirement_id)
     form = ReminderPolicyForm(request.POST, instance=_policy_of(requirement))
     if form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            changes = {name: str(form.cleaned_data[name]) for name in form.changed_data}
+            record(requirement, "reminder_policy", actor=request.user, changes=changes)
         messages.success(request, _("提醒规则已保存。"))
     else:
         messages.error(request, _("提醒规则未保存：%(errors)s") % {"errors": form.errors.as_text()})

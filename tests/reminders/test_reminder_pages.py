@@ -63,6 +63,10 @@ def test_the_office_can_change_the_policy_of_a_requirement(client, reminded):
     client.post(reverse("notifications:requirement_policy", args=[reminded.requirement.pk]),
                 {"enabled": "on", "before_offsets": "5，2", "non_workday_rule": "previous"})
     assert reminded.requirement.reminder_policy.before_offsets == [5, 2]
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.objects.for_object(reminded.requirement).get(action="reminder_policy")
+    assert entry.actor == reminded.office_province and "before_offsets" in entry.changes
 
 
 @pytest.mark.parametrize("persona,status", [("liaison_organ", 403), ("group_leader", 403), ("office_ningbo", 403)])
