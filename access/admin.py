@@ -28,7 +28,7 @@ from django.contrib import admin
 
 from access.models import SupervisionAuthGroup, UnitGroupObjectPermission, UnitUserObjectPermission
 from access.rules import can
-from audit.services import record, record_bulk
+from audit.services import record, record_bulk, record_change, snapshot
 from units.scope import SCOPED_MODELS, visible
 
 
@@ -60,13 +60,13 @@ class ScopedAdminMixin:
         return can(request.user, "view", obj)
 
     def save_model(self, request, obj, form, change):
-        before = {name: form.initial.get(name) for name in form.changed_data}
+        # The form has already written into `obj`: the "before" comes from the database.
+        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
-        changes = {
-            name: {"before": _plain(before.get(name)), "after": _plain(form.cleaned_data.get(name))}
-            for name in form.changed_data
-        }
-        record(obj, "admin_change" if change else "admin_create", actor=request.user, changes=changes)
+        if change:
+            record_change(obj, "admin_change", before, actor=request.user)
+        else:
+            record(obj, "admin_create", actor=request.user, changes=snapshot(obj))
 
     def delete_model(self, request, obj):
         record(obj, "admin_delete", actor=request.user, changes={"object": str(obj)})
@@ -91,15 +91,6 @@ class ScopedAdminMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
-
-
-def _plain(value):
-    """A JSON-friendly rendering of a form value for the audit row."""
-    if hasattr(value, "all") and callable(value.all):
-        return [str(item) for item in value.all()]
-    if isinstance(value, list | tuple | set):
-        return [str(item) for item in value]
-    return "" if value is None else str(value)
 
 
 class ReadOnlyAdminMixin:

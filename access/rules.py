@@ -189,10 +189,15 @@ def _feedback(user, action, feedback):
     return False
 
 
+def may_record_meetings(user, unit):
+    """The unit records its own meetings; its office may correct them. Also decides who may
+    register a new meeting of the unit (units.views_work.meeting_create)."""
+    return is_liaison_of(user, unit) or is_office_over(user, unit)
+
+
 def _meeting(user, action, meeting):
     if action == "record":
-        # The unit records its own meetings; its office may correct them.
-        return is_liaison_of(user, meeting.unit) or is_office_over(user, meeting.unit)
+        return may_record_meetings(user, meeting.unit)
     if action == "attend":
         # 003: supervision groups attend the democratic life meetings of their units.
         return supervises(user, meeting.unit)

@@ -96,7 +96,8 @@ def unit_list(request):
 @login_required
 def unit_detail(request, unit_id):
     unit = _visible_unit(request, unit_id)
-    children = Paginator(Unit.objects.visible_to(request.user).filter(parent=unit).select_related("batch").order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
+    children = Unit.objects.visible_to(request.user).filter(parent=unit).select_related("batch").order_by("path")
+    children = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "units/detail.html",

@@ -1,46 +1,20 @@
 """Meeting pages: plan a meeting, log its preparation, record it as held once its gates open
 (units.gates: DESIGN rules 6 and 7), and show the supervision group's attendance and comments."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from access.rules import can
+from access.rules import can, may_record_meetings
 from audit.models import AuditEntry
-from audit.services import record
+from audit.services import record, record_change, snapshot
+from units.forms_work import HeldForm, MeetingForm, PreparationForm
 from units.gates import missing_conditions
 from units.models import Meeting, Unit
-
-
-class MeetingForm(forms.ModelForm):
-    class Meta:
-        model = Meeting
-        fields = ["kind", "planned_on", "talks_logged", "notes"]
-        widgets = {"planned_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
-
-
-class PreparationForm(forms.ModelForm):
-    class Meta:
-        model = Meeting
-        fields = ["planned_on", "talks_logged", "notes"]
-        widgets = {"planned_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
-
-
-class HeldForm(forms.Form):
-    held_on = forms.DateField(label=gettext_lazy("召开日期"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("召开日期不能晚于今天。"))
-        return held_on
 
 
 def visible_meeting(user, meeting_id):
@@ -74,8 +48,7 @@ def meeting_detail(request, meeting_id):
 @require_POST
 def meeting_create(request, unit_id):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
-    # Same people as can(user, "record", meeting): the unit's liaison or its office.
-    if not (can(request.user, "act_for", unit) or can(request.user, "manage", unit)):
+    if not may_record_meetings(request.user, unit):
         raise PermissionDenied
     form = MeetingForm(request.POST)
     if not form.is_valid():
@@ -99,15 +72,13 @@ def meeting_prepare(request, meeting_id):
     if meeting.held_on:
         messages.error(request, _("会议已召开，准备情况不能再修改。"))
         return render_meeting(request, meeting, status=400)
-    before = {name: str(getattr(meeting, name)) for name in PreparationForm.Meta.fields}
+    before = snapshot(meeting, PreparationForm.Meta.fields)
     form = PreparationForm(request.POST, instance=meeting)
     if not form.is_valid():
         return render_meeting(request, meeting, status=400, prep_form=form)
     with transaction.atomic():
         meeting = form.save()
-        after = {name: str(getattr(meeting, name)) for name in PreparationForm.Meta.fields}
-        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-        record(meeting, "prepare", actor=request.user, from_state="planned", to_state="planned", changes=changes)
+        record_change(meeting, "prepare", before, actor=request.user)
     messages.success(request, _("已保存准备情况。"))
     return redirect(meeting)
 
