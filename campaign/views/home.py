@@ -14,7 +14,6 @@ office's counts per requirement are the dashboard's cached subtree figures
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import render
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from campaign import dashboard, traffic_light
@@ -29,16 +28,6 @@ REQUIREMENT_LIMIT = 20
 OBLIGATION_LIMIT = 50
 
 
-
-
-def object_url(obj):
-    """The object's page, or "" while that page does not exist yet (the link then renders as text)."""
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return ""
-
-
 def office_section(user, now):
     directive_rows = list(
         Directive.objects.visible_to(user)
@@ -48,9 +37,6 @@ def office_section(user, now):
     )
     directives_truncated = len(directive_rows) > DIRECTIVE_LIMIT
     directive_rows = directive_rows[:DIRECTIVE_LIMIT]
-    for directive in directive_rows:
-        directive.url = object_url(directive)
-
     requirement_rows = list(
         Requirement.objects.visible_to(user)
         .filter(is_active=True)
@@ -66,8 +52,6 @@ def office_section(user, now):
     offices = Unit.objects.filter(parent__isnull=True) if scope.everything else Unit.objects.filter(pk__in=scope.office_unit_ids)
     counts = dashboard.counts_by_requirement(list(dashboard.with_data_version(offices)), now=now)
     for requirement in requirement_rows:
-        requirement.url = object_url(requirement)
-        requirement.directive.url = object_url(requirement.directive)
         figures = counts.get(requirement.pk) or dashboard.Counts()
         requirement.counts = figures
         requirement.total_count, requirement.overdue_count = figures.total, figures.overdue
@@ -99,10 +83,8 @@ def supervision_section(user, now):
     )
     by_group = {group.pk: [] for group in groups}
     for assignment in assignments:
-        assignment.unit.url = object_url(assignment.unit)
         by_group[assignment.group_id].append(assignment)
     for group in groups:
-        group.url = object_url(group)
         group.current_assignments = by_group[group.pk]
     return {"groups": groups}
 
@@ -120,7 +102,6 @@ def liaison_section(user, scope, now):
     )
     rows = list(obligations[: OBLIGATION_LIMIT + 1])
     for obligation in rows:
-        obligation.url = object_url(obligation)
         obligation.light = traffic_light.light(obligation.is_open, obligation.due_at, now)
     return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT}
 
