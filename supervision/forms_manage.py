@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from campaign.forms import DateInput, StyledForm
 from supervision.models import GroupAssignment, SupervisionGroup
 from units.forms import UnitCodeField
-from units.views import managed_roots
 
 
 class GroupForm(StyledForm, forms.ModelForm):
@@ -20,7 +19,7 @@ class GroupForm(StyledForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         from units.models import Unit
 
-        self.fields["office"].queryset = Unit.objects.filter(pk__in=[u.pk for u in managed_roots(user)])
+        self.fields["office"].queryset = Unit.objects.office_roots(user)
         self.style_widgets()
 
 

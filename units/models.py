@@ -70,6 +70,14 @@ class UnitQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def office_roots(self, user):
+        """The units whose leading-group office the user staffs (the tree's roots for a
+        superuser): the tops of the subtrees the user manages."""
+        from units.scope import scope_for
+
+        scope = scope_for(user)
+        return self.filter(parent__isnull=True) if scope.everything else self.filter(pk__in=scope.office_unit_ids)
+
     def visible_to(self, user):
         from units.scope import visible_unit_filter
 

@@ -22,20 +22,11 @@ from audit.services import record, record_bulk
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.models import PATH_SEGMENT, Unit
 from units.resources import HEADERS, UnitResource
-from units.scope import scope_for
 from units.signals import deferred_fan_out, obligations_for_new_units
 
 PAGE_SIZE = 100
 PREVIEW_ROWS = 50
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
-
-
-def managed_roots(user):
-    """The top units of the user's offices (the whole tree's roots for a superuser)."""
-    scope = scope_for(user)
-    if scope.everything:
-        return list(Unit.objects.filter(parent__isnull=True))
-    return list(Unit.objects.filter(path__in=scope.office_paths))
 
 
 def _visible_unit(request, unit_id, action=None):
@@ -62,7 +53,7 @@ def unit_tree(request):
             Unit.objects.visible_to(request.user).filter(Q(name__icontains=q) | Q(code__icontains=q)).order_by("path")[:50]
         )
         crumbs = _breadcrumbs(results)
-    roots = Unit.objects.filter(pk__in=[u.pk for u in managed_roots(request.user)]).annotate(child_count=Count("children"))
+    roots = Unit.objects.office_roots(request.user).annotate(child_count=Count("children"))
     return render(
         request,
         "units/tree.html",
@@ -116,7 +107,7 @@ def unit_create(request):
     parent = None
     if request.GET.get("parent", "").isdigit():
         parent = _visible_unit(request, request.GET["parent"], "manage")
-    if not managed_roots(request.user):
+    if not Unit.objects.office_roots(request.user).exists():
         raise PermissionDenied
     form = UnitForm(request.POST or None, user=request.user, parent=parent)
     if request.method == "POST" and form.is_valid():
@@ -265,7 +256,7 @@ def run_import(path, user, dry_run):
     inserts the new units in bulk and gives them the obligations of the requirements that
     already bind their kind (units/signals.py), all or nothing.
     """
-    roots = managed_roots(user)
+    roots = list(Unit.objects.office_roots(user))
     resource = UnitResource(roots=roots, write=not dry_run)
     try:
         dataset = _load_dataset(path)
@@ -285,7 +276,7 @@ def run_import(path, user, dry_run):
 
 @login_required
 def unit_import(request):
-    if not managed_roots(request.user):
+    if not Unit.objects.office_roots(request.user).exists():
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}

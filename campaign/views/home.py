@@ -48,8 +48,7 @@ def office_section(user, now):
     # Counts cover the office's subtrees (the whole tree for a superuser), from the dashboard's
     # cached per-subtree figures: one unit query carrying the data fingerprint, and the grouped
     # count only when the data or the minute changed.
-    scope = scope_for(user)
-    offices = Unit.objects.filter(parent__isnull=True) if scope.everything else Unit.objects.filter(pk__in=scope.office_unit_ids)
+    offices = Unit.objects.office_roots(user)
     counts = dashboard.counts_by_requirement(list(dashboard.with_data_version(offices)), now=now)
     for requirement in requirement_rows:
         figures = counts.get(requirement.pk) or dashboard.Counts()
