@@ -4,13 +4,14 @@ import datetime as dt
 
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import record, record_bulk
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
-from campaign.models import Batch, Campaign, Directive, Obligation, Phase, Requirement, Submission
+from campaign.models import OPEN_STATUSES, Batch, Campaign, Directive, Obligation, Phase, Requirement, Submission
 from units.models import Level, Unit, UnitType
 from units.scope import scope_for
 
@@ -309,16 +310,22 @@ class RequirementForm(StyledForm, forms.ModelForm):
             if blocked:
                 raise RefusedRemoval(blocked)
             removed = list(stale.select_related("unit"))
-            record_bulk(removed, "obligation_removed", actor=self.user, from_state="pending", reason="requirement targeting changed")
+            record_bulk(removed, "obligation_removed", actor=self.user, from_state="pending", reason=_("报送要求的范围已调整"))
             Obligation.objects.filter(pk__in=[o.pk for o in removed]).delete()
             if old_due and old_due != requirement.due_at:
-                requirement.obligations.filter(due_at=old_due, status__in=["pending", "returned"]).update(due_at=requirement.due_at)
+                moved = list(requirement.obligations.filter(due_at=old_due, status__in=OPEN_STATUSES))
+                # updated_at too: the dashboard's cached figures follow it.
+                Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=timezone.now())
+                record_bulk(
+                    moved, "due_moved", actor=self.user, changes={"due_at": [old_due.isoformat(), requirement.due_at.isoformat()]},
+                    reason=_("报送要求的截止时间已调整"),
+                )
             existing = set(requirement.obligations.values_list("pk", flat=True))
             added = requirement.fan_out()
             if added:
                 record_bulk(
                     requirement.obligations.exclude(pk__in=existing), "obligation_added", actor=self.user, to_state="pending",
-                    reason="bound by the requirement's targeting",
+                    reason=_("属于报送要求的范围"),
                 )
             changes.update(obligations_added=added, obligations_removed=len(removed))
             record(requirement, "created" if is_new else "edited", actor=self.user, changes=changes)

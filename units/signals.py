@@ -13,6 +13,7 @@ import contextvars
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from units.models import PATH_SEGMENT, Unit
 
@@ -64,7 +65,7 @@ def obligations_for_new_units(units, actor=None):
                          for pk in bound.values_list("pk", flat=True)]
             created.extend(Obligation.objects.bulk_create(rows, batch_size=2000))
         created = [obligation for obligation in created if obligation.pk]
-        record_bulk(created, "obligation_added", actor=actor, to_state="pending", reason="new unit matches the requirement")
+        record_bulk(created, "obligation_added", actor=actor, to_state="pending", reason=_("新单位属于报送要求的范围"))
     return len(created)
 
 

@@ -98,3 +98,18 @@ def test_other_office_cannot_edit(client, world):
     client.force_login(world.office_ningbo)
     assert client.get(reverse("campaign:requirement_edit", args=[world.requirement.pk])).status_code in (403, 404)
     assert client.get(reverse("campaign:requirement_create", args=[world.zj_48.pk])).status_code == 403
+
+
+def test_a_later_deadline_moves_the_open_obligations_and_is_audited(office, world):
+    world.obligation_organ2.status = "accepted"
+    world.obligation_organ2.save()
+    url = reverse("campaign:requirement_edit", args=[world.requirement.pk])
+    response = office.post(url, requirement_post(world, deadline="2014年1月20日前"))
+    assert response.status_code == 302
+    moved = timezone.localtime(Obligation.objects.get(pk=world.obligation_organ.pk).due_at).isoformat()
+    assert moved == "2014-01-20T23:59:59+08:00"
+    # An accepted obligation keeps the due moment it was judged against.
+    kept = timezone.localtime(Obligation.objects.get(pk=world.obligation_organ2.pk).due_at).isoformat()
+    assert kept == "2014-01-10T23:59:59+08:00"
+    assert AuditEntry.objects.for_object(world.obligation_organ).filter(action="due_moved").exists()
+    assert not AuditEntry.objects.for_object(world.obligation_organ2).filter(action="due_moved").exists()
