@@ -29,6 +29,7 @@ from django.contrib import admin
 from access.models import SupervisionAuthGroup, UnitGroupObjectPermission, UnitUserObjectPermission
 from access.rules import can
 from audit.services import record, record_bulk, record_change, snapshot
+from core.admin import ReadOnlyAdminMixin
 from units.scope import SCOPED_MODELS, visible
 
 
@@ -91,31 +92,6 @@ class ScopedAdminMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
-
-
-class ReadOnlyAdminMixin:
-    """For tables the system writes itself (the audit trail, permission rows kept in step by
-    signals, the reminder outbox): superusers may browse them; nobody adds, edits or deletes."""
-
-    actions = None
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
 
 
 @admin.register(UnitUserObjectPermission)

@@ -13,9 +13,9 @@ units/scope.py reads the current path (DESIGN rule 11).
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
 
 from access.models import UNIT_PERMISSIONS, SupervisionAuthGroup, UnitGroupObjectPermission, UnitUserObjectPermission
+from core import clock
 from units.scope import LIAISON_PERMISSION, OFFICE_PERMISSION, SUPERVISE_PERMISSION, SUPERVISE_SUBTREE_PERMISSION
 
 USER_CODENAMES = (OFFICE_PERMISSION, LIAISON_PERMISSION)
@@ -103,7 +103,7 @@ def sync_group(supervision_group_id):
 
     desired = set()
     if group.is_active:
-        today = timezone.localdate()
+        today = clock.today()
         for unit_id, subtree, ends_on in GroupAssignment.objects.filter(group=group).values_list(
             "unit_id", "include_subtree", "ends_on"
         ):

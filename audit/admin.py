@@ -7,8 +7,8 @@ an object's entries on that object's own page (audit/timeline.html).
 
 from django.contrib import admin
 
-from access.admin import ReadOnlyAdminMixin
 from audit.models import AuditEntry
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AuditEntry)

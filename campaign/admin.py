@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from access.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from access.admin import ScopedAdminMixin
 from campaign.models import (
     Batch,
     Campaign,
@@ -12,6 +12,7 @@ from campaign.models import (
     Submission,
     SubmissionFile,
 )
+from core.admin import ReadOnlyAdminMixin
 
 
 class BatchInline(admin.TabularInline):

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Substr
-from django.utils import timezone
 
-from campaign import traffic_light
 from campaign.models import OPEN_STATUSES, Obligation, ObligationStatus, Requirement
+from core import clock, traffic_light
 from units.models import PATH_SEGMENT
 
 # Cached figures are recomputed when obligations or requirements change (their
@@ -62,7 +61,7 @@ class Counts:
     @property
     def light(self):
         """DESIGN rule 4: red when anything is overdue, yellow when something open is due soon."""
-        return traffic_light.light_of_counts(self.overdue, self.due_soon)
+        return traffic_light.worst(self.overdue, self.due_soon)
 
     @property
     def light_label(self):
@@ -70,7 +69,7 @@ class Counts:
 
 
 def _state_counts(now):
-    soon = traffic_light.due_soon_cutoff(now)
+    soon = now + traffic_light.due_soon_window()
     open_q = Q(status__in=OPEN_STATUSES)
     return {
         "total": Count("id"),
@@ -152,7 +151,7 @@ def subtree_figures(unit, now=None, use_cache=True):
     """The Figures for the subtree of `unit`: one grouped query (by child and requirement) and one
     requirement lookup, summed once and cached; a warm call makes no query when `unit` was fetched
     through with_data_version()."""
-    now = now or timezone.now()
+    now = now or clock.now()
     child_length = len(unit.path) + PATH_SEGMENT
     key = f"subtree:{unit.path}"
 
@@ -184,7 +183,7 @@ def requirement_rows(requirement_ids, obligations, now=None, cache_key=None, ver
 
     `versioned`: an object fetched through with_data_version(), to spare the fingerprint query.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
 
     def compute():
         return list(
@@ -208,7 +207,7 @@ def outermost(units):
 def counts_by_requirement(units, now=None, use_cache=True):
     """{requirement id: Counts} over the subtrees of `units` (fetched through with_data_version()),
     summed from the same cached figures as the dashboard: no second aggregation."""
-    now = now or timezone.now()
+    now = now or clock.now()
     totals = {}
     for unit in outermost(units):
         for requirement_id, counts in subtree_figures(unit, now=now, use_cache=use_cache).by_requirement.items():

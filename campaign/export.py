@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import OPEN_STATUSES, ObligationStatus, Requirement
+from core import clock
 
 CHUNK = 5000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,7 +133,7 @@ def _shared(column, row, index):
 def write_obligations(obligations, target):
     """Write `obligations` to the file object `target` as one worksheet; returns the row count."""
     zone = ZoneInfo(settings.TIME_ZONE)
-    now = timezone.now()
+    now = clock.now()
     strings = SharedStrings()
     labels = {value: strings(label) for value, label in ObligationStatus.choices}
     yes = strings(_("是"))

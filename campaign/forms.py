@@ -4,7 +4,6 @@ import datetime as dt
 
 from django import forms
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,6 +11,8 @@ from audit.services import record, record_bulk
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.models import OPEN_STATUSES, Batch, Campaign, Directive, Obligation, Phase, Requirement, Submission
+from core import clock
+from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
 from units.scope import scope_for
 
@@ -29,33 +30,6 @@ def office_units(user):
     return Unit.objects.filter(path__in=scope.office_paths)
 
 
-class StyledForm:
-    """Bootstrap classes on every widget, and is-invalid on fields with errors (mixin for office forms)."""
-
-    def style_widgets(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = ""
-            elif isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
-            widget.attrs["class"] = css.strip()
-
-    def full_clean(self):
-        super().full_clean()
-        self.style_widgets()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class DirectiveForm(StyledForm, forms.ModelForm):
     """A directive with its typed document number; the parser's message shows on the field (rule 1)."""
 
@@ -67,8 +41,8 @@ class DirectiveForm(StyledForm, forms.ModelForm):
         model = Directive
         fields = DIRECTIVE_FIELDS
         widgets = {
-            "signed_on": DateInput(format="%Y-%m-%d"),
-            "printed_on": DateInput(format="%Y-%m-%d"),
+            "signed_on": DateInput(),
+            "printed_on": DateInput(),
             "primary_recipients": forms.Textarea(attrs={"rows": 2}),
             "copy_recipients": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),
@@ -80,8 +54,6 @@ class DirectiveForm(StyledForm, forms.ModelForm):
         self.fields["issuing_unit"].queryset = office_units(user)
         if self.instance.pk:
             self.fields["number_text"].initial = self.instance.number
-        for name in ("signed_on", "printed_on"):
-            self.fields[name].input_formats = ["%Y-%m-%d"]
         self.style_widgets()
 
     def clean_number_text(self):
@@ -315,7 +287,7 @@ class RequirementForm(StyledForm, forms.ModelForm):
             if old_due and old_due != requirement.due_at:
                 moved = list(requirement.obligations.filter(due_at=old_due, status__in=OPEN_STATUSES))
                 # updated_at too: the dashboard's cached figures follow it.
-                Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=timezone.now())
+                Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=clock.now())
                 record_bulk(
                     moved, "due_moved", actor=self.user, changes={"due_at": [old_due.isoformat(), requirement.due_at.isoformat()]},
                     reason=_("报送要求的截止时间已调整"),

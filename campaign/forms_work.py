@@ -3,11 +3,12 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.deadlines import END_OF_DAY, SHANGHAI
 from campaign.uploads import UploadRefused, check_upload
+from core import clock
+from core.forms import DateInput, StyledForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,7 +38,7 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(StyledForm, forms.Form):
     text = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
     files = MultipleFileField(label=_("文件"), required=False)
 
@@ -48,13 +49,13 @@ class SubmitForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledForm, forms.Form):
     decision = forms.ChoiceField(
         label=_("审核结论"), choices=[("approve", _("通过")), ("return", _("退回"))], widget=forms.RadioSelect
     )
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
     new_due_on = forms.DateField(
-        label=_("新的截止日期（可选）"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("新的截止日期（可选）"), required=False, widget=DateInput(),
         help_text=_("退回时可另定截止日期，当日 24 时前报送。"),
     )
 
@@ -67,7 +68,7 @@ class ReviewForm(forms.Form):
         if due_on is not None:
             if decision != "return":
                 self.add_error("new_due_on", _("只有退回时可以调整截止日期。"))
-            elif self.new_due_at <= timezone.now():
+            elif self.new_due_at <= clock.now():
                 self.add_error("new_due_on", _("新的截止日期必须晚于今天。"))
         return cleaned
 
@@ -78,5 +79,5 @@ class ReviewForm(forms.Form):
         return dt.datetime.combine(due_on, END_OF_DAY, tzinfo=SHANGHAI) if due_on else None
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("重新打开的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaign.deadlines import Precision, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
+from core import clock
 
 
 class Campaign(models.Model):
@@ -382,7 +382,7 @@ class ObligationQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now=None):
-        return self.open().filter(due_at__lt=now or timezone.now())
+        return self.open().filter(due_at__lt=now or clock.now())
 
 
 class Obligation(models.Model):
@@ -431,7 +431,7 @@ class Obligation(models.Model):
 
     @property
     def is_overdue(self):
-        return self.is_open and timezone.now() > self.due_at
+        return self.is_open and clock.now() > self.due_at
 
     @property
     def was_late(self):
@@ -446,7 +446,7 @@ class Submission(models.Model):
     version = models.PositiveIntegerField(_("版本"))
     text = models.TextField(_("说明"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
-    submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("报送时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("报送材料")

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from core import clock
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
@@ -128,7 +129,7 @@ def stored_path(stored_name):
 
 def write_file(upload):
     """Stream `upload` to MEDIA_ROOT/<yyyy>/<mm>/<uuid4 hex>; return (stored_name, size, sha256, path)."""
-    today = timezone.localdate()
+    today = clock.today()
     relative_dir = f"{today:%Y}/{today:%m}"
     directory = Path(settings.MEDIA_ROOT) / relative_dir
     directory.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,6 @@ reasons and may carry a new due date).
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +21,7 @@ from access.transitions import StateMachine, Transition, TransitionRefused  # no
 from audit.services import record
 from campaign.models import Obligation, ObligationStatus, Route, Submission
 from campaign.traffic_light import light
+from core import clock
 
 PENDING, SUBMITTED, RETURNED, ACCEPTED = (
     ObligationStatus.PENDING,
@@ -68,7 +68,7 @@ def check_input(action, reason, text, files, new_due_at):
         raise TransitionRefused(_("退回或重新打开时必须说明理由。"))
     if new_due_at is not None and action != "return":
         raise TransitionRefused(_("只有退回时可以调整截止时间。"))
-    if new_due_at is not None and new_due_at <= timezone.now():
+    if new_due_at is not None and new_due_at <= clock.now():
         raise TransitionRefused(_("新的截止时间必须晚于现在。"))
     if action == "submit" and not (text or "").strip() and not files:
         raise TransitionRefused(_("请填写说明或上传至少一个文件。"))
@@ -94,7 +94,7 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
         )
         rule = check(locked, action, user)
         check_input(action, reason, text, files, new_due_at)
-        now = timezone.now()
+        now = clock.now()
         from_state = locked.status
         target = rule.target
         changes = {}
@@ -163,12 +163,12 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
 
 def traffic_light(obligation, now=None):
     """DESIGN rule 4 for one obligation (campaign.traffic_light)."""
-    return light(obligation.is_open, obligation.due_at, now or timezone.now())
+    return light(obligation.is_open, obligation.due_at, now or clock.now())
 
 
 def countdown(obligation, now=None):
     """Human countdown to the due moment: '还剩 3 天 4 小时' or '已逾期 2 天'."""
-    now = now or timezone.now()
+    now = now or clock.now()
     delta = obligation.due_at - now
     overdue = delta.total_seconds() < 0
     delta = abs(delta)

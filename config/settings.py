@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "import_export",
+    "core",
     "audit",
     "access",
     "units",
@@ -176,6 +177,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Traffic light (DESIGN rule 4): open work due within this many days shows yellow.
+TRAFFIC_LIGHT_DUE_SOON_DAYS = int(os.environ.get("TRAFFIC_LIGHT_DUE_SOON_DAYS", "3"))
 
 # Reminders (notifications app): a database sweep run by beat; see notifications/sweep.py.
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from access.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from access.admin import ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from notifications.models import (
     Delivery,
     Digest,

@@ -20,10 +20,10 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.deadlines import SHANGHAI
+from core import clock
 from notifications.workdays import NonWorkdayRule, shift_to_workday
 
 # Office-wide fallbacks when neither the requirement's policy nor its office sets a value;
@@ -225,7 +225,7 @@ class EffectivePolicy:
 class Sweep(models.Model):
     """One run of the reminder sweep: when it ran, for which moment, and what it produced."""
 
-    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), default=clock.now)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     as_of = models.DateTimeField(_("按此时刻计算"))
     created = models.PositiveIntegerField(_("新建提醒"), default=0)
@@ -246,7 +246,7 @@ class Digest(models.Model):
     # No index of its own on sweep: the unique key (sweep, recipient) serves those lookups.
     sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="digest_set", db_index=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("提醒汇总")
@@ -336,7 +336,7 @@ class Reminder(models.Model):
     sweep = models.ForeignKey(
         Sweep, on_delete=models.CASCADE, related_name="reminders", db_index=False, db_constraint=False
     )
-    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("记录时间"), default=clock.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     last_error = models.TextField(_("错误"), blank=True, default="")
 
@@ -384,7 +384,7 @@ class Reminder(models.Model):
 class DeliveryQuerySet(models.QuerySet):
     def claimable(self, now=None):
         """Due to be (re)tried now, or claimed by a sender whose lease has expired (it died)."""
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.filter(
             Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY], next_attempt_at__lte=now)
             | Q(status=Delivery.Status.SENDING, lease_expires_at__lt=now)
@@ -393,7 +393,7 @@ class DeliveryQuerySet(models.QuerySet):
     def needing_dispatch(self, now=None):
         """Claimable rows whose queue message is overdue by more than a lease: the message was lost
         (a Redis restart, a killed worker) and the sweep sends a new one."""
-        now = now or timezone.now()
+        now = now or clock.now()
         lease = dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
         return self.claimable(now).filter(
             Q(enqueued_at__isnull=True)
@@ -420,14 +420,14 @@ class Delivery(models.Model):
     channel = models.CharField(_("渠道"), max_length=100)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    next_attempt_at = models.DateTimeField(_("下次尝试时间"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), default=clock.now)
     enqueued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
     lease_expires_at = models.DateTimeField(_("租约到期"), null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True, default="")
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -447,7 +447,7 @@ class Delivery(models.Model):
         A single guarded UPDATE: only a pending/retry row that is due, or a sending row whose
         lease expired (its sender died), can be taken, so two senders never both win.
         """
-        now = now or timezone.now()
+        now = now or clock.now()
         token = uuid.uuid4().hex
         taken = cls.objects.claimable(now).filter(pk=pk).update(
             status=cls.Status.SENDING,
@@ -472,7 +472,7 @@ class Delivery(models.Model):
         return bool(done)
 
     def mark_sent(self, token):
-        return self._finish(token, status=self.Status.SENT, sent_at=timezone.now(), lease_expires_at=None)
+        return self._finish(token, status=self.Status.SENT, sent_at=clock.now(), lease_expires_at=None)
 
     def mark_skipped(self, token, reason):
         return self._finish(token, status=self.Status.SKIPPED, last_error=reason, lease_expires_at=None)
@@ -485,7 +485,7 @@ class Delivery(models.Model):
             self._finish(token, status=self.Status.FAILED, last_error=error, lease_expires_at=None)
             return None
         delay = self.backoff(attempts)
-        retry_at = timezone.now() + delay
+        retry_at = clock.now() + delay
         self._finish(token, status=self.Status.RETRY, last_error=error, next_attempt_at=retry_at,
                      enqueued_at=retry_at, lease_expires_at=None)
         return delay
@@ -499,7 +499,7 @@ class DueDateFlag(models.Model):
     )
     due_at = models.DateTimeField(_("截止时间"))
     message = models.TextField(_("提示"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("截止日期提示")
@@ -547,7 +547,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
     def mark_read(self):
-        return self.unread().update(read_at=timezone.now())
+        return self.unread().update(read_at=clock.now())
 
 
 class Notification(models.Model):
@@ -561,7 +561,7 @@ class Notification(models.Model):
     delivery = models.OneToOneField(
         Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
     )
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()

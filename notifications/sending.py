@@ -10,8 +10,7 @@ is retried with exponential backoff and its error is kept on the row.
 import dataclasses
 import logging
 
-from django.utils import timezone
-
+from core import clock
 from notifications.channels import SkipDelivery, channel_named, render_digest
 from notifications.models import Delivery
 
@@ -53,7 +52,7 @@ def deliver(delivery_id):
 def send_due(limit=None):
     """Send, in this process, every delivery that is due now (send_reminders). Returns {status: count}."""
     counts = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0, "not_claimed": 0}
-    ids = Delivery.objects.claimable(timezone.now()).order_by("pk").values_list("pk", flat=True)
+    ids = Delivery.objects.claimable(clock.now()).order_by("pk").values_list("pk", flat=True)
     if limit:
         ids = ids[:limit]
     for delivery_id in list(ids):

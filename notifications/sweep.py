@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from campaign.deadlines import SHANGHAI
 from campaign.models import OPEN_STATUSES, Obligation, Requirement
+from core import clock
 from notifications.channels import configured_channels
 from notifications.models import (
     Delivery,
@@ -264,7 +265,7 @@ def enqueue(delivery_ids):
 
 def redispatch_lost(wall_now=None):
     """Deliveries whose queue message was lost or whose sender died: mark re-enqueued, return their ids."""
-    wall_now = wall_now or timezone.now()
+    wall_now = wall_now or clock.now()
     ids = list(Delivery.objects.needing_dispatch(wall_now).values_list("pk", flat=True)[:50000])
     if ids:
         for start in range(0, len(ids), 1000):
@@ -295,7 +296,7 @@ def run_sweep(now=None, *, dispatch=True, dry_run=False):
     dispatch=True enqueues the deliveries for Celery workers after commit; dispatch=False
     leaves them for the caller (send_reminders sends them in-process). dry_run rolls back.
     """
-    wall_now = timezone.now()
+    wall_now = clock.now()
     now = now or wall_now
     today = now.astimezone(SHANGHAI).date()
     channels = configured_channels()
@@ -310,7 +311,7 @@ def run_sweep(now=None, *, dispatch=True, dry_run=False):
             created += _insert_reminders(sweep, kind, moments, wall_now, today)
         digests = _build_digests(sweep, wall_now, channels) if created else 0
         delivery_ids = list(Delivery.objects.filter(digest__sweep=sweep).values_list("pk", flat=True))
-        Sweep.objects.filter(pk=sweep.pk).update(created=created, digests=digests, finished_at=timezone.now())
+        Sweep.objects.filter(pk=sweep.pk).update(created=created, digests=digests, finished_at=clock.now())
         if dry_run:
             transaction.set_rollback(True)
             return SweepResult(None, created, digests, [], [])

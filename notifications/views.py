@@ -26,7 +26,9 @@ def notification_list(request):
     if request.GET.get("unread"):
         notifications = notifications.unread()
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "only_unread": bool(request.GET.get("unread"))})
+    return render(request, "notifications/list.html", {
+        "page": page, "only_unread": bool(request.GET.get("unread")), "query": query_without_page(request),
+    })
 
 
 @login_required
@@ -51,6 +53,13 @@ def notification_mark_all_read(request):
     count = Notification.objects.for_user(request.user).mark_read()
     messages.success(request, _("已将 %(count)s 条通知标为已读。") % {"count": count})
     return _back(request)
+
+
+def query_without_page(request):
+    """The page's query string without its page number, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _back(request):
@@ -103,6 +112,7 @@ def requirement_log(request, requirement_id):
         "status": status,
         "kind": kind,
         "totals": totals,
+        "query": query_without_page(request),
     })
 
 

@@ -3,36 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, StyledForm
 from rectification.models import LookBackFinding, RectificationItem, RectificationPlan, SpecialRectification
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so the shared _form_fields.html renders them plainly."""
-
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class PlanForm(BootstrapMixin, forms.ModelForm):
+class PlanForm(StyledForm, forms.ModelForm):
     class Meta:
         model = RectificationPlan
         fields = ["title", "responsible_person", "published_on"]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"published_on": DateInput()}
         help_texts = {"published_on": _("开门整改：整改方案向群众公布的日期（可选）。")}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class ItemForm(BootstrapMixin, forms.ModelForm):
+class ItemForm(StyledForm, forms.ModelForm):
     class Meta:
         model = RectificationItem
         fields = [
@@ -43,7 +26,7 @@ class ItemForm(BootstrapMixin, forms.ModelForm):
             "problem": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 3}),
             "public_commitment": forms.Textarea(attrs={"rows": 2}),
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_on": DateInput(),
         }
         help_texts = {
             "owner": _("落实整改的责任人（任务书、时间表、责任人）。"),
@@ -54,7 +37,6 @@ class ItemForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["special_rectification"].queryset = SpecialRectification.objects.order_by("ordinal")
-        self._style()
 
     def clean(self):
         cleaned = super().clean()
@@ -63,12 +45,12 @@ class ItemForm(BootstrapMixin, forms.ModelForm):
         return cleaned
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(StyledForm, forms.Form):
     text = forms.CharField(label=_("整改进展"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                            required=False, max_length=10000)
 
 
-class CloseRequestForm(forms.Form):
+class CloseRequestForm(StyledForm, forms.Form):
     # Not required here: the workflow refuses an empty one with its plain reason.
     evidence = forms.CharField(
         label=_("佐证材料"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}), required=False,
@@ -76,7 +58,7 @@ class CloseRequestForm(forms.Form):
     )
 
 
-class CloseReviewForm(forms.Form):
+class CloseReviewForm(StyledForm, forms.Form):
     decision = forms.ChoiceField(
         label=_("审核结论"), choices=[("approve", _("同意销号")), ("return", _("退回整改"))], widget=forms.RadioSelect
     )
@@ -84,14 +66,14 @@ class CloseReviewForm(forms.Form):
                              required=False, max_length=5000)
 
 
-class MassEvaluationForm(forms.Form):
+class MassEvaluationForm(StyledForm, forms.Form):
     mass_evaluation = forms.ChoiceField(
         label=_("群众评价"), choices=RectificationItem.MassEvaluation.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
-class LookBackForm(forms.Form):
+class LookBackForm(StyledForm, forms.Form):
     """The self-inspection report: summary, further measures, and a result and notes per checkpoint."""
 
     summary = forms.CharField(label=_("自查情况"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),

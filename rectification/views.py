@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.rules import can
 from audit.services import record, record_change, snapshot
 from campaign.models import Campaign
+from core import clock
 from rectification import workflow
 from rectification.forms import (
     CloseRequestForm,
@@ -83,7 +83,7 @@ def may_act_for_unit(user, unit):
 
 
 def with_lights(items, today=None):
-    today = today or timezone.localdate()
+    today = today or clock.today()
     for item in items:
         item.light = workflow.traffic_light(item, today)
     return items
@@ -151,7 +151,7 @@ def plan_detail(request, plan_id):
     # Counted over the whole plan, not only the rows shown.
     counts = dict.fromkeys(RectificationItem.Status.values, 0)
     counts.update(plan.items.order_by().values_list("status").annotate(n=Count("id")))
-    overdue = plan.items.exclude(status=RectificationItem.Status.CLOSED).filter(due_on__lt=timezone.localdate()).count()
+    overdue = plan.items.exclude(status=RectificationItem.Status.CLOSED).filter(due_on__lt=clock.today()).count()
     return render(request, "rectification/plan.html", {
         "plan": plan,
         "items": items,
@@ -408,7 +408,7 @@ def overview(request):
     """上下联动 items in the user's scope, items awaiting the user's close approval, and the
     liaison's own units."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     items = visible(RectificationItem.objects.select_related("plan__unit"), user)
     upper = with_lights(list(
         items.filter(needs_upper_level=True).exclude(status=RectificationItem.Status.CLOSED)

@@ -11,13 +11,13 @@ TransitionRefused with a plain Chinese reason.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
 from audit.services import record
 from campaign.traffic_light import light
+from core import clock
 from rectification.models import ProgressUpdate, RectificationItem
 
 Status = RectificationItem.Status
@@ -90,7 +90,7 @@ def transition(item, action, user, *, text="", evidence="", reason=""):
             locked.evidence = evidence
         elif action == "approve_close":
             locked.closed_by = user
-            locked.closed_at = timezone.now()
+            locked.closed_at = clock.now()
             changes = {"closed_by": str(user), "closed_at": locked.closed_at.isoformat()}
         locked.status = rule.target
         locked.save()
@@ -115,7 +115,7 @@ def notify_liaisons(item, action, reason):
 
 def traffic_light(item, today=None):
     """DESIGN rule 4 for one item, on its due date (campaign.traffic_light)."""
-    return light(item.status != CLOSED, item.due_on, today or timezone.localdate())
+    return light(item.status != CLOSED, item.due_on, today or clock.today())
 
 
 def close_queue_filter(user):

@@ -3,31 +3,32 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, StyledForm
 from supervision.models import Evaluation, Feedback, MeetingAttendance, Visit
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Visit
         fields = ["kind", "visited_on", "findings"]
-        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}), "findings": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"visited_on": DateInput(), "findings": forms.Textarea(attrs={"rows": 3})}
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = ["subject", "rating", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Feedback
         fields = ["subject", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(StyledForm, forms.Form):
     decision = forms.ChoiceField(
         label=_("签发"), choices=[("sign", _("签发")), ("refuse", _("不予签发"))], widget=forms.RadioSelect
     )
@@ -40,7 +41,7 @@ class SignOffForm(forms.Form):
         return cleaned
 
 
-class AttendanceForm(forms.ModelForm):
+class AttendanceForm(StyledForm, forms.ModelForm):
     class Meta:
         model = MeetingAttendance
         fields = ["comment"]

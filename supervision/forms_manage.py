@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign.forms import DateInput, StyledForm
+from core.forms import DateInput, StyledForm
 from supervision.models import GroupAssignment, SupervisionGroup
 from units.forms import UnitCodeField
 
@@ -46,7 +46,7 @@ class AssignmentForm(StyledForm, forms.ModelForm):
     class Meta:
         model = GroupAssignment
         fields = ["include_subtree", "starts_on", "ends_on"]
-        widgets = {"starts_on": DateInput(format="%Y-%m-%d"), "ends_on": DateInput(format="%Y-%m-%d")}
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def __init__(self, *args, user, group, **kwargs):
         super().__init__(*args, **kwargs)

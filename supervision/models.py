@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core import clock
 
 
 class SupervisionGroup(models.Model):
@@ -77,7 +78,7 @@ class GroupMember(models.Model):
 
 class GroupAssignmentQuerySet(models.QuerySet):
     def current(self, on=None):
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on), group__is_active=True)
 
 
@@ -125,7 +126,7 @@ class Review(models.Model):
     decision = models.CharField(_("结论"), max_length=8, choices=Decision.choices)
     reason = models.TextField(_("理由"), blank=True)
     new_due_at = models.DateTimeField(_("新截止时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("审核时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("审核时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("审核")
@@ -320,7 +321,7 @@ class Feedback(models.Model):
     def sign_off(self, user):
         """Pending → signed off: only the group leader; from now on the unit sees it (rule 9, 001)."""
         return self._move(
-            user, "sign_off", "sign_off", Feedback.Status.SIGNED_OFF, signed_off_by=user, signed_off_at=timezone.now()
+            user, "sign_off", "sign_off", Feedback.Status.SIGNED_OFF, signed_off_by=user, signed_off_at=clock.now()
         )
 
     def refuse_sign_off(self, user, reason):

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from access.rules import can, is_leader, is_member, supervising_groups
 from audit.models import AuditEntry
 from audit.services import record
-from campaign import traffic_light, workflow
+from campaign import workflow
 from campaign.models import OPEN_STATUSES
+from core import clock, traffic_light
 from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
 from supervision.models import Feedback, FeedbackRefused, GroupAssignment, MeetingAttendance, SupervisionGroup
 from units.models import Meeting, Unit
@@ -28,8 +29,8 @@ from units.models import Meeting, Unit
 @require_GET
 def workspace(request):
     user = request.user
-    now = timezone.now()
-    soon = traffic_light.due_soon_cutoff(now)
+    now = clock.now()
+    soon = now + traffic_light.due_soon_window()
     groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
     open_q = Q(unit__obligations__status__in=OPEN_STATUSES)
     assignments = list(
@@ -46,7 +47,7 @@ def workspace(request):
         .order_by("group__name", "unit__path")
     )
     for assignment in assignments:
-        assignment.light = traffic_light.light_of_counts(assignment.overdue_count, assignment.due_soon_count)
+        assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
     queue = list(workflow.group_review_queue(user)[:200])
     pending_feedback = list(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")

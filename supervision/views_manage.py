@@ -7,13 +7,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.rules import can
 from audit.services import record
 from campaign.models import Obligation, ObligationStatus
+from core import clock
 from supervision.forms_manage import AssignmentForm, GroupForm, MemberForm
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit
@@ -29,7 +29,7 @@ def _count_of(queryset):
 def assignments_with_load(groups):
     """Current assignments of `groups`, each with how many units it covers and how many
     submissions in them await review: one query."""
-    today = timezone.localdate()
+    today = clock.today()
     return (
         GroupAssignment.objects.current(today)
         .filter(group__in=groups)
@@ -90,7 +90,7 @@ def group_detail(request, group_id):
             "past": group.assignments.exclude(pk__in=[a.pk for a in load["assignments"]]).select_related("unit"),
             "can_manage": can(request.user, "manage", group.office),
             "member_form": MemberForm(),
-            "assign_form": AssignmentForm(user=request.user, group=group, initial={"starts_on": timezone.localdate()}),
+            "assign_form": AssignmentForm(user=request.user, group=group, initial={"starts_on": clock.today()}),
         },
     )
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.rules import can
-from campaign.forms import DateInput, StyledForm
 from campaign.models import Batch
+from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
 
 
@@ -33,7 +33,7 @@ class UnitForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["code", "name", "short_name", "level", "unit_type", "batch", "is_window_unit", "is_contact_point", "joined_on"]
-        widgets = {"joined_on": DateInput(format="%Y-%m-%d")}
+        widgets = {"joined_on": DateInput()}
 
     def __init__(self, *args, user, parent=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,32 +1,33 @@
 """Forms of the meeting pages (units/views_work.py)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import clock
+from core.forms import DateInput, StyledForm
 from units.models import Meeting
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["kind", "planned_on", "talks_logged", "notes"]
-        widgets = {"planned_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"planned_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class PreparationForm(forms.ModelForm):
+class PreparationForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["planned_on", "talks_logged", "notes"]
-        widgets = {"planned_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"planned_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class HeldForm(forms.Form):
-    held_on = forms.DateField(label=gettext_lazy("召开日期"), widget=forms.DateInput(attrs={"type": "date"}))
+class HeldForm(StyledForm, forms.Form):
+    held_on = forms.DateField(label=gettext_lazy("召开日期"), widget=DateInput())
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
+        if held_on > clock.today():
             raise forms.ValidationError(_("召开日期不能晚于今天。"))
         return held_on

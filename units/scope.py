@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+
+from core import clock
 
 OFFICE_PERMISSION = "manage_subtree"
 LIAISON_PERMISSION = "act_for_unit"
@@ -92,7 +93,7 @@ def scope_for(user):
             scope.liaison_unit_ids.append(unit_id)
         scope.anchor_paths.append(path)
 
-    current = GroupAssignment.objects.current(timezone.localdate()).filter(
+    current = GroupAssignment.objects.current(clock.today()).filter(
         group__auth_link__auth_group=OuterRef("group"), unit=OuterRef("content_object")
     )
     current_subtree = current.filter(include_subtree=True)

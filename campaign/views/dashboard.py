@@ -7,9 +7,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from access.rules import can
-from campaign import dashboard, traffic_light
+from campaign import dashboard
 from campaign.export import obligations_workbook_response
 from campaign.models import Obligation
+from core import traffic_light
 from units.models import PATH_SEGMENT, Unit
 from units.scope import scope_for
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from campaign import dashboard, traffic_light
 from campaign.models import OPEN_STATUSES, Directive, Obligation, Requirement
+from core import clock
 from supervision.models import GroupAssignment, SupervisionGroup
 from units.models import Unit
 from units.scope import scope_for, visible_unit_filter
@@ -109,7 +110,7 @@ def liaison_section(user, scope, now):
 def home(request):
     user = request.user
     scope = scope_for(user)
-    now = timezone.now()
+    now = clock.now()
     office = office_section(user, now) if (scope.everything or scope.office_paths) else None
     supervision = supervision_section(user, now)
     liaison = liaison_section(user, scope, now) if scope.liaison_unit_ids else None

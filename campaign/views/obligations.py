@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +18,7 @@ from campaign import workflow
 from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
 from campaign.models import Obligation, Submission, SubmissionFile
 from campaign.uploads import UploadRefused, allowed_extensions, file_response
+from core import clock
 
 
 def visible_obligation(user, obligation_id):
@@ -30,7 +30,7 @@ def visible_obligation(user, obligation_id):
 
 def obligation_context(request, obligation, **forms):
     user = request.user
-    now = timezone.now()
+    now = clock.now()
     actions = workflow.available_actions(obligation, user)
     submissions = list(
         obligation.submissions.select_related("submitted_by").prefetch_related("files").order_by("-version")
@@ -160,7 +160,7 @@ def file_download(request, file_id):
 def review_queue(request):
     """Submissions on the office route waiting for this user's office (003, 004: route office)."""
     queue = list(workflow.office_review_queue(request.user)[:200])
-    now = timezone.now()
+    now = clock.now()
     for obligation in queue:
         obligation.light = workflow.traffic_light(obligation, now)
     return render(request, "campaign/work/review_queue.html", {"queue": queue})

@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.models import AuditEntry
 from campaign import workflow
 from campaign.models import Obligation, ObligationStatus
+from core import clock
 from notifications.models import Notification
 from supervision.models import Feedback
 from units.models import Meeting, Unit
@@ -46,7 +46,7 @@ def phase_summary(obligations):
 @require_GET
 def workspace(request):
     user = request.user
-    now = timezone.now()
+    now = clock.now()
     unit_ids = scope_for(user).liaison_unit_ids
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path"))
     obligations = list(

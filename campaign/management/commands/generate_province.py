@@ -10,10 +10,10 @@ import random
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from campaign.deadlines import Deadline
 from campaign.models import Batch, Campaign, Directive, Obligation, Phase, Requirement
+from core import clock
 from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
 
 ROOT_CODE = "GEN"
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if Unit.objects.filter(code=ROOT_CODE).exists():
             raise CommandError(f"A generated province already exists (unit code {ROOT_CODE}).")
         rng = random.Random(f"province:{seed}")
-        today = today or timezone.localdate()
+        today = today or clock.today()
         with transaction.atomic():
             campaign, batches, phases = self.campaign()
             tree = self.build_tree(units, rng, batches)
@@ -109,7 +109,7 @@ class Command(BaseCommand):
         directive.set_number(f"测群组发〔{today.year}〕1号")
         directive.save()
         offsets = [-30, -14, -7, -2, 1, 2, 5, 10, 20, 40]
-        now = timezone.now()
+        now = clock.now()
         total = 0
         for index in range(count):
             due_on = today + dt.timedelta(days=offsets[index % len(offsets)] + 30 * (index // len(offsets)))

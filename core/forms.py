@@ -1,0 +1,53 @@
+"""The base every form of the project builds on: Bootstrap classes on its widgets and
+dates that an <input type="date"> can read back."""
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. The value is always rendered ISO (2014-01-10): a date input
+    cannot read a localised 2014/01/10, and would show an empty field that a later save wipes."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
+
+
+class StyledForm:
+    """Mixin for forms and model forms: Bootstrap's class on every widget, `is-invalid` on the
+    fields with errors, and ISO input formats on date fields. Put it first in the bases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+                if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
+                    field.widget = DateInput(attrs=field.widget.attrs)
+                field.input_formats = ["%Y-%m-%d", *[f for f in field.input_formats if f != "%Y-%m-%d"]]
+        self.style_widgets()
+
+    def style_widgets(self):
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput):
+                css = ""
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            # Only once validated: reading self.errors here would validate a half-built form.
+            if self._errors is not None and name in self._errors:
+                css += " is-invalid"
+            if css:
+                widget.attrs["class"] = css.strip()
+
+    def full_clean(self):
+        super().full_clean()
+        self.style_widgets()
+
+    def error_text(self):
+        """Every error of the form as one line, for a flash message."""
+        return "；".join(str(error) for errors in self.errors.values() for error in errors)
