@@ -146,7 +146,9 @@ def _obligation(user, action, obligation):
     from campaign.models import Route
 
     if action == "submit":
-        return is_liaison_of(user, obligation.unit) and obligation.is_open
+        from campaign.status import OPEN_STATUSES
+
+        return is_liaison_of(user, obligation.unit) and obligation.status in OPEN_STATUSES
     if action in {"review", "reopen"}:
         # 004: some reports go through the supervision group first; the rest to the office.
         if obligation.requirement.route == Route.SUPERVISION_FIRST:

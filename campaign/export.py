@@ -22,8 +22,9 @@ from django.conf import settings
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from campaign.models import OPEN_STATUSES, ObligationStatus, Requirement
+from campaign.models import ObligationStatus, Requirement
 from core import clock
+from units.models import Level
 
 CHUNK = 5000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +41,7 @@ COLUMNS = [
     ("submitted_at", "最近报送时间"),
     ("accepted_at", "通过时间"),
 ]
-LETTERS = "ABCDEFGHIJK"
+LETTERS = "ABCDEFGHIJKL"
 DATE_STYLE = 1  # index into cellXfs of styles.xml below
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
@@ -96,7 +97,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 _SHEET_START = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
 <cols><col min="1" max="2" width="24" customWidth="1"/><col min="3" max="5" width="20" customWidth="1"/>\
-<col min="6" max="10" width="17" customWidth="1"/></cols><sheetData>"""
+<col min="6" max="12" width="17" customWidth="1"/></cols><sheetData>"""
 _SHEET_END = "</sheetData></worksheet>"
 
 
@@ -136,6 +137,7 @@ def write_obligations(obligations, target):
     now = clock.now()
     strings = SharedStrings()
     labels = {value: strings(label) for value, label in ObligationStatus.choices}
+    level_labels = {value: str(label) for value, label in Level.choices}
     yes = strings(_("是"))
 
     serials = {}
@@ -170,23 +172,23 @@ def write_obligations(obligations, target):
         book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         book.writestr("xl/styles.xml", _STYLES)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            headers = [_(title) for _field, title in COLUMNS] + [_("是否逾期")]
+            headers = [_(title) for _field, title in COLUMNS] + [_("是否逾期"), _("逾期报送")]
             head = "".join(_shared(LETTERS[i], 1, strings(title)) for i, title in enumerate(headers))
             sheet.write(f'{_SHEET_START}<row r="1">{head}</row>'.encode())
-            rows = obligations.order_by("unit__path", "requirement_id").values_list(
+            rows = obligations.with_status(now).order_by("unit__path", "requirement_id").values_list(
                 "unit_id", "unit__code", "unit__name", "unit__level", "requirement_id", "due_at", "status",
-                "first_submitted_at", "submitted_at", "accepted_at",
+                "first_submitted_at", "submitted_at", "accepted_at", "is_overdue", "was_late",
             )
             buffer = []
             last_unit = code_text = name_text = level_index = None
             number = 1
-            for unit_id, code, name, level, requirement_id, due_at, status, first, last, accepted in rows.iterator(
+            for unit_id, code, name, level, requirement_id, due_at, status, first, last, accepted, overdue, late in rows.iterator(
                 chunk_size=CHUNK
             ):
                 number += 1
                 if unit_id != last_unit:
                     last_unit = unit_id
-                    level_index = strings(level) if level else None
+                    level_index = strings(level_labels.get(level, level)) if level else None
                     code_text, name_text = xml_text(code or ""), xml_text(name or "")
                 number_index, title_index = requirement_cells[requirement_id]
                 n = str(number)
@@ -205,8 +207,10 @@ def write_obligations(obligations, target):
                 parts.append(date_cell("H", n, first))
                 parts.append(date_cell("I", n, last))
                 parts.append(date_cell("J", n, accepted))
-                if status in OPEN_STATUSES and due_at < now:
+                if overdue:
                     parts.append(_shared("K", n, yes))
+                if late:
+                    parts.append(_shared("L", n, yes))
                 parts.append("</row>")
                 buffer.append("".join(parts))
                 if len(buffer) >= CHUNK:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from audit.services import record, record_bulk
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
-from campaign.models import OPEN_STATUSES, Batch, Campaign, Directive, Obligation, Phase, Requirement, Submission
+from campaign.models import Batch, Campaign, Directive, Obligation, Phase, Requirement, Submission
 from core import clock
 from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
@@ -285,7 +285,7 @@ class RequirementForm(StyledForm, forms.ModelForm):
             record_bulk(removed, "obligation_removed", actor=self.user, from_state="pending", reason=_("报送要求的范围已调整"))
             Obligation.objects.filter(pk__in=[o.pk for o in removed]).delete()
             if old_due and old_due != requirement.due_at:
-                moved = list(requirement.obligations.filter(due_at=old_due, status__in=OPEN_STATUSES))
+                moved = list(requirement.obligations.open().filter(due_at=old_due))
                 # updated_at too: the dashboard's cached figures follow it.
                 Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=clock.now())
                 record_bulk(

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from campaign import status as obligation_status
 from campaign.deadlines import Precision, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
+from campaign.status import ObligationStatus
 from core import clock
 
 
@@ -361,17 +363,6 @@ class Requirement(models.Model):
         return len(new)
 
 
-class ObligationStatus(models.TextChoices):
-    PENDING = "pending", _("待报送")
-    SUBMITTED = "submitted", _("已报送待审核")
-    RETURNED = "returned", _("已退回")
-    ACCEPTED = "accepted", _("已通过")
-
-
-# An obligation still waiting for the unit: the only states that can be overdue or reminded (rules 4, 5).
-OPEN_STATUSES = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
-
-
 class ObligationQuerySet(models.QuerySet):
     def visible_to(self, user):
         from units.scope import visible_unit_filter
@@ -379,10 +370,13 @@ class ObligationQuerySet(models.QuerySet):
         return self.filter(visible_unit_filter(user, prefix="unit__"))
 
     def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
+        """Waiting for the unit (campaign.status)."""
+        return self.filter(obligation_status.open_q())
 
-    def overdue(self, now=None):
-        return self.open().filter(due_at__lt=now or clock.now())
+    def with_status(self, now=None):
+        """Each obligation's status as of `now` (default: the clock), as annotations: is_open,
+        is_overdue, is_due_soon, was_late, light, days_late. The one definition is campaign.status."""
+        return self.annotate(**obligation_status.annotations(now or clock.now()))
 
 
 class Obligation(models.Model):
@@ -398,6 +392,9 @@ class Obligation(models.Model):
     submitted_at = models.DateTimeField(_("最近报送时间"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+    submitted_late = models.BooleanField(
+        _("逾期报送"), default=False, help_text=_("有一版材料晚于当时有效的截止时间报送（campaign.status）。")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ObligationQuerySet.as_manager()
@@ -425,18 +422,6 @@ class Obligation(models.Model):
     def get_absolute_url(self):
         return reverse("campaign:obligation", args=[self.pk])
 
-    @property
-    def is_open(self):
-        return self.status in OPEN_STATUSES
-
-    @property
-    def is_overdue(self):
-        return self.is_open and clock.now() > self.due_at
-
-    @property
-    def was_late(self):
-        """Submitted after the due moment: stays visible after the fact (rule 4)."""
-        return bool(self.first_submitted_at and self.first_submitted_at > self.requirement.due_at)
 
 
 class Submission(models.Model):
@@ -447,6 +432,7 @@ class Submission(models.Model):
     text = models.TextField(_("说明"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
     submitted_at = models.DateTimeField(_("报送时间"), default=clock.now)
+    due_at = models.DateTimeField(_("报送时有效的截止时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("报送材料")

@@ -20,7 +20,7 @@ from access.rules import supervising_groups
 from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
 from audit.services import record
 from campaign.models import Obligation, ObligationStatus, Route, Submission
-from campaign.traffic_light import light
+from campaign.status import is_late_submission
 from core import clock
 
 PENDING, SUBMITTED, RETURNED, ACCEPTED = (
@@ -101,12 +101,14 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
         if action == "submit":
             version = (locked.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
             submission = Submission.objects.create(
-                obligation=locked, version=version, text=(text or "").strip(), submitted_by=user, submitted_at=now
+                obligation=locked, version=version, text=(text or "").strip(), submitted_by=user, submitted_at=now,
+                due_at=locked.due_at,
             )
             for upload in files:
                 stored.append(submission, upload)
             locked.submitted_at = now
             locked.first_submitted_at = locked.first_submitted_at or now
+            locked.submitted_late = locked.submitted_late or is_late_submission(now, locked.due_at)
             changes = {"version": version, "files": [f.original_name for f in submission.files.all()]}
             if not locked.requirement.review_required:
                 target = ACCEPTED
@@ -159,23 +161,6 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
         new_due_at=new_due_at,
         created_at=now,
     )
-
-
-def traffic_light(obligation, now=None):
-    """DESIGN rule 4 for one obligation (campaign.traffic_light)."""
-    return light(obligation.is_open, obligation.due_at, now or clock.now())
-
-
-def countdown(obligation, now=None):
-    """Human countdown to the due moment: '还剩 3 天 4 小时' or '已逾期 2 天'."""
-    now = now or clock.now()
-    delta = obligation.due_at - now
-    overdue = delta.total_seconds() < 0
-    delta = abs(delta)
-    days, hours = delta.days, delta.seconds // 3600
-    if overdue:
-        return _("已逾期 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
-    return _("还剩 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
 
 
 def office_review_queue(user):

@@ -35,7 +35,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaign.deadlines import SHANGHAI
-from campaign.models import OPEN_STATUSES, Obligation, Requirement
+from campaign.models import Obligation, Requirement
+from campaign.status import OPEN_STATUSES
 from core import clock
 from notifications.channels import configured_channels
 from notifications.models import (
@@ -139,7 +140,7 @@ def _candidate_pairs(now, policies_horizon):
     """(requirement_id, due_at) of open obligations whose due moment is within reach of a reminder now."""
     ahead, behind = policies_horizon
     return (
-        Obligation.objects.filter(status__in=OPEN_STATUSES, due_at__gt=now - behind, due_at__lte=now + ahead)
+        Obligation.objects.open().filter(due_at__gt=now - behind, due_at__lte=now + ahead)
         .filter(requirement__is_active=True)
         .order_by()  # the model's default ordering would put id into the DISTINCT
         .values_list("requirement_id", "due_at")

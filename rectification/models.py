@@ -7,9 +7,11 @@ villages; the central special rectifications; 开门整改 with public commitmen
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, ExpressionWrapper, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import clock, traffic_light
 from units.models import FourWinds
 
 
@@ -62,6 +64,46 @@ class RectificationPlan(models.Model):
         return reverse("rectification:plan", kwargs={"plan_id": self.pk})
 
 
+class RectificationItemQuerySet(models.QuerySet):
+    """An item's traffic light follows its due date (DESIGN rule 4): open until closed (销号),
+    overdue once the due date has passed, due soon within core.traffic_light.due_soon_days()."""
+
+    @staticmethod
+    def open_q(prefix=""):
+        return ~Q(**{f"{prefix}status": RectificationItem.Status.CLOSED})
+
+    @classmethod
+    def overdue_q(cls, today, prefix=""):
+        return cls.open_q(prefix) & Q(**{f"{prefix}due_on__lt": today})
+
+    @classmethod
+    def due_soon_q(cls, today, prefix=""):
+        soon = today + traffic_light.due_soon_window()
+        return cls.open_q(prefix) & Q(**{f"{prefix}due_on__gte": today, f"{prefix}due_on__lte": soon})
+
+    def open(self):
+        return self.filter(self.open_q())
+
+    def overdue(self, today=None):
+        return self.filter(self.overdue_q(today or clock.today()))
+
+    def with_status(self, today=None):
+        """is_open, is_overdue, is_due_soon and light as of `today` (default: the clock's date)."""
+        today = today or clock.today()
+        return self.annotate(
+            is_open=ExpressionWrapper(self.open_q(), output_field=models.BooleanField()),
+            is_overdue=ExpressionWrapper(self.overdue_q(today), output_field=models.BooleanField()),
+            is_due_soon=ExpressionWrapper(self.due_soon_q(today), output_field=models.BooleanField()),
+            light=Case(
+                When(self.overdue_q(today), then=Value(traffic_light.OVERDUE)),
+                When(self.due_soon_q(today), then=Value(traffic_light.DUE_SOON)),
+                When(self.open_q(), then=Value(traffic_light.ON_TRACK)),
+                default=Value(traffic_light.DONE),
+                output_field=models.CharField(),
+            ),
+        )
+
+
 class RectificationItem(models.Model):
     """One item of a plan: the problem, measures, owner and timetable; closing it (销号) needs evidence
     and the reviewer's approval (003, 004)."""
@@ -96,6 +138,8 @@ class RectificationItem(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RectificationItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("整改事项")

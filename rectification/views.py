@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.rules import can
 from audit.services import record, record_change, snapshot
 from campaign.models import Campaign
-from core import clock
 from rectification import workflow
 from rectification.forms import (
     CloseRequestForm,
@@ -56,7 +55,7 @@ def visible_plan(user, plan_id):
 def visible_item(user, item_id):
     return get_object_or_404(
         visible(
-            RectificationItem.objects.select_related(
+            RectificationItem.objects.with_status().select_related(
                 "plan__unit", "plan__campaign", "special_rectification", "closed_by"
             ),
             user,
@@ -80,13 +79,6 @@ def plan_kind_for(unit):
 def may_act_for_unit(user, unit):
     """The unit's liaisons and the offices over it keep its plan and look-back report."""
     return can(user, "act_for", unit) or can(user, "edit", unit)
-
-
-def with_lights(items, today=None):
-    today = today or clock.today()
-    for item in items:
-        item.light = workflow.traffic_light(item, today)
-    return items
 
 
 # --- unit -------------------------------------------------------------------------------------
@@ -147,11 +139,11 @@ def unit_page(request, unit_id):
 def plan_detail(request, plan_id):
     user = request.user
     plan = visible_plan(user, plan_id)
-    items = with_lights(list(plan.items.select_related("special_rectification").order_by("due_on", "pk")[:LIST_LIMIT]))
+    items = list(plan.items.with_status().select_related("special_rectification").order_by("due_on", "pk")[:LIST_LIMIT])
     # Counted over the whole plan, not only the rows shown.
     counts = dict.fromkeys(RectificationItem.Status.values, 0)
     counts.update(plan.items.order_by().values_list("status").annotate(n=Count("id")))
-    overdue = plan.items.exclude(status=RectificationItem.Status.CLOSED).filter(due_on__lt=clock.today()).count()
+    overdue = plan.items.overdue().count()
     return render(request, "rectification/plan.html", {
         "plan": plan,
         "items": items,
@@ -211,7 +203,6 @@ def item_context(request, item, **forms):
     return {
         "item": item,
         "plan": item.plan,
-        "light": workflow.traffic_light(item),
         "updates": list(item.updates.select_related("author")),
         "actions": actions,
         "transitions": workflow.TRANSITIONS,
@@ -408,16 +399,12 @@ def overview(request):
     """上下联动 items in the user's scope, items awaiting the user's close approval, and the
     liaison's own units."""
     user = request.user
-    today = clock.today()
-    items = visible(RectificationItem.objects.select_related("plan__unit"), user)
-    upper = with_lights(list(
-        items.filter(needs_upper_level=True).exclude(status=RectificationItem.Status.CLOSED)
-        .order_by("due_on", "pk")[:LIST_LIMIT]
-    ), today)
-    awaiting = with_lights(list(
+    items = visible(RectificationItem.objects.with_status().select_related("plan__unit"), user)
+    upper = list(items.open().filter(needs_upper_level=True).order_by("due_on", "pk")[:LIST_LIMIT])
+    awaiting = list(
         items.filter(workflow.close_queue_filter(user), status=RectificationItem.Status.CLOSE_REQUESTED)
         .order_by("updated_at", "pk")[:LIST_LIMIT]
-    ), today)
+    )
     my_units = list(Unit.objects.filter(pk__in=scope_for(user).liaison_unit_ids).order_by("path"))
     return render(request, "rectification/overview.html", {
         "upper": upper, "awaiting": awaiting, "my_units": my_units, "limit": LIST_LIMIT,

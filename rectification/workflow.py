@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 
 from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
 from audit.services import record
-from campaign.traffic_light import light
 from core import clock
 from rectification.models import ProgressUpdate, RectificationItem
 
@@ -111,11 +110,6 @@ def notify_liaisons(item, action, reason):
     }
     title = titles[action] % {"problem": str(item)}
     notify_unit_liaisons(item.plan.unit, title, reason, item.get_absolute_url())
-
-
-def traffic_light(item, today=None):
-    """DESIGN rule 4 for one item, on its due date (campaign.traffic_light)."""
-    return light(item.status != CLOSED, item.due_on, today or clock.today())
 
 
 def close_queue_filter(user):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from access.rules import can, is_leader, is_member, supervising_groups
 from audit.models import AuditEntry
 from audit.services import record
+from campaign import status as obligation_status
 from campaign import workflow
-from campaign.models import OPEN_STATUSES
 from core import clock, traffic_light
 from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
 from supervision.models import Feedback, FeedbackRefused, GroupAssignment, MeetingAttendance, SupervisionGroup
@@ -30,25 +30,21 @@ from units.models import Meeting, Unit
 def workspace(request):
     user = request.user
     now = clock.now()
-    soon = now + traffic_light.due_soon_window()
     groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
-    open_q = Q(unit__obligations__status__in=OPEN_STATUSES)
     assignments = list(
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
         .select_related("unit", "group")
         .annotate(
-            open_count=Count("unit__obligations", filter=open_q),
-            overdue_count=Count("unit__obligations", filter=open_q & Q(unit__obligations__due_at__lt=now)),
-            due_soon_count=Count(
-                "unit__obligations", filter=open_q & Q(unit__obligations__due_at__gte=now, unit__obligations__due_at__lt=soon)
-            ),
+            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__")),
+            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__")),
+            due_soon_count=Count("unit__obligations", filter=obligation_status.due_soon_q(now, "unit__obligations__")),
         )
         .order_by("group__name", "unit__path")
     )
     for assignment in assignments:
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
-    queue = list(workflow.group_review_queue(user)[:200])
+    queue = list(workflow.group_review_queue(user).with_status(now)[:200])
     pending_feedback = list(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
     )

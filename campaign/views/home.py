@@ -12,12 +12,13 @@ office's counts per requirement are the dashboard's cached subtree figures
 
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from campaign import dashboard, traffic_light
-from campaign.models import OPEN_STATUSES, Directive, Obligation, Requirement
+from campaign import dashboard
+from campaign import status as obligation_status
+from campaign.models import Directive, Obligation, Requirement
 from core import clock
 from supervision.models import GroupAssignment, SupervisionGroup
 from units.models import Unit
@@ -69,15 +70,14 @@ def supervision_section(user, now):
     groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
     if not groups:
         return None
-    open_q = Q(unit__obligations__status__in=OPEN_STATUSES)
     assignments = (
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
         .filter(visible_unit_filter(user, prefix="unit__"))
         .select_related("unit")
         .annotate(
-            open_count=Count("unit__obligations", filter=open_q),
-            overdue_count=Count("unit__obligations", filter=open_q & Q(unit__obligations__due_at__lt=now)),
+            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__")),
+            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__")),
         )
         .order_by("unit__path", "pk")
     )
@@ -94,15 +94,11 @@ def liaison_section(user, scope, now):
         Obligation.objects.visible_to(user)
         .filter(unit_id__in=scope.liaison_unit_ids, requirement__is_active=True)
         .select_related("unit", "requirement")
+        .with_status(now)
         # Open work first, earliest due first; finished work after it.
-        .annotate(
-            finished=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-        .order_by("finished", "due_at", "pk")
+        .order_by("-is_open", "due_at", "pk")
     )
     rows = list(obligations[: OBLIGATION_LIMIT + 1])
-    for obligation in rows:
-        obligation.light = traffic_light.light(obligation.is_open, obligation.due_at, now)
     return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT}
 
 

@@ -17,13 +17,14 @@ from audit.models import AuditEntry
 from campaign import workflow
 from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
 from campaign.models import Obligation, Submission, SubmissionFile
+from campaign.status import countdown
 from campaign.uploads import UploadRefused, allowed_extensions, file_response
 from core import clock
 
 
 def visible_obligation(user, obligation_id):
     return get_object_or_404(
-        Obligation.objects.visible_to(user).select_related("requirement__directive", "requirement__phase", "unit"),
+        Obligation.objects.visible_to(user).with_status().select_related("requirement__directive", "requirement__phase", "unit"),
         pk=obligation_id,
     )
 
@@ -39,8 +40,7 @@ def obligation_context(request, obligation, **forms):
     last_return = next((r for r in reviews if r.decision == "return"), None)
     return {
         "obligation": obligation,
-        "light": workflow.traffic_light(obligation, now),
-        "countdown": workflow.countdown(obligation, now),
+        "countdown": countdown(obligation.due_at, now),
         "submissions": submissions,
         "reviews": reviews,
         "last_return": last_return if obligation.status == workflow.RETURNED else None,
@@ -159,8 +159,5 @@ def file_download(request, file_id):
 @require_GET
 def review_queue(request):
     """Submissions on the office route waiting for this user's office (003, 004: route office)."""
-    queue = list(workflow.office_review_queue(request.user)[:200])
-    now = clock.now()
-    for obligation in queue:
-        obligation.light = workflow.traffic_light(obligation, now)
+    queue = list(workflow.office_review_queue(request.user).with_status()[:200])
     return render(request, "campaign/work/review_queue.html", {"queue": queue})

@@ -25,7 +25,7 @@ def requirement_detail(request, requirement_id):
     obligations = Obligation.objects.visible_to(request.user).filter(requirement=requirement)
     status = request.GET.get("status", "")
     listed = obligations.filter(status=status) if status in dict(Obligation._meta.get_field("status").choices) else obligations
-    page = Paginator(listed.select_related("unit").order_by("unit__path"), 100).get_page(request.GET.get("page"))
+    page = Paginator(listed.with_status().select_related("unit").order_by("unit__path"), 100).get_page(request.GET.get("page"))
     rows = dashboard.requirement_rows([requirement.pk], obligations)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
     return render(

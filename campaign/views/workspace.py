@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from audit.models import AuditEntry
-from campaign import workflow
 from campaign.models import Obligation, ObligationStatus
+from campaign.status import countdown
 from core import clock
 from notifications.models import Notification
 from supervision.models import Feedback
@@ -52,13 +52,13 @@ def workspace(request):
     obligations = list(
         Obligation.objects.visible_to(user)
         .filter(unit_id__in=unit_ids, requirement__is_active=True)
+        .with_status(now)
         .select_related("unit", "requirement__phase")
         .annotate(urgency=URGENCY)
         .order_by("urgency", "due_at", "pk")[:OBLIGATION_LIMIT]
     )
     for obligation in obligations:
-        obligation.light = workflow.traffic_light(obligation, now)
-        obligation.countdown = workflow.countdown(obligation, now)
+        obligation.countdown = countdown(obligation.due_at, now)
     notifications = list(
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Obligation),

@@ -55,23 +55,23 @@ def test_every_cell_matches_the_database(world, read_only):
     count, book, rows = exported_rows(queryset, read_only)
     assert book.sheetnames == ["报送任务"]
     assert rows[0] == ("单位代码", "单位名称", "层级", "发文字号", "报送事项", "截止时间", "状态", "首次报送时间",
-                       "最近报送时间", "通过时间", "是否逾期")
-    expected = list(queryset.order_by("unit__path", "requirement_id").select_related("unit", "requirement__directive"))
+                       "最近报送时间", "通过时间", "是否逾期", "逾期报送")
+    expected = list(queryset.with_status().order_by("unit__path", "requirement_id").select_related("unit", "requirement__directive"))
     assert count == len(expected) == len(rows) - 1 == 4
     for row, obligation in zip(rows[1:], expected, strict=True):
-        row = list(row) + [None] * (11 - len(row))  # read-only mode drops trailing empty cells
+        row = list(row) + [None] * (12 - len(row))  # read-only mode drops trailing empty cells
         unit = obligation.unit
         assert row[0] == unit.code
         # The control character XML forbids is dropped; the markup characters survive.
         assert row[1] == unit.name.replace("\x01", "")
-        assert row[2] == unit.level
+        assert row[2] == unit.get_level_display()  # the label, never the internal code
         assert (row[3], row[4]) == (obligation.requirement.directive.number, obligation.requirement.title)
         assert row[5] == local(obligation.due_at) and row[6] == LABELS[obligation.status]
         for cell, value in zip(row[7:10], [obligation.first_submitted_at, obligation.submitted_at, obligation.accepted_at],
                                strict=True):
             assert close(cell, value), (cell, value)
-        overdue = obligation.status in ("pending", "returned") and obligation.due_at < now
-        assert row[10] == ("是" if overdue else None)
+        assert row[10] == ("是" if obligation.is_overdue else None)
+        assert row[11] == ("是" if obligation.was_late else None)
     assert [row[1] for row in rows[1:]].count("省A&B<委>\"办\"") == 1
     assert {row[6] for row in rows[1:]} == {"待报送", "已报送待审核", "已通过"}
 

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from rectification import workflow
 from rectification.models import LookBackCheckpoint, LookBackFinding, LookBackReport, RectificationItem, RectificationPlan
 from tests.rectification.test_rect_close_loop import make_item, make_plan
 
@@ -102,11 +101,17 @@ def test_traffic_light_marks_overdue_items(world):
     late = make_item(plan, due_on=dt.date(2014, 6, 30))
     soon = make_item(plan, due_on=dt.date(2014, 7, 3))
     later = make_item(plan, due_on=dt.date(2014, 9, 30))
-    assert workflow.traffic_light(late, today) == "overdue"
-    assert workflow.traffic_light(soon, today) == "due_soon"
-    assert workflow.traffic_light(later, today) == "on_track"
+
+    def light(item):
+        return RectificationItem.objects.with_status(today).get(pk=item.pk).light
+
+    assert light(late) == "overdue"
+    assert light(soon) == "due_soon"
+    assert light(later) == "on_track"
     late.status, late.evidence = RectificationItem.Status.CLOSED, "台账"
-    assert workflow.traffic_light(late, today) == "done"
+    late.save()
+    assert light(late) == "done"
+    assert list(RectificationItem.objects.overdue(today)) == []
 
 
 def test_list_pages_are_bounded(world, client, django_assert_max_num_queries, checkpoints):

@@ -1,0 +1,118 @@
+"""What state an obligation is in, and whether it is open, overdue, due soon or late:
+the one definition every page, the dashboard, the export and the reminder sweep read
+(DESIGN rule 4; seed 000: the preliminary written summary due before 10 January 2014).
+
+- **open**: waiting for the unit: pending, or returned for another version.
+- **overdue**: open and past its due moment (the obligation's own, which a return may move).
+- **due soon**: open and due within `core.traffic_light.due_soon_days()` (yellow).
+- **late** (逾期报送): a version was submitted after the due moment in force when it was
+  submitted. A return that sets a new due moment puts that moment in force for the next
+  version; an earlier late version stays late (rule 4: "late" stays visible afterwards).
+  The submit transition records it (`Obligation.submitted_late`, and the moment in force on
+  each `Submission.due_at`); everything else reads it from there.
+- **on time**: submitted at least once and never late.
+
+Each rule is a Q object over an optional relation `prefix` (so that counts over
+`unit__obligations__` use the same words), combined into `annotations(now)` for
+`Obligation.objects.with_status(now)`.
+"""
+
+from django.db import models
+from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, Q, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import traffic_light
+from core.db import WholeDaysBetween
+
+
+class ObligationStatus(models.TextChoices):
+    PENDING = "pending", gettext_lazy("待报送")
+    SUBMITTED = "submitted", gettext_lazy("已报送待审核")
+    RETURNED = "returned", gettext_lazy("已退回")
+    ACCEPTED = "accepted", gettext_lazy("已通过")
+
+
+# An obligation still waiting for the unit: the only states that can be overdue or reminded (rules 4, 5).
+OPEN_STATUSES = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
+
+
+def open_q(prefix=""):
+    return Q(**{f"{prefix}status__in": OPEN_STATUSES})
+
+
+def overdue_q(now, prefix=""):
+    return open_q(prefix) & Q(**{f"{prefix}due_at__lt": now})
+
+
+def due_soon_q(now, prefix=""):
+    return open_q(prefix) & Q(**{f"{prefix}due_at__gte": now, f"{prefix}due_at__lte": now + traffic_light.due_soon_window()})
+
+
+def late_q(prefix=""):
+    return Q(**{f"{prefix}submitted_late": True})
+
+
+def on_time_q(prefix=""):
+    return Q(**{f"{prefix}first_submitted_at__isnull": False, f"{prefix}submitted_late": False})
+
+
+def is_late_submission(submitted_at, due_at_in_force):
+    """A version is late when it arrives after the due moment in force at that moment."""
+    return submitted_at > due_at_in_force
+
+
+def light_expression(now, prefix=""):
+    return Case(
+        When(overdue_q(now, prefix), then=Value(traffic_light.OVERDUE)),
+        When(due_soon_q(now, prefix), then=Value(traffic_light.DUE_SOON)),
+        When(open_q(prefix), then=Value(traffic_light.ON_TRACK)),
+        default=Value(traffic_light.DONE),
+        output_field=CharField(),
+    )
+
+
+def annotations(now):
+    """The status of each obligation as of `now`: is_open, is_overdue, is_due_soon, was_late,
+    light (core.traffic_light) and days_late (whole days past the due moment while overdue)."""
+    return {
+        "is_open": ExpressionWrapper(open_q(), output_field=BooleanField()),
+        "is_overdue": ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
+        "is_due_soon": ExpressionWrapper(due_soon_q(now), output_field=BooleanField()),
+        "was_late": ExpressionWrapper(late_q(), output_field=BooleanField()),
+        "light": light_expression(now),
+        "days_late": Case(When(overdue_q(now), then=WholeDaysBetween(Value(now), "due_at")), default=None),
+    }
+
+
+def counts(now, prefix=""):
+    """Conditional counts of the obligations reached through `prefix` (e.g. "unit__obligations__"),
+    one per state and rule, for dashboards and workspaces."""
+    field = f"{prefix}id" if prefix else "id"
+
+    def count(condition=None):
+        return Count(field, filter=condition) if condition is not None else Count(field)
+
+    return {
+        "total": count(),
+        "pending": count(Q(**{f"{prefix}status": ObligationStatus.PENDING})),
+        "submitted": count(Q(**{f"{prefix}status": ObligationStatus.SUBMITTED})),
+        "returned": count(Q(**{f"{prefix}status": ObligationStatus.RETURNED})),
+        "accepted": count(Q(**{f"{prefix}status": ObligationStatus.ACCEPTED})),
+        "open": count(open_q(prefix)),
+        "overdue": count(overdue_q(now, prefix)),
+        "due_soon": count(due_soon_q(now, prefix)),
+        "on_time": count(on_time_q(prefix)),
+        "late": count(late_q(prefix)),
+    }
+
+
+def countdown(due_at, now):
+    """The time left until `due_at`, or past it, in words: '还剩 3 天 4 小时' / '已逾期 2 天 3 小时'."""
+    delta = due_at - now
+    overdue = delta.total_seconds() < 0
+    delta = abs(delta)
+    days, hours = delta.days, delta.seconds // 3600
+    if overdue:
+        return _("已逾期 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
+    return _("还剩 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
