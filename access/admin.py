@@ -11,11 +11,11 @@ Every project ModelAdmin mixes in `ScopedAdminMixin` first::
 For a non-superuser the mixin
 
 * limits the change list, the change form and every lookup to
-  ``units.scope.visible(queryset, user)`` — the model's ``visible_to(user)`` rule — so an
-  object outside the user's scope is "not found";
+  ``restrict(queryset, user)`` (access.policy), so an object outside the user's scope is
+  "not found";
 * limits foreign-key and many-to-many choices the same way (a city office cannot pick a
   unit of another city);
-* asks ``access.rules.can(user, "edit", obj)`` before showing a change form as editable
+* asks ``access.policy.can(user, "edit", obj)`` before showing a change form as editable
   and ``can(user, "delete", obj)`` before deleting. Django's model permissions still apply
   on top: the user also needs the usual ``change_*`` / ``delete_*`` permission and is_staff.
 
@@ -24,13 +24,10 @@ change goes into the audit trail (DESIGN rule 10) like a change made on the page
 fields are read-only in the admin so that states move only through the workflows.
 """
 
-from django.contrib import admin
 
-from access.models import SupervisionAuthGroup, UnitGroupObjectPermission, UnitUserObjectPermission
-from access.rules import can
+from access import policy
+from access.policy import can, restrict
 from audit.services import record, record_bulk, record_change, snapshot
-from core.admin import ReadOnlyAdminMixin
-from units.scope import SCOPED_MODELS, visible
 
 
 class ScopedAdminMixin:
@@ -40,7 +37,7 @@ class ScopedAdminMixin:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return visible(queryset, request.user)
+        return restrict(queryset, request.user)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -79,12 +76,12 @@ class ScopedAdminMixin:
 
     def _scoped_choices(self, db_field, request, kwargs):
         model = db_field.remote_field.model
-        scoped = model._meta.label in SCOPED_MODELS or hasattr(model._default_manager, "visible_to")
-        if scoped and not request.user.is_superuser:
+        # Models with rules are restricted; others (users, permissions) keep Django's own.
+        if model._meta.label in policy.registered_labels() and not request.user.is_superuser:
             queryset = kwargs.get("queryset")
             if queryset is None:
                 queryset = model._default_manager.all()
-            kwargs["queryset"] = visible(queryset, request.user)
+            kwargs["queryset"] = restrict(queryset, request.user)
         return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -92,25 +89,3 @@ class ScopedAdminMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
-
-
-@admin.register(UnitUserObjectPermission)
-class UnitUserObjectPermissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "permission", "content_object"]
-    list_filter = ["permission"]
-    search_fields = ["user__username", "content_object__name"]
-    list_select_related = ["user", "permission", "content_object"]
-
-
-@admin.register(UnitGroupObjectPermission)
-class UnitGroupObjectPermissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["group", "permission", "content_object"]
-    list_filter = ["permission"]
-    search_fields = ["group__name", "content_object__name"]
-    list_select_related = ["group", "permission", "content_object"]
-
-
-@admin.register(SupervisionAuthGroup)
-class SupervisionAuthGroupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["supervision_group", "auth_group"]
-    search_fields = ["supervision_group__name"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.rules import can
+from access.policy import can
 
 
 class TransitionRefused(Exception):

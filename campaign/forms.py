@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.scope import scope_for
 from audit.services import record, record_bulk
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
@@ -14,7 +15,6 @@ from campaign.models import Batch, Campaign, Directive, Obligation, Phase, Requi
 from core import clock
 from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
-from units.scope import scope_for
 
 DIRECTIVE_FIELDS = [
     "campaign", "doc_type", "issuing_unit", "issuer_name", "title", "primary_recipients", "copy_recipients",

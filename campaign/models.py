@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from access.policy import RestrictedQuerySet
 from campaign import status as obligation_status
 from campaign.deadlines import Precision, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
@@ -28,6 +29,8 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
     description = models.TextField(_("说明"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("教育实践活动")
@@ -47,6 +50,8 @@ class Batch(models.Model):
     starts_on = models.DateField(_("开始日期"), null=True, blank=True)
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
     min_months = models.PositiveSmallIntegerField(_("每单位最少月数"), default=3)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("批次")
@@ -69,6 +74,8 @@ class Phase(models.Model):
     ordinal = models.PositiveSmallIntegerField(_("顺序"))
     code = models.SlugField(_("代码"), max_length=32)
     name = models.CharField(_("名称"), max_length=100)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("环节")
@@ -120,12 +127,7 @@ class Secrecy(models.TextChoices):
     TOP_SECRET = "绝密", _("绝密")
 
 
-class DirectiveQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from units.scope import directive_filter
-
-        return self.filter(directive_filter(user))
-
+class DirectiveQuerySet(RestrictedQuerySet):
     def by_number(self, text):
         number = parse_document_number(text)
         return self.get(agency_code=number.agency, year=number.year, serial=number.serial)
@@ -237,6 +239,8 @@ class DirectiveAttachment(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
     size = models.PositiveBigIntegerField(default=0, editable=False)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
@@ -258,13 +262,6 @@ DEFAULT_REMINDER_OFFSETS = [7, 3, 1]
 
 def default_reminder_offsets():
     return list(DEFAULT_REMINDER_OFFSETS)
-
-
-class RequirementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from units.scope import directive_filter
-
-        return self.filter(directive_filter(user, prefix="directive__"))
 
 
 class Requirement(models.Model):
@@ -314,7 +311,7 @@ class Requirement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = RequirementQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("singular", "报送要求")
@@ -363,12 +360,7 @@ class Requirement(models.Model):
         return len(new)
 
 
-class ObligationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from units.scope import visible_unit_filter
-
-        return self.filter(visible_unit_filter(user, prefix="unit__"))
-
+class ObligationQuerySet(RestrictedQuerySet):
     def open(self):
         """Waiting for the unit (campaign.status)."""
         return self.filter(obligation_status.open_q())
@@ -434,6 +426,8 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(_("报送时间"), default=clock.now)
     due_at = models.DateTimeField(_("报送时有效的截止时间"), null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("报送材料")
         verbose_name_plural = _("报送材料")
@@ -460,6 +454,8 @@ class SubmissionFile(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("大小"))
     sha256 = models.CharField(max_length=64)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("材料文件")

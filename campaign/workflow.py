@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.rules import supervising_groups
+from access.scope import scope_for
 from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
 from audit.services import record
 from campaign.models import Obligation, ObligationStatus, Route, Submission
@@ -147,14 +147,14 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
     from supervision.models import Review
 
     submission = obligation.submissions.order_by("-version").first()
-    group = None
+    group_id = None
     if obligation.requirement.route == Route.SUPERVISION_FIRST:
-        groups = supervising_groups(user, obligation.unit)
-        group = groups[0] if groups else None
+        assignments = scope_for(user).assignments_for(obligation.unit)
+        group_id = assignments[0].group_id if assignments else None
     return Review.objects.create(
         obligation=obligation,
         submission=submission,
-        group=group,
+        group_id=group_id,
         reviewer=user,
         decision=Review.Decision.APPROVE if action == "approve" else Review.Decision.RETURN,
         reason=reason,
@@ -163,41 +163,22 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
     )
 
 
-def office_review_queue(user):
-    """Submitted obligations on the office route that `user`'s office reviews.
-
-    The queryset form of can(user, "review", obligation) for Route.OFFICE: the office over the
-    requirement's submit_to unit.
-    """
-    from django.db.models import Q
-
-    from units.scope import scope_for
-
-    scope = scope_for(user)
-    queue = Obligation.objects.visible_to(user).filter(status=SUBMITTED, requirement__route=Route.OFFICE)
-    if not scope.everything:
-        condition = Q(pk__in=[])
-        for path in scope.office_paths:
-            condition |= Q(requirement__submit_to__path__startswith=path)
-        queue = queue.filter(condition)
-    return queue.select_related("requirement", "unit").order_by("submitted_at", "pk")
-
-
-def group_review_queue(user):
-    """Submitted obligations on the supervision-first route of the units `user`'s groups supervise.
-
-    The queryset form of can(user, "review", obligation) for Route.SUPERVISION_FIRST.
-    """
-    from django.db.models import Q
-
-    from units.scope import scope_for
-
-    scope = scope_for(user)
-    condition = Q(unit_id__in=scope.group_unit_ids)
-    for path in scope.group_subtree_paths:
-        condition |= Q(unit__path__startswith=path)
+def review_queue(user, route):
+    """Submitted versions on `route` waiting for `user`'s review: the obligations `user` may review
+    (Obligation.objects.restrict(user, "review")) in the state a review starts from."""
     return (
-        Obligation.objects.filter(condition, status=SUBMITTED, requirement__route=Route.SUPERVISION_FIRST)
+        Obligation.objects.restrict(user, "review")
+        .filter(status__in=MACHINE.by_action["approve"].sources, requirement__route=route)
         .select_related("requirement", "unit")
         .order_by("submitted_at", "pk")
     )
+
+
+def office_review_queue(user):
+    """What the user's office reviews (003, 004: route office)."""
+    return review_queue(user, Route.OFFICE)
+
+
+def group_review_queue(user):
+    """What the user's supervision groups review first (004: route supervision)."""
+    return review_queue(user, Route.SUPERVISION_FIRST)

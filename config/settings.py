@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "campaign.context_processors.shell",
+                "access.context_processors.shell",
                 "notifications.context_processors.unread_notifications",
             ],
         },

@@ -8,4 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("提醒与通知")
 
     def ready(self):
-        from notifications import signals  # noqa: F401
+        # Imported here: models are not ready when this module is imported.
+        from access import policy
+        from notifications import models, rules, signals  # noqa: F401  (signals: holiday flags)
+
+        policy.register(models.Notification, rules.NOTIFICATION)
+        policy.register(models.ReminderPolicy, rules.REQUIREMENT_REMINDERS)
+        policy.register(models.Reminder, rules.REQUIREMENT_REMINDERS)
+        policy.register(models.DueDateFlag, rules.REQUIREMENT_REMINDERS)
+        policy.register(models.OfficeReminderDefaults, rules.OFFICE_DEFAULTS)

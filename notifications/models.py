@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from access.policy import RestrictedQuerySet
 from campaign.deadlines import SHANGHAI
 from core import clock
 from notifications.workdays import NonWorkdayRule, shift_to_workday
@@ -82,6 +83,8 @@ class OfficeReminderDefaults(PolicyFields):
         "units.Unit", verbose_name=_("领导小组办公室所在单位"), on_delete=models.CASCADE, related_name="reminder_defaults"
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("办公室提醒默认设置")
         verbose_name_plural = _("办公室提醒默认设置")
@@ -97,6 +100,8 @@ class ReminderPolicy(PolicyFields):
         "campaign.Requirement", verbose_name=_("报送要求"), on_delete=models.CASCADE, related_name="reminder_policy"
     )
     enabled = models.BooleanField(_("启用提醒"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("提醒规则")
@@ -231,6 +236,8 @@ class Sweep(models.Model):
     created = models.PositiveIntegerField(_("新建提醒"), default=0)
     digests = models.PositiveIntegerField(_("汇总消息"), default=0)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("提醒扫描")
         verbose_name_plural = _("提醒扫描")
@@ -247,6 +254,8 @@ class Digest(models.Model):
     sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="digest_set", db_index=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests")
     created_at = models.DateTimeField(default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("提醒汇总")
@@ -279,7 +288,7 @@ class Digest(models.Model):
             self.reminders.filter(status=Reminder.Status.QUEUED).update(status=Reminder.Status.FAILED, last_error=errors)
 
 
-class ReminderQuerySet(models.QuerySet):
+class ReminderQuerySet(RestrictedQuerySet):
     def for_requirement(self, requirement):
         return self.filter(requirement=requirement)
 
@@ -381,7 +390,7 @@ class Reminder(models.Model):
         return settings.SITE_URL.rstrip("/") + reverse("notifications:list")
 
 
-class DeliveryQuerySet(models.QuerySet):
+class DeliveryQuerySet(RestrictedQuerySet):
     def claimable(self, now=None):
         """Due to be (re)tried now, or claimed by a sender whose lease has expired (it died)."""
         now = now or clock.now()
@@ -501,6 +510,8 @@ class DueDateFlag(models.Model):
     message = models.TextField(_("提示"))
     created_at = models.DateTimeField(default=clock.now)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("截止日期提示")
         verbose_name_plural = _("截止日期提示")
@@ -539,7 +550,7 @@ class DueDateFlag(models.Model):
         return message
 
 
-class NotificationQuerySet(models.QuerySet):
+class NotificationQuerySet(RestrictedQuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 

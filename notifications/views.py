@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.rules import can
+from access.policy import can
 from audit.services import record
 from campaign.models import Requirement
 from notifications.channels import configured_channels

@@ -11,6 +11,7 @@ from django.db.models import Case, ExpressionWrapper, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from access.policy import RestrictedQuerySet
 from core import clock, traffic_light
 from units.models import FourWinds
 
@@ -21,6 +22,8 @@ class SpecialRectification(models.Model):
     ordinal = models.PositiveSmallIntegerField(_("序号"), unique=True)
     name = models.CharField(_("名称"), max_length=200, unique=True)
     source = models.CharField(_("出处"), max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("专项整治")
@@ -46,6 +49,8 @@ class RectificationPlan(models.Model):
     published_on = models.DateField(_("公布日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("整改方案")
         verbose_name_plural = _("整改方案")
@@ -64,7 +69,7 @@ class RectificationPlan(models.Model):
         return reverse("rectification:plan", kwargs={"plan_id": self.pk})
 
 
-class RectificationItemQuerySet(models.QuerySet):
+class RectificationItemQuerySet(RestrictedQuerySet):
     """An item's traffic light follows its due date (DESIGN rule 4): open until closed (销号),
     overdue once the due date has passed, due soon within core.traffic_light.due_soon_days()."""
 
@@ -169,6 +174,8 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("整改进展")
         verbose_name_plural = _("整改进展")
@@ -184,6 +191,8 @@ class LookBackCheckpoint(models.Model):
     ordinal = models.PositiveSmallIntegerField(_("序号"), unique=True)
     area = models.CharField(_("方面"), max_length=100)
     question = models.TextField(_("检查内容"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("回头看检查项")
@@ -203,6 +212,8 @@ class LookBackReport(models.Model):
     further_measures = models.TextField(_("深化整改措施"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("回头看自查报告")
@@ -232,6 +243,8 @@ class LookBackFinding(models.Model):
     checkpoint = models.ForeignKey(LookBackCheckpoint, on_delete=models.PROTECT)
     result = models.CharField(_("结论"), max_length=8, choices=Result.choices)
     notes = models.TextField(_("说明"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("回头看检查结论")

@@ -5,7 +5,7 @@ their traffic lights, one item with progress, closing (销号) and the mass eval
 look-back self-inspection report, and the office / supervision overview (上下联动 and items
 awaiting close approval).
 
-Objects out of the user's scope are 404 (units.scope.visible); refused actions are 403
+Objects out of the user's scope are 404 (access.policy.restrict); refused actions are 403
 (access.rules.can); refused transitions say why (rectification.workflow.TransitionRefused).
 """
 
@@ -18,7 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access.rules import can
+from access.policy import can, restrict
+from access.scope import scope_for
 from audit.services import record, record_change, snapshot
 from campaign.models import Campaign
 from rectification import workflow
@@ -39,22 +40,21 @@ from rectification.models import (
     RectificationPlan,
 )
 from units.models import Level, Unit
-from units.scope import scope_for, visible
 
 LIST_LIMIT = 200
 
 
 def visible_unit(user, unit_id):
-    return get_object_or_404(visible(Unit.objects.select_related("batch__campaign"), user), pk=unit_id)
+    return get_object_or_404(restrict(Unit.objects.select_related("batch__campaign"), user), pk=unit_id)
 
 
 def visible_plan(user, plan_id):
-    return get_object_or_404(visible(RectificationPlan.objects.select_related("unit", "campaign"), user), pk=plan_id)
+    return get_object_or_404(restrict(RectificationPlan.objects.select_related("unit", "campaign"), user), pk=plan_id)
 
 
 def visible_item(user, item_id):
     return get_object_or_404(
-        visible(
+        restrict(
             RectificationItem.objects.with_status().select_related(
                 "plan__unit", "plan__campaign", "special_rectification", "closed_by"
             ),
@@ -78,7 +78,7 @@ def plan_kind_for(unit):
 
 def may_act_for_unit(user, unit):
     """The unit's liaisons and the offices over it keep its plan and look-back report."""
-    return can(user, "act_for", unit) or can(user, "edit", unit)
+    return can(user, "keep_records", unit)
 
 
 # --- unit -------------------------------------------------------------------------------------
@@ -379,7 +379,7 @@ def save_lookback(report, unit, campaign, form, user):
 def lookback_detail(request, report_id):
     user = request.user
     report = get_object_or_404(
-        visible(LookBackReport.objects.select_related("unit", "campaign", "created_by"), user), pk=report_id
+        restrict(LookBackReport.objects.select_related("unit", "campaign", "created_by"), user), pk=report_id
     )
     findings = list(report.findings.select_related("checkpoint").order_by("checkpoint__ordinal"))
     return render(request, "rectification/lookback.html", {
@@ -399,10 +399,10 @@ def overview(request):
     """上下联动 items in the user's scope, items awaiting the user's close approval, and the
     liaison's own units."""
     user = request.user
-    items = visible(RectificationItem.objects.with_status().select_related("plan__unit"), user)
+    items = restrict(RectificationItem.objects.with_status().select_related("plan__unit"), user)
     upper = list(items.open().filter(needs_upper_level=True).order_by("due_on", "pk")[:LIST_LIMIT])
     awaiting = list(
-        items.filter(workflow.close_queue_filter(user), status=RectificationItem.Status.CLOSE_REQUESTED)
+        restrict(items, user, "approve_close").filter(status__in=workflow.MACHINE.by_action["approve_close"].sources)
         .order_by("updated_at", "pk")[:LIST_LIMIT]
     )
     my_units = list(Unit.objects.filter(pk__in=scope_for(user).liaison_unit_ids).order_by("path"))

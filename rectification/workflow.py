@@ -110,19 +110,3 @@ def notify_liaisons(item, action, reason):
     }
     title = titles[action] % {"problem": str(item)}
     notify_unit_liaisons(item.plan.unit, title, reason, item.get_absolute_url())
-
-
-def close_queue_filter(user):
-    """The queryset form of can(user, "approve_close", item) for items awaiting approval: items of
-    units the user's groups supervise, or of units strictly below the user's offices."""
-    from django.db.models import Q
-
-    from units.scope import scope_for, supervised_unit_filter
-
-    scope = scope_for(user)
-    if scope.everything:
-        return Q()
-    condition = supervised_unit_filter(user, prefix="plan__unit__")
-    for path in scope.office_paths:
-        condition |= Q(plan__unit__path__startswith=path) & ~Q(plan__unit__path=path)
-    return condition

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from access.policy import RestrictedQuerySet
 from core import clock
 
 
@@ -32,6 +33,8 @@ class SupervisionGroup(models.Model):
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.RESIDENT)
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督导组")
@@ -57,6 +60,8 @@ class GroupMember(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
     is_leader = models.BooleanField(_("组长"), default=False)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("督导组成员")
         verbose_name_plural = _("督导组成员")
@@ -76,7 +81,7 @@ class GroupMember(models.Model):
         return f"{self.group} · {self.user}"
 
 
-class GroupAssignmentQuerySet(models.QuerySet):
+class GroupAssignmentQuerySet(RestrictedQuerySet):
     def current(self, on=None):
         on = on or clock.today()
         return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on), group__is_active=True)
@@ -128,6 +133,8 @@ class Review(models.Model):
     new_due_at = models.DateTimeField(_("新截止时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("审核时间"), default=clock.now)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("审核")
         verbose_name_plural = _("审核")
@@ -162,6 +169,8 @@ class Visit(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("督导调研")
         verbose_name_plural = _("督导调研")
@@ -180,6 +189,8 @@ class MeetingAttendance(models.Model):
     attendee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
     comment = models.TextField(_("点评"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("列席点评")
@@ -215,6 +226,8 @@ class Evaluation(models.Model):
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("评估")
         verbose_name_plural = _("评估")
@@ -228,17 +241,10 @@ class FeedbackRefused(Exception):
     """A refused feedback transition; the message says why."""
 
 
-class FeedbackQuerySet(models.QuerySet):
+class FeedbackQuerySet(RestrictedQuerySet):
     def signed_off(self):
         return self.filter(status="signed_off")
 
-    def visible_to(self, user):
-        """Rule 9 (001): members of the group see all of its feedback; anyone who sees the unit
-        sees only what the group leader has signed off."""
-        from units.scope import visible_unit_filter
-
-        delivered = Q(status="signed_off") & visible_unit_filter(user, prefix="unit__")
-        return self.filter(Q(group__members__user=user) | delivered).distinct()
 
 
 class Feedback(models.Model):
@@ -288,7 +294,7 @@ class Feedback(models.Model):
         """One feedback transition, checked by access.rules.can() and audited (rule 10)."""
         from django.db import transaction
 
-        from access.rules import can
+        from access.policy import can
         from audit.services import record
 
         with transaction.atomic():
@@ -341,6 +347,8 @@ class SpotCheck(models.Model):
     findings = models.TextField(_("抽查情况"))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spot_checks")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("抽查")

@@ -14,14 +14,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from access.rules import can, is_leader, is_member, supervising_groups
+from access.policy import can
+from access.scope import scope_for
 from audit.models import AuditEntry
 from audit.services import record
 from campaign import status as obligation_status
 from campaign import workflow
 from core import clock, traffic_light
 from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
-from supervision.models import Feedback, FeedbackRefused, GroupAssignment, MeetingAttendance, SupervisionGroup
+from supervision.models import (
+    Evaluation,
+    Feedback,
+    FeedbackRefused,
+    GroupAssignment,
+    MeetingAttendance,
+    SupervisionGroup,
+    Visit,
+)
 from units.models import Meeting, Unit
 
 
@@ -54,20 +63,24 @@ def workspace(request):
 
 def supervised_unit(user, unit_id):
     """A unit the user may see (else 404) and supervise (else 403), with the user's group for it."""
-    unit = get_object_or_404(Unit.objects.visible_to(user), pk=unit_id)
-    groups = supervising_groups(user, unit)
-    if not groups or not can(user, "supervise", unit):
+    unit = get_object_or_404(Unit.objects.restrict(user), pk=unit_id)
+    assignments = scope_for(user).assignments_for(unit)
+    if not assignments or not can(user, "supervise", unit):
         raise PermissionDenied
-    return unit, groups[0]
+    return unit, SupervisionGroup.objects.get(pk=assignments[0].group_id)
 
 
 def render_unit(request, unit, group, status=200, **forms_):
     context = {
         "unit": unit,
         "group": group,
-        "visits": unit.visits.select_related("group", "recorded_by").order_by("-visited_on", "-pk"),
-        "evaluations": unit.evaluations.select_related("group", "evaluated_by").order_by("-created_at"),
-        "feedback": Feedback.objects.visible_to(request.user).filter(unit=unit).select_related("group"),
+        # Only what this user may read: a member sees their own group's findings, never
+        # another group's (001: 明察暗访 findings stay with the group that made them).
+        "visits": Visit.objects.restrict(request.user).filter(unit=unit).select_related("group", "recorded_by")
+        .order_by("-visited_on", "-pk"),
+        "evaluations": Evaluation.objects.restrict(request.user).filter(unit=unit).select_related("group", "evaluated_by")
+        .order_by("-created_at"),
+        "feedback": Feedback.objects.restrict(request.user).filter(unit=unit).select_related("group"),
         "meetings": unit.meetings.order_by("kind", "planned_on"),
         "visit_form": forms_.get("visit_form") or VisitForm(),
         "evaluation_form": forms_.get("evaluation_form") or EvaluationForm(),
@@ -122,7 +135,7 @@ def feedback_create(request, unit_id):
 
 
 def visible_feedback(user, feedback_id):
-    return get_object_or_404(Feedback.objects.visible_to(user).select_related("group", "unit", "drafted_by"), pk=feedback_id)
+    return get_object_or_404(Feedback.objects.restrict(user).select_related("group", "unit", "drafted_by"), pk=feedback_id)
 
 
 def render_feedback(request, feedback, status=200, **forms_):
@@ -132,7 +145,7 @@ def render_feedback(request, feedback, status=200, **forms_):
         "edit_form": forms_.get("edit_form") or (FeedbackForm(instance=feedback) if can(user, "edit", feedback) else None),
         "may_request": can(user, "request_sign_off", feedback),
         "sign_form": forms_.get("sign_form") or (SignOffForm() if can(user, "sign_off", feedback) else None),
-        "is_member": is_member(user, feedback.group_id),
+        "is_member": scope_for(user).is_member(feedback.group_id),
         "audit": AuditEntry.objects.for_object(feedback)[:30],
     }
     return render(request, "supervision/feedback.html", context, status=status)
@@ -181,7 +194,7 @@ def feedback_sign_off(request, feedback_id):
     """Leader signs off (delivered to the unit) or refuses with a reason (back to draft)."""
     feedback = visible_feedback(request.user, feedback_id)
     if not can(request.user, "sign_off", feedback):
-        if feedback.status != Feedback.Status.PENDING and is_leader(request.user, feedback.group_id):
+        if feedback.status != Feedback.Status.PENDING and scope_for(request.user).is_leader(feedback.group_id):
             messages.error(request, Feedback.refusal_message("sign_off", feedback))
             return render_feedback(request, feedback, status=400)
         raise PermissionDenied(Feedback.refusal_message("sign_off", feedback))
@@ -205,7 +218,7 @@ def feedback_sign_off(request, feedback_id):
 @require_POST
 def attend(request, meeting_id):
     """Attendance and comments (点评) at a unit's democratic life meeting (003)."""
-    meeting = get_object_or_404(Meeting.objects.filter(unit__in=Unit.objects.visible_to(request.user)), pk=meeting_id)
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=meeting_id)
     if not can(request.user, "attend", meeting):
         raise PermissionDenied
     if meeting.kind != Meeting.Kind.DEMOCRATIC_LIFE:
@@ -213,7 +226,7 @@ def attend(request, meeting_id):
     form = AttendanceForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("点评内容无效。"))
-    group = supervising_groups(request.user, meeting.unit)[0]
+    group = SupervisionGroup.objects.get(pk=scope_for(request.user).assignments_for(meeting.unit)[0].group_id)
     with transaction.atomic():
         attendance, created = MeetingAttendance.objects.update_or_create(
             meeting=meeting, attendee=request.user, defaults={"group": group, "comment": form.cleaned_data["comment"]}

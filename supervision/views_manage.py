@@ -10,14 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.rules import can
+from access.policy import can
 from audit.services import record
 from campaign.models import Obligation, ObligationStatus
 from core import clock
 from supervision.forms_manage import AssignmentForm, GroupForm, MemberForm
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit
-from units.scope import visible_unit_filter
 
 
 def _count_of(queryset):
@@ -57,7 +56,7 @@ def group_load(groups):
 
 
 def _groups(user):
-    return SupervisionGroup.objects.filter(visible_unit_filter(user, prefix="office__")).select_related("office", "campaign")
+    return SupervisionGroup.objects.restrict(user).select_related("office", "campaign")
 
 
 def _managed_group(request, group_id):

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from access.admin import ScopedAdminMixin
-from units.models import Meeting, Opinion, StudyRecord, Unit, UnitMembership, UnitPhaseProgress
+from core.admin import ReadOnlyAdminMixin
+from units.models import Meeting, Opinion, StudyRecord, Unit, UnitMembership, UnitPermission, UnitPhaseProgress
 
 
 class MembershipInline(admin.TabularInline):
@@ -60,3 +61,13 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "talks_logged"]
     search_fields = ["unit__name"]
     raw_id_fields = ["unit"]
+
+
+@admin.register(UnitPermission)
+class UnitPermissionAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Memberships as django-guardian reads them (a database view): for checking, never editing."""
+
+    list_display = ["user", "permission", "content_object"]
+    list_filter = ["permission"]
+    search_fields = ["user__username", "content_object__name"]
+    list_select_related = ["user", "permission", "content_object"]

@@ -8,4 +8,17 @@ class UnitsConfig(AppConfig):
     verbose_name = _("参加单位")
 
     def ready(self):
-        from units import signals  # noqa: F401  (new units get their obligations)
+        # Imported here: models are not ready when this module is imported.
+        from access import policy
+        from access.scope import register_role_source
+        from units import rules, signals  # noqa: F401  (signals: new units get their obligations)
+        from units.models import Meeting, Opinion, StudyRecord, Unit, UnitMembership, UnitPhaseProgress
+        from units.roles import membership_roles
+
+        register_role_source(membership_roles)
+        policy.register(Unit, rules.UNIT)
+        policy.register(UnitMembership, rules.MEMBERSHIP)
+        policy.register(StudyRecord, rules.STUDY_RECORD)
+        policy.register(Opinion, rules.OPINION)
+        policy.register(Meeting, rules.MEETING)
+        policy.register(UnitPhaseProgress, rules.PHASE_PROGRESS)

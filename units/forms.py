@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.rules import can
+from access.policy import can
 from campaign.models import Batch
 from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
@@ -120,7 +120,7 @@ class AssignForm(StyledForm, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.visible_to(user)
+        self.fields["units"].queryset = Unit.objects.restrict(user)
         self.user = user
         self.style_widgets()
 

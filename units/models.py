@@ -6,12 +6,17 @@ campaign rules constrain).
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from access.policy import RestrictedQuerySet
+from access.scope import scope_for
 
 # Each level of the materialized path is a fixed-width segment, so that the
 # subtree of X is exactly the rows whose path starts with X.path.
@@ -61,7 +66,7 @@ class UnitType(models.TextChoices):
     OTHER = "other", _("其他基层组织")
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(RestrictedQuerySet):
     def subtree(self, unit, include_self=True):
         """All units under `unit`: one prefix match on an indexed column."""
         qs = self.filter(path__startswith=unit.path)
@@ -73,15 +78,9 @@ class UnitQuerySet(models.QuerySet):
     def office_roots(self, user):
         """The units whose leading-group office the user staffs (the tree's roots for a
         superuser): the tops of the subtrees the user manages."""
-        from units.scope import scope_for
-
         scope = scope_for(user)
         return self.filter(parent__isnull=True) if scope.everything else self.filter(pk__in=scope.office_unit_ids)
 
-    def visible_to(self, user):
-        from units.scope import visible_unit_filter
-
-        return self.filter(visible_unit_filter(user, prefix=""))
 
 
 class Unit(models.Model):
@@ -122,6 +121,11 @@ class Unit(models.Model):
             models.Index(fields=["parent", "name"], name="unit_parent_name_idx"),
             models.Index(fields=["level", "unit_type"], name="unit_level_type_idx"),
             models.Index(fields=["batch", "level"], name="unit_batch_level_idx"),
+        ]
+        # The roles of UnitMembership as django-guardian names them (UnitPermission).
+        permissions = [
+            ("manage_subtree", _("管理本级及下级单位（领导小组办公室）")),
+            ("act_for_unit", _("代表本单位报送（单位联络员）")),
         ]
 
     def __str__(self):
@@ -187,6 +191,8 @@ class UnitMembership(models.Model):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("单位人员")
         verbose_name_plural = _("单位人员")
@@ -203,6 +209,30 @@ class UnitMembership(models.Model):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
+# The guardian permission each membership role grants on its unit.
+ROLE_PERMISSIONS = {"office": "manage_subtree", "liaison": "act_for_unit"}
+
+
+class UnitPermission(UserObjectPermissionBase):
+    """UnitMembership as django-guardian reads it: one row per membership, the role as the
+    permission (office → units.manage_subtree, liaison → units.act_for_unit) on the unit.
+
+    A database view over the membership table (migration units 0002), not a copy: nothing
+    can make guardian's answer differ from the memberships. Read-only; memberships are
+    changed through UnitMembership.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    permission = models.ForeignKey(Permission, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    content_object = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="guardian_permissions")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        managed = False
+        db_table = "units_unitpermission"
+        verbose_name = _("单位人员权限")
+        verbose_name_plural = _("单位人员权限")
+
+
 class UnitPhaseProgress(models.Model):
     """When a unit entered and finished each phase (环节) of the campaign (003: staggered start)."""
 
@@ -211,6 +241,8 @@ class UnitPhaseProgress(models.Model):
     started_on = models.DateField(_("开始日期"), null=True, blank=True)
     finished_on = models.DateField(_("完成日期"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("环节进度")
@@ -248,6 +280,8 @@ class StudyRecord(models.Model):
     participants = models.PositiveIntegerField(_("参加人数"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("学习记录")
@@ -289,6 +323,8 @@ class Opinion(models.Model):
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("群众意见")
         verbose_name_plural = _("群众意见")
@@ -318,6 +354,8 @@ class Meeting(models.Model):
     talks_logged = models.BooleanField(_("谈心谈话已全覆盖"), default=False)
     notes = models.TextField(_("情况"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("会议")

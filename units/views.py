@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.rules import can
+from access.policy import can
 from audit.services import record, record_bulk
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.models import PATH_SEGMENT, Unit
@@ -30,7 +30,7 @@ FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 
 def _visible_unit(request, unit_id, action=None):
-    unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("parent", "batch"), pk=unit_id)
+    unit = get_object_or_404(Unit.objects.restrict(request.user).select_related("parent", "batch"), pk=unit_id)
     if action and not can(request.user, action, unit):
         raise PermissionDenied
     return unit
@@ -50,7 +50,7 @@ def unit_tree(request):
     results, crumbs = [], {}
     if q:
         results = list(
-            Unit.objects.visible_to(request.user).filter(Q(name__icontains=q) | Q(code__icontains=q)).order_by("path")[:50]
+            Unit.objects.restrict(request.user).filter(Q(name__icontains=q) | Q(code__icontains=q)).order_by("path")[:50]
         )
         crumbs = _breadcrumbs(results)
     roots = Unit.objects.office_roots(request.user).annotate(child_count=Count("children"))
@@ -65,14 +65,14 @@ def unit_tree(request):
 def unit_children(request, unit_id):
     """htmx: the children of one unit in the tree."""
     unit = _visible_unit(request, unit_id)
-    children = Unit.objects.visible_to(request.user).filter(parent=unit).annotate(child_count=Count("children")).order_by("path")
+    children = Unit.objects.restrict(request.user).filter(parent=unit).annotate(child_count=Count("children")).order_by("path")
     return render(request, "units/_children.html", {"unit": unit, "children": children[:500]})
 
 
 @login_required
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
-    units = Unit.objects.visible_to(request.user).select_related("parent", "batch")
+    units = Unit.objects.restrict(request.user).select_related("parent", "batch")
     units = form.apply(units) if request.GET else units.filter(is_active=True)
     page = Paginator(units.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -87,7 +87,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, unit_id):
     unit = _visible_unit(request, unit_id)
-    children = Unit.objects.visible_to(request.user).filter(parent=unit).select_related("batch").order_by("path")
+    children = Unit.objects.restrict(request.user).filter(parent=unit).select_related("batch").order_by("path")
     children = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -213,7 +213,7 @@ def _download(dataset, fmt, filename):
 @login_required
 def unit_export(request):
     """Any filtered list of units, as .xlsx or .csv in the import template's columns."""
-    units = UnitFilterForm(request.GET).apply(Unit.objects.visible_to(request.user))
+    units = UnitFilterForm(request.GET).apply(Unit.objects.restrict(request.user))
     return _download(UnitResource().export(queryset=units), request.GET.get("format", "xlsx"), "units")
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from access.rules import can, may_record_meetings
+from access.policy import can
 from audit.models import AuditEntry
 from audit.services import record, record_change, snapshot
 from units.forms_work import HeldForm, MeetingForm, PreparationForm
@@ -18,7 +18,7 @@ from units.models import Meeting, Unit
 
 
 def visible_meeting(user, meeting_id):
-    return get_object_or_404(Meeting.objects.filter(unit__in=Unit.objects.visible_to(user)).select_related("unit"), pk=meeting_id)
+    return get_object_or_404(Meeting.objects.restrict(user).select_related("unit"), pk=meeting_id)
 
 
 def render_meeting(request, meeting, status=200, **forms_):
@@ -47,8 +47,8 @@ def meeting_detail(request, meeting_id):
 @login_required
 @require_POST
 def meeting_create(request, unit_id):
-    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
-    if not may_record_meetings(request.user, unit):
+    unit = get_object_or_404(Unit.objects.restrict(request.user), pk=unit_id)
+    if not can(request.user, "keep_records", unit):
         raise PermissionDenied
     form = MeetingForm(request.POST)
     if not form.is_valid():

@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
-from access.rules import can
+from access.policy import can
+from access.scope import scope_for
 from campaign import dashboard
 from campaign.export import obligations_workbook_response
 from campaign.models import Obligation
 from core import traffic_light
 from units.models import PATH_SEGMENT, Unit
-from units.scope import scope_for
 
 
 def _unit_and_neighbours(request):
@@ -23,7 +23,7 @@ def _unit_and_neighbours(request):
     if unit_id:
         if not unit_id.isdigit():
             raise Http404
-        unit = dashboard.with_data_version(Unit.objects.visible_to(request.user)).filter(pk=unit_id).first()
+        unit = dashboard.with_data_version(Unit.objects.restrict(request.user)).filter(pk=unit_id).first()
         if unit is None:
             raise Http404
         top = next((path for path in scope.office_paths if unit.path.startswith(path)), unit.path[:PATH_SEGMENT])

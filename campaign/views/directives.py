@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from access.rules import can
+from access.policy import can
 from campaign import dashboard
 from campaign.forms import DirectiveFilterForm, DirectiveForm, forward_initial, office_units
 from campaign.models import Directive, Obligation
@@ -18,7 +18,7 @@ PAGE_SIZE = 50
 
 def forwarding_chain_down(directive, user):
     """Directives that forward this one, transitively, nearest first, as far as the user can see."""
-    visible = Directive.objects.visible_to(user)
+    visible = Directive.objects.restrict(user)
     seen, frontier, chain = {directive.pk}, [directive.pk], []
     while frontier:
         below = list(visible.filter(forwards__in=frontier).exclude(pk__in=seen).select_related("issuing_unit").distinct())
@@ -31,14 +31,14 @@ def forwarding_chain_down(directive, user):
 def forwarding_chain_up(directive, user):
     """What this directive forwards, transitively, nearest first, as far as the user can see."""
     chain = directive.forwarding_chain_up()
-    visible = set(Directive.objects.visible_to(user).filter(pk__in=[d.pk for d in chain]).values_list("pk", flat=True))
+    visible = set(Directive.objects.restrict(user).filter(pk__in=[d.pk for d in chain]).values_list("pk", flat=True))
     return [d for d in chain if d.pk in visible]
 
 
 @login_required
 def directive_list(request):
     form = DirectiveFilterForm(request.GET or None)
-    directives = Directive.objects.visible_to(request.user).select_related("campaign", "issuing_unit")
+    directives = Directive.objects.restrict(request.user).select_related("campaign", "issuing_unit")
     if request.GET:
         directives = form.apply(directives)
     directives = directives.annotate(requirement_count=Count("requirements", distinct=True))
@@ -54,12 +54,12 @@ def directive_list(request):
 
 @login_required
 def directive_detail(request, directive_id):
-    directives = Directive.objects.visible_to(request.user).select_related("campaign", "issuing_unit", "created_by")
+    directives = Directive.objects.restrict(request.user).select_related("campaign", "issuing_unit", "created_by")
     directive = get_object_or_404(dashboard.with_data_version(directives), pk=directive_id)
     requirements = list(directive.requirements.select_related("phase", "target_batch", "submit_to"))
     rows = dashboard.requirement_rows(
         [r.pk for r in requirements],
-        Obligation.objects.visible_to(request.user),
+        Obligation.objects.restrict(request.user),
         cache_key=f"directive:{directive.pk}:user:{request.user.pk}",
         versioned=directive,
     )
@@ -98,7 +98,7 @@ def directive_create(request):
 
 @login_required
 def directive_edit(request, directive_id):
-    directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
+    directive = get_object_or_404(Directive.objects.restrict(request.user), pk=directive_id)
     if not can(request.user, "edit", directive):
         raise PermissionDenied
     form = DirectiveForm(request.POST or None, instance=directive, user=request.user)
@@ -110,7 +110,7 @@ def directive_edit(request, directive_id):
 @login_required
 def directive_forward(request, directive_id):
     """This office's own directive, prefilled from the upper-level one and linked to it (转发)."""
-    source = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
+    source = get_object_or_404(Directive.objects.restrict(request.user), pk=directive_id)
     if not can(request.user, "forward", source) or not office_units(request.user).exists():
         raise PermissionDenied
     form = DirectiveForm(request.POST or None, user=request.user, initial=forward_initial(source, request.user))

@@ -4,7 +4,7 @@
 - Supervision group members: their groups and the units currently assigned, with open work.
 - Unit liaisons: their units' obligations, most urgent first.
 
-Every list comes from a `visible_to(user)` queryset and every count from one aggregate
+Every list comes from a `restrict(user)` queryset and every count from one aggregate
 query, so the page costs a fixed number of queries whatever the size of the province. The
 office's counts per requirement are the dashboard's cached subtree figures
 (campaign/dashboard.py), so that one aggregation serves both pages.
@@ -16,13 +16,14 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
+from access.scope import scope_for
 from campaign import dashboard
 from campaign import status as obligation_status
 from campaign.models import Directive, Obligation, Requirement
 from core import clock
 from supervision.models import GroupAssignment, SupervisionGroup
+from units import scope as units
 from units.models import Unit
-from units.scope import scope_for, visible_unit_filter
 
 # How many rows each section lists; the section header shows the full total.
 DIRECTIVE_LIMIT = 15
@@ -32,7 +33,7 @@ OBLIGATION_LIMIT = 50
 
 def office_section(user, now):
     directive_rows = list(
-        Directive.objects.visible_to(user)
+        Directive.objects.restrict(user)
         .select_related("issuing_unit")
         .annotate(requirement_count=Count("requirements", distinct=True))
         .order_by("-signed_on", "-id")[: DIRECTIVE_LIMIT + 1]
@@ -40,7 +41,7 @@ def office_section(user, now):
     directives_truncated = len(directive_rows) > DIRECTIVE_LIMIT
     directive_rows = directive_rows[:DIRECTIVE_LIMIT]
     requirement_rows = list(
-        Requirement.objects.visible_to(user)
+        Requirement.objects.restrict(user)
         .filter(is_active=True)
         .select_related("directive")
         .order_by("-due_at", "-id")[: REQUIREMENT_LIMIT + 1]
@@ -73,7 +74,7 @@ def supervision_section(user, now):
     assignments = (
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
-        .filter(visible_unit_filter(user, prefix="unit__"))
+        .filter(units.seen(scope_for(user), "unit__"))
         .select_related("unit")
         .annotate(
             open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__")),
@@ -91,7 +92,7 @@ def supervision_section(user, now):
 
 def liaison_section(user, scope, now):
     obligations = (
-        Obligation.objects.visible_to(user)
+        Obligation.objects.restrict(user)
         .filter(unit_id__in=scope.liaison_unit_ids, requirement__is_active=True)
         .select_related("unit", "requirement")
         .with_status(now)

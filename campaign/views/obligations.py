@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from access.rules import can
+from access.policy import can
 from audit.models import AuditEntry
 from campaign import workflow
 from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
@@ -24,7 +24,7 @@ from core import clock
 
 def visible_obligation(user, obligation_id):
     return get_object_or_404(
-        Obligation.objects.visible_to(user).with_status().select_related("requirement__directive", "requirement__phase", "unit"),
+        Obligation.objects.restrict(user).with_status().select_related("requirement__directive", "requirement__phase", "unit"),
         pk=obligation_id,
     )
 
@@ -130,7 +130,7 @@ def obligation_reopen(request, obligation_id):
 @require_GET
 def submission_detail(request, submission_id):
     submission = get_object_or_404(
-        Submission.objects.filter(obligation__in=Obligation.objects.visible_to(request.user))
+        Submission.objects.filter(obligation__in=Obligation.objects.restrict(request.user))
         .select_related("obligation__requirement", "obligation__unit", "submitted_by")
         .prefetch_related("files"),
         pk=submission_id,
@@ -145,7 +145,7 @@ def submission_detail(request, submission_id):
 @require_GET
 def file_download(request, file_id):
     file_obj = get_object_or_404(
-        SubmissionFile.objects.filter(submission__obligation__in=Obligation.objects.visible_to(request.user)).select_related(
+        SubmissionFile.objects.filter(submission__obligation__in=Obligation.objects.restrict(request.user)).select_related(
             "submission__obligation__unit"
         ),
         pk=file_id,

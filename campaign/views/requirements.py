@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from access.rules import can
+from access.policy import can
 from campaign import dashboard
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.forms import RefusedRemoval, RequirementForm
@@ -19,10 +19,10 @@ from notifications.workdays import holiday_warning
 @login_required
 def requirement_detail(request, requirement_id):
     requirement = get_object_or_404(
-        Requirement.objects.visible_to(request.user).select_related("directive", "phase", "target_batch", "scope_unit", "submit_to"),
+        Requirement.objects.restrict(request.user).select_related("directive", "phase", "target_batch", "scope_unit", "submit_to"),
         pk=requirement_id,
     )
-    obligations = Obligation.objects.visible_to(request.user).filter(requirement=requirement)
+    obligations = Obligation.objects.restrict(request.user).filter(requirement=requirement)
     status = request.GET.get("status", "")
     listed = obligations.filter(status=status) if status in dict(Obligation._meta.get_field("status").choices) else obligations
     page = Paginator(listed.with_status().select_related("unit").order_by("unit__path"), 100).get_page(request.GET.get("page"))
@@ -65,7 +65,7 @@ def _form_page(request, form, directive, requirement=None):
 
 @login_required
 def requirement_create(request, directive_id):
-    directive = get_object_or_404(Directive.objects.visible_to(request.user).select_related("issuing_unit"), pk=directive_id)
+    directive = get_object_or_404(Directive.objects.restrict(request.user).select_related("issuing_unit"), pk=directive_id)
     if not can(request.user, "add_requirement", directive):
         raise PermissionDenied
     form = RequirementForm(request.POST or None, directive=directive, user=request.user)
@@ -75,7 +75,7 @@ def requirement_create(request, directive_id):
 @login_required
 def requirement_edit(request, requirement_id):
     requirement = get_object_or_404(
-        Requirement.objects.visible_to(request.user).select_related("directive", "scope_unit"), pk=requirement_id
+        Requirement.objects.restrict(request.user).select_related("directive", "scope_unit"), pk=requirement_id
     )
     if not can(request.user, "edit", requirement):
         raise PermissionDenied
@@ -87,7 +87,7 @@ def requirement_edit(request, requirement_id):
 @require_GET
 def deadline_preview(request, directive_id):
     """htmx: the resolved due moment of a typed deadline, or the parser's message."""
-    directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=directive_id)
+    directive = get_object_or_404(Directive.objects.restrict(request.user), pk=directive_id)
     text = request.GET.get("deadline", "")
     inclusive = request.GET.get("deadline_inclusive") in ("on", "true", "1")
     context = {"text": text}

@@ -9,6 +9,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from access.scope import scope_for
 from audit.models import AuditEntry
 from campaign.models import Obligation, ObligationStatus
 from campaign.status import countdown
@@ -16,7 +17,6 @@ from core import clock
 from notifications.models import Notification
 from supervision.models import Feedback
 from units.models import Meeting, Unit
-from units.scope import scope_for
 
 OBLIGATION_LIMIT = 200
 NOTIFICATION_LIMIT = 20
@@ -50,7 +50,7 @@ def workspace(request):
     unit_ids = scope_for(user).liaison_unit_ids
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path"))
     obligations = list(
-        Obligation.objects.visible_to(user)
+        Obligation.objects.restrict(user)
         .filter(unit_id__in=unit_ids, requirement__is_active=True)
         .with_status(now)
         .select_related("unit", "requirement__phase")

@@ -224,3 +224,46 @@ def test_models_with_pages_have_absolute_urls(world, things):
         url = target.get_absolute_url()
         assert url, f"{type(target).__name__} has no get_absolute_url"
         assert str(target.pk) in url
+
+
+def test_a_member_sees_only_their_own_groups_findings_on_a_shared_unit(client, world, things):
+    """Two groups assigned to the same unit: each member reads their own group's visits and
+    evaluations on the unit page, never the other group's (001: 明察暗访 findings)."""
+    import datetime as dt
+
+    from supervision.models import Evaluation, GroupAssignment, Visit
+
+    GroupAssignment.objects.create(group=world.other_group, unit=world.organ, starts_on=dt.date(2013, 6, 1))
+    Visit.objects.create(group=world.other_group, unit=world.organ, kind=Visit.Kind.UNANNOUNCED,
+                         visited_on=dt.date(2014, 3, 2), findings="第二组暗访：公车私用", recorded_by=world.other_member)
+    Evaluation.objects.create(group=world.other_group, unit=world.organ, subject=Evaluation.Subject.INSTITUTIONS,
+                              rating=Evaluation.Rating.POOR, text="第二组评估：制度空转", evaluated_by=world.other_member)
+    client.force_login(world.group_member)
+    page = client.get(reverse("supervision:unit", kwargs={"unit_id": world.organ.pk})).content.decode()
+    assert things.visit.findings in page and things.evaluation.text in page
+    assert "第二组暗访" not in page and "第二组评估" not in page
+    client.force_login(world.other_member)
+    page = client.get(reverse("supervision:unit", kwargs={"unit_id": world.organ.pk})).content.decode()
+    assert "第二组暗访" in page and things.visit.findings not in page
+
+
+def test_the_group_list_shows_liaisons_nothing_and_members_their_own_groups(client, world, things):
+    client.force_login(world.liaison_organ)
+    page = client.get(reverse("supervision:groups")).content.decode()
+    assert world.group.name not in page and world.other_group.name not in page
+    client.force_login(world.group_member)
+    page = client.get(reverse("supervision:groups")).content.decode()
+    assert world.group.name in page and world.other_group.name not in page
+
+
+def test_a_superuser_may_review_and_sees_the_group_review_queue(client, world, things):
+    """can() and the queue are one rule: whoever may review a submission finds it in the queue."""
+    from access.policy import can
+    from campaign import workflow
+
+    world.obligation_organ.status = "submitted"
+    world.obligation_organ.save()
+    for user in (world.superuser, world.group_member):
+        assert can(user, "review", world.obligation_organ)
+        assert world.obligation_organ in workflow.group_review_queue(user)
+    assert world.obligation_organ not in workflow.group_review_queue(world.other_member)

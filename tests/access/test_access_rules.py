@@ -2,7 +2,7 @@
 
 import pytest
 
-from access.rules import can
+from access.policy import can
 from audit.services import record
 
 
