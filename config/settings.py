@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "supervision",
     "rectification",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

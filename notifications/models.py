@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from access.policy import RestrictedQuerySet
 from campaign.deadlines import SHANGHAI
 from core import clock
-from notifications.workdays import NonWorkdayRule, shift_to_workday
+from core.workdays import NonWorkdayRule, shift_to_workday
 
 # Office-wide fallbacks when neither the requirement's policy nor its office sets a value;
 # settings.REMINDER_DEFAULTS may override any of them.
@@ -523,7 +523,7 @@ class DueDateFlag(models.Model):
     def record(cls, requirement):
         """Keep the flag in step with the requirement's due date; a new flag also reaches the issuing
         office's staff in the notification centre. Returns the message or None."""
-        from notifications.workdays import holiday_warning
+        from core.workdays import holiday_warning
         from units.models import UnitMembership
 
         message = holiday_warning(requirement.due_at)

@@ -13,7 +13,7 @@ from campaign import dashboard
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.forms import RefusedRemoval, RequirementForm
 from campaign.models import Directive, Obligation, Requirement
-from notifications.workdays import holiday_warning
+from core.workdays import holiday_warning
 
 
 @login_required

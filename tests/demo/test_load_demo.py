@@ -12,8 +12,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from campaign.demo import directives as demo_directives
-from campaign.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo import directives as demo_directives
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -325,7 +325,7 @@ sys.addaudithook(_record_open)
 
 
 def test_loads_without_the_shared_folder(db):
-    """The seed texts the load reads are the copies in campaign/demo/seeds, and only those."""
+    """The seed texts the load reads are the copies in demo/seeds, and only those."""
     _OPENED.clear()
     _RECORDING.append(True)
     try:

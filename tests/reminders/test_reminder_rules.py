@@ -10,6 +10,7 @@ from django.utils import timezone
 from reminders_support import shanghai
 
 from campaign.models import Obligation, ObligationStatus, Requirement
+from core.workdays import holiday_warning, shift_to_workday
 from notifications.models import (
     Delivery,
     Digest,
@@ -22,7 +23,6 @@ from notifications.models import (
 )
 from notifications.sending import deliver, send_due
 from notifications.sweep import run_sweep
-from notifications.workdays import holiday_warning, shift_to_workday
 from units.models import UnitMembership
 
 pytestmark = pytest.mark.django_db

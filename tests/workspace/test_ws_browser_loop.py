@@ -4,8 +4,8 @@ data, in a real browser: upload, return with a reason, new version, approval, of
 import pytest
 from django.core.management import call_command
 
-from campaign.demo.accounts import DEMO_PASSWORD
 from campaign.models import Obligation, ObligationStatus, Requirement, Route
+from demo.accounts import DEMO_PASSWORD
 from tests.conftest import login
 from tests.workspace.workspace_helpers import PDF
 from units.models import Unit

@@ -25,7 +25,7 @@ SEED_FILES = {
     "004": "004_faff4f99bf494e68.txt",
 }
 
-# Issuing units, by the unit code the tree gives them (campaign/demo/units.py).
+# Issuing units, by the unit code the tree gives them (demo/unit_tree.py).
 CENTRAL = "100000"
 ZHEJIANG = "330000"
 HEBEI = "130000"
@@ -207,7 +207,7 @@ class SeedError(ValueError):
 
 
 def read_seed(seed):
-    """The text of one seed file, from the copies shipped in campaign/demo/seeds."""
+    """The text of one seed file, from the copies shipped in demo/seeds."""
     return (SEED_DIR / SEED_FILES[seed]).read_text(encoding="utf-8")
 
 

@@ -26,7 +26,7 @@ class GroupSpec:
 
 
 def _organs(*ordinals):
-    """Provincial units by their ordinal in campaign.demo.units.ZHEJIANG_PROVINCIAL_UNITS."""
+    """Provincial units by their ordinal in demo.unit_tree.ZHEJIANG_PROVINCIAL_UNITS."""
     return tuple((f"330000-{n:02d}", False, BATCH1_START) for n in ordinals)
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from campaign.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

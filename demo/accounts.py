@@ -1,6 +1,6 @@
 """Demo accounts: one for each role, printed by `load_demo` (and so by `make run`).
 
-Supervision group membership is in campaign.demo.supervision; the accounts below
+Supervision group membership is in demo.groups; the accounts below
 that are not listed there are office staff or liaisons of the unit given by code.
 Members of the other supervision groups get accounts without a usable password.
 """

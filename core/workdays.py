@@ -12,10 +12,9 @@ import datetime as dt
 
 import chinese_calendar
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from campaign.deadlines import SHANGHAI
 
 
 class NonWorkdayRule(models.TextChoices):
@@ -62,12 +61,12 @@ def shift_to_workday(day, rule=NonWorkdayRule.PREVIOUS):
 def holiday_warning(due_at):
     """A Chinese warning for the office when a due moment falls on a holiday or weekend, else None.
 
-    Called by the requirement form when a requirement is saved; the post_save hook
-    in notifications/signals.py records the same flag for the reminder log.
+    Shown to the office when a requirement is saved; the notifications app records the same
+    flag for the reminder log.
     """
     if due_at is None:
         return None
-    day = due_at.astimezone(SHANGHAI).date() if isinstance(due_at, dt.datetime) else due_at
+    day = timezone.localdate(due_at) if isinstance(due_at, dt.datetime) else due_at
     name = holiday_name(day)
     if name is None:
         return None

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from campaign.demo import accounts, campaign, directives, reference, supervision, units
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Phase, Requirement
+from demo import accounts, campaign_data, directives, groups, reference, unit_tree
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit, UnitMembership
@@ -50,21 +50,21 @@ def load_demo():
 
 
 def _load_campaign(result):
-    spec = dict(campaign.CAMPAIGN)
+    spec = dict(campaign_data.CAMPAIGN)
     the_campaign, created = Campaign.objects.get_or_create(name=spec.pop("name"), defaults=spec)
     result.add("campaign", created)
-    for batch in campaign.BATCHES:
+    for batch in campaign_data.BATCHES:
         batch = dict(batch)
         _obj, created = Batch.objects.get_or_create(campaign=the_campaign, ordinal=batch.pop("ordinal"), defaults=batch)
         result.add("batches", created)
-    for ordinal, (code, name) in enumerate(campaign.PHASES, start=1):
+    for ordinal, (code, name) in enumerate(campaign_data.PHASES, start=1):
         _obj, created = Phase.objects.get_or_create(campaign=the_campaign, code=code, defaults={"ordinal": ordinal, "name": name})
         result.add("phases", created)
     return the_campaign
 
 
 def _load_units(batches, result):
-    rows = units.unit_rows()
+    rows = unit_tree.unit_rows()
     existing = {u.code: u for u in Unit.objects.filter(code__in=[row.code for row in rows])}
     # New units join existing requirements in one pass at the end, not one unit at a time.
     with deferred_fan_out():
@@ -177,8 +177,8 @@ def _load_accounts(unit_by_code, result):
 
 
 def _load_groups(the_campaign, unit_by_code, users, result):
-    province = unit_by_code[units.ZHEJIANG_CODE]
-    for spec in supervision.GROUPS:
+    province = unit_by_code[unit_tree.ZHEJIANG_CODE]
+    for spec in groups.GROUPS:
         group, created = SupervisionGroup.objects.get_or_create(
             campaign=the_campaign, office=province, name=spec.name, defaults={"kind": spec.kind}
         )
@@ -199,7 +199,7 @@ def _load_groups(the_campaign, unit_by_code, users, result):
 
 
 def _load_requirements(directive_by_key, unit_by_code, batches, phases, result):
-    for spec in campaign.REQUIREMENTS:
+    for spec in campaign_data.REQUIREMENTS:
         directive = directive_by_key[spec.directive]
         requirement = Requirement.objects.filter(directive=directive, title=spec.title).first()
         created = requirement is None

@@ -1,10 +1,10 @@
-"""`manage.py load_demo`: the 2013-2015 Mass Line campaign as demo data (campaign/demo/)."""
+"""`manage.py load_demo`: the 2013-2015 Mass Line campaign as demo data (demo/)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from campaign.demo.loader import load_demo
 from campaign.models import Directive, Obligation, Requirement
+from demo.loader import load_demo
 from supervision.models import SupervisionGroup
 from units.models import Unit
 

@@ -10,7 +10,7 @@ them; only deadlines stated in a seed are used.
 import datetime as dt
 from dataclasses import dataclass
 
-from campaign.demo.units import CENTRAL_CODE, ZHEJIANG_CODE
+from demo.unit_tree import CENTRAL_CODE, ZHEJIANG_CODE
 
 CAMPAIGN = {
     "name": "党的群众路线教育实践活动",
@@ -51,7 +51,7 @@ PROVINCIAL_UNIT_TYPES = ["organ", "affiliated", "institution", "enterprise", "un
 
 @dataclass(frozen=True)
 class RequirementSpec:
-    directive: str  # key in campaign.demo.directives
+    directive: str  # key in demo.directives
     title: str
     description: str
     phase: str
