@@ -6,11 +6,14 @@ from campaign.models import (
     Campaign,
     Directive,
     DirectiveAttachment,
+    Meeting,
     Obligation,
     Phase,
     Requirement,
+    Review,
     Submission,
     SubmissionFile,
+    UnitPhaseProgress,
 )
 from core.admin import ReadOnlyAdminMixin
 
@@ -128,3 +131,27 @@ class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["obligation", "submitted_by"]
     list_select_related = ["obligation__unit", "obligation__requirement", "submitted_by"]
     inlines = [SubmissionFileInline]
+
+
+@admin.register(UnitPhaseProgress)
+class UnitPhaseProgressAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["unit", "phase", "started_on", "finished_on"]
+    list_filter = ["phase"]
+    search_fields = ["unit__name"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["unit", "kind", "planned_on", "held_on", "talks_logged"]
+    list_filter = ["kind", "talks_logged"]
+    search_fields = ["unit__name"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["obligation", "decision", "reviewer", "reviewed_for", "created_at"]
+    list_filter = ["decision"]
+    search_fields = ["obligation__unit__name", "reason"]
+    raw_id_fields = ["obligation", "submission", "reviewer"]

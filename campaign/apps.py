@@ -20,3 +20,6 @@ class CampaignConfig(AppConfig):
         policy.register(models.Obligation, rules.OBLIGATION)
         policy.register(models.Submission, rules.SUBMISSION)
         policy.register(models.SubmissionFile, rules.SUBMISSION_FILE)
+        policy.register(models.Review, rules.REVIEW)
+        policy.register(models.Meeting, rules.MEETING)
+        policy.register(models.UnitPhaseProgress, rules.PHASE_PROGRESS)

@@ -466,3 +466,101 @@ class SubmissionFile(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaign:file", args=[self.pk])
+
+
+class Review(models.Model):
+    """A review of one submission: approve, or return with a reason and perhaps a new due date (003: groups
+    review materials; 004: some reports go to the supervision group first)."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", pgettext_lazy("review decision", "通过")
+        RETURN = "return", pgettext_lazy("review decision", "退回")
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reviews")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="reviews")
+    # Who reviewed in whose name, as it read at the time (a supervision group, or an office).
+    reviewed_for = models.CharField(_("审核方"), max_length=200, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(_("结论"), max_length=8, choices=Decision.choices)
+    reason = models.TextField(_("理由"), blank=True)
+    new_due_at = models.DateTimeField(_("新截止时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("审核时间"), default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审核")
+        verbose_name_plural = _("审核")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="approve") | ~Q(reason=""),
+                name="return_needs_reason",
+                violation_error_message=_("退回时必须说明理由。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.submission} · {self.get_decision_display()}"
+
+
+class UnitPhaseProgress(models.Model):
+    """When a unit entered and finished each phase (环节) of the campaign (003: staggered start)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="phase_progress")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="unit_progress")
+    started_on = models.DateField(_("开始日期"), null=True, blank=True)
+    finished_on = models.DateField(_("完成日期"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("环节进度")
+        verbose_name_plural = _("环节进度")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "phase"], name="unique_unit_phase", violation_error_message=_("该单位的此环节已有记录。")
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_on__isnull=True) | Q(started_on__isnull=False, finished_on__gte=F("started_on")),
+                name="phase_finished_after_started",
+                violation_error_message=_("完成日期不能早于开始日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.phase}"
+
+
+class Meeting(models.Model):
+    """A unit's meeting whose timing the rules gate: the democratic life meeting (001, 003)
+    and the summary meeting (000)."""
+
+    class Kind(models.TextChoices):
+        DEMOCRATIC_LIFE = "democratic_life", _("专题民主生活会")
+        ORGANISATIONAL_LIFE = "organisational_life", _("专题组织生活会")
+        SUMMARY = "summary", _("总结会议")
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("会议类型"), max_length=24, choices=Kind.choices)
+    planned_on = models.DateField(_("计划日期"), null=True, blank=True)
+    held_on = models.DateField(_("召开日期"), null=True, blank=True)
+    talks_logged = models.BooleanField(_("谈心谈话已全覆盖"), default=False)
+    notes = models.TextField(_("情况"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        ordering = ["-planned_on"]
+        indexes = [models.Index(fields=["unit", "kind"], name="meeting_unit_kind_idx")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("campaign:meeting", args=[self.pk])
+

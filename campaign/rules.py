@@ -50,3 +50,12 @@ SUBMISSION_FILE = {
     "view": lambda user, scope: units.seen(scope, "submission__obligation__unit__"),
     "download": lambda user, scope: Q(),
 }
+MEETING = {
+    "view": lambda user, scope: units.seen(scope, "unit__"),
+    # The unit records its own meetings; its office may correct them.
+    "record": lambda user, scope: units.liaison_of(scope, "unit__") | units.office_over(scope, "unit__"),
+    # 003: supervision groups attend the democratic life meetings of their units.
+    "attend": lambda user, scope: units.supervised(scope, "unit__"),
+}
+PHASE_PROGRESS = {"view": lambda user, scope: units.seen(scope, "unit__")}
+REVIEW = {"view": lambda user, scope: units.seen(scope, "obligation__unit__")}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.views import obligations, workspace
+from campaign.views import meetings, obligations, workspace
 
 urlpatterns = [
     path("work/", workspace.workspace, name="workspace"),
@@ -11,4 +11,8 @@ urlpatterns = [
     path("obligations/<int:obligation_id>/reopen/", obligations.obligation_reopen, name="obligation_reopen"),
     path("submissions/<int:submission_id>/", obligations.submission_detail, name="submission"),
     path("files/<int:file_id>/download/", obligations.file_download, name="file"),
+    path("units/<int:unit_id>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/prepare/", meetings.meeting_prepare, name="meeting_prepare"),
+    path("meetings/<int:meeting_id>/held/", meetings.meeting_record_held, name="meeting_held"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from access.scope import scope_for
 from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
 from audit.services import record
-from campaign.models import Obligation, ObligationStatus, Route, Submission
+from campaign.models import Obligation, ObligationStatus, Review, Route, Submission
 from campaign.status import is_late_submission
 from core import clock
 
@@ -89,7 +89,7 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
     with store_files() as stored, transaction.atomic():
         locked = (
             Obligation.objects.select_for_update(of=("self",))
-            .select_related("requirement", "unit")
+            .select_related("requirement__submit_to", "unit")
             .get(pk=obligation.pk)
         )
         rule = check(locked, action, user)
@@ -143,18 +143,22 @@ def notify_liaisons(obligation, action, reason):
     notify_unit_liaisons(obligation.unit, title, reason, obligation.get_absolute_url())
 
 
-def _record_review(obligation, action, user, reason, new_due_at, now):
-    from supervision.models import Review
-
-    submission = obligation.submissions.order_by("-version").first()
-    group_id = None
+def reviewed_for(obligation, user):
+    """In whose name `user` reviews: the supervision group assigned to the unit on the
+    supervision-first route (004), else the office the report is submitted to."""
     if obligation.requirement.route == Route.SUPERVISION_FIRST:
         assignments = scope_for(user).assignments_for(obligation.unit)
-        group_id = assignments[0].group_id if assignments else None
+        if assignments:
+            return assignments[0].group_name
+    return _("%(unit)s领导小组办公室") % {"unit": obligation.requirement.submit_to.name}
+
+
+def _record_review(obligation, action, user, reason, new_due_at, now):
+    submission = obligation.submissions.order_by("-version").first()
     return Review.objects.create(
         obligation=obligation,
         submission=submission,
-        group_id=group_id,
+        reviewed_for=reviewed_for(obligation, user),
         reviewer=user,
         decision=Review.Decision.APPROVE if action == "approve" else Review.Decision.RETURN,
         reason=reason,

@@ -7,7 +7,6 @@ from supervision.models import (
     GroupAssignment,
     GroupMember,
     MeetingAttendance,
-    Review,
     SpotCheck,
     SupervisionGroup,
     Visit,
@@ -49,14 +48,6 @@ class GroupAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["group", "include_subtree"]
     search_fields = ["group__name", "unit__name"]
     raw_id_fields = ["unit"]
-
-
-@admin.register(Review)
-class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["obligation", "decision", "reviewer", "group", "created_at"]
-    list_filter = ["decision", "group"]
-    search_fields = ["obligation__unit__name", "reason"]
-    raw_id_fields = ["obligation", "submission", "reviewer"]
 
 
 @admin.register(Visit)

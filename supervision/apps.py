@@ -18,7 +18,6 @@ class SupervisionConfig(AppConfig):
         policy.register(models.SupervisionGroup, rules.GROUP)
         policy.register(models.GroupMember, rules.GROUP_PART)
         policy.register(models.GroupAssignment, rules.GROUP_PART)
-        policy.register(models.Review, rules.REVIEW)
         policy.register(models.Visit, rules.GROUP_RECORD)
         policy.register(models.Evaluation, rules.GROUP_RECORD)
         policy.register(models.MeetingAttendance, rules.ATTENDANCE)

@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from access.policy import RestrictedQuerySet
 from core import clock
@@ -117,40 +116,6 @@ class GroupAssignment(models.Model):
         return f"{self.group} → {self.unit}"
 
 
-class Review(models.Model):
-    """A review of one submission: approve, or return with a reason (003: groups review materials)."""
-
-    class Decision(models.TextChoices):
-        APPROVE = "approve", pgettext_lazy("review decision", "通过")
-        RETURN = "return", pgettext_lazy("review decision", "退回")
-
-    obligation = models.ForeignKey("campaign.Obligation", on_delete=models.CASCADE, related_name="reviews")
-    submission = models.ForeignKey("campaign.Submission", on_delete=models.PROTECT, related_name="reviews")
-    group = models.ForeignKey(SupervisionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
-    decision = models.CharField(_("结论"), max_length=8, choices=Decision.choices)
-    reason = models.TextField(_("理由"), blank=True)
-    new_due_at = models.DateTimeField(_("新截止时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("审核时间"), default=clock.now)
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("审核")
-        verbose_name_plural = _("审核")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decision="approve") | ~Q(reason=""),
-                name="return_needs_reason",
-                violation_error_message=_("退回时必须说明理由。"),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.submission} · {self.get_decision_display()}"
-
-
 class Visit(models.Model):
     """A visit and its findings (001: 蹲点, 随机调研, 明察暗访; 003: 个别访谈, 座谈会)."""
 
@@ -184,7 +149,7 @@ class Visit(models.Model):
 class MeetingAttendance(models.Model):
     """A group's attendance at a unit's democratic life meeting, with its comments (点评) (003)."""
 
-    meeting = models.ForeignKey("units.Meeting", on_delete=models.CASCADE, related_name="attendances")
+    meeting = models.ForeignKey("campaign.Meeting", on_delete=models.CASCADE, related_name="attendances")
     group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="attendances")
     attendee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
     comment = models.TextField(_("点评"), blank=True)

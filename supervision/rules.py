@@ -41,7 +41,6 @@ GROUP_PART = {
     "view": lambda user, scope: units.office_over(scope, "group__office__") | _member_of(scope),
     **dict.fromkeys(("edit", "end", "delete", "manage"), lambda user, scope: units.office_over(scope, "group__office__")),
 }
-REVIEW = {"view": lambda user, scope: units.seen(scope, "obligation__unit__")}
 GROUP_RECORD = {
     "view": _group_record_view,
     "edit": lambda user, scope: units.supervised_by_own_group(scope, "unit__", "group_id"),

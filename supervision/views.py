@@ -20,6 +20,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from campaign import status as obligation_status
 from campaign import workflow
+from campaign.models import Meeting
 from core import clock, traffic_light
 from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
 from supervision.models import (
@@ -31,7 +32,7 @@ from supervision.models import (
     SupervisionGroup,
     Visit,
 )
-from units.models import Meeting, Unit
+from units.models import Unit
 
 
 @login_required

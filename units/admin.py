@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from access.admin import ScopedAdminMixin
 from core.admin import ReadOnlyAdminMixin
-from units.models import Meeting, Opinion, StudyRecord, Unit, UnitMembership, UnitPermission, UnitPhaseProgress
+from units.models import Opinion, StudyRecord, Unit, UnitMembership, UnitPermission
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,14 +30,6 @@ class UnitMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["user", "unit"]
 
 
-@admin.register(UnitPhaseProgress)
-class UnitPhaseProgressAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["unit", "phase", "started_on", "finished_on"]
-    list_filter = ["phase"]
-    search_fields = ["unit__name"]
-    raw_id_fields = ["unit"]
-
-
 @admin.register(StudyRecord)
 class StudyRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "kind", "held_on", "days", "topic", "participants"]
@@ -53,14 +45,6 @@ class OpinionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["channel", "four_winds"]
     search_fields = ["text", "collected_by__name", "claimed_by__name"]
     raw_id_fields = ["collected_by", "claimed_by"]
-
-
-@admin.register(Meeting)
-class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["unit", "kind", "planned_on", "held_on", "talks_logged"]
-    list_filter = ["kind", "talks_logged"]
-    search_fields = ["unit__name"]
-    raw_id_fields = ["unit"]
 
 
 @admin.register(UnitPermission)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -233,35 +233,6 @@ class UnitPermission(UserObjectPermissionBase):
         verbose_name_plural = _("单位人员权限")
 
 
-class UnitPhaseProgress(models.Model):
-    """When a unit entered and finished each phase (环节) of the campaign (003: staggered start)."""
-
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="phase_progress")
-    phase = models.ForeignKey("campaign.Phase", on_delete=models.PROTECT, related_name="unit_progress")
-    started_on = models.DateField(_("开始日期"), null=True, blank=True)
-    finished_on = models.DateField(_("完成日期"), null=True, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("环节进度")
-        verbose_name_plural = _("环节进度")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "phase"], name="unique_unit_phase", violation_error_message=_("该单位的此环节已有记录。")
-            ),
-            models.CheckConstraint(
-                condition=Q(finished_on__isnull=True) | Q(started_on__isnull=False, finished_on__gte=F("started_on")),
-                name="phase_finished_after_started",
-                violation_error_message=_("完成日期不能早于开始日期。"),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.unit} · {self.phase}"
-
-
 class StudyRecord(models.Model):
     """Study activity (学习记录) of 002: concentrated study days, Party lectures, films, sessions."""
 
@@ -336,36 +307,3 @@ class Opinion(models.Model):
 
     def __str__(self):
         return self.text[:40]
-
-
-class Meeting(models.Model):
-    """A unit's meeting whose timing the rules gate: the democratic life meeting (001, 003)
-    and the summary meeting (000)."""
-
-    class Kind(models.TextChoices):
-        DEMOCRATIC_LIFE = "democratic_life", _("专题民主生活会")
-        ORGANISATIONAL_LIFE = "organisational_life", _("专题组织生活会")
-        SUMMARY = "summary", _("总结会议")
-
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="meetings")
-    kind = models.CharField(_("会议类型"), max_length=24, choices=Kind.choices)
-    planned_on = models.DateField(_("计划日期"), null=True, blank=True)
-    held_on = models.DateField(_("召开日期"), null=True, blank=True)
-    talks_logged = models.BooleanField(_("谈心谈话已全覆盖"), default=False)
-    notes = models.TextField(_("情况"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("会议")
-        verbose_name_plural = _("会议")
-        ordering = ["-planned_on"]
-        indexes = [models.Index(fields=["unit", "kind"], name="meeting_unit_kind_idx")]
-
-    def __str__(self):
-        return f"{self.unit} · {self.get_kind_display()}"
-
-    def get_absolute_url(self):
-        return reverse("units:meeting", args=[self.pk])
-

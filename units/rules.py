@@ -42,11 +42,3 @@ OPINION = {
     "edit": lambda user, scope: units.office_over(scope, "collected_by__"),
     "claim": lambda user, scope: Q(claimed_by__isnull=True) & (Q() if scope.is_office or scope.is_liaison else units.NOTHING),
 }
-MEETING = {
-    "view": lambda user, scope: units.seen(scope, "unit__"),
-    # The unit records its own meetings; its office may correct them.
-    "record": lambda user, scope: units.liaison_of(scope, "unit__") | units.office_over(scope, "unit__"),
-    # 003: supervision groups attend the democratic life meetings of their units.
-    "attend": lambda user, scope: units.supervised(scope, "unit__"),
-}
-PHASE_PROGRESS = {"view": lambda user, scope: units.seen(scope, "unit__")}

@@ -1,8 +1,4 @@
 from units.urls_manage import urlpatterns as manage_patterns
-from units.urls_work import urlpatterns as work_patterns
 
 app_name = "units"
-
-# Office-side pages (registry, management, dashboards) and day-to-day work pages
-# (submissions, reviews, workspaces) are kept in two modules.
-urlpatterns = manage_patterns + work_patterns
+urlpatterns = manage_patterns

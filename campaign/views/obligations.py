@@ -36,7 +36,7 @@ def obligation_context(request, obligation, **forms):
     submissions = list(
         obligation.submissions.select_related("submitted_by").prefetch_related("files").order_by("-version")
     )
-    reviews = list(obligation.reviews.select_related("reviewer", "submission", "group").order_by("-created_at", "-pk"))
+    reviews = list(obligation.reviews.select_related("reviewer", "submission").order_by("-created_at", "-pk"))
     last_return = next((r for r in reviews if r.decision == "return"), None)
     return {
         "obligation": obligation,

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET
 
 from access.scope import scope_for
 from audit.models import AuditEntry
-from campaign.models import Obligation, ObligationStatus
+from campaign.models import Meeting, Obligation, ObligationStatus
 from campaign.status import countdown
 from core import clock
 from notifications.models import Notification
 from supervision.models import Feedback
-from units.models import Meeting, Unit
+from units.models import Unit
 
 OBLIGATION_LIMIT = 200
 NOTIFICATION_LIMIT = 20

@@ -18,11 +18,10 @@ class Things:
 
 @pytest.fixture
 def things(world):
-    from campaign.models import Directive, Requirement, Submission
+    from campaign.models import Directive, Meeting, Requirement, Review, Submission
     from campaign.uploads import StoredFiles
     from rectification.models import RectificationItem, RectificationPlan
-    from supervision.models import Evaluation, Feedback, Review, Visit
-    from units.models import Meeting
+    from supervision.models import Evaluation, Feedback, Visit
 
     w = world
     t = Things()
@@ -39,7 +38,7 @@ def things(world):
     t.submission = Submission.objects.create(obligation=w.obligation_organ, version=1, text="初步总结", submitted_by=w.liaison_organ)
     t.file = StoredFiles().append(t.submission, SimpleUploadedFile("总结.pdf", b"%PDF-1.4 summary", "application/pdf"))
     t.review = Review.objects.create(
-        obligation=w.obligation_organ, submission=t.submission, group=w.group, reviewer=w.group_leader,
+        obligation=w.obligation_organ, submission=t.submission, reviewed_for=w.group.name, reviewer=w.group_leader,
         decision=Review.Decision.RETURN, reason="材料不全",
     )
     t.meeting = Meeting.objects.create(unit=w.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 20))

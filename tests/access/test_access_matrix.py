@@ -49,7 +49,7 @@ RIGHTFUL_BY_URL = {
     "supervision:feedback_request": ("draft_feedback", "group_member"),
     "supervision:feedback_sign_off": ("draft_feedback", "group_leader"),
     "supervision:attend": "group_member",
-    "units:meeting_create": "liaison_organ",
+    "campaign:meeting_create": "liaison_organ",
     "units:detail": "office_province",
     "units:children": "office_province",
     "units:edit": "office_province",

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from campaign.models import Directive, Obligation
-from supervision.models import GroupMember, Review
+from campaign.models import Directive, Obligation, Review
+from supervision.models import GroupMember
 
 
 def test_document_number_is_unique_per_agency_year_and_serial(world):

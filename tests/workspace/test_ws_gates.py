@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from campaign import workflow
-from campaign.models import Phase, Requirement
+from campaign.models import Meeting, Phase, Requirement
 from tests.workspace.workspace_helpers import logged_in
-from units.models import Meeting
 
 
 def examination_obligation(world):
@@ -24,7 +23,7 @@ def examination_obligation(world):
 
 
 def record_held(client, meeting, date):
-    return client.post(reverse("units:meeting_held", kwargs={"meeting_id": meeting.pk}), {"held_on": date})
+    return client.post(reverse("campaign:meeting_held", kwargs={"meeting_id": meeting.pk}), {"held_on": date})
 
 
 def test_democratic_life_meeting_needs_talks_and_approved_materials(world, client):
@@ -40,7 +39,7 @@ def test_democratic_life_meeting_needs_talks_and_approved_materials(world, clien
     assert meeting.held_on is None
 
     obligation = examination_obligation(world)
-    client.post(reverse("units:meeting_prepare", kwargs={"meeting_id": meeting.pk}),
+    client.post(reverse("campaign:meeting_prepare", kwargs={"meeting_id": meeting.pk}),
                 {"planned_on": "2014-01-05", "talks_logged": "on", "notes": ""})
     meeting.refresh_from_db()
     assert meeting.talks_logged
@@ -61,7 +60,7 @@ def test_summary_meeting_only_after_central_and_provincial_meetings(world, clien
     client_for = logged_in(client)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
     client = client_for(world.liaison_organ)
-    page = client.get(reverse("units:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
+    page = client.get(reverse("campaign:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
     assert "上级“中央”的总结会议尚未召开" in page and "上级“浙江省”的总结会议尚未召开" in page
 
     Meeting.objects.create(unit=world.central, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 20))
@@ -81,7 +80,7 @@ def test_summary_meeting_only_after_central_and_provincial_meetings(world, clien
 def test_meeting_pages_are_scoped(world, client):
     client_for = logged_in(client)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
-    url = reverse("units:meeting", kwargs={"meeting_id": meeting.pk})
+    url = reverse("campaign:meeting", kwargs={"meeting_id": meeting.pk})
     assert client_for(world.liaison_organ2).get(url).status_code == 404
     assert client_for(world.group_member).get(url).status_code == 200
     # The supervision group sees the meeting but does not record it for the unit.
@@ -90,7 +89,7 @@ def test_meeting_pages_are_scoped(world, client):
 
 def test_the_unit_registers_its_meetings_from_the_workspace(world, client):
     client_for = logged_in(client)
-    url = reverse("units:meeting_create", kwargs={"unit_id": world.organ.pk})
+    url = reverse("campaign:meeting_create", kwargs={"unit_id": world.organ.pk})
     response = client_for(world.liaison_organ).post(url, {"kind": "summary", "planned_on": "2014-01-27"})
     meeting = Meeting.objects.get(unit=world.organ)
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()

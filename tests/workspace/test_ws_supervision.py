@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from campaign import workflow
+from campaign.models import Meeting
 from supervision.models import Evaluation, Feedback, MeetingAttendance, Visit
 from tests.workspace.workspace_helpers import logged_in
-from units.models import Meeting
 
 
 def draft_feedback(client, world, subject="关于专题民主生活会准备情况的反馈"):
@@ -108,7 +108,7 @@ def test_group_attends_and_comments_on_the_democratic_life_meeting(world, client
     assert client_for(world.group_leader).post(url, {"comment": "批评和自我批评有辣味"}).status_code == 302
     attendance = MeetingAttendance.objects.get()
     assert attendance.group == world.group and attendance.comment == "批评和自我批评有辣味"
-    page = client_for(world.liaison_organ).get(reverse("units:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
+    page = client_for(world.liaison_organ).get(reverse("campaign:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
     assert "批评和自我批评有辣味" in page
     assert client_for(world.liaison_organ).post(url, {"comment": "x"}).status_code == 403
     summary = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from campaign import workflow
-from campaign.models import ObligationStatus, Route
+from campaign.models import ObligationStatus, Review, Route
 from notifications.models import Notification
-from supervision.models import Review
 from tests.workspace.workspace_helpers import PDF, logged_in, upload
 
 
@@ -32,7 +31,7 @@ def test_submit_return_resubmit_approve_keeps_every_version_and_audit(world):
     assert ob.status == ObligationStatus.RETURNED
     assert ob.due_at == new_due
     review = Review.objects.get(obligation=ob)
-    assert review.decision == "return" and review.reason == "缺少整改成效数据" and review.group == world.group
+    assert review.decision == "return" and review.reason == "缺少整改成效数据" and review.reviewed_for == world.group.name
 
     workflow.transition(ob, "submit", world.liaison_organ, text="修改稿", files=[upload("总结-修改.pdf", PDF)])
     workflow.transition(ob, "approve", world.group_leader)

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from access.policy import can
 from audit.models import AuditEntry
 from audit.services import record, record_change, snapshot
-from units.forms_work import HeldForm, MeetingForm, PreparationForm
-from units.gates import missing_conditions
-from units.models import Meeting, Unit
+from campaign.forms_meetings import HeldForm, MeetingForm, PreparationForm
+from campaign.gates import missing_conditions
+from campaign.models import Meeting
+from units.models import Unit
 
 
 def visible_meeting(user, meeting_id):
@@ -35,7 +36,7 @@ def render_meeting(request, meeting, status=200, **forms_):
         "attendances": meeting.attendances.select_related("attendee", "group").order_by("created_at"),
         "audit": AuditEntry.objects.for_object(meeting)[:30],
     }
-    return render(request, "units/work/meeting.html", context, status=status)
+    return render(request, "campaign/work/meeting.html", context, status=status)
 
 
 @login_required

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaign.models import Meeting
 from core import clock
 from core.forms import DateInput, StyledForm
-from units.models import Meeting
 
 
 class MeetingForm(StyledForm, forms.ModelForm):

@@ -11,7 +11,8 @@ has no materials to approve, which is itself a missing condition.
 
 from django.utils.translation import gettext as _
 
-from units.models import Level, Meeting
+from campaign.models import Meeting, ObligationStatus
+from units.models import Level
 
 EXAMINATION_PHASE_CODE = "examination"
 UPPER_LEVELS = (Level.CENTRAL, Level.PROVINCE)
@@ -21,8 +22,6 @@ def democratic_life_meeting_gate(meeting, held_on=None):
     """Rule 7 (001: 准备工作不充分、班子成员之间谈心谈话没有全覆盖、对照检查材料审核没有通过的，
     不能召开专题民主生活会; 003: supervision groups review self-examination materials):
     talks must be logged and the self-examination materials approved by the supervision group."""
-    from campaign.models import ObligationStatus
-
     missing = []
     if not meeting.talks_logged:
         missing.append(_("班子成员之间谈心谈话尚未全覆盖（未登记谈心谈话）。"))

@@ -3,24 +3,13 @@
 from django.db import migrations
 
 
-def drop_copies(apps, schema_editor):
-    """The auth groups that carried supervision groups' permissions, and the permissions only
-    they used, go with the tables that copied the role tables."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    SupervisionAuthGroup = apps.get_model("access", "SupervisionAuthGroup")
-    Group.objects.filter(pk__in=SupervisionAuthGroup.objects.values("auth_group_id")).delete()
-    Permission.objects.filter(content_type__app_label="units", codename__in=["supervise_unit", "supervise_subtree"]).delete()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0001_initial'),
+        ('access', '0002_drop_auth_groups_of_supervision_groups'),
     ]
 
     operations = [
-        migrations.RunPython(drop_copies, migrations.RunPython.noop),
         migrations.AlterUniqueTogether(
             name='unitgroupobjectpermission',
             unique_together=None,
