@@ -27,7 +27,7 @@ fields are read-only in the admin so that states move only through the workflows
 
 from access import policy
 from access.policy import can, restrict
-from audit.services import record, record_bulk, record_change, snapshot
+from audit.services import change, created, record_change, record_changes, snapshot
 
 
 class ScopedAdminMixin:
@@ -62,16 +62,19 @@ class ScopedAdminMixin:
         before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
         if change:
-            record_change(obj, "admin_change", before, actor=request.user)
+            record_change(obj, "admin_change", actor=request.user, before=before)
         else:
-            record(obj, "admin_create", actor=request.user, changes=snapshot(obj))
+            fields = [field.name for field in obj._meta.concrete_fields if not field.primary_key]
+            record_change(obj, "admin_create", actor=request.user, changes=created(obj, fields))
 
     def delete_model(self, request, obj):
-        record(obj, "admin_delete", actor=request.user, changes={"object": str(obj)})
+        record_change(obj, "admin_delete", actor=request.user, changes={"object": change(str(obj), None)})
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        record_bulk(list(queryset), "admin_delete", actor=request.user)
+        objects = list(queryset)
+        record_changes(objects, "admin_delete", actor=request.user,
+                       per_object={obj.pk: {"changes": {"object": change(str(obj), None)}} for obj in objects})
         super().delete_queryset(request, queryset)
 
     def _scoped_choices(self, db_field, request, kwargs):

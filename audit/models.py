@@ -60,16 +60,3 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("audit entries cannot be deleted")
-
-    def change_rows(self):
-        """The changes as rows for display: {field: {"before", "after"}} diffs (services.diff) and
-        plain values (e.g. a submission's version and file names)."""
-        rows = []
-        for name, value in (self.changes or {}).items():
-            if isinstance(value, dict) and set(value) == {"before", "after"}:
-                rows.append({"field": name, "is_diff": True, "before": value["before"], "after": value["after"]})
-            elif isinstance(value, list) and len(value) == 2 and name.endswith(("_at", "_on", "status")):
-                rows.append({"field": name, "is_diff": True, "before": value[0], "after": value[1]})
-            else:
-                rows.append({"field": name, "is_diff": False, "value": value})
-        return rows

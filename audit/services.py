@@ -1,10 +1,23 @@
-"""Writing the audit trail (DESIGN rule 10: 留痕). Every state change in the project goes
-through `record` (one object) or `record_bulk` (many objects changed by one action).
+"""Writing the audit trail (DESIGN rule 10: 留痕): who changed what, when and why.
 
-`snapshot` and `diff` describe what changed: take a snapshot of the fields before the
-change, change the object, then pass ``changes=diff(before, obj)`` (or use `record_change`,
-which does both). Changes are stored as ``{field: {"before": ..., "after": ...}}`` with
-values made JSON-safe; the reason is free text, required by the actions that take one.
+Two kinds of row, written through two functions:
+
+* ``record_transition(obj, action, actor=, from_state=, to_state=, changes=, reason=)``: a
+  state machine moved `obj` (access.transitions writes these);
+* ``record_change(obj, action, actor=, before=, changes=, reason=)``: anything else changed,
+  was created or was removed; ``before`` is a `snapshot()` taken before the change and the
+  differences from `obj` are recorded.
+
+Their bulk forms, ``record_transitions`` and ``record_changes``, write one row per object of
+one action, tied together by a batch key. Every row's ``changes`` has one shape::
+
+    {name: {"before": value, "after": value}, ...}
+
+where a name is a field of the object or a detail its app registered with
+audit.vocabulary (e.g. a submission's files), and values are JSON: text, numbers,
+booleans, ISO dates and aware datetimes, lists, and ``{"pk": .., "label": ..}`` for a
+related row (a unit, a person) so that pages can name it without another query.
+audit.vocabulary turns rows into sentences people read.
 """
 
 import datetime as dt
@@ -12,124 +25,143 @@ import decimal
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from audit.models import AuditEntry
+from core.people import person_name
 
 
-def _plain(value):
+def plain(value):
+    """A value as the audit trail stores it (JSON, see the module docstring)."""
     if isinstance(value, models.Model):
-        return str(value)
+        label = person_name(value) if hasattr(value, "get_username") else str(value)
+        return {"pk": value.pk, "label": label}
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def change(before, after):
+    """One entry of `changes`."""
+    return {"before": plain(before), "after": plain(after)}
 
 
 def snapshot(obj, fields=None):
-    """The concrete field values of `obj` (or only `fields`), JSON-safe, keyed by attribute name."""
+    """The values of `obj`'s concrete fields (or only `fields`), as the trail stores them.
+    Related rows are stored with their label (one query each: snapshot few fields)."""
     result = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields and field.attname not in fields:
             continue
-        result[field.name] = _plain(getattr(obj, field.attname))
+        if field.is_relation:
+            result[field.name] = plain(getattr(obj, field.name)) if getattr(obj, field.attname) is not None else None
+        else:
+            result[field.name] = plain(getattr(obj, field.attname))
     return result
 
 
-def diff(before, after, fields=None):
-    """{field: {"before": old, "after": new}} for the fields that differ between a snapshot
-    `before` and an object or snapshot `after`."""
-    if isinstance(after, models.Model):
-        after = snapshot(after, fields or list(before))
+IGNORED = {"updated_at"}
+
+
+def diff(before, after):
+    """{name: {"before", "after"}} for the names whose values differ between two snapshots."""
     return {
-        name: {"before": before.get(name), "after": after.get(name)}
-        for name in after
-        if name in before and before.get(name) != after.get(name) and name not in {"updated_at"}
+        name: {"before": before.get(name), "after": value}
+        for name, value in after.items()
+        if name in before and before.get(name) != value and name not in IGNORED
     }
+
+
+def created(obj, fields):
+    """The `changes` of a new object: each of `fields` from nothing to its value."""
+    return {name: {"before": None, "after": value} for name, value in snapshot(obj, fields).items() if value not in (None, "", [])}
+
+
+def _checked(changes):
+    """Refuse anything but the one shape, so that every page can read every row."""
+    for name, value in (changes or {}).items():
+        if not (isinstance(value, dict) and set(value) == {"before", "after"}):
+            raise ValueError(f"audit change {name!r} must be {{'before': ..., 'after': ...}}, not {value!r}")
+    return {name: {"before": plain(value["before"]), "after": plain(value["after"])} for name, value in (changes or {}).items()}
 
 
 def _actor(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def record(obj, action, *, actor=None, from_state="", to_state="", changes=None, reason=""):
-    """Append one audit row for `obj`."""
+def _content_type(obj):
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False)
+
+
+def record_transition(obj, action, *, actor, from_state, to_state, changes=None, reason=""):
+    """One state move of `obj` (a transition of its state machine)."""
     return AuditEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=obj.pk,
-        actor=_actor(actor),
-        action=action,
-        from_state=from_state or "",
-        to_state=to_state or "",
-        changes=changes or {},
-        reason=reason or "",
+        content_type=_content_type(obj), object_id=obj.pk, actor=_actor(actor), action=action,
+        from_state=from_state or "", to_state=to_state or "", changes=_checked(changes), reason=reason or "",
     )
 
 
-def record_change(obj, action, before, *, actor=None, reason="", state_field="status"):
-    """Append one row describing how `obj` differs from the snapshot `before`."""
-    changes = diff(before, obj)
-    from_state = before.get(state_field, "") if state_field in before else ""
-    to_state = getattr(obj, state_field, "") if state_field in before else ""
-    return record(obj, action, actor=actor, from_state=from_state, to_state=to_state, changes=changes, reason=reason)
+def record_change(obj, action, *, actor, before=None, changes=None, reason=""):
+    """A change to `obj` other than a state move: `before` is a snapshot() taken before it (the
+    differences from `obj` now are recorded), `changes` adds entries of its own."""
+    found = dict(diff(before, snapshot(obj, list(before))) if before else {})
+    found.update(_checked(changes))
+    return AuditEntry.objects.create(
+        content_type=_content_type(obj), object_id=obj.pk, actor=_actor(actor), action=action,
+        changes=_checked(found), reason=reason or "",
+    )
 
 
-def record_bulk(objects, action, *, actor=None, from_state="", to_state="", changes=None, reason="", per_object=None):
-    """Append one audit row per object of a bulk change, tied together by one batch key.
-
-    `per_object`, if given, maps an object's pk to a dict overriding from_state, to_state or
-    changes for that object (e.g. each obligation's own previous state). Returns the rows.
-    """
+def _bulk(objects, action, *, actor, reason, per_object, defaults):
     objects = list(objects)
     if not objects:
         return []
     key = str(uuid.uuid4())
-    content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=False)
+    content_type = _content_type(objects[0])
     actor = _actor(actor)
-    per_object = per_object or {}
     rows = []
     for obj in objects:
-        own = per_object.get(obj.pk, {})
-        rows.append(
-            AuditEntry(
-                content_type=content_type,
-                object_id=obj.pk,
-                actor=actor,
-                action=action,
-                from_state=own.get("from_state", from_state) or "",
-                to_state=own.get("to_state", to_state) or "",
-                changes=own.get("changes", changes) or {},
-                reason=reason or "",
-                batch_key=key,
-            )
-        )
+        values = {**defaults, **(per_object or {}).get(obj.pk, {})}
+        rows.append(AuditEntry(
+            content_type=content_type, object_id=obj.pk, actor=actor, action=action,
+            from_state=values.get("from_state") or "", to_state=values.get("to_state") or "",
+            changes=_checked(values.get("changes")), reason=reason or "", batch_key=key,
+        ))
     return AuditEntry.objects.bulk_create(rows, batch_size=2000)
 
 
-def bulk_update_with_audit(queryset, action, *, actor=None, reason="", state_field="status", **values):
-    """Apply `values` to every row of `queryset` with one UPDATE and record one audit row per
-    object (its own previous state), in one batch. Returns how many rows changed."""
-    from django.db import transaction
+def record_transitions(objects, action, *, actor, from_state="", to_state="", changes=None, reason="", per_object=None):
+    """One transition row per object of a bulk move, tied by one batch key. `per_object` maps a pk
+    to its own from_state, to_state or changes."""
+    return _bulk(objects, action, actor=actor, reason=reason, per_object=per_object,
+                 defaults={"from_state": from_state, "to_state": to_state, "changes": changes})
 
+
+def record_changes(objects, action, *, actor, changes=None, reason="", per_object=None):
+    """One change row per object of a bulk change, tied by one batch key."""
+    return _bulk(objects, action, actor=actor, reason=reason, per_object=per_object, defaults={"changes": changes})
+
+
+def update_with_audit(queryset, action, *, actor, reason="", **values):
+    """Apply `values` to every row of `queryset` with one UPDATE and record one change row per
+    object with its own previous values, in one transaction. Returns how many rows changed."""
     with transaction.atomic():
         fields = list(values)
         rows = list(queryset.select_for_update().values("pk", *fields))
         if not rows:
             return 0
         queryset.model._default_manager.filter(pk__in=[row["pk"] for row in rows]).update(**values)
-        per_object = {}
-        for row in rows:
-            changes = {
-                name: {"before": _plain(row[name]), "after": _plain(values[name])}
-                for name in fields if row[name] != values[name]
-            }
-            entry = {"changes": changes}
-            if state_field in values:
-                entry.update(from_state=row[state_field], to_state=values[state_field])
-            per_object[row["pk"]] = entry
-        objects = [queryset.model(pk=row["pk"]) for row in rows]
-        record_bulk(objects, action, actor=actor, reason=reason, per_object=per_object)
+        per_object = {
+            row["pk"]: {"changes": {name: change(row[name], values[name]) for name in fields if row[name] != values[name]}}
+            for row in rows
+        }
+        record_changes([queryset.model(pk=row["pk"]) for row in rows], action, actor=actor, reason=reason, per_object=per_object)
     return len(rows)

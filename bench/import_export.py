@@ -29,9 +29,9 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 
+from units.actions import import_units  # noqa: E402
 from units.models import Level, Unit, UnitType  # noqa: E402
 from units.resources import HEADERS, UnitResource  # noqa: E402
-from units.views import run_import  # noqa: E402
 
 
 def peak_rss_mb():
@@ -83,11 +83,11 @@ def import_bench():
         file.write(recoded.export("csv"))
     path = Path(file.name)
     start = time.perf_counter()
-    _result, errors = run_import(path, user, dry_run=True)
+    _result, errors = import_units(path, actor=user, dry_run=True)
     check_seconds = time.perf_counter() - start
     assert not errors, errors[:5]
     start = time.perf_counter()
-    result, errors = run_import(path, user, dry_run=False)
+    result, errors = import_units(path, actor=user, dry_run=False)
     write_seconds = time.perf_counter() - start
     assert not errors, errors[:5]
     path.unlink()

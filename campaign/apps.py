@@ -23,3 +23,23 @@ class CampaignConfig(AppConfig):
         policy.register(models.Review, rules.REVIEW)
         policy.register(models.Meeting, rules.MEETING)
         policy.register(models.UnitPhaseProgress, rules.PHASE_PROGRESS)
+        register_vocabulary()
+        from campaign import receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
+
+
+def register_vocabulary():
+    """The words of campaign's audit trail (audit.vocabulary); the state machines add their own."""
+    # Imported here: apps.py is imported before the models are ready.
+    from django.utils.translation import gettext_lazy as _
+
+    from audit import vocabulary
+    from campaign import models
+
+    vocabulary.register(models.Obligation, actions={
+        "obligation_added": _("纳入报送范围"), "obligation_removed": _("移出报送范围"), "due_moved": _("截止时间随报送要求调整"),
+    }, details={"version": _("版本"), "files": _("文件")})
+    vocabulary.register(models.Requirement, actions={"reminder_policy": _("修改提醒规则")}, details={
+        "explicit_units": _("指定单位"), "obligations_added": _("新增报送任务"), "obligations_removed": _("移除报送任务"),
+    })
+    vocabulary.register(models.Directive, details={"forwards": _("转发的文件")})
+    vocabulary.register(models.Meeting, actions={"prepare": _("更新准备情况")})

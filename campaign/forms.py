@@ -3,16 +3,13 @@
 import datetime as dt
 
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.scope import scope_for
-from audit.services import record, record_bulk
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
-from campaign.models import Batch, Campaign, Directive, Obligation, Phase, Requirement, Submission
-from core import clock
+from campaign.models import Batch, Campaign, Directive, Phase, Requirement
 from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
 
@@ -85,21 +82,6 @@ class DirectiveForm(StyledForm, forms.ModelForm):
             self.instance.set_number("")
         super()._post_clean()
 
-    @transaction.atomic
-    def save_with_audit(self, *, forwards=None):
-        is_new = self.instance.pk is None
-        changes = {name: str(self.cleaned_data.get(name)) for name in self.changed_data if name != "number_text"}
-        if "number_text" in self.changed_data:
-            changes["number"] = self.instance.number
-        if is_new:
-            self.instance.created_by = self.user
-        directive = self.save()
-        if forwards is not None:
-            directive.forwards.add(forwards)
-            changes["forwards"] = forwards.number or str(forwards.pk)
-        record(directive, "created" if is_new else "edited", actor=self.user, changes=changes)
-        return directive
-
 
 def forward_initial(source, user):
     """The fields of this office's own directive forwarding `source` (000: 关于转发……的通知)."""
@@ -151,26 +133,6 @@ class DirectiveFilterForm(StyledForm, forms.Form):
         return queryset
 
 
-def parse_offsets(text):
-    """'7,3,1' → [7, 3, 1] (days before the due moment; DESIGN rule 5)."""
-    parts = [part for part in text.replace("，", ",").replace(" ", ",").split(",") if part]
-    try:
-        offsets = sorted({int(part) for part in parts}, reverse=True)
-    except ValueError as exc:
-        raise forms.ValidationError(_("请填写用逗号分隔的天数，例如 7,3,1。")) from exc
-    if any(offset < 0 or offset > 365 for offset in offsets):
-        raise forms.ValidationError(_("提醒天数应在 0 到 365 之间。"))
-    return offsets
-
-
-class RefusedRemoval(Exception):
-    """Retargeting would drop obligations that already have submissions."""
-
-    def __init__(self, units):
-        super().__init__(units)
-        self.units = units
-
-
 class RequirementForm(StyledForm, forms.ModelForm):
     """A requirement: targeting within the directive's office subtree, deadline as date or phrase."""
 
@@ -191,7 +153,6 @@ class RequirementForm(StyledForm, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("每行或用逗号分隔一个单位代码；填写后只约束这些单位。"),
     )
-    offsets = forms.CharField(label=gettext_lazy("提前提醒天数"), required=False, initial="7,3,1")
 
     class Meta:
         model = Requirement
@@ -212,7 +173,6 @@ class RequirementForm(StyledForm, forms.ModelForm):
             self.fields["target_levels"].initial = self.instance.target_levels
             self.fields["target_unit_types"].initial = self.instance.target_unit_types
             self.fields["explicit_codes"].initial = "\n".join(self.instance.explicit_units.values_list("code", flat=True))
-            self.fields["offsets"].initial = ",".join(str(o) for o in self.instance.reminder_offsets)
         self.resolved = None
         self.style_widgets()
 
@@ -242,9 +202,6 @@ class RequirementForm(StyledForm, forms.ModelForm):
             )
         return list(units.values())
 
-    def clean_offsets(self):
-        return parse_offsets(self.cleaned_data["offsets"] or "")
-
     def _post_clean(self):
         data = self.cleaned_data
         if self.resolved is not None:
@@ -252,53 +209,4 @@ class RequirementForm(StyledForm, forms.ModelForm):
             self.instance.due_at, self.instance.due_precision = self.resolved.due_at, self.resolved.precision
         self.instance.target_levels = data.get("target_levels", [])
         self.instance.target_unit_types = data.get("target_unit_types", [])
-        self.instance.reminder_offsets = data.get("offsets", [])
         super()._post_clean()
-
-    def save_and_fan_out(self):
-        """Save, then bring the obligations in line with the targeting (DESIGN rule 2).
-
-        Adds an obligation for every newly bound unit and removes those of units no
-        longer bound; removal is refused (RefusedRemoval, nothing saved) for any
-        obligation that already has a submission. Pending obligations that still
-        carried the old due moment move to the new one. All in one transaction.
-        """
-        is_new = self.instance.pk is None
-        old_due = None if is_new else Requirement.objects.values_list("due_at", flat=True).get(pk=self.instance.pk)
-        changes = {name: str(self.cleaned_data.get(name)) for name in self.changed_data}
-        with transaction.atomic():
-            if is_new:
-                self.instance.created_by = self.user
-            requirement = self.save()
-            requirement.explicit_units.set(self.cleaned_data["explicit_codes"])
-            bound = requirement.bound_units()
-            # Units deactivated since keep their obligations as history.
-            stale = requirement.obligations.filter(unit__is_active=True).exclude(unit__in=bound)
-            blocked = list(
-                Unit.objects.filter(obligations__in=stale.filter(pk__in=Submission.objects.values("obligation_id")))
-                .order_by("path")
-                .values_list("name", flat=True)
-            )
-            if blocked:
-                raise RefusedRemoval(blocked)
-            removed = list(stale.select_related("unit"))
-            record_bulk(removed, "obligation_removed", actor=self.user, from_state="pending", reason=_("报送要求的范围已调整"))
-            Obligation.objects.filter(pk__in=[o.pk for o in removed]).delete()
-            if old_due and old_due != requirement.due_at:
-                moved = list(requirement.obligations.open().filter(due_at=old_due))
-                # updated_at too: the dashboard's cached figures follow it.
-                Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=clock.now())
-                record_bulk(
-                    moved, "due_moved", actor=self.user, changes={"due_at": [old_due.isoformat(), requirement.due_at.isoformat()]},
-                    reason=_("报送要求的截止时间已调整"),
-                )
-            existing = set(requirement.obligations.values_list("pk", flat=True))
-            added = requirement.fan_out()
-            if added:
-                record_bulk(
-                    requirement.obligations.exclude(pk__in=existing), "obligation_added", actor=self.user, to_state="pending",
-                    reason=_("属于报送要求的范围"),
-                )
-            changes.update(obligations_added=added, obligations_removed=len(removed))
-            record(requirement, "created" if is_new else "edited", actor=self.user, changes=changes)
-        return requirement, added, len(removed)

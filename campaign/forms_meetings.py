@@ -1,11 +1,9 @@
 """Forms of the meeting pages (units/views_work.py)."""
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign.models import Meeting
-from core import clock
 from core.forms import DateInput, StyledForm
 
 
@@ -25,9 +23,3 @@ class PreparationForm(StyledForm, forms.ModelForm):
 
 class HeldForm(StyledForm, forms.Form):
     held_on = forms.DateField(label=gettext_lazy("召开日期"), widget=DateInput())
-
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > clock.today():
-            raise forms.ValidationError(_("召开日期不能晚于今天。"))
-        return held_on

@@ -1,4 +1,5 @@
-"""Phase gates: when a unit's meeting may be recorded as held (DESIGN rules 6 and 7).
+"""Phase gates: when a unit's meeting may be recorded as held (DESIGN rules 6 and 7); they are the
+guards of the meeting's "record as held" transition (campaign.meetings).
 
 Each gate is one named function returning the list of missing conditions, each a plain
 Chinese sentence that names exactly what is missing; an empty list means the gate is open.
@@ -75,3 +76,8 @@ def missing_conditions(meeting, held_on=None):
     """What still stands in the way of recording `meeting` as held on `held_on`."""
     gate = GATES.get(meeting.kind)
     return gate(meeting, held_on) if gate else []
+
+
+def phase_gates_open(meeting, inputs):
+    """Guard of "record as held" (campaign.meetings): the meeting's phase gate is open."""
+    return missing_conditions(meeting, inputs.get("held_on"))

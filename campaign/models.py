@@ -6,7 +6,7 @@ printed date), 002 and 003 (batches, phases), 004 (look-back deadline and routes
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -257,13 +257,6 @@ class Route(models.TextChoices):
     SUPERVISION_FIRST = "supervision", _("先报督导组审核")
 
 
-DEFAULT_REMINDER_OFFSETS = [7, 3, 1]
-
-
-def default_reminder_offsets():
-    return list(DEFAULT_REMINDER_OFFSETS)
-
-
 class Requirement(models.Model):
     """A reporting requirement (报送要求) a directive states: what, from whom, by when.
 
@@ -305,7 +298,6 @@ class Requirement(models.Model):
     due_precision = models.CharField(_("期限精度"), max_length=10, choices=Precision.choices, default=Precision.DAY)
     route = models.CharField(_("审核路径"), max_length=16, choices=Route.choices, default=Route.OFFICE)
     review_required = models.BooleanField(_("需要审核"), default=True)
-    reminder_offsets = models.JSONField(_("提前提醒天数"), default=default_reminder_offsets, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -347,17 +339,6 @@ class Requirement(models.Model):
             units = units.filter(unit_type__in=self.target_unit_types)
         return units
 
-    @transaction.atomic
-    def fan_out(self):
-        """Give every bound unit its one obligation; returns how many were created."""
-        existing = set(self.obligations.values_list("unit_id", flat=True))
-        new = [
-            Obligation(requirement=self, unit_id=unit_id, due_at=self.due_at)
-            for unit_id in self.bound_units().values_list("pk", flat=True).iterator()
-            if unit_id not in existing
-        ]
-        Obligation.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-        return len(new)
 
 
 class ObligationQuerySet(RestrictedQuerySet):
@@ -537,6 +518,10 @@ class Meeting(models.Model):
     """A unit's meeting whose timing the rules gate: the democratic life meeting (001, 003)
     and the summary meeting (000)."""
 
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("筹备中")
+        HELD = "held", _("已召开")
+
     class Kind(models.TextChoices):
         DEMOCRATIC_LIFE = "democratic_life", _("专题民主生活会")
         ORGANISATIONAL_LIFE = "organisational_life", _("专题组织生活会")
@@ -544,6 +529,7 @@ class Meeting(models.Model):
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("会议类型"), max_length=24, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PLANNED)
     planned_on = models.DateField(_("计划日期"), null=True, blank=True)
     held_on = models.DateField(_("召开日期"), null=True, blank=True)
     talks_logged = models.BooleanField(_("谈心谈话已全覆盖"), default=False)

@@ -1,26 +1,28 @@
-"""The obligation state machine: the one place that moves an obligation between states.
+"""The obligation state machine, on the one transition engine (access.transitions).
 
-States (ObligationStatus): pending → submitted → returned / accepted (DESIGN: Obligation).
-Every allowed move is a row of TRANSITIONS; `transition()` checks the table and
-`access.rules.can()`, updates the timestamps, writes the review or submission rows and
-the audit row (DESIGN rule 10: 留痕), all inside one transaction with the obligation row
-locked. A refused move raises TransitionRefused with a plain Chinese reason.
+States (campaign.status.ObligationStatus): pending → submitted → returned / accepted; an
+accepted obligation may be reopened (DESIGN: Obligation). `transition()` is the one way an
+obligation changes state, for the pages, the admin, commands and the API alike: it locks
+the row, checks the state, the person (access.policy) and the guards, writes the new
+version or the review, the timestamps and the audit row, in one transaction.
 
 Seeds: 000 (the preliminary written summary is reported, then reviewed), 003 and 004
 (supervision groups review materials first when the route says so; a return carries
 reasons and may carry a new due date).
 """
 
-from django.db import transaction
+from functools import partial
+
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.scope import scope_for
-from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
-from audit.services import record
+from access.transitions import Machine, Transition, TransitionRefused, reason_given  # noqa: F401 (TransitionRefused re-exported)
+from audit.services import change
 from campaign.models import Obligation, ObligationStatus, Review, Route, Submission
 from campaign.status import is_late_submission
+from campaign.uploads import store_files
 from core import clock
 
 PENDING, SUBMITTED, RETURNED, ACCEPTED = (
@@ -31,14 +33,39 @@ PENDING, SUBMITTED, RETURNED, ACCEPTED = (
 )
 
 
+def something_submitted(obligation, inputs):
+    """A version says or carries something: a text or at least one file."""
+    if (inputs.get("text") or "").strip() or inputs.get("files"):
+        return []
+    return [_("请填写说明或上传至少一个文件。")]
+
+
+def new_due_moment_is_later(obligation, inputs):
+    """A return may give the unit a new due moment, which must lie ahead (rule 3)."""
+    new_due_at = inputs.get("new_due_at")
+    if new_due_at is not None and new_due_at <= clock.now():
+        return [_("新的截止时间必须晚于现在。")]
+    return []
+
+
+def no_new_due_moment(obligation, inputs):
+    """Only a return moves the due moment."""
+    if inputs.get("new_due_at") is not None:
+        return [_("只有退回时可以调整截止时间。")]
+    return []
+
+
 _LIAISON = gettext_lazy("本单位联络员")
 _REVIEWER = gettext_lazy("审核方（督导组或领导小组办公室）")
+_REASON = reason_given(gettext_lazy("退回或重新打开时必须说明理由。"))
 
 TRANSITIONS = (
-    Transition("submit", (PENDING, RETURNED), SUBMITTED, "submit", _LIAISON, gettext_lazy("报送"), ObligationStatus),
-    Transition("approve", (SUBMITTED,), ACCEPTED, "review", _REVIEWER, gettext_lazy("通过"), ObligationStatus),
-    Transition("return", (SUBMITTED,), RETURNED, "review", _REVIEWER, gettext_lazy("退回"), ObligationStatus),
-    Transition("reopen", (ACCEPTED,), RETURNED, "reopen", _REVIEWER, gettext_lazy("重新打开"), ObligationStatus),
+    Transition("submit", (PENDING, RETURNED), SUBMITTED, "submit", _LIAISON, gettext_lazy("报送"),
+               guards=(something_submitted, no_new_due_moment)),
+    Transition("approve", (SUBMITTED,), ACCEPTED, "review", _REVIEWER, gettext_lazy("通过"), guards=(no_new_due_moment,)),
+    Transition("return", (SUBMITTED,), RETURNED, "review", _REVIEWER, gettext_lazy("退回"),
+               guards=(_REASON, new_due_moment_is_later)),
+    Transition("reopen", (ACCEPTED,), RETURNED, "reopen", _REVIEWER, gettext_lazy("重新打开"), guards=(_REASON, no_new_due_moment)),
 )
 
 # Why an action is refused in a given state, in words a liaison understands.
@@ -56,91 +83,63 @@ _STATE_REASONS = {
     ("reopen", RETURNED): gettext_lazy("只有已通过的材料才能重新打开。"),
 }
 
-
-MACHINE = StateMachine(TRANSITIONS, _STATE_REASONS)
+MACHINE = Machine(Obligation, TRANSITIONS, _STATE_REASONS)
 available_actions = MACHINE.available_actions
-check = MACHINE.check
-
-
-def check_input(action, reason, text, files, new_due_at):
-    """What each action needs besides the right state and person: reasons, content, a later due date."""
-    if action in {"return", "reopen"} and not reason:
-        raise TransitionRefused(_("退回或重新打开时必须说明理由。"))
-    if new_due_at is not None and action != "return":
-        raise TransitionRefused(_("只有退回时可以调整截止时间。"))
-    if new_due_at is not None and new_due_at <= clock.now():
-        raise TransitionRefused(_("新的截止时间必须晚于现在。"))
-    if action == "submit" and not (text or "").strip() and not files:
-        raise TransitionRefused(_("请填写说明或上传至少一个文件。"))
+# The state and the person, before a posted form is even read (its guards come with the form's values).
+precheck = partial(MACHINE.check, guards=False)
 
 
 def transition(obligation, action, user, reason="", *, text="", files=(), new_due_at=None):
-    """Move `obligation` by `action` on behalf of `user`; returns the refreshed obligation.
+    """Move `obligation` by `action` on behalf of `user`; returns the updated obligation.
 
-    - submit: a new Submission version with `text` and `files` (never overwrites an earlier one);
-      if the requirement needs no review, the submission is accepted at once.
-    - approve / return: a Review of the latest submission; a return needs `reason` and may set
+    - submit: a new Submission version with `text` and `files` (never overwrites an earlier one),
+      judged late or not against the due moment in force (campaign.status); if the requirement
+      needs no review, the version is accepted at once.
+    - approve / return: a Review of the latest version; a return needs `reason` and may set
       `new_due_at` (the obligation's due moment moves, the requirement's does not).
     - reopen: an accepted obligation goes back to returned with `reason`, so the unit may submit again.
     """
-    from campaign.uploads import store_files
+    inputs = {"text": text, "files": list(files), "new_due_at": new_due_at}
 
-    reason = (reason or "").strip()
-    with store_files() as stored, transaction.atomic():
-        locked = (
-            Obligation.objects.select_for_update(of=("self",))
-            .select_related("requirement__submit_to", "unit")
-            .get(pk=obligation.pk)
-        )
-        rule = check(locked, action, user)
-        check_input(action, reason, text, files, new_due_at)
+    def effect(locked, rule, inputs):
         now = clock.now()
-        from_state = locked.status
-        target = rule.target
-        changes = {}
         if action == "submit":
-            version = (locked.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
-            submission = Submission.objects.create(
-                obligation=locked, version=version, text=(text or "").strip(), submitted_by=user, submitted_at=now,
-                due_at=locked.due_at,
-            )
-            for upload in files:
-                stored.append(submission, upload)
-            locked.submitted_at = now
-            locked.first_submitted_at = locked.first_submitted_at or now
-            locked.submitted_late = locked.submitted_late or is_late_submission(now, locked.due_at)
-            changes = {"version": version, "files": [f.original_name for f in submission.files.all()]}
-            if not locked.requirement.review_required:
-                target = ACCEPTED
-                locked.accepted_at = now
-        elif action in {"approve", "return"}:
-            _record_review(locked, action, user, reason, new_due_at, now)
+            return _submit(locked, user, inputs, stored, now)
+        if action in {"approve", "return"}:
+            _record_review(locked, action, user, inputs["reason"], inputs["new_due_at"], now)
             if action == "approve":
                 locked.accepted_at = now
-            elif new_due_at is not None:
-                changes = {"due_at": [locked.due_at.isoformat(), new_due_at.isoformat()]}
-                locked.due_at = new_due_at
-        elif action == "reopen":
-            locked.accepted_at = None
-        locked.status = target
-        locked.save()
-        record(locked, action, actor=user, from_state=from_state, to_state=target, changes=changes, reason=reason)
-        if action != "submit":
-            notify_liaisons(locked, action, reason)
-    return locked
+                return {"accepted_at": change(None, now)}, None
+            if inputs["new_due_at"] is not None:
+                before, locked.due_at = locked.due_at, inputs["new_due_at"]
+                return {"due_at": change(before, locked.due_at)}, None
+            return {}, None
+        before, locked.accepted_at = locked.accepted_at, None  # reopen
+        return {"accepted_at": change(before, None)}, None
+
+    with store_files() as stored:
+        return MACHINE.run(obligation, action, user, reason=reason, inputs=inputs, effect=effect,
+                           lock_related=("requirement__submit_to", "unit"))
 
 
-def notify_liaisons(obligation, action, reason):
-    """Tell the unit's liaisons what the reviewer decided, and why."""
-    from notifications.inbox import notify_unit_liaisons
-
-    titles = {
-        "approve": _("“%(title)s”已审核通过"),
-        "return": _("“%(title)s”被退回，请修改后重新报送"),
-        "reopen": _("“%(title)s”已重新打开，请重新报送"),
-    }
-    title = titles[action] % {"title": obligation.requirement.title}
-    notify_unit_liaisons(obligation.unit, title, reason, obligation.get_absolute_url())
+def _submit(obligation, user, inputs, stored, now):
+    version = (obligation.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
+    submission = Submission.objects.create(
+        obligation=obligation, version=version, text=(inputs["text"] or "").strip(), submitted_by=user, submitted_at=now,
+        due_at=obligation.due_at,
+    )
+    names = [stored.append(submission, upload).original_name for upload in inputs["files"]]
+    late = is_late_submission(now, obligation.due_at)
+    changes = {"version": change(version - 1 or None, version), "files": change(None, names)}
+    if late and not obligation.submitted_late:
+        changes["submitted_late"] = change(False, True)
+    obligation.submitted_at = now
+    obligation.first_submitted_at = obligation.first_submitted_at or now
+    obligation.submitted_late = obligation.submitted_late or late
+    if not obligation.requirement.review_required:
+        obligation.accepted_at = now
+        return changes, ACCEPTED
+    return changes, None
 
 
 def reviewed_for(obligation, user):

@@ -14,13 +14,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from campaign.actions import fan_out, save_requirement
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Phase, Requirement
 from demo import accounts, campaign_data, directives, groups, reference, unit_tree
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit, UnitMembership
-from units.signals import deferred_fan_out
+from units.signals import collect_new_units
 
 
 @dataclass
@@ -67,7 +68,7 @@ def _load_units(batches, result):
     rows = unit_tree.unit_rows()
     existing = {u.code: u for u in Unit.objects.filter(code__in=[row.code for row in rows])}
     # New units join existing requirements in one pass at the end, not one unit at a time.
-    with deferred_fan_out():
+    with collect_new_units():
         _create_missing_units(rows, existing, batches, result)
     return existing
 
@@ -217,10 +218,11 @@ def _load_requirements(directive_by_key, unit_by_code, batches, phases, result):
                 deadline_text=spec.deadline_text,
                 route=spec.route,
             )
-            requirement.resolve_deadline()
-            requirement.save()
+            _requirement, added, _removed = save_requirement(requirement, actor=None)
+            result.obligations_created += added
+        else:
+            result.obligations_created += fan_out(requirement, actor=None)
         result.add("requirements", created)
-        result.obligations_created += requirement.fan_out()
 
 
 def _load_liaisons_of_bound_units(result):

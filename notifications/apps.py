@@ -17,3 +17,17 @@ class NotificationsConfig(AppConfig):
         policy.register(models.Reminder, rules.REQUIREMENT_REMINDERS)
         policy.register(models.DueDateFlag, rules.REQUIREMENT_REMINDERS)
         policy.register(models.OfficeReminderDefaults, rules.OFFICE_DEFAULTS)
+        register_vocabulary()
+
+
+def register_vocabulary():
+    """A requirement's trail names the fields of its reminder policy (notifications.actions)."""
+    # Imported here: apps.py is imported before the models are ready.
+    from audit import vocabulary
+    from campaign.models import Requirement
+    from notifications.actions import POLICY_FIELDS
+    from notifications.models import ReminderPolicy
+
+    vocabulary.register(Requirement, details={
+        name: ReminderPolicy._meta.get_field(name).verbose_name for name in POLICY_FIELDS
+    })

@@ -137,7 +137,8 @@ class EffectivePolicy:
 
     @classmethod
     def for_requirement(cls, requirement, office_defaults=None):
-        """Resolve: the requirement's policy → its own reminder_offsets → the nearest office's defaults → settings.
+        """Resolve: settings → the nearest office's defaults (at or above the issuing unit) → the
+        requirement's own policy, where it sets a value. Nothing else overrides anything.
 
         `office_defaults` maps unit path → OfficeReminderDefaults (the sweep loads them once).
         """
@@ -153,9 +154,6 @@ class EffectivePolicy:
                 values.update(found.own_values())
                 sources.append(f"office:{found.office_id}")
                 break
-        if requirement.reminder_offsets:
-            values["before_offsets"] = requirement.reminder_offsets
-            sources.append("requirement")
         enabled = True
         try:
             policy = requirement.reminder_policy

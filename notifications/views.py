@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.policy import can
-from audit.services import record
+from audit.services import snapshot
 from campaign.models import Requirement
+from notifications import actions
 from notifications.channels import configured_channels
 from notifications.forms import ReminderPolicyForm
 from notifications.models import Digest, DueDateFlag, EffectivePolicy, Notification, Reminder, ReminderPolicy
@@ -136,12 +136,11 @@ def _policy_of(requirement):
 @require_POST
 def requirement_policy(request, requirement_id):
     requirement = _office_requirement(request.user, requirement_id)
-    form = ReminderPolicyForm(request.POST, instance=_policy_of(requirement))
+    policy = _policy_of(requirement)
+    before = snapshot(policy, actions.POLICY_FIELDS) if policy.pk else {}
+    form = ReminderPolicyForm(request.POST, instance=policy)
     if form.is_valid():
-        with transaction.atomic():
-            form.save()
-            changes = {name: str(form.cleaned_data[name]) for name in form.changed_data}
-            record(requirement, "reminder_policy", actor=request.user, changes=changes)
+        actions.save_policy(form.instance, before, actor=request.user)
         messages.success(request, _("提醒规则已保存。"))
     else:
         messages.error(request, _("提醒规则未保存：%(errors)s") % {"errors": form.errors.as_text()})

@@ -19,3 +19,15 @@ class RectificationConfig(AppConfig):
         policy.register(models.ProgressUpdate, rules.PROGRESS)
         policy.register(models.LookBackReport, rules.LOOKBACK)
         policy.register(models.LookBackFinding, rules.FINDING)
+        register_vocabulary()
+
+
+def register_vocabulary():
+    """The words of rectification's audit trail (audit.vocabulary); the machines add their own."""
+    # Imported here: apps.py is imported before the models are ready.
+    from django.utils.translation import gettext_lazy as _
+
+    from audit import vocabulary
+    from rectification import lookback, models, workflow  # noqa: F401  (the machines' verbs)
+
+    vocabulary.register(models.RectificationItem, actions={"evaluate": _("记录群众评价")}, details={"progress": _("整改进展")})

@@ -111,8 +111,8 @@ class LookBackForm(StyledForm, forms.Form):
         return [(c, self[f"result_{c.pk}"], self[f"notes_{c.pk}"]) for c in self.checkpoints]
 
     def findings(self):
-        """{checkpoint id: (result, notes)} from the cleaned data."""
+        """{checkpoint: (result, notes)} from the cleaned data."""
         return {
-            c.pk: (self.cleaned_data[f"result_{c.pk}"], self.cleaned_data[f"notes_{c.pk}"].strip())
+            c: (self.cleaned_data[f"result_{c.pk}"], self.cleaned_data[f"notes_{c.pk}"].strip())
             for c in self.checkpoints
         }

@@ -204,10 +204,18 @@ class LookBackCheckpoint(models.Model):
 
 
 class LookBackReport(models.Model):
-    """A unit's look-back self-inspection report (整改落实自查情况报告, 004)."""
+    """A unit's look-back self-inspection report (整改落实自查情况报告, 004); its states move in
+    rectification.lookback."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报送")
+        RETURNED = "returned", _("已退回重报")
+        ACCEPTED = "accepted", _("已通过")
 
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="lookback_reports")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="lookback_reports")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(_("自查情况"))
     further_measures = models.TextField(_("深化整改措施"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)

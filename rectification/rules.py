@@ -8,7 +8,7 @@ the supervision group over the unit or an office strictly above it, never the un
 
 from django.db.models import Q
 
-from rectification.models import RectificationItem
+from rectification.models import LookBackReport, RectificationItem
 from units import scope as units
 
 
@@ -36,6 +36,12 @@ ITEM = {
     "reject_close": _reviewer,
 }
 PROGRESS = {"view": lambda user, scope: units.seen(scope, "item__plan__unit__")}
-LOOKBACK = {"view": lambda user, scope: units.seen(scope, "unit__"), "edit": _kept_by_unit("unit__")}
+LOOKBACK = {
+    "view": lambda user, scope: units.seen(scope, "unit__"),
+    "edit": _kept_by_unit("unit__"),
+    "revise": lambda user, scope: _kept_by_unit("unit__")(user, scope)
+    & Q(status__in=[LookBackReport.Status.DRAFT, LookBackReport.Status.RETURNED]),
+    "review": lambda user, scope: units.supervised(scope, "unit__") | units.office_strictly_above(scope, "unit__"),
+}
 FINDING = {"view": lambda user, scope: units.seen(scope, "report__unit__")}
 EVERYBODY = {"view": lambda user, scope: Q()}

@@ -18,4 +18,6 @@ urlpatterns = [
     path("items/<int:item_id>/review/", views.item_review, name="item_review"),
     path("items/<int:item_id>/evaluation/", views.item_evaluation, name="item_evaluation"),
     path("lookback/<int:report_id>/", views.lookback_detail, name="lookback"),
+    path("lookback/<int:report_id>/submit/", views.lookback_submit, name="lookback_submit"),
+    path("lookback/<int:report_id>/review/", views.lookback_review, name="lookback_review"),
 ]

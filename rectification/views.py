@@ -6,13 +6,12 @@ look-back self-inspection report, and the office / supervision overview (上下�
 awaiting close approval).
 
 Objects out of the user's scope are 404 (access.policy.restrict); refused actions are 403
-(access.rules.can); refused transitions say why (rectification.workflow.TransitionRefused).
+(access.policy.can); refused transitions say why (rectification.workflow.TransitionRefused).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.policy import can, restrict
 from access.scope import scope_for
-from audit.services import record, record_change, snapshot
+from audit.models import AuditEntry
+from audit.services import snapshot
 from campaign.models import Campaign
-from rectification import workflow
+from rectification import actions, lookback, workflow
 from rectification.forms import (
     CloseRequestForm,
     CloseReviewForm,
@@ -109,11 +109,7 @@ def unit_page(request, unit_id):
             raise PermissionDenied(_("您不能为该单位创建整改方案，或该单位已有整改方案。"))
         form = PlanForm(request.POST)
         if form.is_valid():
-            plan = form.save(commit=False)
-            plan.unit, plan.campaign, plan.kind = unit, campaign, kind
-            with transaction.atomic():
-                plan.save()
-                record(plan, "create", actor=user, changes=snapshot(plan, ["title", "responsible_person", "kind"]))
+            plan = actions.create_plan(form.instance, unit=unit, campaign=campaign, kind=kind, actor=user)
             messages.success(request, _("整改方案已创建，请逐项添加整改事项。"))
             return redirect(plan)
     elif may_create:
@@ -160,12 +156,10 @@ def plan_edit(request, plan_id):
     plan = visible_plan(user, plan_id)
     if not can(user, "edit", plan):
         raise PermissionDenied
-    before = snapshot(plan)
+    before = snapshot(plan, actions.PLAN_FIELDS)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record_change(plan, "edit", before, actor=user, state_field="kind")
+        actions.edit_plan(form.instance, before, actor=user)
         messages.success(request, _("整改方案已保存。"))
         return redirect(plan)
     return render(request, "rectification/plan_form.html", {"plan": plan, "form": form},
@@ -181,12 +175,7 @@ def item_create(request, plan_id):
         raise PermissionDenied
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.plan = plan
-        with transaction.atomic():
-            item.save()
-            record(item, "create", actor=user, to_state=item.status,
-                   changes=snapshot(item, ["problem", "measures", "owner", "due_on", "needs_upper_level"]))
+        actions.add_item(form.instance, plan=plan, actor=user)
         messages.success(request, _("整改事项已添加。"))
         return redirect(plan)
     return render(request, "rectification/item_form.html", {"plan": plan, "item": None, "form": form},
@@ -238,12 +227,10 @@ def item_edit(request, item_id):
     item = visible_item(user, item_id)
     if not can(user, "edit", item):
         raise PermissionDenied
-    before = snapshot(item)
+    before = snapshot(item, actions.ITEM_FIELDS)
     form = ItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record_change(item, "edit", before, actor=user)
+        actions.edit_item(form.instance, before, actor=user)
         messages.success(request, _("整改事项已保存。"))
         return redirect(item)
     return render(request, "rectification/item_form.html", {"plan": item.plan, "item": item, "form": form},
@@ -255,7 +242,7 @@ def _act(request, item_id, action, form, form_key, params, success):
     refusal says why); then the form; then rectification.workflow."""
     item = visible_item(request.user, item_id)
     try:
-        workflow.check(item, action, request.user)
+        workflow.precheck(item, action, request.user)
         if not form.is_valid():
             return render(request, "rectification/item.html", item_context(request, item, **{form_key: form}), status=400)
         workflow.transition(item, action, request.user, **params(form.cleaned_data))
@@ -299,11 +286,7 @@ def item_evaluation(request, item_id):
     form = MassEvaluationForm(request.POST)
     if not form.is_valid():
         return render(request, "rectification/item.html", item_context(request, item, evaluation_form=form), status=400)
-    before = snapshot(item, ["mass_evaluation"])
-    item.mass_evaluation = form.cleaned_data["mass_evaluation"]
-    with transaction.atomic():
-        item.save(update_fields=["mass_evaluation", "updated_at"])
-        record_change(item, "evaluate", before, actor=user)
+    actions.record_mass_evaluation(item, form.cleaned_data["mass_evaluation"], actor=user)
     messages.success(request, _("群众评价已记录。"))
     return redirect(item)
 
@@ -326,68 +309,88 @@ def lookback_edit(request, unit_id):
     allowed = can(user, "edit", report) if report is not None else may_act_for_unit(user, unit)
     if not allowed:
         raise PermissionDenied
+    if report is not None and not can(user, "revise", report):
+        messages.error(request, lookback.REFUSALS[("submit", report.status)])
+        return redirect(report)
     checkpoints = list(LookBackCheckpoint.objects.order_by("ordinal"))
     form = LookBackForm(request.POST or None, checkpoints=checkpoints, report=report)
     if request.method == "POST" and form.is_valid():
-        report = save_lookback(report, unit, campaign, form, user)
-        messages.success(request, _("回头看自查报告已保存。"))
+        report = actions.save_lookback(
+            report, unit=unit, campaign=campaign, summary=form.cleaned_data["summary"],
+            further_measures=form.cleaned_data["further_measures"], findings=form.findings(), actor=user,
+        )
+        messages.success(request, _("回头看自查报告已保存；确认无误后请报送。"))
         return redirect(report)
     return render(request, "rectification/lookback_form.html", {
         "unit": unit, "campaign": campaign, "report": report, "form": form,
     }, status=400 if form.is_bound else 200)
 
 
-def save_lookback(report, unit, campaign, form, user):
-    summary = form.cleaned_data["summary"].strip()
-    further = form.cleaned_data["further_measures"].strip()
-    findings = form.findings()
-    with transaction.atomic():
-        if report is None:
-            report = LookBackReport.objects.create(
-                unit=unit, campaign=campaign, summary=summary, further_measures=further, created_by=user
-            )
-            existing = {}
-            action, before = "create", {}
-        else:
-            report = LookBackReport.objects.select_for_update().get(pk=report.pk)
-            existing = {finding.checkpoint_id: finding for finding in report.findings.all()}
-            action, before = "edit", snapshot(report, ["summary", "further_measures"])
-            report.summary, report.further_measures = summary, further
-            report.save(update_fields=["summary", "further_measures"])
-        changes = {
-            name: {"before": before.get(name), "after": value}
-            for name, value in (("summary", summary), ("further_measures", further))
-            if before.get(name) != value
-        }
-        new_rows = []
-        for checkpoint_id, (result, notes) in findings.items():
-            finding = existing.get(checkpoint_id)
-            if finding is None:
-                new_rows.append(LookBackFinding(report=report, checkpoint_id=checkpoint_id, result=result, notes=notes))
-                changes[f"checkpoint_{checkpoint_id}"] = {"before": None, "after": result}
-            elif (finding.result, finding.notes) != (result, notes):
-                changes[f"checkpoint_{checkpoint_id}"] = {"before": finding.result, "after": result}
-                finding.result, finding.notes = result, notes
-                finding.save(update_fields=["result", "notes"])
-        LookBackFinding.objects.bulk_create(new_rows)
-        record(report, action, actor=user, changes=changes)
-    return report
-
-
 @login_required
 @require_GET
 def lookback_detail(request, report_id):
     user = request.user
-    report = get_object_or_404(
-        restrict(LookBackReport.objects.select_related("unit", "campaign", "created_by"), user), pk=report_id
-    )
+    report = _visible_report(user, report_id)
     findings = list(report.findings.select_related("checkpoint").order_by("checkpoint__ordinal"))
-    return render(request, "rectification/lookback.html", {
+    return render(request, "rectification/lookback.html", lookback_context(request, report, findings))
+
+
+def lookback_context(request, report, findings, **forms_):
+    actions_ = lookback.MACHINE.available_actions(report, request.user)
+    return {
         "report": report,
         "findings": findings,
         "redo": [f for f in findings if f.result == LookBackFinding.Result.NOT_MET],
-        "may_edit": can(user, "edit", report),
-    })
+        "may_edit": can(request.user, "revise", report),
+        "may_submit": "submit" in actions_,
+        # Why it came back (回炉), in a box the unit cannot miss.
+        "last_return": AuditEntry.objects.for_object(report).filter(action="return").first()
+        if report.status == LookBackReport.Status.RETURNED else None,
+        "review_form": forms_.get("review_form") or (CloseReviewForm() if "accept" in actions_ else None),
+    }
+
+
+def _visible_report(user, report_id):
+    return get_object_or_404(
+        restrict(LookBackReport.objects.select_related("unit", "campaign", "created_by"), user), pk=report_id
+    )
+
+
+def _move_report(request, report, action, success, reason="", **forms_):
+    try:
+        actions.move_lookback(report, action, request.user, reason=reason)
+    except workflow.TransitionRefused as exc:
+        if exc.forbidden:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+        findings = list(report.findings.select_related("checkpoint").order_by("checkpoint__ordinal"))
+        return render(request, "rectification/lookback.html", lookback_context(request, report, findings, **forms_), status=400)
+    messages.success(request, success)
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def lookback_submit(request, report_id):
+    """The unit reports its look-back to the supervision group and its superior (004)."""
+    report = _visible_report(request.user, report_id)
+    return _move_report(request, report, "submit", _("回头看自查报告已报送，等待督导组或上级审核。"))
+
+
+@login_required
+@require_POST
+def lookback_review(request, report_id):
+    """The reviewer accepts the report or returns it for a redo (回炉), with a reason."""
+    report = _visible_report(request.user, report_id)
+    form = CloseReviewForm(request.POST)
+    if not form.is_valid():
+        findings = list(report.findings.select_related("checkpoint").order_by("checkpoint__ordinal"))
+        return render(request, "rectification/lookback.html", lookback_context(request, report, findings, review_form=form),
+                      status=400)
+    if form.cleaned_data["decision"] == "approve":
+        return _move_report(request, report, "accept", _("回头看自查报告已审核通过。"))
+    return _move_report(request, report, "return", _("已退回重报，单位将看到退回理由。"), reason=form.cleaned_data["reason"],
+                        review_form=form)
 
 
 # --- overview ---------------------------------------------------------------------------------

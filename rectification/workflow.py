@@ -4,18 +4,20 @@ States (RectificationItem.Status): open → in_progress → close_requested → 
 from close_requested to in_progress when the reviewer sends the request back (DESIGN:
 "Closing an item (销号) needs evidence and the reviewer's approval"; 004).
 
-Every allowed move is a row of TRANSITIONS; `transition()` checks the table, the input the
-move needs and `access.rules.can()`, then changes the item and writes the audit row (DESIGN
-rule 10: 留痕) inside one transaction with the item row locked. A refused move raises
-TransitionRefused with a plain Chinese reason.
+Every allowed move is a row of TRANSITIONS on the one transition engine (access.transitions):
+`transition()` checks the state, the person (access.policy) and the guards (progress text,
+evidence, a reason), then changes the item and writes the audit row (DESIGN rule 10: 留痕)
+inside one transaction with the item row locked. A refused move raises TransitionRefused
+with a plain Chinese reason.
 """
 
-from django.db import transaction
+from functools import partial
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.transitions import StateMachine, Transition, TransitionRefused  # noqa: F401 (re-exported)
-from audit.services import record
+from access.transitions import Machine, Transition, TransitionRefused, reason_given  # noqa: F401 (TransitionRefused re-exported)
+from audit.services import change
 from core import clock
 from rectification.models import ProgressUpdate, RectificationItem
 
@@ -28,11 +30,24 @@ _UNIT = gettext_lazy("本单位联络员或上级领导小组办公室")
 _LIAISON = gettext_lazy("本单位联络员")
 _REVIEWER = gettext_lazy("审核方（督导组或上级领导小组办公室）")
 
+def progress_described(item, inputs):
+    """A progress report says what progressed (003: 及时公布整改情况)."""
+    return [] if (inputs.get("text") or "").strip() else [_("请填写整改进展。")]
+
+
+def evidence_given(item, inputs):
+    """Closing needs evidence (004: 销号须有佐证材料)."""
+    return [] if (inputs.get("evidence") or "").strip() else [_("申请销号须提交佐证材料，请说明整改成效并列出佐证材料。")]
+
+
 TRANSITIONS = (
-    Transition("progress", (OPEN, IN_PROGRESS), IN_PROGRESS, "update", _UNIT, gettext_lazy("报告进展"), Status),
-    Transition("request_close", (OPEN, IN_PROGRESS), CLOSE_REQUESTED, "request_close", _LIAISON, gettext_lazy("申请销号"), Status),
-    Transition("approve_close", (CLOSE_REQUESTED,), CLOSED, "approve_close", _REVIEWER, gettext_lazy("同意销号"), Status),
-    Transition("reject_close", (CLOSE_REQUESTED,), IN_PROGRESS, "reject_close", _REVIEWER, gettext_lazy("退回整改"), Status),
+    Transition("progress", (OPEN, IN_PROGRESS), IN_PROGRESS, "update", _UNIT, gettext_lazy("报告进展"),
+               guards=(progress_described,)),
+    Transition("request_close", (OPEN, IN_PROGRESS), CLOSE_REQUESTED, "request_close", _LIAISON, gettext_lazy("申请销号"),
+               guards=(evidence_given,)),
+    Transition("approve_close", (CLOSE_REQUESTED,), CLOSED, "approve_close", _REVIEWER, gettext_lazy("同意销号")),
+    Transition("reject_close", (CLOSE_REQUESTED,), IN_PROGRESS, "reject_close", _REVIEWER, gettext_lazy("退回整改"),
+               guards=(reason_given(gettext_lazy("退回整改时必须说明理由。")),)),
 )
 
 # Why an action is refused in a given state, in words a liaison understands.
@@ -50,63 +65,33 @@ _STATE_REASONS = {
 }
 
 
-MACHINE = StateMachine(TRANSITIONS, _STATE_REASONS)
+MACHINE = Machine(RectificationItem, TRANSITIONS, _STATE_REASONS)
 available_actions = MACHINE.available_actions
-check = MACHINE.check
-
-
-def check_input(action, text, evidence, reason):
-    """What each action needs besides the right state and person."""
-    if action == "progress" and not text:
-        raise TransitionRefused(_("请填写整改进展。"))
-    if action == "request_close" and not evidence:
-        raise TransitionRefused(_("申请销号须提交佐证材料，请说明整改成效并列出佐证材料。"))
-    if action == "reject_close" and not reason:
-        raise TransitionRefused(_("退回整改时必须说明理由。"))
+# The state and the person, before a posted form is read (its guards come with the form's values).
+precheck = partial(MACHINE.check, guards=False)
 
 
 def transition(item, action, user, *, text="", evidence="", reason=""):
-    """Move `item` by `action` on behalf of `user`; returns the refreshed item.
+    """Move `item` by `action` on behalf of `user`; returns the updated item.
 
     - progress: a ProgressUpdate with `text`; an open item becomes in progress.
     - request_close: the liaison asks to close the item with `evidence` (required).
     - approve_close: the reviewer closes it (closed_by, closed_at).
     - reject_close: the reviewer sends it back to in progress with `reason` (required).
     """
-    text, evidence, reason = (text or "").strip(), (evidence or "").strip(), (reason or "").strip()
-    with transaction.atomic():
-        locked = RectificationItem.objects.select_for_update(of=("self",)).select_related("plan__unit").get(pk=item.pk)
-        rule = check(locked, action, user)
-        check_input(action, text, evidence, reason)
-        from_state = locked.status
-        changes = {}
+    text, evidence = (text or "").strip(), (evidence or "").strip()
+
+    def effect(locked, rule, inputs):
         if action == "progress":
             update = ProgressUpdate.objects.create(item=locked, text=text, author=user)
-            changes = {"progress_update": update.pk}
-        elif action == "request_close":
-            if evidence != locked.evidence:
-                changes = {"evidence": {"before": locked.evidence, "after": evidence}}
-            locked.evidence = evidence
-        elif action == "approve_close":
-            locked.closed_by = user
-            locked.closed_at = clock.now()
-            changes = {"closed_by": str(user), "closed_at": locked.closed_at.isoformat()}
-        locked.status = rule.target
-        locked.save()
-        record(locked, action, actor=user, from_state=from_state, to_state=rule.target, changes=changes,
-               reason=reason or text)
-        if action in {"approve_close", "reject_close"}:
-            notify_liaisons(locked, action, reason)
-    return locked
+            return {"progress": change(None, update.text)}, None
+        if action == "request_close":
+            before, locked.evidence = locked.evidence, evidence
+            return ({"evidence": change(before, evidence)} if before != evidence else {}), None
+        if action == "approve_close":
+            locked.closed_by, locked.closed_at = user, clock.now()
+            return {"closed_by": change(None, user), "closed_at": change(None, locked.closed_at)}, None
+        return {}, None
 
-
-def notify_liaisons(item, action, reason):
-    """Tell the unit's liaisons what the reviewer decided, and why."""
-    from notifications.inbox import notify_unit_liaisons
-
-    titles = {
-        "approve_close": _("整改事项“%(problem)s”已销号"),
-        "reject_close": _("整改事项“%(problem)s”的销号申请被退回，请继续整改"),
-    }
-    title = titles[action] % {"problem": str(item)}
-    notify_unit_liaisons(item.plan.unit, title, reason, item.get_absolute_url())
+    return MACHINE.run(item, action, user, reason=reason, inputs={"text": text, "evidence": evidence}, effect=effect,
+                       lock_related=("plan__unit",))

@@ -23,3 +23,19 @@ class SupervisionConfig(AppConfig):
         policy.register(models.MeetingAttendance, rules.ATTENDANCE)
         policy.register(models.Feedback, rules.FEEDBACK)
         policy.register(models.SpotCheck, rules.SPOT_CHECK)
+        register_vocabulary()
+
+
+def register_vocabulary():
+    """The words of supervision's audit trail (audit.vocabulary); feedback's machine adds its own."""
+    # Imported here: apps.py is imported before the models are ready.
+    from django.utils.translation import gettext_lazy as _
+
+    from audit import vocabulary
+    from supervision import models, workflow  # noqa: F401  (the feedback machine's verbs)
+
+    vocabulary.register(models.SupervisionGroup, actions={
+        "member_added": _("增加成员"), "member_changed": _("调整成员"), "member_removed": _("移除成员"), "assigned": _("分配督导单位"),
+    }, details={"member": _("成员"), "is_leader": _("组长"), "unit": _("单位"), "include_subtree": _("含下级单位"),
+                "starts_on": _("开始日期"), "ends_on": _("结束日期")})
+    vocabulary.register(models.MeetingAttendance, actions={"attend": _("列席"), "comment": _("点评")})

@@ -202,13 +202,9 @@ class Evaluation(models.Model):
         return f"{self.unit} · {self.get_subject_display()} · {self.get_rating_display()}"
 
 
-class FeedbackRefused(Exception):
-    """A refused feedback transition; the message says why."""
-
-
 class FeedbackQuerySet(RestrictedQuerySet):
     def signed_off(self):
-        return self.filter(status="signed_off")
+        return self.filter(status=Feedback.Status.SIGNED_OFF)
 
 
 
@@ -254,53 +250,6 @@ class Feedback(models.Model):
 
     def get_absolute_url(self):
         return reverse("supervision:feedback", args=[self.pk])
-
-    def _move(self, user, action, permission, to_status, reason="", **fields):
-        """One feedback transition, checked by access.rules.can() and audited (rule 10)."""
-        from django.db import transaction
-
-        from access.policy import can
-        from audit.services import record
-
-        with transaction.atomic():
-            locked = Feedback.objects.select_for_update().get(pk=self.pk)
-            if not can(user, permission, locked):
-                raise FeedbackRefused(self.refusal_message(permission, locked))
-            from_status = locked.status
-            locked.status = to_status
-            for name, value in fields.items():
-                setattr(locked, name, value)
-            locked.save()
-            record(locked, action, actor=user, from_state=from_status, to_state=to_status, reason=reason)
-        self.refresh_from_db()
-        return self
-
-    @staticmethod
-    def refusal_message(permission, feedback):
-        if permission == "sign_off" and feedback.status != Feedback.Status.PENDING:
-            return _("只有待签发的反馈意见才能签发或退回。")
-        if permission == "sign_off":
-            return _("只有本督导组组长可以签发反馈意见（001：反馈意见要集体研究，不能个人擅自答复）。")
-        if feedback.status != Feedback.Status.DRAFT:
-            return _("只有草稿状态的反馈意见可以修改或提请签发。")
-        return _("只有本督导组成员可以处理该反馈意见。")
-
-    def request_sign_off(self, user):
-        """Draft → pending: any member asks the leader to sign off."""
-        return self._move(user, "request_sign_off", "request_sign_off", Feedback.Status.PENDING, refusal_reason="")
-
-    def sign_off(self, user):
-        """Pending → signed off: only the group leader; from now on the unit sees it (rule 9, 001)."""
-        return self._move(
-            user, "sign_off", "sign_off", Feedback.Status.SIGNED_OFF, signed_off_by=user, signed_off_at=clock.now()
-        )
-
-    def refuse_sign_off(self, user, reason):
-        """Pending → draft with the leader's reason; the unit still does not see it."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise FeedbackRefused(_("不予签发时必须说明理由。"))
-        return self._move(user, "refuse_sign_off", "sign_off", Feedback.Status.DRAFT, reason=reason, refusal_reason=reason)
 
 
 class SpotCheck(models.Model):

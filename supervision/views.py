@@ -6,7 +6,6 @@ unit's democratic life meeting; feedback sign-off by the group leader (DESIGN ru
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,19 +15,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
 from access.scope import scope_for
-from audit.models import AuditEntry
-from audit.services import record
+from access.transitions import TransitionRefused
+from audit.services import snapshot
 from campaign import status as obligation_status
-from campaign import workflow
+from campaign import workflow as obligation_workflow
 from campaign.models import Meeting
 from core import clock, traffic_light
+from supervision import actions
+from supervision import workflow as feedback_workflow
 from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
 from supervision.models import (
     Evaluation,
     Feedback,
-    FeedbackRefused,
     GroupAssignment,
-    MeetingAttendance,
     SupervisionGroup,
     Visit,
 )
@@ -54,7 +53,7 @@ def workspace(request):
     )
     for assignment in assignments:
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
-    queue = list(workflow.group_review_queue(user).with_status(now)[:200])
+    queue = list(obligation_workflow.group_review_queue(user).with_status(now)[:200])
     pending_feedback = list(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
     )
@@ -97,19 +96,14 @@ def unit_detail(request, unit_id):
     return render_unit(request, unit, group)
 
 
-def _create(request, unit_id, form_class, form_key, actor_field, action, success):
+def _create(request, unit_id, form_class, form_key, actor_field, success):
     """Create one supervision record for a supervised unit, with its audit row; then back to
     the unit's page (or, for feedback, to the new draft)."""
     unit, group = supervised_unit(request.user, unit_id)
     form = form_class(request.POST)
     if not form.is_valid():
         return render_unit(request, unit, group, status=400, **{form_key: form})
-    with transaction.atomic():
-        obj = form.save(commit=False)
-        obj.unit, obj.group = unit, group
-        setattr(obj, actor_field, request.user)
-        obj.save()
-        record(obj, action, actor=request.user, to_state=getattr(obj, "status", ""), changes={"unit": unit.pk})
+    obj = actions.record_for_unit(form.instance, unit=unit, group=group, actor=request.user, actor_field=actor_field)
     messages.success(request, success)
     return redirect(obj) if hasattr(obj, "get_absolute_url") else redirect("supervision:unit", unit_id=unit.pk)
 
@@ -118,21 +112,21 @@ def _create(request, unit_id, form_class, form_key, actor_field, action, success
 @require_POST
 def visit_create(request, unit_id):
     """蹲点, 随机调研, 明察暗访, 个别访谈, 座谈会 and their findings (001, 003)."""
-    return _create(request, unit_id, VisitForm, "visit_form", "recorded_by", "record_visit", _("已记录督导调研。"))
+    return _create(request, unit_id, VisitForm, "visit_form", "recorded_by", _("已记录督导调研。"))
 
 
 @login_required
 @require_POST
 def evaluation_create(request, unit_id):
     """Evaluation of rectification and institution-building with a rating and text (000)."""
-    return _create(request, unit_id, EvaluationForm, "evaluation_form", "evaluated_by", "evaluate", _("已记录评估意见。"))
+    return _create(request, unit_id, EvaluationForm, "evaluation_form", "evaluated_by", _("已记录评估意见。"))
 
 
 @login_required
 @require_POST
 def feedback_create(request, unit_id):
     """Any member drafts feedback; the unit does not see it until the leader signs it off (001)."""
-    return _create(request, unit_id, FeedbackForm, "feedback_form", "drafted_by", "draft", _("已保存反馈意见草稿。"))
+    return _create(request, unit_id, FeedbackForm, "feedback_form", "drafted_by", _("已保存反馈意见草稿。"))
 
 
 def visible_feedback(user, feedback_id):
@@ -144,10 +138,10 @@ def render_feedback(request, feedback, status=200, **forms_):
     context = {
         "feedback": feedback,
         "edit_form": forms_.get("edit_form") or (FeedbackForm(instance=feedback) if can(user, "edit", feedback) else None),
-        "may_request": can(user, "request_sign_off", feedback),
-        "sign_form": forms_.get("sign_form") or (SignOffForm() if can(user, "sign_off", feedback) else None),
+        "may_request": "request_sign_off" in feedback_workflow.MACHINE.available_actions(feedback, user),
+        "sign_form": forms_.get("sign_form")
+        or (SignOffForm() if "sign_off" in feedback_workflow.MACHINE.available_actions(feedback, user) else None),
         "is_member": scope_for(user).is_member(feedback.group_id),
-        "audit": AuditEntry.objects.for_object(feedback)[:30],
     }
     return render(request, "supervision/feedback.html", context, status=status)
 
@@ -164,13 +158,25 @@ def feedback_edit(request, feedback_id):
     feedback = visible_feedback(request.user, feedback_id)
     if not can(request.user, "edit", feedback):
         raise PermissionDenied
+    before = snapshot(feedback, ["subject", "text"])
     form = FeedbackForm(request.POST, instance=feedback)
     if not form.is_valid():
         return render_feedback(request, feedback, status=400, edit_form=form)
-    with transaction.atomic():
-        form.save()
-        record(feedback, "edit", actor=request.user, from_state=feedback.status, to_state=feedback.status)
+    actions.edit_feedback(form.instance, before, actor=request.user)
     messages.success(request, _("已保存。"))
+    return redirect(feedback)
+
+
+def _move_feedback(request, feedback, action, success, reason="", **forms_):
+    """One feedback transition: a refusal for the wrong person is 403, any other refusal is shown."""
+    try:
+        actions.move_feedback(feedback, action, request.user, reason=reason)
+    except TransitionRefused as exc:
+        if exc.forbidden:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+        return render_feedback(request, visible_feedback(request.user, feedback.pk), status=400, **forms_)
+    messages.success(request, success)
     return redirect(feedback)
 
 
@@ -178,15 +184,7 @@ def feedback_edit(request, feedback_id):
 @require_POST
 def feedback_request_sign_off(request, feedback_id):
     feedback = visible_feedback(request.user, feedback_id)
-    if not can(request.user, "request_sign_off", feedback):
-        raise PermissionDenied(Feedback.refusal_message("request_sign_off", feedback))
-    try:
-        feedback.request_sign_off(request.user)
-    except FeedbackRefused as exc:
-        messages.error(request, str(exc))
-        return render_feedback(request, feedback, status=400)
-    messages.success(request, _("已提请组长签发。"))
-    return redirect(feedback)
+    return _move_feedback(request, feedback, "request_sign_off", _("已提请组长签发。"))
 
 
 @login_required
@@ -194,25 +192,20 @@ def feedback_request_sign_off(request, feedback_id):
 def feedback_sign_off(request, feedback_id):
     """Leader signs off (delivered to the unit) or refuses with a reason (back to draft)."""
     feedback = visible_feedback(request.user, feedback_id)
-    if not can(request.user, "sign_off", feedback):
-        if feedback.status != Feedback.Status.PENDING and scope_for(request.user).is_leader(feedback.group_id):
-            messages.error(request, Feedback.refusal_message("sign_off", feedback))
-            return render_feedback(request, feedback, status=400)
-        raise PermissionDenied(Feedback.refusal_message("sign_off", feedback))
+    try:
+        feedback_workflow.MACHINE.check(feedback, "sign_off", request.user, guards=False)
+    except TransitionRefused as exc:
+        if exc.forbidden:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+        return render_feedback(request, feedback, status=400)
     form = SignOffForm(request.POST)
     if not form.is_valid():
         return render_feedback(request, feedback, status=400, sign_form=form)
-    try:
-        if form.cleaned_data["decision"] == "sign":
-            feedback.sign_off(request.user)
-            messages.success(request, _("已签发，单位现在可以看到该反馈意见。"))
-        else:
-            feedback.refuse_sign_off(request.user, form.cleaned_data["reason"])
-            messages.success(request, _("未予签发，已退回草稿。"))
-    except FeedbackRefused as exc:
-        messages.error(request, str(exc))
-        return render_feedback(request, feedback, status=400)
-    return redirect(feedback)
+    if form.cleaned_data["decision"] == "sign":
+        return _move_feedback(request, feedback, "sign_off", _("已签发，单位现在可以看到该反馈意见。"))
+    return _move_feedback(request, feedback, "refuse_sign_off", _("未予签发，已退回草稿。"),
+                          reason=form.cleaned_data["reason"], sign_form=form)
 
 
 @login_required
@@ -228,10 +221,6 @@ def attend(request, meeting_id):
     if not form.is_valid():
         return HttpResponseBadRequest(_("点评内容无效。"))
     group = SupervisionGroup.objects.get(pk=scope_for(request.user).assignments_for(meeting.unit)[0].group_id)
-    with transaction.atomic():
-        attendance, created = MeetingAttendance.objects.update_or_create(
-            meeting=meeting, attendee=request.user, defaults={"group": group, "comment": form.cleaned_data["comment"]}
-        )
-        record(attendance, "attend" if created else "comment", actor=request.user, changes={"meeting": meeting.pk})
+    actions.attend_meeting(meeting, group=group, actor=request.user, comment=form.cleaned_data["comment"])
     messages.success(request, _("已记录列席和点评。"))
     return redirect(meeting)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.policy import can
-from audit.services import record
 from campaign.models import Obligation, ObligationStatus
 from core import clock
+from core.people import person_name
+from supervision import actions
 from supervision.forms_manage import AssignmentForm, GroupForm, MemberForm
-from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
+from supervision.models import GroupAssignment, SupervisionGroup
 from units.models import Unit
 
 
@@ -102,10 +103,7 @@ def group_create(request):
     if request.method == "POST" and form.is_valid():
         if not can(request.user, "manage", form.cleaned_data["office"]):
             raise PermissionDenied
-        with transaction.atomic():
-            group = form.save()
-            record(group, "created", actor=request.user, changes={"name": group.name})
-        return redirect(group)
+        return redirect(actions.create_group(form.instance, actor=request.user))
     return render(request, "supervision/manage/form.html", {"form": form, "title": _("新建督导组")})
 
 
@@ -118,14 +116,9 @@ def group_member_add(request, group_id):
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect(group)
-    user, leader = form.cleaned_data["username"], form.cleaned_data["is_leader"]
-    with transaction.atomic():
-        if leader:
-            group.members.filter(is_leader=True).exclude(user=user).update(is_leader=False)
-        member, created = GroupMember.objects.update_or_create(group=group, user=user, defaults={"is_leader": leader})
-        record(group, "member_added" if created else "member_changed", actor=request.user,
-               changes={"user": user.username, "is_leader": leader})
-    messages.success(request, _("已更新成员：%(name)s") % {"name": user.get_username()})
+    user = form.cleaned_data["username"]
+    actions.set_member(group, user, is_leader=form.cleaned_data["is_leader"], actor=request.user)
+    messages.success(request, _("已更新成员：%(name)s") % {"name": person_name(user)})
     return redirect(group)
 
 
@@ -134,9 +127,7 @@ def group_member_add(request, group_id):
 def group_member_remove(request, group_id):
     group = _managed_group(request, group_id)
     member = get_object_or_404(group.members, pk=request.POST.get("member", "0") if request.POST.get("member", "").isdigit() else 0)
-    with transaction.atomic():
-        record(group, "member_removed", actor=request.user, changes={"user": member.user.username})
-        member.delete()
+    actions.remove_member(group, member, actor=request.user)
     return redirect(group)
 
 
@@ -146,11 +137,7 @@ def group_assign(request, group_id):
     form = AssignmentForm(request.POST or None, user=request.user, group=group)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                assignment = form.save()
-                record(group, "assigned", actor=request.user,
-                       changes={"unit": assignment.unit.code, "include_subtree": assignment.include_subtree,
-                                "starts_on": str(assignment.starts_on), "ends_on": str(assignment.ends_on or "")})
+            assignment = actions.assign(form.instance, actor=request.user)
         except IntegrityError:
             form.add_error(None, _("分工保存失败，请检查日期。"))
         else:

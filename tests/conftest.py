@@ -53,6 +53,7 @@ def make_user(username, **extra):
 
 @pytest.fixture
 def world(db, settings, tmp_path):
+    from campaign.actions import fan_out
     from campaign.models import Batch, Campaign, Directive, Phase, Requirement, Route
     from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
     from units.models import Level, Unit, UnitMembership, UnitType
@@ -130,7 +131,7 @@ def world(db, settings, tmp_path):
     )
     w.requirement.resolve_deadline()
     w.requirement.save()
-    w.requirement.fan_out()
+    fan_out(w.requirement, actor=None)
     w.obligation_organ = w.requirement.obligations.get(unit=w.organ)
     w.obligation_organ2 = w.requirement.obligations.get(unit=w.organ2)
     w.password = PASSWORD

@@ -20,3 +20,15 @@ class UnitsConfig(AppConfig):
         policy.register(UnitMembership, rules.MEMBERSHIP)
         policy.register(StudyRecord, rules.STUDY_RECORD)
         policy.register(Opinion, rules.OPINION)
+        register_vocabulary()
+
+
+def register_vocabulary():
+    """The words of units' audit trail (audit.vocabulary)."""
+    # Imported here: apps.py is imported before the models are ready.
+    from django.utils.translation import gettext_lazy as _
+
+    from audit import vocabulary
+    from units.models import Unit
+
+    vocabulary.register(Unit, actions={"move": _("移动"), "deactivate": _("撤销")})

@@ -45,10 +45,10 @@ class UnitForm(StyledForm, forms.ModelForm):
         self.fields["batch"].queryset = Batch.objects.select_related("campaign")
         self.style_widgets()
 
-    def save(self, commit=True):
-        if "parent_code" in self.cleaned_data:
+    def _post_clean(self):
+        if self.cleaned_data.get("parent_code") is not None:
             self.instance.parent = self.cleaned_data["parent_code"]
-        return super().save(commit=commit)
+        super()._post_clean()
 
 
 class MoveForm(StyledForm, forms.Form):

@@ -16,10 +16,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from audit.services import snapshot
 from campaign.models import Batch
 from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
 
 BULK_BATCH = 2000
+# The columns an import may change, as the audit trail records them.
+AUDITED_FIELDS = ["name", "short_name", "level", "unit_type", "batch", "is_window_unit", "is_contact_point", "is_active"]
 # Codes per lookup query (SQLite allows 32,766 parameters in one statement).
 CODE_CHUNK = 5000
 
@@ -138,6 +141,8 @@ class UnitResource(resources.ModelResource):
         self.roots = roots or []
         self.write = write
         self.new_units = []  # in file order: parents before their children
+        self.updated = []  # existing units the file changed, each with its _before_import snapshot
+        self.deactivated = []  # existing units the file marks inactive
         self.fields["parent"].widget = RegistryWidget(self._parent, _("未知的上级单位代码“%(value)s”"))
         self.fields["batch"].widget = RegistryWidget(self._batch, _("未知的批次“%(value)s”"))
         self._registry = None
@@ -240,7 +245,12 @@ class UnitResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         code = str(row.get(HEADERS["code"]) or "").strip()
-        return Unit.objects.get(code=code) if code in self._load()["units"] else None
+        if code not in self._load()["units"]:
+            return None
+        unit = Unit.objects.select_related("parent", "batch").get(code=code)
+        # What the unit was before the file changed it, for the audit trail (units.actions).
+        unit._before_import = snapshot(unit, AUDITED_FIELDS)
+        return unit
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """Row rules: a code, once per file, not taken outside the office's units; the parent
@@ -280,7 +290,12 @@ class UnitResource(resources.ModelResource):
         if kwargs.get("dry_run") or not self.write:
             return
         if not is_create:
+            if instance._before_import.get("is_active") and not instance.is_active:
+                # Deactivation takes the subtree with it, with a reason: units.actions does it.
+                instance.is_active = True
+                self.deactivated.append(instance)
             instance.save()
+            self.updated.append(instance)
             return
         registry = self._load()
         parent = instance.parent
@@ -299,7 +314,7 @@ class UnitResource(resources.ModelResource):
         for depth in sorted(by_depth):
             level = by_depth[depth]
             for unit in level:
-                unit.parent_id = unit.parent.pk
+                unit.parent = unit.parent  # the parent now has its key: keep the object, set the id
             Unit.objects.bulk_create(level, batch_size=BULK_BATCH)
             missing = [unit for unit in level if unit.pk is None]
             if missing:  # databases that do not return keys from a bulk insert

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.policy import can
-from audit.services import record, record_bulk
+from audit.services import snapshot
+from units import actions
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.models import PATH_SEGMENT, Unit
 from units.resources import HEADERS, UnitResource
-from units.signals import deferred_fan_out, obligations_for_new_units
 
 PAGE_SIZE = 100
 PREVIEW_ROWS = 50
@@ -111,9 +110,7 @@ def unit_create(request):
         raise PermissionDenied
     form = UnitForm(request.POST or None, user=request.user, parent=parent)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            unit = form.save()
-            record(unit, "created", actor=request.user, changes={k: str(v) for k, v in form.cleaned_data.items()})
+        unit = actions.create_unit(form.instance, actor=request.user)
         messages.success(request, _("已新增单位：%(name)s") % {"name": unit.name})
         return redirect(unit)
     return render(request, "units/form.html", {"form": form, "title": _("新增单位")})
@@ -122,14 +119,10 @@ def unit_create(request):
 @login_required
 def unit_edit(request, unit_id):
     unit = _visible_unit(request, unit_id, "edit")
+    before = snapshot(unit, actions.UNIT_FIELDS)
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            changes = {name: str(form.cleaned_data[name]) for name in form.changed_data}
-            unit = form.save()
-            record(unit, "edited", actor=request.user, changes=changes)
-            if {"batch", "unit_type", "level"} & set(form.changed_data):
-                obligations_for_new_units([unit], actor=request.user)
+        unit = actions.edit_unit(form.instance, before, actor=request.user)
         messages.success(request, _("单位信息已保存。"))
         return redirect(unit)
     return render(request, "units/form.html", {"form": form, "unit": unit, "title": _("编辑单位")})
@@ -140,18 +133,10 @@ def unit_move(request, unit_id):
     unit = _visible_unit(request, unit_id, "move")
     form = MoveForm(request.POST or None, user=request.user, unit=unit)
     if request.method == "POST" and form.is_valid():
-        old_parent = unit.parent
-        with transaction.atomic():
-            try:
-                unit.move_to(form.cleaned_data["parent_code"])
-            except ValidationError as exc:
-                form.add_error("parent_code", exc.messages)
-            else:
-                record(
-                    unit, "moved", actor=request.user, from_state=old_parent.code if old_parent else "",
-                    to_state=unit.parent.code, changes={"path": unit.path},
-                )
-                obligations_for_new_units(list(Unit.objects.subtree(unit)), actor=request.user)
+        try:
+            actions.move_unit(unit, form.cleaned_data["parent_code"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error("parent_code", exc.messages)
         if not form.errors:
             messages.success(request, _("已移动到 %(parent)s 之下。") % {"parent": unit.parent.name})
             return redirect(unit)
@@ -165,12 +150,8 @@ def unit_deactivate(request, unit_id):
     form = DeactivateForm(request.POST or None)
     subtree = Unit.objects.subtree(unit).filter(is_active=True)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            affected = list(subtree.only("pk"))
-            record_bulk(affected, "deactivated", actor=request.user, from_state="active", to_state="inactive",
-                        reason=form.cleaned_data["reason"])
-            Unit.objects.filter(pk__in=[u.pk for u in affected]).update(is_active=False)
-        messages.success(request, _("已撤销 %(count)s 个单位。") % {"count": len(affected)})
+        count = actions.deactivate_unit(unit, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已撤销 %(count)s 个单位。") % {"count": count})
         return redirect(unit)
     warning = _("将同时撤销其下 %(count)s 个有效单位（含本单位）；历史记录保留。") % {"count": subtree.count()}
     return render(request, "units/form.html", {"form": form, "unit": unit, "title": _("撤销单位"), "warning": warning})
@@ -183,15 +164,8 @@ def unit_assign(request):
     if not form.is_valid():
         return HttpResponseBadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
     units = list(form.cleaned_data["units"])
-    changes = {}
-    if form.cleaned_data["batch"]:
-        changes["batch_id"] = form.cleaned_data["batch"].pk
-    if form.cleaned_data["unit_type"]:
-        changes["unit_type"] = form.cleaned_data["unit_type"]
-    with transaction.atomic():
-        Unit.objects.filter(pk__in=[u.pk for u in units]).update(**changes)
-        record_bulk(units, "assigned", actor=request.user, changes={k: str(v) for k, v in changes.items()})
-        obligations_for_new_units(list(Unit.objects.filter(pk__in=[u.pk for u in units])), actor=request.user)
+    actions.set_batch_and_type(units, actor=request.user, batch=form.cleaned_data["batch"],
+                               unit_type=form.cleaned_data["unit_type"])
     messages.success(request, _("已更新 %(count)s 个单位。") % {"count": len(units)})
     return redirect(request.POST.get("next") or "units:list")
 
@@ -230,50 +204,6 @@ def _import_dir():
     return folder
 
 
-def _load_dataset(path):
-    raw = path.read_bytes()
-    if path.suffix == ".csv":
-        return tablib.Dataset().load(raw.decode("utf-8-sig"), format="csv")
-    return tablib.Dataset().load(raw, format="xlsx")
-
-
-def _errors(result):
-    """Row-by-row problems: [(row number in the file, [messages])]."""
-    rows = []
-    for invalid in result.invalid_rows:
-        messages_ = [f"{HEADERS.get(field, field)}：{message}" for field, errors in invalid.error_dict.items() for message in errors]
-        rows.append((invalid.number + 1, messages_))
-    for number, errors in result.row_errors():
-        rows.append((number + 1, [str(error.error) for error in errors]))
-    rows.extend((0, [str(error.error)]) for error in result.base_errors)
-    return sorted(rows, key=lambda item: item[0])
-
-
-def run_import(path, user, dry_run):
-    """Validate (dry run) or write the file; writes happen only when every row is valid.
-
-    Both passes read every row the same way inside one transaction; the writing pass then
-    inserts the new units in bulk and gives them the obligations of the requirements that
-    already bind their kind (units/signals.py), all or nothing.
-    """
-    roots = list(Unit.objects.office_roots(user))
-    resource = UnitResource(roots=roots, write=not dry_run)
-    try:
-        dataset = _load_dataset(path)
-    except Exception as exc:  # tablib/openpyxl raise many kinds on a broken file
-        return None, [(0, [_("无法读取文件：%(error)s") % {"error": exc}])]
-    with transaction.atomic(), deferred_fan_out(actor=user) as new_units:
-        # dry_run=False: the rows themselves write nothing (resource.write decides), and no
-        # per-row savepoint is needed since a failed import rolls the whole transaction back.
-        result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
-        errors = _errors(result)
-        if errors or dry_run:
-            transaction.set_rollback(True)
-        else:
-            new_units.extend(resource.create_new_units())
-    return result, errors
-
-
 @login_required
 def unit_import(request):
     if not Unit.objects.office_roots(request.user).exists():
@@ -287,13 +217,14 @@ def unit_import(request):
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        result, errors = run_import(path, request.user, dry_run=True)
+        result, errors = actions.import_units(path, actor=request.user, dry_run=True, file_name=upload.name)
         if errors:
             path.unlink(missing_ok=True)
             context["errors"] = errors
         else:
             request.session["unit_import"] = path.name
-            dataset = _load_dataset(path)
+            request.session["unit_import_name"] = upload.name[:200]
+            dataset = actions.load_dataset(path)
             context.update(
                 token=path.name, headers=dataset.headers, preview=dataset[:PREVIEW_ROWS], total=len(dataset),
                 new=result.totals.get("new", 0), updated=result.totals.get("update", 0),
@@ -310,7 +241,9 @@ def unit_import_confirm(request):
     path = _import_dir() / name
     if not path.exists():
         return HttpResponseBadRequest(_("导入文件已失效，请重新上传。"))
-    result, errors = run_import(path, request.user, dry_run=False)
+    result, errors = actions.import_units(
+        path, actor=request.user, dry_run=False, file_name=request.session.get("unit_import_name", "")
+    )
     path.unlink(missing_ok=True)
     del request.session["unit_import"]
     if errors:

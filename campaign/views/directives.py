@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from access.policy import can
-from campaign import dashboard
+from audit.services import snapshot
+from campaign import actions, dashboard
 from campaign.forms import DirectiveFilterForm, DirectiveForm, forward_initial, office_units
 from campaign.models import Directive, Obligation
 
@@ -80,8 +81,7 @@ def directive_detail(request, directive_id):
     )
 
 
-def _save_directive(request, form, forwards=None):
-    directive = form.save_with_audit(forwards=forwards)
+def _saved(request, directive):
     messages.success(request, _("公文已保存：%(name)s") % {"name": directive})
     return redirect(directive)
 
@@ -92,7 +92,7 @@ def directive_create(request):
         raise PermissionDenied
     form = DirectiveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        return _save_directive(request, form)
+        return _saved(request, actions.register_directive(form.instance, actor=request.user))
     return render(request, "campaign/directive_form.html", {"form": form, "title": _("登记公文")})
 
 
@@ -101,9 +101,10 @@ def directive_edit(request, directive_id):
     directive = get_object_or_404(Directive.objects.restrict(request.user), pk=directive_id)
     if not can(request.user, "edit", directive):
         raise PermissionDenied
+    before = snapshot(directive, actions.DIRECTIVE_FIELDS)
     form = DirectiveForm(request.POST or None, instance=directive, user=request.user)
     if request.method == "POST" and form.is_valid():
-        return _save_directive(request, form)
+        return _saved(request, actions.edit_directive(form.instance, before, actor=request.user))
     return render(request, "campaign/directive_form.html", {"form": form, "directive": directive, "title": _("编辑公文")})
 
 
@@ -115,7 +116,7 @@ def directive_forward(request, directive_id):
         raise PermissionDenied
     form = DirectiveForm(request.POST or None, user=request.user, initial=forward_initial(source, request.user))
     if request.method == "POST" and form.is_valid():
-        return _save_directive(request, form, forwards=source)
+        return _saved(request, actions.register_directive(form.instance, actor=request.user, forwards=source))
     return render(
         request, "campaign/directive_form.html", {"form": form, "source": source, "title": _("转发公文")}
     )

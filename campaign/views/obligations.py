@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
-from audit.models import AuditEntry
 from campaign import workflow
 from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
 from campaign.models import Obligation, Submission, SubmissionFile
@@ -44,7 +43,6 @@ def obligation_context(request, obligation, **forms):
         "submissions": submissions,
         "reviews": reviews,
         "last_return": last_return if obligation.status == workflow.RETURNED else None,
-        "audit": AuditEntry.objects.for_object(obligation)[:50],
         "actions": actions,
         "transitions": workflow.TRANSITIONS,
         "submit_form": forms.get("submit_form") or (SubmitForm() if "submit" in actions else None),
@@ -75,7 +73,7 @@ def _act(request, obligation_id, action, form, form_key, params, success, invali
     refusal says why); then the form (errors shown, nothing saved); then campaign.workflow."""
     obligation = visible_obligation(request.user, obligation_id)
     try:
-        workflow.check(obligation, action, request.user)
+        workflow.precheck(obligation, action, request.user)
     except workflow.TransitionRefused as exc:
         return _refused(request, obligation, exc)
     page = "campaign/work/obligation.html"

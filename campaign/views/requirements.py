@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from access.policy import can
-from campaign import dashboard
+from campaign import actions, dashboard
 from campaign.deadlines import DeadlineError, resolve_deadline
-from campaign.forms import RefusedRemoval, RequirementForm
+from campaign.forms import RequirementForm
 from campaign.models import Directive, Obligation, Requirement
 from core.workdays import holiday_warning
 
@@ -45,8 +45,10 @@ def requirement_detail(request, requirement_id):
 def _form_page(request, form, directive, requirement=None):
     if request.method == "POST" and form.is_valid():
         try:
-            requirement, added, removed = form.save_and_fan_out()
-        except RefusedRemoval as refused:
+            requirement, added, removed = actions.save_requirement(
+                form.instance, actor=request.user, explicit_units=form.cleaned_data["explicit_codes"]
+            )
+        except actions.RefusedRemoval as refused:
             form.add_error(
                 None,
                 _("以下单位已报送材料，不能从本要求中移除：%(names)s。请保留这些单位后再保存。")

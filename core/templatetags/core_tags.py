@@ -14,6 +14,7 @@ from django import template
 from django.utils import formats, timezone, translation
 
 from core import traffic_light
+from core.people import person_name
 
 register = template.Library()
 
@@ -66,17 +67,6 @@ def light_suffix(light):
 @register.filter
 def light_label(light):
     return traffic_light.LABELS.get(light, "")
-
-
-def person_name(user):
-    """Family name first and no space for Chinese names (王晓明), Django's "first last" otherwise;
-    the login name only when no name is recorded."""
-    if user is None:
-        return ""
-    first, last = (getattr(user, "first_name", "") or "").strip(), (getattr(user, "last_name", "") or "").strip()
-    if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
-        return f"{last}{first}"
-    return f"{first} {last}".strip() or user.get_username()
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from audit.models import AuditEntry, AuditTrailIsAppendOnly
-from audit.services import bulk_update_with_audit, record_bulk, record_change, snapshot
+from audit.services import record_change, record_changes, record_transitions, snapshot, update_with_audit
 from campaign.models import Obligation, ObligationStatus
 
 
@@ -24,13 +24,16 @@ def test_obligation_transitions_write_rows_with_who_what_and_why(world, things):
     assert [(r.action, r.from_state, r.to_state, r.actor) for r in rows] == [
         ("return", "submitted", "returned", world.group_member),
         ("submit", "pending", "submitted", world.liaison_organ),
+        ("obligation_added", "", "pending", None),  # the fan-out that made it (the fixture has no actor)
     ]
     assert rows[0].reason == "缺少附件"
 
 
 def test_feedback_sign_off_writes_rows(world, things):
-    things.draft_feedback.request_sign_off(world.group_member)
-    things.draft_feedback.sign_off(world.group_leader)
+    from supervision.workflow import transition
+
+    transition(things.draft_feedback, "request_sign_off", world.group_member)
+    transition(things.draft_feedback, "sign_off", world.group_leader)
     assert [(r.action, r.actor) for r in entries(things.draft_feedback)] == [
         ("sign_off", world.group_leader), ("request_sign_off", world.group_member),
     ]
@@ -41,7 +44,7 @@ def test_record_change_keeps_before_and_after(world, things):
     before = snapshot(requirement)
     requirement.title = "专题民主生活会召开情况报告"
     requirement.save()
-    entry = record_change(requirement, "edit", before, actor=world.office_hangzhou, reason="标题有误")
+    entry = record_change(requirement, "edit", actor=world.office_hangzhou, before=before, reason="标题有误")
     assert entry.changes == {"title": {"before": "专题民主生活会情况报告", "after": "专题民主生活会召开情况报告"}}
     assert entry.reason == "标题有误"
 
@@ -49,14 +52,14 @@ def test_record_change_keeps_before_and_after(world, things):
 @pytest.mark.parametrize("target", ["zj_48", "requirement", "obligation_organ", "submission", "review", "feedback", "item"])
 def test_every_audited_kind_gets_bulk_rows_tied_by_one_key(world, things, target):
     obj = getattr(world, target, None) or getattr(things, target)
-    rows = record_bulk([obj], "bulk_edit", actor=world.superuser, reason="批量调整")
+    rows = record_changes([obj], "bulk_edit", actor=world.superuser, reason="批量调整")
     assert rows[0].batch_key and entries(obj)[0].batch_key == rows[0].batch_key
 
 
-def test_bulk_update_records_one_row_per_object_with_its_own_previous_state(world):
+def test_bulk_update_records_one_row_per_object_with_its_own_previous_values(world):
     world.obligation_organ2.status = ObligationStatus.SUBMITTED
     world.obligation_organ2.save()
-    changed = bulk_update_with_audit(
+    changed = update_with_audit(
         Obligation.objects.filter(requirement=world.requirement), "bulk_return", actor=world.office_province,
         reason="统一退回补充材料", status=ObligationStatus.RETURNED,
     )
@@ -65,13 +68,20 @@ def test_bulk_update_records_one_row_per_object_with_its_own_previous_state(worl
     assert rows.count() == 3
     assert len(set(rows.values_list("batch_key", flat=True))) == 1
     organ2 = rows.get(object_id=world.obligation_organ2.pk)
-    assert (organ2.from_state, organ2.to_state, organ2.reason) == ("submitted", "returned", "统一退回补充材料")
+    assert organ2.reason == "统一退回补充材料"
     assert organ2.changes == {"status": {"before": "submitted", "after": "returned"}}
-    assert rows.get(object_id=world.obligation_organ.pk).from_state == "pending"
+    assert rows.get(object_id=world.obligation_organ.pk).changes == {"status": {"before": "pending", "after": "returned"}}
+
+
+def test_changes_have_one_shape(world):
+    with pytest.raises(ValueError):
+        record_change(world.organ, "edit", actor=world.superuser, changes={"name": "省发改委"})
+    with pytest.raises(ValueError):
+        record_transitions([world.obligation_organ], "x", actor=world.superuser, changes={"due_at": ["a", "b"]})
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(world):
-    entry = record_bulk([world.obligation_organ], "x", actor=world.superuser)[0]
+    entry = record_changes([world.obligation_organ], "x", actor=world.superuser)[0]
     entry = AuditEntry.objects.get(pk=entry.pk)
     entry.reason = "改写"
     with pytest.raises(AuditTrailIsAppendOnly):
@@ -97,7 +107,7 @@ def test_timeline_renders_in_one_query(world, django_assert_num_queries):
 
 
 def test_admin_is_read_only_even_for_superusers(client, world):
-    entry = record_bulk([world.obligation_organ], "submit", actor=world.liaison_organ)[0]
+    entry = record_changes([world.obligation_organ], "submit", actor=world.liaison_organ)[0]
     client.force_login(world.superuser)
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403

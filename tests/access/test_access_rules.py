@@ -3,7 +3,7 @@
 import pytest
 
 from access.policy import can
-from audit.services import record
+from audit.services import record_change
 
 
 def obj(world, things, name):
@@ -192,7 +192,7 @@ def test_inactive_and_anonymous_users_can_do_nothing(world):
 
 
 def test_nobody_edits_or_deletes_audit_entries(world):
-    entry = record(world.obligation_organ, "submit", actor=world.liaison_organ)
+    entry = record_change(world.obligation_organ, "submit", actor=world.liaison_organ)
     for persona in ("superuser", "office_province", "liaison_organ"):
         user = getattr(world, persona)
         assert can(user, "view", entry)

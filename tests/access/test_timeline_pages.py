@@ -2,7 +2,7 @@
 
 import pytest
 
-from audit.services import record
+from audit.services import record_transition
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,7 @@ from audit.services import record
 )
 def test_object_page_shows_its_audit_timeline(world, client, attribute, viewer):
     obj = getattr(world, attribute)
-    record(obj, "演示操作", actor=world.superuser, from_state="a", to_state="b", reason="留痕测试理由")
+    record_transition(obj, "演示操作", actor=world.superuser, from_state="a", to_state="b", reason="留痕测试理由")
     client.force_login(getattr(world, viewer))
     response = client.get(obj.get_absolute_url())
     assert response.status_code == 200

@@ -8,7 +8,8 @@ from django.utils import timezone, translation
 
 from core import clock
 from core.forms import DateInput, StyledForm
-from core.templatetags.core_tags import format_day, format_moment, person_name
+from core.people import person_name
+from core.templatetags.core_tags import format_day, format_moment
 
 
 class MeetingDateForm(StyledForm, forms.Form):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from campaign.actions import fan_out
 from campaign.models import Obligation, Requirement
 from units.models import Level, Unit, UnitType
 
@@ -24,7 +25,7 @@ def grow(world, villages_per_county):
     requirement = Requirement(directive=world.zj_48, title="第二批实施方案", scope_unit=world.province, submit_to=world.province,
                               target_batch=world.batch2, deadline_text="2014-02-20", due_at=timezone.now() + dt.timedelta(days=2))
     requirement.save()
-    requirement.fan_out()
+    fan_out(requirement, actor=None)
     now = timezone.now()
     obligations = list(requirement.obligations.order_by("pk"))
     for index, obligation in enumerate(obligations):

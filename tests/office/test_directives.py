@@ -49,7 +49,7 @@ def test_forward_prefills_and_links_both_ways(office, world):
     assert response.status_code == 302
     created = Directive.objects.get(number="浙群组发〔2013〕49号")
     assert list(created.forwards.all()) == [world.central_29]
-    assert AuditEntry.objects.filter(action="created", object_id=created.pk).exists()
+    assert AuditEntry.objects.filter(action="create", object_id=created.pk).exists()
     upper = office.get(reverse("campaign:directive", args=[world.central_29.pk])).context
     assert {d.pk for d in upper["forwarded_by"]} == {world.zj_48.pk, created.pk}
     assert office.get(reverse("campaign:directive", args=[created.pk])).context["forwards"] == [world.central_29]
@@ -61,7 +61,7 @@ def test_edit_records_changes(office, world):
     assert response.status_code == 302
     world.zj_48.refresh_from_db()
     assert world.zj_48.title == "新标题"
-    assert AuditEntry.objects.filter(action="edited", object_id=world.zj_48.pk).exists()
+    assert AuditEntry.objects.filter(action="edit", object_id=world.zj_48.pk).exists()
 
 
 def test_scoping(client, world):

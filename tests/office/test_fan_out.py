@@ -24,7 +24,8 @@ def test_create_requirement_fans_out_to_first_batch(office, world):
     requirement = Requirement.objects.latest("pk")
     assert set(requirement.obligations.values_list("unit__code", flat=True)) == {"330000", "330000-01", "330000-02"}
     assert timezone.localtime(requirement.due_at).isoformat() == "2014-01-10T23:59:59+08:00"
-    assert AuditEntry.objects.filter(action="obligation_added").count() == 3
+    added = AuditEntry.objects.filter(action="obligation_added", object_id__in=requirement.obligations.values("pk"))
+    assert added.count() == 3 and {entry.actor for entry in added} == {world.office_province}
 
 
 def test_bad_deadline_is_a_form_error(office, world):

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
+from campaign.actions import fan_out
 from campaign.models import Obligation, Requirement
+from units.actions import import_units
 from units.models import PATH_SEGMENT, Unit
 from units.resources import HEADERS
-from units.views import run_import
 
 pytestmark = pytest.mark.django_db
 COLUMNS = list(HEADERS.values())
@@ -43,7 +44,7 @@ def village_requirement(world):
                               target_batch=world.batch2, target_levels=["village"], deadline_text="2014年3月1日前")
     requirement.resolve_deadline()
     requirement.save()
-    requirement.fan_out()
+    fan_out(requirement, actor=None)
     return requirement
 
 
@@ -52,11 +53,11 @@ def test_import_costs_a_fixed_number_of_queries(world, tmp_path, village_require
     path = write_file(tmp_path, tree_rows(towns, villages))
     before = Unit.objects.count()
     with CaptureQueriesContext(connection) as preview:
-        _result, errors = run_import(path, world.office_province, dry_run=True)
+        _result, errors = import_units(path, actor=world.office_province, dry_run=True)
     assert errors == []
     assert Unit.objects.count() == before
     with CaptureQueriesContext(connection) as write:
-        result, errors = run_import(path, world.office_province, dry_run=False)
+        result, errors = import_units(path, actor=world.office_province, dry_run=False)
     assert errors == [] and result.totals["new"] == towns * (villages + 1)
     # No query (nor savepoint) per row: the same bounds for 9 rows and for 310 (SQLite splits a
     # bulk insert into statements of about 76 units, hence the margin of the writing pass).
@@ -67,7 +68,7 @@ def test_import_costs_a_fixed_number_of_queries(world, tmp_path, village_require
 
 def test_bulk_written_tree_has_consistent_paths_and_fans_out(world, tmp_path, village_requirement):
     path = write_file(tmp_path, tree_rows(3, 4))
-    _result, errors = run_import(path, world.office_province, dry_run=False)
+    _result, errors = import_units(path, actor=world.office_province, dry_run=False)
     assert errors == []
     towns = list(Unit.objects.filter(code__regex=r"^T\d{3}$").order_by("code"))
     assert len(towns) == 3
@@ -103,7 +104,7 @@ def test_a_bad_row_anywhere_writes_nothing(world, tmp_path, village_requirement)
     rows.append(["T999V000", "孤村", "", "T999", "村、社区", "村", "第二批", "否", "否", "是"])  # unknown parent
     path = write_file(tmp_path, rows)
     obligations = Obligation.objects.count()
-    _result, errors = run_import(path, world.office_province, dry_run=False)
+    _result, errors = import_units(path, actor=world.office_province, dry_run=False)
     assert [number for number, _messages in errors] == [len(rows) + 1]
     assert not Unit.objects.filter(code__startswith="T").exists()
     assert Obligation.objects.count() == obligations
@@ -112,7 +113,7 @@ def test_a_bad_row_anywhere_writes_nothing(world, tmp_path, village_requirement)
 def test_existing_units_are_updated_in_the_same_file(world, tmp_path):
     rows = [["330106001", "北山街道（新名）", "", "330106", "乡镇、街道", "街道", "第二批", "否", "是", "是"],
             ["330106009", "新街道", "", "330106", "乡镇、街道", "街道", "第二批", "否", "否", "是"]]
-    _result, errors = run_import(write_file(tmp_path, rows), world.office_province, dry_run=False)
+    _result, errors = import_units(write_file(tmp_path, rows), actor=world.office_province, dry_run=False)
     assert errors == []
     world.street.refresh_from_db()
     assert (world.street.name, world.street.is_contact_point) == ("北山街道（新名）", True)

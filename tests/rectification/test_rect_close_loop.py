@@ -84,8 +84,10 @@ def test_liaison_creates_plan_then_the_whole_close_loop_by_the_supervision_group
     item.refresh_from_db()
     assert item.status == RectificationItem.Status.CLOSED
     assert item.closed_by == world.group_member and item.closed_at is not None
+    created = AuditEntry.objects.for_object(item).get(action="create")
+    assert created.changes["status"] == {"before": None, "after": "open"}
     assert audit_trail(item) == [
-        ("create", "", "open"),
+        ("create", "", ""),
         ("progress", "open", "in_progress"),
         ("request_close", "in_progress", "close_requested"),
         ("approve_close", "close_requested", "closed"),

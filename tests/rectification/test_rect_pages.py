@@ -54,7 +54,8 @@ def test_lookback_report_lists_not_met_checkpoints_as_redo(world, client, checkp
     actions = list(AuditEntry.objects.for_object(report).order_by("at", "id").values_list("action", flat=True))
     assert actions == ["create", "edit"]
     edit = AuditEntry.objects.for_object(report).get(action="edit")
-    assert edit.changes[f"checkpoint_{checkpoints[2].pk}"] == {"before": "not_met", "after": "partly"}
+    third = checkpoints[2]
+    assert edit.changes[f"{third.ordinal}. {third.area}"] == {"before": "未达到，需回炉", "after": "基本达到"}
 
 
 def test_lookback_report_scope(world, client, checkpoints):

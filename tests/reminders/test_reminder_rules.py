@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from reminders_support import shanghai
 
+from campaign.actions import fan_out
 from campaign.models import Obligation, ObligationStatus, Requirement
 from core.workdays import holiday_warning, shift_to_workday
 from notifications.models import (
@@ -154,7 +155,7 @@ def test_one_digest_per_recipient_listing_all_items_with_links(people):
         directive=people.zj_48, title="整改落实情况", scope_unit=people.province, submit_to=people.province,
         target_batch=people.batch1, deadline_text="2014年1月10日前", due_at=people.requirement.due_at,
     )
-    second.fan_out()
+    fan_out(second, actor=None)
     sweep(shanghai(2014, 1, 3, 9))
     digest = Digest.objects.get(recipient=people.liaison_organ)
     assert digest.reminders.count() == 2

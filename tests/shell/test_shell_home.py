@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from campaign.actions import fan_out
 from campaign.models import Directive, ObligationStatus, Requirement
 from supervision.models import GroupAssignment
 
@@ -54,14 +55,14 @@ def test_liaison_list_puts_open_work_first_most_urgent_first(client, world):
     )
     later.resolve_deadline()
     later.save()
-    later.fan_out()
+    fan_out(later, actor=None)
     earliest_done = Requirement(
         directive=world.zj_48, title="情况报告", scope_unit=world.province, submit_to=world.province,
         target_batch=world.batch1, deadline_text="2014年1月5日前",
     )
     earliest_done.resolve_deadline()
     earliest_done.save()
-    earliest_done.fan_out()
+    fan_out(earliest_done, actor=None)
     earliest_done.obligations.filter(unit=world.organ).update(status=ObligationStatus.ACCEPTED)
 
     response = home_for(client, world.liaison_organ)
@@ -185,7 +186,7 @@ def test_home_query_count_does_not_grow_with_rows(client, world, persona, django
         )
         requirement.resolve_deadline()
         requirement.save()
-        requirement.fan_out()
+        fan_out(requirement, actor=None)
     user = getattr(world, persona)
     client.force_login(user)
     with django_assert_max_num_queries(12):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from campaign import workflow
+from campaign.actions import fan_out
 from campaign.models import Meeting, Phase, Requirement
 from tests.workspace.workspace_helpers import logged_in
 
@@ -18,7 +19,7 @@ def examination_obligation(world):
     )
     requirement.resolve_deadline()
     requirement.save()
-    requirement.fan_out()
+    fan_out(requirement, actor=None)
     return requirement.obligations.get(unit=world.organ)
 
 

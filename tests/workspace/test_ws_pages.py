@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign import workflow
+from campaign.actions import fan_out
 from campaign.models import Phase, Requirement
 from notifications.models import Notification
 from tests.workspace.workspace_helpers import PDF, logged_in, upload
@@ -20,7 +21,7 @@ def extra_requirement(world, title, phase_code, due_in_days):
     requirement.resolve_deadline()
     requirement.due_at = timezone.now() + dt.timedelta(days=due_in_days)
     requirement.save()
-    requirement.fan_out()
+    fan_out(requirement, actor=None)
     return requirement.obligations.get(unit=world.organ)
 
 

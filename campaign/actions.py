@@ -1,0 +1,186 @@
+"""The changes with a rule behind them, for directives, requirements, obligations and meetings:
+one function each, called by the pages, the admin, commands and the API alike. Forms only
+validate; these functions apply the rule, keep the trail (DESIGN rule 10) and run in one
+transaction.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import change, created, diff, record_change, record_changes, record_transitions, snapshot
+from campaign.meetings import plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
+from campaign.models import Obligation, Requirement, Submission
+from campaign.status import ObligationStatus
+from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
+from core import clock
+from units.models import PATH_SEGMENT, Unit
+
+DIRECTIVE_FIELDS = [
+    "campaign", "number", "doc_type", "issuing_unit", "issuer_name", "title", "primary_recipients", "copy_recipients",
+    "signed_on", "printed_on", "urgency", "secrecy",
+]
+REQUIREMENT_FIELDS = [
+    "title", "description", "phase", "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types",
+    "deadline_text", "deadline_inclusive", "due_at", "route", "review_required", "is_active",
+]
+
+
+# --- directives (rule 1) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_directive(directive, *, actor, forwards=None):
+    """Register a new directive (its number already parsed and checked unique by the form);
+    `forwards` links it to the upper-level directive it forwards (转发)."""
+    directive.created_by = actor
+    directive.save()
+    changes = created(directive, DIRECTIVE_FIELDS)
+    if forwards is not None:
+        directive.forwards.add(forwards)
+        changes["forwards"] = change(None, [forwards])
+    record_change(directive, "create", actor=actor, changes=changes)
+    return directive
+
+
+@transaction.atomic
+def edit_directive(directive, before, *, actor):
+    """Save an edited directive; `before` is its snapshot(DIRECTIVE_FIELDS) from before the edit."""
+    directive.save()
+    record_change(directive, "edit", actor=actor, before=before)
+    return directive
+
+
+# --- requirements and their obligations (rules 2 and 3) -------------------------------------------
+
+
+class RefusedRemoval(Exception):
+    """Retargeting would drop obligations that already have submissions: nothing is saved."""
+
+    def __init__(self, units):
+        super().__init__(units)
+        self.units = units
+
+
+def _stored(requirement):
+    """The requirement as stored before this change: its snapshot and due moment (nothing for a new one)."""
+    if requirement.pk is None:
+        return {}, None
+    stored = Requirement.objects.get(pk=requirement.pk)
+    explicit = list(stored.explicit_units.order_by("path"))
+    return {**snapshot(stored, REQUIREMENT_FIELDS), "explicit_units": [{"pk": u.pk, "label": u.name} for u in explicit]}, stored.due_at
+
+
+@transaction.atomic
+def save_requirement(requirement, *, actor, explicit_units=None):
+    """Save a requirement from any entry point and bring its obligations in line:
+
+    - its due moment is resolved from its deadline text, against its directive's date (rule 3);
+    - every newly bound unit gets its one obligation, and units no longer bound lose theirs
+      (rule 2); a removal is refused (RefusedRemoval, nothing saved) for an obligation that
+      already has a submission; units deactivated since keep theirs as history;
+    - open obligations that still carried the old due moment move to the new one.
+
+    Returns (requirement, added, removed).
+    """
+    before, old_due = _stored(requirement)
+    is_new = requirement.pk is None
+    if is_new:
+        requirement.created_by = actor
+    requirement.resolve_deadline()
+    requirement.save()
+    if explicit_units is not None:
+        requirement.explicit_units.set(explicit_units)
+    removed = _remove_unbound(requirement, actor)
+    if old_due is not None and old_due != requirement.due_at:
+        move_deadline(requirement, old_due, actor=actor)
+    added = fan_out(requirement, actor=actor)
+    after = {**snapshot(requirement, REQUIREMENT_FIELDS),
+             "explicit_units": [{"pk": u.pk, "label": u.name} for u in requirement.explicit_units.order_by("path")]}
+    if is_new:
+        changes = {name: change(None, value) for name, value in after.items() if value not in (None, "", [])}
+    else:
+        changes = diff(before, after)
+    if added:
+        changes["obligations_added"] = change(None, added)
+    if removed:
+        changes["obligations_removed"] = change(None, removed)
+    record_change(requirement, "create" if is_new else "edit", actor=actor, changes=changes)
+    return requirement, added, removed
+
+
+def _remove_unbound(requirement, actor):
+    bound = requirement.bound_units()
+    stale = requirement.obligations.filter(unit__is_active=True).exclude(unit__in=bound)
+    blocked = list(
+        Unit.objects.filter(obligations__in=stale.filter(pk__in=Submission.objects.values("obligation_id")))
+        .order_by("path").values_list("name", flat=True)
+    )
+    if blocked:
+        raise RefusedRemoval(blocked)
+    removed = list(stale.select_related("unit"))
+    if removed:
+        record_transitions(removed, "obligation_removed", actor=actor, from_state=ObligationStatus.PENDING,
+                           reason=_("报送要求的范围已调整"))
+        Obligation.objects.filter(pk__in=[o.pk for o in removed]).delete()
+    return len(removed)
+
+
+def move_deadline(requirement, old_due, *, actor):
+    """Open obligations that still carry `old_due` move to the requirement's due moment (a return
+    that gave one unit its own moment is kept). updated_at moves too: the dashboard follows it."""
+    moved = list(requirement.obligations.open().filter(due_at=old_due))
+    if moved:
+        Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=clock.now())
+        record_changes(moved, "due_moved", actor=actor, changes={"due_at": change(old_due, requirement.due_at)},
+                       reason=_("报送要求的截止时间已调整"))
+    return len(moved)
+
+
+# Unit ids per query (SQLite allows 32,766 parameters in one statement).
+ID_CHUNK = 5000
+
+
+def fan_out(requirement, *, actor, unit_ids=None):
+    """Give every unit the requirement binds (rule 2), or only those of `unit_ids`, its one
+    obligation; returns how many were created."""
+    if not requirement.is_active:
+        return 0
+    bound = requirement.bound_units()
+    existing = set(requirement.obligations.values_list("unit_id", flat=True))
+    ids = []
+    if unit_ids is None:
+        ids = [pk for pk in bound.values_list("pk", flat=True).iterator() if pk not in existing]
+    else:
+        for start in range(0, len(unit_ids), ID_CHUNK):
+            ids += [pk for pk in bound.filter(pk__in=unit_ids[start:start + ID_CHUNK]).values_list("pk", flat=True)
+                    if pk not in existing]
+    rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_at) for pk in ids]
+    made = [o for o in Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True) if o.pk]
+    if len(made) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT
+        made = list(requirement.obligations.filter(unit_id__in=ids))
+    record_transitions(made, "obligation_added", actor=actor, to_state=ObligationStatus.PENDING, reason=_("属于报送要求的范围"))
+    return len(made)
+
+
+def fan_out_to_units(units, *, actor):
+    """New or changed units join the active requirements that bind them (rule 2: adding units later
+    gives them obligations too); explicit-list requirements never pick up new units. The
+    requirements are matched to the units by their scope paths in memory, then each selects its
+    bound units among the candidates in chunks. Returns how many obligations were created."""
+    units = [unit for unit in units if unit.is_active and unit.pk]
+    if not units:
+        return 0
+    scopes = {}  # scope unit path -> [requirement id]
+    for pk, path in Requirement.objects.filter(is_active=True).values_list("pk", "scope_unit__path"):
+        scopes.setdefault(path, []).append(pk)
+    candidates = {}  # requirement id -> ids of the units inside its scope
+    for unit in units:
+        for end in range(PATH_SEGMENT, len(unit.path) + 1, PATH_SEGMENT):
+            for requirement_id in scopes.get(unit.path[:end], ()):
+                candidates.setdefault(requirement_id, []).append(unit.pk)
+    made = 0
+    with transaction.atomic():
+        for requirement in Requirement.objects.filter(pk__in=list(candidates)).select_related("scope_unit").order_by("pk"):
+            made += fan_out(requirement, actor=actor, unit_ids=candidates[requirement.pk])
+    return made
+

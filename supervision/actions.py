@@ -1,0 +1,84 @@
+"""The changes with a rule behind them in supervision: groups, their members and assignments,
+what groups record about their units, feedback and its sign-off. One function each, called
+by the pages, the admin, commands and the API alike; each keeps the trail (DESIGN rule 10).
+"""
+
+from django.db import transaction
+
+from audit.services import change, created, record_change
+from supervision.models import GroupMember, MeetingAttendance
+from supervision.workflow import transition as move_feedback  # noqa: F401 - feedback's entry point
+
+
+@transaction.atomic
+def create_group(group, *, actor):
+    """A new supervision group dispatched by an office (003)."""
+    group.save()
+    record_change(group, "create", actor=actor, changes=created(group, ["campaign", "office", "name", "kind"]))
+    return group
+
+
+@transaction.atomic
+def set_member(group, user, *, is_leader, actor):
+    """Add `user` to the group, or change whether they lead it; a group has one leader (001)."""
+    if is_leader:
+        group.members.filter(is_leader=True).exclude(user=user).update(is_leader=False)
+    member, was_created = GroupMember.objects.update_or_create(group=group, user=user, defaults={"is_leader": is_leader})
+    record_change(group, "member_added" if was_created else "member_changed", actor=actor,
+                  changes={"member": change(None, user), "is_leader": change(None, is_leader)})
+    return member
+
+
+@transaction.atomic
+def remove_member(group, member, *, actor):
+    record_change(group, "member_removed", actor=actor, changes={"member": change(member.user, None)})
+    member.delete()
+
+
+@transaction.atomic
+def assign(assignment, *, actor):
+    """Assign the group to a unit (or its whole subtree) for a period (003: 下派到市、督导到县)."""
+    assignment.save()
+    record_change(assignment.group, "assigned", actor=actor, changes={
+        "unit": change(None, assignment.unit), "include_subtree": change(None, assignment.include_subtree),
+        "starts_on": change(None, assignment.starts_on), "ends_on": change(None, assignment.ends_on),
+    })
+    return assignment
+
+
+RECORD_FIELDS = {
+    "Visit": ["kind", "visited_on", "findings"],
+    "Evaluation": ["subject", "rating", "text"],
+    "Feedback": ["subject", "text", "status"],
+}
+
+
+@transaction.atomic
+def record_for_unit(record, *, unit, group, actor, actor_field):
+    """A visit, an evaluation or a feedback draft a group records about a unit it supervises."""
+    record.unit, record.group = unit, group
+    setattr(record, actor_field, actor)
+    record.save()
+    fields = RECORD_FIELDS[type(record).__name__]
+    record_change(record, "create", actor=actor, changes={"unit": change(None, unit), **created(record, fields)})
+    return record
+
+
+@transaction.atomic
+def edit_feedback(feedback, before, *, actor):
+    """Save a draft's text (drafts only: access.policy's "edit" rule); `before` is its snapshot."""
+    feedback.save()
+    record_change(feedback, "edit", actor=actor, before=before)
+    return feedback
+
+
+@transaction.atomic
+def attend_meeting(meeting, *, group, actor, comment):
+    """A group member attends a unit's democratic life meeting and comments on it (点评, 003)."""
+    attendance, was_created = MeetingAttendance.objects.update_or_create(
+        meeting=meeting, attendee=actor, defaults={"group": group, "comment": comment}
+    )
+    before = None if was_created else comment
+    record_change(attendance, "attend" if was_created else "comment", actor=actor,
+                  changes={"meeting": change(None, meeting), "comment": change(before, comment)})
+    return attendance
