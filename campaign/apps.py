@@ -24,7 +24,18 @@ class CampaignConfig(AppConfig):
         policy.register(models.Meeting, rules.MEETING)
         policy.register(models.UnitPhaseProgress, rules.PHASE_PROGRESS)
         register_vocabulary()
+        register_panels()
         from campaign import receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
+
+
+def register_panels():
+    """campaign's parts of the home page (core.panels)."""
+    # Imported here: apps.py is imported before the models are ready.
+    from campaign.home import liaison_panel, office_panel
+    from core import panels
+
+    panels.register("home", "office", template="campaign/home/office.html", context=office_panel, order=10)
+    panels.register("home", "liaison", template="campaign/home/liaison.html", context=liaison_panel, order=30)
 
 
 def register_vocabulary():

@@ -1,9 +1,8 @@
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from campaign.views.home import home
+from core.views import home
 
 urlpatterns = [
     path("", home, name="home"),

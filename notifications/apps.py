@@ -18,6 +18,10 @@ class NotificationsConfig(AppConfig):
         policy.register(models.DueDateFlag, rules.REQUIREMENT_REMINDERS)
         policy.register(models.OfficeReminderDefaults, rules.OFFICE_DEFAULTS)
         register_vocabulary()
+        from core import panels
+        from notifications.panels import inbox_panel
+
+        panels.register("unit_workspace", "inbox", template="notifications/_inbox_panel.html", context=inbox_panel, order=10)
 
 
 def register_vocabulary():

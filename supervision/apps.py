@@ -24,6 +24,17 @@ class SupervisionConfig(AppConfig):
         policy.register(models.Feedback, rules.FEEDBACK)
         policy.register(models.SpotCheck, rules.SPOT_CHECK)
         register_vocabulary()
+        register_panels()
+
+
+def register_panels():
+    """supervision's parts of the home page and of a unit's workspace (core.panels)."""
+    # Imported here: apps.py is imported before the models are ready.
+    from core import panels
+    from supervision.home import feedback_panel, supervision_panel
+
+    panels.register("home", "supervision", template="supervision/home/supervision.html", context=supervision_panel, order=20)
+    panels.register("unit_workspace", "feedback", template="supervision/_feedback_panel.html", context=feedback_panel, order=40)
 
 
 def register_vocabulary():

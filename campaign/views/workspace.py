@@ -11,11 +11,10 @@ from django.views.decorators.http import require_GET
 
 from access.scope import scope_for
 from audit.models import AuditEntry
+from audit.vocabulary import describe
 from campaign.models import Meeting, Obligation, ObligationStatus
 from campaign.status import countdown
-from core import clock
-from notifications.models import Notification
-from supervision.models import Feedback
+from core import clock, panels
 from units.models import Unit
 
 OBLIGATION_LIMIT = 200
@@ -71,19 +70,15 @@ def workspace(request):
     by_id = {o.pk: o for o in obligations}
     for entry in notifications:
         entry.obligation = by_id.get(entry.object_id)
-    # Reminders and escalations from the notification centre (DESIGN rule 5), newest first.
-    inbox = list(Notification.objects.filter(user=user).order_by("-created_at", "-pk")[:NOTIFICATION_LIMIT])
-    feedback = list(
-        Feedback.objects.signed_off().filter(unit_id__in=unit_ids).select_related("group", "unit").order_by("-signed_off_at")
-    )
+    notifications = [describe(entry) for entry in notifications]
     meetings = list(Meeting.objects.filter(unit_id__in=unit_ids).select_related("unit").order_by("unit__path", "kind"))
     context = {
         "units": units,
         "obligations": obligations,
         "phases": phase_summary(obligations),
         "notifications": notifications,
-        "inbox": inbox,
-        "feedback": feedback,
+        # The notification centre's latest messages and the feedback signed off for the units.
+        "panels": panels.fill("unit_workspace", request, units=units),
         "meetings": meetings,
         "meeting_kinds": Meeting.Kind.choices,
     }

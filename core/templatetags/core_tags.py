@@ -72,3 +72,11 @@ def light_label(light):
 @register.filter
 def person(user):
     return person_name(user)
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel):
+    """Render one filled panel (core.panels) with its own context on top of the page's."""
+    template = context.template.engine.get_template(panel.template)
+    with context.push(**panel.context):
+        return template.render(context)

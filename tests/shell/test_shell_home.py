@@ -9,6 +9,11 @@ from campaign.actions import fan_out
 from campaign.models import Directive, ObligationStatus, Requirement
 from supervision.models import GroupAssignment
 
+
+def panel(response, name):
+    """The context of one panel of the home page (core.panels), or None when it is not shown."""
+    return next((p.context[name] for p in response.context["panels"] if p.name == name), None)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -20,7 +25,7 @@ def home_for(client, user):
 
 
 def row_counts(response, requirement):
-    return next(r for r in response.context["office"]["requirements"] if r.pk == requirement.pk)
+    return next(r for r in panel(response, "office")["requirements"] if r.pk == requirement.pk)
 
 
 def test_anonymous_home_redirects_to_login(client):
@@ -44,8 +49,8 @@ def test_liaison_sees_own_obligation_with_due_moment_not_other_units(client, wor
     # Long past due and not submitted: red badge.
     assert 'data-light="overdue"' in html
     # A liaison is neither office staff nor a group member.
-    assert response.context["office"] is None
-    assert response.context["supervision"] is None
+    assert panel(response, "office") is None
+    assert panel(response, "supervision") is None
 
 
 def test_liaison_list_puts_open_work_first_most_urgent_first(client, world):
@@ -66,9 +71,9 @@ def test_liaison_list_puts_open_work_first_most_urgent_first(client, world):
     earliest_done.obligations.filter(unit=world.organ).update(status=ObligationStatus.ACCEPTED)
 
     response = home_for(client, world.liaison_organ)
-    titles = [o.requirement.title for o in response.context["liaison"]["obligations"]]
+    titles = [o.requirement.title for o in panel(response, "liaison")["obligations"]]
     assert titles == ["初步书面总结", "正式书面总结", "情况报告"]
-    assert [o.light for o in response.context["liaison"]["obligations"]] == ["overdue", "overdue", "done"]
+    assert [o.light for o in panel(response, "liaison")["obligations"]] == ["overdue", "overdue", "done"]
 
 
 def test_office_sees_directives_and_requirement_counts(client, world):
@@ -79,7 +84,7 @@ def test_office_sees_directives_and_requirement_counts(client, world):
     assert 'id="office-section"' in html
     assert "浙群组发〔2013〕48号" in html
     assert "群组发〔2013〕29号" in html
-    directives = response.context["office"]["directives"]
+    directives = panel(response, "office")["directives"]
     # Latest first, with the number of requirements each states.
     assert [d.pk for d in directives][:2] == [world.zj_48.pk, world.central_29.pk]
     assert {d.pk: d.requirement_count for d in directives}[world.zj_48.pk] == 1
@@ -125,18 +130,18 @@ def test_group_member_sees_assigned_units_with_open_counts(client, world):
     assert "省发展改革委" in html
     assert "省教育厅" not in html
     assert "省委第二督导组" not in html
-    (group,) = response.context["supervision"]["groups"]
+    (group,) = panel(response, "supervision")["groups"]
     (assignment,) = group.current_assignments
     assert assignment.unit == world.organ
     assert (assignment.open_count, assignment.overdue_count) == (1, 1)
-    assert response.context["office"] is None
-    assert response.context["liaison"] is None
+    assert panel(response, "office") is None
+    assert panel(response, "liaison") is None
 
 
 def test_group_member_does_not_see_ended_assignments(client, world):
     GroupAssignment.objects.filter(pk=world.assignment.pk).update(ends_on=dt.date(2014, 2, 1))
     response = home_for(client, world.group_member)
-    (group,) = response.context["supervision"]["groups"]
+    (group,) = panel(response, "supervision")["groups"]
     assert group.current_assignments == []
     assert "省发展改革委" not in response.content.decode()
 

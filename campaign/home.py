@@ -1,7 +1,6 @@
-"""The home page: one section per role the user holds (DESIGN: who uses it).
+"""campaign's panels of the home page (core.panels; DESIGN: who uses it).
 
 - Office staff: the directives and requirements they can see, with obligation counts by status.
-- Supervision group members: their groups and the units currently assigned, with open work.
 - Unit liaisons: their units' obligations, most urgent first.
 
 Every list comes from a `restrict(user)` queryset and every count from one aggregate
@@ -11,18 +10,11 @@ office's counts per requirement are the dashboard's cached subtree figures
 """
 
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
-from django.utils import timezone
 
 from access.scope import scope_for
 from campaign import dashboard
-from campaign import status as obligation_status
 from campaign.models import Directive, Obligation, Requirement
-from core import clock
-from supervision.models import GroupAssignment, SupervisionGroup
-from units import scope as units
 from units.models import Unit
 
 # How many rows each section lists; the section header shows the full total.
@@ -67,29 +59,6 @@ def office_section(user, now):
     }
 
 
-def supervision_section(user, now):
-    groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
-    if not groups:
-        return None
-    assignments = (
-        GroupAssignment.objects.current(timezone.localdate(now))
-        .filter(group__in=groups)
-        .filter(units.seen(scope_for(user), "unit__"))
-        .select_related("unit")
-        .annotate(
-            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__")),
-            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__")),
-        )
-        .order_by("unit__path", "pk")
-    )
-    by_group = {group.pk: [] for group in groups}
-    for assignment in assignments:
-        by_group[assignment.group_id].append(assignment)
-    for group in groups:
-        group.current_assignments = by_group[group.pk]
-    return {"groups": groups}
-
-
 def liaison_section(user, scope, now):
     obligations = (
         Obligation.objects.restrict(user)
@@ -103,18 +72,11 @@ def liaison_section(user, scope, now):
     return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT}
 
 
-@login_required
-def home(request):
-    user = request.user
-    scope = scope_for(user)
-    now = clock.now()
-    office = office_section(user, now) if (scope.everything or scope.office_paths) else None
-    supervision = supervision_section(user, now)
-    liaison = liaison_section(user, scope, now) if scope.liaison_unit_ids else None
-    context = {
-        "office": office,
-        "supervision": supervision,
-        "liaison": liaison,
-        "has_role": bool(office or supervision or liaison),
-    }
-    return render(request, "home/home.html", context)
+def office_panel(request, now):
+    scope = scope_for(request.user)
+    return {"office": office_section(request.user, now)} if scope.is_office else None
+
+
+def liaison_panel(request, now):
+    scope = scope_for(request.user)
+    return {"liaison": liaison_section(request.user, scope, now)} if scope.is_liaison else None
