@@ -77,8 +77,13 @@ class RequirementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "directive", "deadline_text", "due_at", "route", "review_required", "is_active"]
     list_filter = ["route", "review_required", "is_active", "phase", "target_batch"]
     search_fields = ["title", "directive__number", "directive__title"]
-    raw_id_fields = ["directive", "scope_unit", "submit_to", "explicit_units"]
-    readonly_fields = ["due_at", "due_precision"]
+    raw_id_fields = ["directive"]
+    # Targeting and the deadline carry rules 2 and 3 (fan-out, removals, moving open obligations):
+    # they change only on the requirement's page, through campaign.actions.save_requirement.
+    readonly_fields = [
+        "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types", "explicit_units",
+        "deadline_text", "deadline_inclusive", "due_at", "due_precision", "is_active",
+    ]
 
 
 class SubmissionInline(admin.TabularInline):
@@ -97,8 +102,10 @@ class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["unit__name", "unit__code", "requirement__title"]
     raw_id_fields = ["requirement", "unit"]
     list_select_related = ["unit", "requirement"]
-    # States move through campaign.workflow (with its checks and audit rows), not by hand.
-    readonly_fields = ["status", "submitted_at", "first_submitted_at", "accepted_at"]
+    # States and due moments move through campaign.workflow and campaign.actions (with their
+    # checks and audit rows), not by hand.
+    readonly_fields = ["requirement", "unit", "status", "due_at", "submitted_at", "first_submitted_at", "accepted_at",
+                       "submitted_late"]
     inlines = [SubmissionInline]
 
 
@@ -147,6 +154,8 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "talks_logged"]
     search_fields = ["unit__name"]
     raw_id_fields = ["unit"]
+    # Recorded as held only through campaign.meetings, past the phase gates (rules 6 and 7).
+    readonly_fields = ["status", "held_on"]
 
 
 @admin.register(Review)

@@ -68,6 +68,8 @@ class LookBackReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["campaign"]
     search_fields = ["unit__name", "summary"]
     raw_id_fields = ["unit", "created_by"]
+    # Submitted, accepted or returned only through rectification.lookback.
+    readonly_fields = ["status"]
     inlines = [FindingInline]
 
 

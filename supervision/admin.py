@@ -81,8 +81,14 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "group"]
     search_fields = ["subject", "text", "unit__name"]
     raw_id_fields = ["unit", "drafted_by"]
-    # Sign-off happens on the group's page, by the leader (001), never by editing the row.
+    # Sign-off happens on the group's page, by the leader (001), never by editing the row; once
+    # signed off the feedback is the group's collective word and nobody rewrites it.
     readonly_fields = ["status", "signed_off_by", "signed_off_at", "refusal_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Feedback.Status.SIGNED_OFF:
+            return [field.name for field in obj._meta.fields]
+        return self.readonly_fields
 
 
 @admin.register(SpotCheck)

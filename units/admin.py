@@ -18,6 +18,13 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "short_name", "code"]
     raw_id_fields = ["parent"]
     readonly_fields = ["path", "depth"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving (the subtree's paths) and deactivating (the subtree, with a reason) have their own
+        # pages and actions (units.actions); a new unit takes its parent here.
+        if obj is not None:
+            return [*self.readonly_fields, "parent", "is_active"]
+        return self.readonly_fields
     list_select_related = ["parent", "batch"]
     inlines = [MembershipInline]
 

@@ -1,0 +1,51 @@
+"""The admin cannot go around the rules: fields whose change carries a rule are read-only there
+(the pages change them through the apps' actions), even for a superuser."""
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.utils import timezone
+
+from campaign.models import Meeting, Obligation, Requirement
+from supervision.models import Feedback
+from units.models import Unit
+
+
+@pytest.fixture
+def superuser_request(world):
+    request = RequestFactory().get("/admin/")
+    request.user = world.superuser
+    return request
+
+
+def readonly(model, request, obj):
+    return set(admin.site._registry[model].get_readonly_fields(request, obj))
+
+
+def test_rule_bearing_fields_are_read_only_even_for_superusers(world, superuser_request):
+    assert {"deadline_text", "due_at", "explicit_units", "target_batch", "scope_unit"} <= readonly(
+        Requirement, superuser_request, world.requirement)
+    assert {"status", "due_at", "submitted_late"} <= readonly(Obligation, superuser_request, world.obligation_organ)
+    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
+    assert {"status", "held_on"} <= readonly(Meeting, superuser_request, meeting)
+    assert {"parent", "is_active", "path"} <= readonly(Unit, superuser_request, world.xihu)
+
+
+def test_signed_off_feedback_cannot_be_rewritten_in_the_admin(world, superuser_request):
+    feedback = Feedback.objects.create(
+        group=world.group, unit=world.organ, subject="反馈", text="已集体研究。", drafted_by=world.group_member,
+        status=Feedback.Status.SIGNED_OFF, signed_off_by=world.group_leader, signed_off_at=timezone.now(),
+    )
+    assert {"subject", "text", "unit", "group"} <= readonly(Feedback, superuser_request, feedback)
+    draft = Feedback.objects.create(group=world.group, unit=world.organ, subject="草稿", text="…", drafted_by=world.group_member)
+    assert "text" not in readonly(Feedback, superuser_request, draft)
+
+
+def test_a_meeting_posted_as_held_in_the_admin_stays_planned(world, client):
+    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
+    client.force_login(world.superuser)
+    client.post(f"/admin/campaign/meeting/{meeting.pk}/change/", {
+        "unit": world.organ.pk, "kind": meeting.kind, "held_on": "2014-01-20", "status": "held", "notes": "x",
+    })
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_on) == (Meeting.Status.PLANNED, None)
