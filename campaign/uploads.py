@@ -203,7 +203,7 @@ def store_files():
 def file_response(file_obj):
     """Hand out a stored file as an attachment: by nginx X-Accel-Redirect when configured, else streamed."""
     path = stored_path(file_obj.stored_name)
-    prefix = getattr(settings, "UPLOAD_X_ACCEL_REDIRECT_PREFIX", "")
+    prefix = settings.UPLOAD_X_ACCEL_REDIRECT_PREFIX
     if prefix:
         response = HttpResponse(content_type=file_obj.content_type or "application/octet-stream")
         response["X-Accel-Redirect"] = iri_to_uri(prefix.rstrip("/") + "/" + file_obj.stored_name)

@@ -185,6 +185,10 @@ TRAFFIC_LIGHT_DUE_SOON_DAYS = int(os.environ.get("TRAFFIC_LIGHT_DUE_SOON_DAYS", 
 # Reminders (notifications app): a database sweep run by beat; see notifications/sweep.py.
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
 REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
+# A failed delivery is retried after REMINDER_RETRY_BASE_SECONDS, then twice as long each time,
+# REMINDER_MAX_ATTEMPTS times in all.
+REMINDER_RETRY_BASE_SECONDS = int(os.environ.get("REMINDER_RETRY_BASE_SECONDS", "60"))
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "inapp,email")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -27,8 +27,7 @@ from campaign.deadlines import SHANGHAI
 from core import clock
 from core.workdays import NonWorkdayRule, shift_to_workday
 
-# Office-wide fallbacks when neither the requirement's policy nor its office sets a value;
-# settings.REMINDER_DEFAULTS may override any of them.
+# The fallbacks when neither the requirement's policy nor its office's defaults set a value.
 BUILT_IN_DEFAULTS = {
     "before_offsets": [7, 3, 1],
     "send_time": dt.time(9, 0),
@@ -143,7 +142,6 @@ class EffectivePolicy:
         `office_defaults` maps unit path → OfficeReminderDefaults (the sweep loads them once).
         """
         values = dict(BUILT_IN_DEFAULTS)
-        values.update(getattr(settings, "REMINDER_DEFAULTS", {}))
         sources = ["settings"]
         if office_defaults is None:
             office_defaults = {d.office.path: d for d in OfficeReminderDefaults.objects.select_related("office")}
@@ -468,7 +466,7 @@ class Delivery(models.Model):
     @staticmethod
     def backoff(attempts):
         """Exponential backoff after the n-th failed attempt: base, 2×base, 4×base … (capped at a day)."""
-        base = getattr(settings, "REMINDER_RETRY_BASE_SECONDS", 60)
+        base = settings.REMINDER_RETRY_BASE_SECONDS
         return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 86400))
 
     def _finish(self, token, **fields):
@@ -486,7 +484,7 @@ class Delivery(models.Model):
 
     def mark_failed(self, token, error):
         """Keep the error; retry later with backoff, or give up after REMINDER_MAX_ATTEMPTS. Returns the retry delay."""
-        max_attempts = getattr(settings, "REMINDER_MAX_ATTEMPTS", 5)
+        max_attempts = settings.REMINDER_MAX_ATTEMPTS
         attempts = Delivery.objects.filter(pk=self.pk).values_list("attempts", flat=True).first() or self.attempts
         if attempts >= max_attempts:
             self._finish(token, status=self.Status.FAILED, last_error=error, lease_expires_at=None)

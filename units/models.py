@@ -139,9 +139,6 @@ class Unit(models.Model):
         prefixes = [self.path[: i * PATH_SEGMENT] for i in range(1, self.depth + 1)]
         return Unit.objects.filter(path__in=prefixes).order_by("depth")
 
-    def descendants(self, include_self=False):
-        return Unit.objects.subtree(self, include_self=include_self)
-
     def is_within(self, other):
         return self.path.startswith(other.path)
 

@@ -131,16 +131,25 @@ def test_the_non_workday_rule_is_configurable_per_requirement(people):
     assert moments[7] == shanghai(2014, 1, 1, 9)
 
 
-def test_policy_inherits_from_the_office_then_settings(people, settings):
+def test_the_offices_defaults_take_effect_unless_the_requirement_sets_its_own(people):
+    """An office default of [10, 5] used to resolve to (7, 3, 1): every requirement carried 7, 3, 1."""
+    OfficeReminderDefaults.objects.create(office=people.province, before_offsets=[10, 5])
+    policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
+    assert policy.before_offsets == (10, 5)
+    ReminderPolicy.objects.create(requirement=people.requirement, before_offsets=[4])
+    policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
+    assert policy.before_offsets == (4,)
+
+
+def test_policy_inherits_from_the_office_then_the_built_in_defaults(people):
     OfficeReminderDefaults.objects.create(office=people.province, escalate_group_after_days=2, send_time=dt.time(8, 30))
     ReminderPolicy.objects.create(requirement=people.requirement, repeat_max=1, before_offsets=[5])
-    settings.REMINDER_DEFAULTS = {"repeat_every_days": 4}
     policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
     assert policy.before_offsets == (5,)
     assert policy.send_time == dt.time(8, 30)
     assert policy.escalate_group_after_days == 2
     assert policy.escalate_office_after_days == 3
-    assert (policy.repeat_every_days, policy.repeat_max) == (4, 1)
+    assert (policy.repeat_every_days, policy.repeat_max) == (3, 1)
     sweep(shanghai(2014, 1, 5, 8, 30))
     assert recipients(kind="before", offset_days=5) == {"liaison_fgw", "liaison_jyt"}
 
