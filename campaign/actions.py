@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import change, created, diff, record_change, record_changes, record_transitions, snapshot
 from campaign.meetings import plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
-from campaign.models import Obligation, Requirement, Submission
+from campaign.models import Obligation, Participation, Requirement, Submission
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
@@ -184,3 +184,37 @@ def fan_out_to_units(units, *, actor):
             made += fan_out(requirement, actor=actor, unit_ids=candidates[requirement.pk])
     return made
 
+
+
+# --- participation: a unit's batch in a campaign (003) -------------------------------------------
+
+
+@transaction.atomic
+def enrol(units, *, campaign, batch=None, joined_on=None, actor):
+    """Make `units` take part in `campaign`, in `batch` (one of the campaign's, or None) and from
+    `joined_on` when given; a unit already taking part changes batch. The units then owe the
+    obligations of the requirements that target that batch (rule 2). Returns how many changed."""
+    if batch is not None and batch.campaign_id != campaign.pk:
+        raise ValueError("the batch belongs to another campaign")
+    units = list(units)
+    existing = {p.unit_id: p for p in Participation.objects.filter(campaign=campaign, unit__in=units).select_related("batch")}
+    new, changed, per_object = [], [], {}
+    for unit in units:
+        found = existing.get(unit.pk)
+        if found is None:
+            new.append(Participation(campaign=campaign, unit=unit, batch=batch, joined_on=joined_on))
+        elif found.batch_id != getattr(batch, "pk", None) or (joined_on and found.joined_on != joined_on):
+            per_object[found.pk] = {"changes": {
+                "batch": change(found.batch, batch),
+                **({"joined_on": change(found.joined_on, joined_on)} if joined_on and found.joined_on != joined_on else {}),
+            }}
+            found.batch, found.joined_on = batch, joined_on or found.joined_on
+            changed.append(found)
+    made = Participation.objects.bulk_create(new, batch_size=2000)
+    if len(made) and made[0].pk is None:  # databases that return no keys from a bulk insert
+        made = list(Participation.objects.filter(campaign=campaign, unit__in=[p.unit_id for p in new]))
+    Participation.objects.bulk_update(changed, ["batch", "joined_on"], batch_size=2000)
+    record_changes(made, "enrol", actor=actor, changes={"batch": change(None, batch), "joined_on": change(None, joined_on)})
+    record_changes(changed, "edit", actor=actor, per_object=per_object)
+    fan_out_to_units(list(Unit.objects.filter(pk__in=[p.unit_id for p in [*made, *changed]])), actor=actor)
+    return len(made) + len(changed)

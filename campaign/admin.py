@@ -8,6 +8,7 @@ from campaign.models import (
     DirectiveAttachment,
     Meeting,
     Obligation,
+    Participation,
     Phase,
     Requirement,
     Review,
@@ -164,3 +165,18 @@ class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["decision"]
     search_fields = ["obligation__unit__name", "reason"]
     raw_id_fields = ["obligation", "submission", "reviewer"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["unit", "campaign", "batch", "joined_on"]
+    list_filter = ["campaign", "batch"]
+    search_fields = ["unit__name", "unit__code"]
+    raw_id_fields = ["unit"]
+    list_select_related = ["unit", "campaign", "batch"]
+    # A changed batch changes what the unit owes (rule 2): campaign.actions.enrol does it, on the
+    # campaign's participants page.
+    readonly_fields = ["unit", "campaign", "batch"]
+
+    def has_add_permission(self, request):
+        return False

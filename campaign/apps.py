@@ -23,6 +23,7 @@ class CampaignConfig(AppConfig):
         policy.register(models.Review, rules.REVIEW)
         policy.register(models.Meeting, rules.MEETING)
         policy.register(models.UnitPhaseProgress, rules.PHASE_PROGRESS)
+        policy.register(models.Participation, rules.PARTICIPATION)
         register_vocabulary()
         register_panels()
         from campaign import receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
@@ -32,10 +33,12 @@ def register_panels():
     """campaign's parts of the home page (core.panels)."""
     # Imported here: apps.py is imported before the models are ready.
     from campaign.home import liaison_panel, office_panel
+    from campaign.views.participation import unit_panel
     from core import panels
 
     panels.register("home", "office", template="campaign/home/office.html", context=office_panel, order=10)
     panels.register("home", "liaison", template="campaign/home/liaison.html", context=liaison_panel, order=30)
+    panels.register("unit_detail", "campaigns", template="campaign/_unit_panel.html", context=unit_panel, order=10)
 
 
 def register_vocabulary():
@@ -54,3 +57,4 @@ def register_vocabulary():
     })
     vocabulary.register(models.Directive, details={"forwards": _("转发的文件")})
     vocabulary.register(models.Meeting, actions={"prepare": _("更新准备情况")})
+    vocabulary.register(models.Participation, actions={"enrol": _("编入批次")})

@@ -1,4 +1,4 @@
-"""Phase gates: when a unit's meeting may be recorded as held (DESIGN rules 6 and 7); they are the
+"""Phase gates: when a unit's meeting may be recorded as held (DESIGN rules 6, 7 and 8); they are the
 guards of the meeting's "record as held" transition (campaign.meetings).
 
 Each gate is one named function returning the list of missing conditions, each a plain
@@ -10,9 +10,14 @@ supervision group when every such obligation is accepted; a unit with no such ob
 has no materials to approve, which is itself a missing condition.
 """
 
+import calendar
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
-from campaign.models import Meeting, ObligationStatus
+from campaign.models import Meeting, ObligationStatus, Participation
+from core import clock
+from core.templatetags.core_tags import format_day
 from units.models import Level
 
 EXAMINATION_PHASE_CODE = "examination"
@@ -61,21 +66,47 @@ def summary_meeting_gate(meeting, held_on=None):
         elif held_on is not None and date >= held_on:
             missing.append(
                 _("上级“%(unit)s”的总结会议于 %(date)s 召开，本单位总结会议须安排在其之后。")
-                % {"unit": unit.name, "date": date.isoformat()}
+                % {"unit": unit.name, "date": format_day(date)}
             )
     return missing
 
 
+def add_months(day, months):
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def campaign_time_served(meeting, held_on=None):
+    """Rule 8 (003: 每个单位集中开展教育实践活动的时间一般不少于3个月): a unit sums up (holds its
+    summary meeting) only after taking part for its batch's minimum months (Batch.min_months),
+    counted from the day it started (Participation.joined_on)."""
+    participation = (
+        Participation.objects.filter(unit=meeting.unit, joined_on__isnull=False, batch__isnull=False)
+        .select_related("batch").order_by("-campaign__starts_on", "-pk").first()
+    )
+    if participation is None or not participation.batch.min_months:
+        return []
+    earliest = add_months(participation.joined_on, participation.batch.min_months)
+    if (held_on or meeting.held_on or clock.today()) >= earliest:
+        return []
+    return [
+        _("本单位自%(start)s开展活动，按要求不少于%(months)s个月，%(earliest)s起方可召开总结会议。")
+        % {"start": format_day(participation.joined_on), "months": participation.batch.min_months,
+           "earliest": format_day(earliest)}
+    ]
+
+
 GATES = {
-    Meeting.Kind.DEMOCRATIC_LIFE: democratic_life_meeting_gate,
-    Meeting.Kind.SUMMARY: summary_meeting_gate,
+    Meeting.Kind.DEMOCRATIC_LIFE: (democratic_life_meeting_gate,),
+    Meeting.Kind.SUMMARY: (summary_meeting_gate, campaign_time_served),
 }
 
 
 def missing_conditions(meeting, held_on=None):
     """What still stands in the way of recording `meeting` as held on `held_on`."""
-    gate = GATES.get(meeting.kind)
-    return gate(meeting, held_on) if gate else []
+    return [sentence for gate in GATES.get(meeting.kind, ()) for sentence in gate(meeting, held_on)]
 
 
 def phase_gates_open(meeting, inputs):

@@ -67,6 +67,39 @@ class Batch(models.Model):
         return self.name
 
 
+class Participation(models.Model):
+    """A unit taking part in a campaign: its batch and the day it started (003: batch 2 ran
+    January to September 2014, starting by level, each unit at least three months).
+
+    One row per unit and campaign, so that a unit may be in batch 2 of one campaign and take
+    part in the next campaign too; targeting by batch (Requirement.target_batch) reads it.
+    """
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("教育实践活动"), on_delete=models.CASCADE, related_name="participations")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="participations")
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+    )
+    joined_on = models.DateField(_("开展活动起始日"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("参加单位")
+        verbose_name_plural = _("参加单位")
+        ordering = ["campaign", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit"], name="one_participation_per_campaign",
+                violation_error_message=_("该单位已参加此次活动。"),
+            )
+        ]
+        indexes = [models.Index(fields=["batch", "unit"], name="participation_batch_unit_idx")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.batch or self.campaign}"
+
+
 class Phase(models.Model):
     """A phase (环节): 学习教育、听取意见 / 查摆问题、开展批评 / 整改落实、建章立制, then 总结 and 回头看 (003, 000, 004)."""
 
@@ -332,7 +365,7 @@ class Requirement(models.Model):
         if explicit:
             return units.filter(pk__in=explicit)
         if self.target_batch_id:
-            units = units.filter(batch_id=self.target_batch_id)
+            units = units.filter(participations__batch_id=self.target_batch_id)
         if self.target_levels:
             units = units.filter(level__in=self.target_levels)
         if self.target_unit_types:

@@ -59,3 +59,8 @@ MEETING = {
 }
 PHASE_PROGRESS = {"view": lambda user, scope: units.seen(scope, "unit__")}
 REVIEW = {"view": lambda user, scope: units.seen(scope, "obligation__unit__")}
+# A unit's batch in a campaign: seen with the unit, set by the offices over it (003).
+PARTICIPATION = {
+    "view": lambda user, scope: units.seen(scope, "unit__"),
+    "edit": lambda user, scope: units.office_over(scope, "unit__"),
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.views import dashboard, directives, requirements
+from campaign.views import dashboard, directives, participation, requirements
 
 urlpatterns = [
     path("", directives.directive_list, name="directives"),
@@ -14,4 +14,6 @@ urlpatterns = [
     path("requirements/<int:requirement_id>/edit/", requirements.requirement_edit, name="requirement_edit"),
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard_export"),
+    path("participants/", participation.participants, name="participants"),
+    path("participants/units/<int:unit_id>/", participation.unit_participation, name="unit_participation"),
 ]

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from campaign.actions import fan_out, save_requirement
+from campaign.actions import enrol, fan_out, save_requirement
 from campaign.docnumbers import parse_document_number
-from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Phase, Requirement
+from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Participation, Phase, Requirement
 from demo import accounts, campaign_data, directives, groups, reference, unit_tree
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
@@ -28,6 +28,7 @@ from units.signals import collect_new_units
 class LoadResult:
     created: dict = field(default_factory=dict)
     obligations_created: int = 0
+    participations_created: int = 0
 
     def add(self, label, was_created):
         self.created[label] = self.created.get(label, 0) + (1 if was_created else 0)
@@ -40,7 +41,7 @@ def load_demo():
     the_campaign = _load_campaign(result)
     batches = {b.ordinal: b for b in the_campaign.batches.all()}
     phases = {p.code: p for p in the_campaign.phases.all()}
-    unit_by_code = _load_units(batches, result)
+    unit_by_code = _load_units(the_campaign, batches, result)
     directive_by_key = _load_directives(the_campaign, unit_by_code, result)
     _load_reference_data(result)
     users = _load_accounts(unit_by_code, result)
@@ -64,16 +65,20 @@ def _load_campaign(result):
     return the_campaign
 
 
-def _load_units(batches, result):
+def _load_units(the_campaign, batches, result):
     rows = unit_tree.unit_rows()
     existing = {u.code: u for u in Unit.objects.filter(code__in=[row.code for row in rows])}
     # New units join existing requirements in one pass at the end, not one unit at a time.
     with collect_new_units():
-        _create_missing_units(rows, existing, batches, result)
+        _create_missing_units(rows, existing, result)
+    taking_part = set(Participation.objects.filter(campaign=the_campaign).values_list("unit_id", flat=True))
+    for ordinal, batch in batches.items():
+        joining = [existing[row.code] for row in rows if row.batch == ordinal and existing[row.code].pk not in taking_part]
+        result.participations_created += enrol(joining, campaign=the_campaign, batch=batch, joined_on=batch.starts_on, actor=None)
     return existing
 
 
-def _create_missing_units(rows, existing, batches, result):
+def _create_missing_units(rows, existing, result):
     for row in rows:
         created = row.code not in existing
         if created:
@@ -83,7 +88,6 @@ def _create_missing_units(rows, existing, batches, result):
                 parent=existing[row.parent_code] if row.parent_code else None,
                 level=row.level,
                 unit_type=row.unit_type,
-                batch=batches[row.batch] if row.batch else None,
                 is_window_unit=row.is_window_unit,
                 is_contact_point=row.is_contact_point,
             )

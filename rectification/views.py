@@ -45,7 +45,7 @@ LIST_LIMIT = 200
 
 
 def visible_unit(user, unit_id):
-    return get_object_or_404(restrict(Unit.objects.select_related("batch__campaign"), user), pk=unit_id)
+    return get_object_or_404(restrict(Unit.objects.all(), user), pk=unit_id)
 
 
 def visible_plan(user, plan_id):
@@ -65,10 +65,9 @@ def visible_item(user, item_id):
 
 
 def campaign_for(unit):
-    """The campaign a unit takes part in: its batch's, else the latest one."""
-    if unit.batch_id:
-        return unit.batch.campaign
-    return Campaign.objects.order_by("-starts_on", "-pk").first()
+    """The campaign a unit takes part in (the latest, if several), else the latest campaign."""
+    taking_part = Campaign.objects.filter(participations__unit=unit).order_by("-starts_on", "-pk").first()
+    return taking_part or Campaign.objects.order_by("-starts_on", "-pk").first()
 
 
 def plan_kind_for(unit):

@@ -51,12 +51,23 @@ def make_user(username, **extra):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 
 
+def make_unit(batch=None, **fields):
+    """A unit, taking part in `batch`'s campaign in that batch when one is given."""
+    from campaign.actions import enrol
+    from units.models import Unit
+
+    unit = Unit.objects.create(**fields)
+    if batch is not None:
+        enrol([unit], campaign=batch.campaign, batch=batch, actor=None)
+    return unit
+
+
 @pytest.fixture
 def world(db, settings, tmp_path):
     from campaign.actions import fan_out
     from campaign.models import Batch, Campaign, Directive, Phase, Requirement, Route
     from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
-    from units.models import Level, Unit, UnitMembership, UnitType
+    from units.models import Level, UnitMembership, UnitType
 
     settings.MEDIA_ROOT = tmp_path / "uploads"
     w = World()
@@ -72,7 +83,7 @@ def world(db, settings, tmp_path):
     w.phase_summary = Phase.objects.get(code="summary")
 
     def unit(code, name, parent, level, unit_type, batch=None):
-        return Unit.objects.create(code=code, name=name, parent=parent, level=level, unit_type=unit_type, batch=batch)
+        return make_unit(code=code, name=name, parent=parent, level=level, unit_type=unit_type, batch=batch)
 
     w.central = unit("000000", "中央", None, Level.CENTRAL, UnitType.PARTY_COMMITTEE)
     w.province = unit("330000", "浙江省", w.central, Level.PROVINCE, UnitType.PARTY_COMMITTEE, w.batch1)

@@ -1,5 +1,5 @@
-"""The changes with a rule behind them for units: create, edit, move, deactivate, set batch and
-type in bulk, import. One function each, called by the pages, the admin, commands and the API
+"""The changes with a rule behind them for units: create, edit, move, deactivate, set the type of
+many at once, import. One function each, called by the pages, the admin, commands and the API
 alike; each keeps the trail (DESIGN rule 10) and tells the apps above which units may now owe
 obligations (units.signals.units_joined, DESIGN rule 2).
 """
@@ -13,12 +13,9 @@ from units.models import Unit
 from units.resources import HEADERS, UnitResource
 from units.signals import collect_new_units, units_joined
 
-UNIT_FIELDS = [
-    "code", "name", "short_name", "parent", "level", "unit_type", "batch", "is_window_unit", "is_contact_point",
-    "is_active", "joined_on",
-]
+UNIT_FIELDS = ["code", "name", "short_name", "parent", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
 # A change of these may bind the unit to requirements it was not bound to (rule 2).
-BINDING_FIELDS = {"level", "unit_type", "batch", "parent"}
+BINDING_FIELDS = {"level", "unit_type", "parent"}
 
 
 @transaction.atomic
@@ -61,15 +58,11 @@ def deactivate_unit(unit, *, actor, reason):
 
 
 @transaction.atomic
-def set_batch_and_type(units, *, actor, batch=None, unit_type=None):
-    """Put the ticked units into a batch and/or give them a unit type, in one UPDATE."""
+def set_unit_type(units, unit_type, *, actor):
+    """Give the ticked units a unit type, in one UPDATE."""
     units = list(units)
-    values = {}
-    if batch is not None:
-        values["batch"] = batch
-    if unit_type:
-        values["unit_type"] = unit_type
-    if not units or not values:
+    values = {"unit_type": unit_type}
+    if not units:
         return 0
     before = {unit.pk: snapshot(unit, list(values)) for unit in Unit.objects.filter(pk__in=[u.pk for u in units])}
     Unit.objects.filter(pk__in=list(before)).update(**values)

@@ -13,8 +13,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "level", "unit_type", "batch", "parent", "is_window_unit", "is_contact_point", "is_active"]
-    list_filter = ["level", "unit_type", "batch", "is_window_unit", "is_contact_point", "is_active"]
+    list_display = ["name", "code", "level", "unit_type", "parent", "is_window_unit", "is_contact_point", "is_active"]
+    list_filter = ["level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
     search_fields = ["name", "short_name", "code"]
     raw_id_fields = ["parent"]
     readonly_fields = ["path", "depth"]
@@ -25,7 +25,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if obj is not None:
             return [*self.readonly_fields, "parent", "is_active"]
         return self.readonly_fields
-    list_select_related = ["parent", "batch"]
+    list_select_related = ["parent"]
     inlines = [MembershipInline]
 
 

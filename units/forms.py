@@ -1,12 +1,11 @@
-"""Office forms for units: create/edit, move, batch and type assignment, list filters, import."""
+"""Office forms for units: create/edit, move, type assignment, list filters, import."""
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.policy import can
-from campaign.models import Batch
-from core.forms import DateInput, StyledForm
+from core.forms import StyledForm
 from units.models import Level, Unit, UnitType
 
 
@@ -32,8 +31,7 @@ class UnitForm(StyledForm, forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "short_name", "level", "unit_type", "batch", "is_window_unit", "is_contact_point", "joined_on"]
-        widgets = {"joined_on": DateInput()}
+        fields = ["code", "name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point"]
 
     def __init__(self, *args, user, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +40,6 @@ class UnitForm(StyledForm, forms.ModelForm):
             del self.fields["parent_code"]
         elif parent is not None:
             self.fields["parent_code"].initial = parent.code
-        self.fields["batch"].queryset = Batch.objects.select_related("campaign")
         self.style_widgets()
 
     def _post_clean(self):
@@ -81,7 +78,6 @@ class UnitFilterForm(StyledForm, forms.Form):
     q = forms.CharField(label=gettext_lazy("名称或代码"), required=False)
     level = forms.ChoiceField(label=gettext_lazy("层级"), required=False, choices=[("", "—")] + Level.choices)
     unit_type = forms.ChoiceField(label=gettext_lazy("单位类型"), required=False, choices=[("", "—")] + UnitType.choices)
-    batch = forms.ModelChoiceField(label=gettext_lazy("批次"), required=False, queryset=Batch.objects.all())
     inactive = forms.BooleanField(label=gettext_lazy("含已撤销"), required=False)
     under = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -101,8 +97,6 @@ class UnitFilterForm(StyledForm, forms.Form):
             units = units.filter(level=data["level"])
         if data["unit_type"]:
             units = units.filter(unit_type=data["unit_type"])
-        if data["batch"]:
-            units = units.filter(batch=data["batch"])
         if not data["inactive"]:
             units = units.filter(is_active=True)
         if data["under"]:
@@ -112,11 +106,10 @@ class UnitFilterForm(StyledForm, forms.Form):
 
 
 class AssignForm(StyledForm, forms.Form):
-    """Batch and type assignment for the units ticked in a list."""
+    """Type assignment for the units ticked in a list (batches are set per campaign: campaign.participation)."""
 
     units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), widget=forms.MultipleHiddenInput)
-    batch = forms.ModelChoiceField(label=gettext_lazy("批次"), required=False, queryset=Batch.objects.all())
-    unit_type = forms.ChoiceField(label=gettext_lazy("单位类型"), required=False, choices=[("", "—")] + UnitType.choices)
+    unit_type = forms.ChoiceField(label=gettext_lazy("单位类型"), choices=UnitType.choices)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,8 +119,6 @@ class AssignForm(StyledForm, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("batch") and not cleaned.get("unit_type"):
-            raise forms.ValidationError(_("请选择要设置的批次或单位类型。"))
         refused = [unit.name for unit in cleaned.get("units", []) if not can(self.user, "manage", unit)]
         if refused:
             raise forms.ValidationError(_("无权修改：%(names)s") % {"names": "、".join(refused)})

@@ -100,13 +100,9 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(_("层级深度"), default=0, editable=False)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     unit_type = models.CharField(_("单位类型"), max_length=16, choices=UnitType.choices)
-    batch = models.ForeignKey(
-        "campaign.Batch", verbose_name=_("批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
-    )
     is_window_unit = models.BooleanField(_("执法监管部门和窗口单位、服务行业"), default=False)
     is_contact_point = models.BooleanField(_("联系点"), default=False)
     is_active = models.BooleanField(_("有效"), default=True)
-    joined_on = models.DateField(_("开展活动起始日"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()
@@ -120,7 +116,6 @@ class Unit(models.Model):
             models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["parent", "name"], name="unit_parent_name_idx"),
             models.Index(fields=["level", "unit_type"], name="unit_level_type_idx"),
-            models.Index(fields=["batch", "level"], name="unit_batch_level_idx"),
         ]
         # The roles of UnitMembership as django-guardian names them (UnitPermission).
         permissions = [

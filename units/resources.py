@@ -2,9 +2,10 @@
 
 One resource serves the template, the export of any filtered list and the import.
 An import is validated row by row against an in-memory registry of the office's
-units (no query per row): unknown parent, duplicate code, unknown level, type or
-batch, and units outside the office's subtree are each reported on their row. The
-view writes nothing unless every row is valid (units/views.py: run_import).
+units (no query per row): unknown parent, duplicate code, unknown level or type, and
+units outside the office's subtree are each reported on their row. Nothing is written
+unless every row is valid (units.actions.import_units). A unit's batch belongs to its
+participation in a campaign and is set there (campaign.participation).
 
 Writing: new units get their materialized paths in memory as their rows are read
 (a parent always comes before its children in the file), and are inserted at the
@@ -17,12 +18,11 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from audit.services import snapshot
-from campaign.models import Batch
 from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
 
 BULK_BATCH = 2000
 # The columns an import may change, as the audit trail records them.
-AUDITED_FIELDS = ["name", "short_name", "level", "unit_type", "batch", "is_window_unit", "is_contact_point", "is_active"]
+AUDITED_FIELDS = ["name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
 # Codes per lookup query (SQLite allows 32,766 parameters in one statement).
 CODE_CHUNK = 5000
 
@@ -33,7 +33,6 @@ HEADERS = {
     "parent": "上级单位代码",
     "level": "层级",
     "unit_type": "单位类型",
-    "batch": "批次",
     "is_window_unit": "窗口单位",
     "is_contact_point": "联系点",
     "is_active": "有效",
@@ -115,7 +114,6 @@ class UnitResource(resources.ModelResource):
     unit_type = fields.Field(
         attribute="unit_type", column_name=HEADERS["unit_type"], widget=LabelChoiceWidget(UnitType.choices, _("单位类型"))
     )
-    batch = fields.Field(attribute="batch", column_name=HEADERS["batch"])
     is_window_unit = fields.Field(attribute="is_window_unit", column_name=HEADERS["is_window_unit"], widget=BooleanTextWidget())
     is_contact_point = fields.Field(
         attribute="is_contact_point", column_name=HEADERS["is_contact_point"], widget=BooleanTextWidget()
@@ -144,7 +142,6 @@ class UnitResource(resources.ModelResource):
         self.updated = []  # existing units the file changed, each with its _before_import snapshot
         self.deactivated = []  # existing units the file marks inactive
         self.fields["parent"].widget = RegistryWidget(self._parent, _("未知的上级单位代码“%(value)s”"))
-        self.fields["batch"].widget = RegistryWidget(self._batch, _("未知的批次“%(value)s”"))
         self._registry = None
 
     # --- export -------------------------------------------------------------------------
@@ -152,11 +149,8 @@ class UnitResource(resources.ModelResource):
     def dehydrate_parent(self, unit):
         return unit.parent.code if unit.parent_id else ""
 
-    def dehydrate_batch(self, unit):
-        return unit.batch.name if unit.batch_id else ""
-
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("parent", "batch").order_by("path")
+        return queryset.select_related("parent").order_by("path")
 
     # --- import registry ---------------------------------------------------------------
 
@@ -173,7 +167,7 @@ class UnitResource(resources.ModelResource):
         """What the rows are checked against, read once for the whole file (a few queries per
         5,000 codes, none per row): the units the file names (as units or parents) with their
         paths, whether each is inside the office's subtrees, the next child number of every
-        existing parent it names, and the batches."""
+        existing parent it names."""
         if self._registry is not None:
             return self._registry
         from django.db.models import Max
@@ -202,12 +196,8 @@ class UnitResource(resources.ModelResource):
                     .values("parent_id").annotate(last=Max("path")).values_list("parent_id", "last").order_by()
                 ):
                     next_child[paths[parent_id]] = int(last[-PATH_SEGMENT:], 36) + 1
-        batches = {}
-        for batch in Batch.objects.select_related("campaign").order_by("-campaign__starts_on", "ordinal"):
-            batches.setdefault(batch.name, batch)
-            batches.setdefault(str(batch.ordinal), batch)
         self._registry = {
-            "units": units, "next_child": next_child, "batches": batches, "new": {}, "seen": set(), "all_codes": all_codes,
+            "units": units, "next_child": next_child, "new": {}, "seen": set(), "all_codes": all_codes,
         }
         return self._registry
 
@@ -218,9 +208,6 @@ class UnitResource(resources.ModelResource):
         if code in registry["units"]:
             return Unit(pk=registry["units"][code][0], path=registry["units"][code][1], code=code)
         return None
-
-    def _batch(self, text):
-        return self._load()["batches"].get(text)
 
     def before_import(self, dataset, **kwargs):
         missing = [HEADERS[name] for name in ("code", "name", "parent", "level", "unit_type") if HEADERS[name] not in dataset.headers]
@@ -247,7 +234,7 @@ class UnitResource(resources.ModelResource):
         code = str(row.get(HEADERS["code"]) or "").strip()
         if code not in self._load()["units"]:
             return None
-        unit = Unit.objects.select_related("parent", "batch").get(code=code)
+        unit = Unit.objects.select_related("parent").get(code=code)
         # What the unit was before the file changed it, for the audit trail (units.actions).
         unit._before_import = snapshot(unit, AUDITED_FIELDS)
         return unit

@@ -1,5 +1,5 @@
 """Office pages for units: tree browser, list with export, create, edit, move, deactivate,
-batch/type assignment and .xlsx/.csv import (all-or-nothing)."""
+type assignment and .xlsx/.csv import (all-or-nothing)."""
 
 import uuid
 from pathlib import Path
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from access.policy import can
 from audit.services import snapshot
+from core import panels
 from units import actions
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.models import PATH_SEGMENT, Unit
@@ -29,7 +30,7 @@ FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 
 def _visible_unit(request, unit_id, action=None):
-    unit = get_object_or_404(Unit.objects.restrict(request.user).select_related("parent", "batch"), pk=unit_id)
+    unit = get_object_or_404(Unit.objects.restrict(request.user).select_related("parent"), pk=unit_id)
     if action and not can(request.user, action, unit):
         raise PermissionDenied
     return unit
@@ -71,7 +72,7 @@ def unit_children(request, unit_id):
 @login_required
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
-    units = Unit.objects.restrict(request.user).select_related("parent", "batch")
+    units = Unit.objects.restrict(request.user).select_related("parent")
     units = form.apply(units) if request.GET else units.filter(is_active=True)
     page = Paginator(units.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -86,7 +87,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, unit_id):
     unit = _visible_unit(request, unit_id)
-    children = Unit.objects.restrict(request.user).filter(parent=unit).select_related("batch").order_by("path")
+    children = Unit.objects.restrict(request.user).filter(parent=unit).order_by("path")
     children = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -96,7 +97,8 @@ def unit_detail(request, unit_id):
             "ancestors": unit.ancestors(),
             "children": children,
             "can_manage": can(request.user, "manage", unit),
-            "obligation_count": unit.obligations.count(),
+            # What the apps above keep about the unit (its campaigns and batches, its obligations).
+            "panels": panels.fill("unit_detail", request, unit=unit),
         },
     )
 
@@ -164,8 +166,7 @@ def unit_assign(request):
     if not form.is_valid():
         return HttpResponseBadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
     units = list(form.cleaned_data["units"])
-    actions.set_batch_and_type(units, actor=request.user, batch=form.cleaned_data["batch"],
-                               unit_type=form.cleaned_data["unit_type"])
+    actions.set_unit_type(units, form.cleaned_data["unit_type"], actor=request.user)
     messages.success(request, _("已更新 %(count)s 个单位。") % {"count": len(units)})
     return redirect(request.POST.get("next") or "units:list")
 
@@ -194,7 +195,7 @@ def unit_export(request):
 @login_required
 def import_template(request):
     dataset = tablib.Dataset(headers=list(HEADERS.values()))
-    dataset.append(["330106002", "西湖区灵隐街道", "灵隐街道", "330106", "乡镇、街道", "街道", "第二批", "否", "否", "是"])
+    dataset.append(["330106002", "西湖区灵隐街道", "灵隐街道", "330106", "乡镇、街道", "街道", "否", "否", "是"])
     return _download(dataset, request.GET.get("format", "xlsx"), "units-template")
 
 

@@ -50,6 +50,7 @@ RIGHTFUL_BY_URL = {
     "supervision:feedback_sign_off": ("draft_feedback", "group_leader"),
     "supervision:attend": "group_member",
     "campaign:meeting_create": "liaison_organ",
+    "campaign:unit_participation": "office_province",
     "units:detail": "office_province",
     "units:children": "office_province",
     "units:edit": "office_province",

@@ -14,6 +14,7 @@ from django.core.management import call_command
 
 from demo import directives as demo_directives
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.conftest import make_unit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -76,12 +77,13 @@ def test_running_twice_changes_nothing(demo):
 
 
 def test_adding_a_unit_then_reloading_fans_out_to_it_once(demo):
-    from campaign.models import Requirement
+    from campaign.models import Batch, Requirement
     from units.models import Unit
 
     province = Unit.objects.get(code="330000")
-    new_organ = Unit.objects.create(
-        code="330000-99", name="省统计局", parent=province, level="province", unit_type="organ", batch=province.batch
+    new_organ = make_unit(
+        code="330000-99", name="省统计局", parent=province, level="province", unit_type="organ",
+        batch=Batch.objects.get(participations__unit=province),
     )
     load()
     load()
@@ -169,7 +171,7 @@ def test_ten_january_requirement_binds_every_batch1_unit_once(demo):
     assert requirement.due_at == dt.datetime(2014, 1, 10, 23, 59, 59, tzinfo=SHANGHAI)
     assert requirement.route == Route.SUPERVISION_FIRST and requirement.phase.code == "summary"
     province = Unit.objects.get(code="330000")
-    batch1 = Unit.objects.subtree(province).active().filter(batch__ordinal=1)
+    batch1 = Unit.objects.subtree(province).active().filter(participations__batch__ordinal=1)
     assert batch1.count() > 30
     assert requirement.obligations.count() == batch1.count()
     assert set(requirement.obligations.values_list("unit_id", flat=True)) == set(batch1.values_list("pk", flat=True))
@@ -217,10 +219,10 @@ def test_unit_tree(demo):
         "台州市",
         "丽水市",
     ]
-    assert set(cities.values_list("batch__ordinal", flat=True)) == {2}
+    assert set(cities.values_list("participations__batch__ordinal", flat=True)) == {2}
     assert Unit.objects.get(code="330000-05").name == "省发展改革委"
-    assert Unit.objects.get(code="330000-05").batch.ordinal == 1
-    assert Unit.objects.get(name="浙江工业大学").batch.ordinal == 2
+    assert Unit.objects.get(code="330000-05").participations.get().batch.ordinal == 1
+    assert Unit.objects.get(name="浙江工业大学").participations.get().batch.ordinal == 2
     assert Unit.objects.filter(is_window_unit=True).count() >= 10
     for level in ("county", "township", "village"):
         assert Unit.objects.subtree(province).filter(level=level).exists()
@@ -249,7 +251,7 @@ def test_supervision_groups(demo):
     # Every city and every batch-1 provincial organ has a resident group.
     resident = GroupAssignment.objects.filter(group__kind="resident")
     assert resident.filter(unit__level="city").values("unit").distinct().count() == 11
-    organs = Unit.objects.filter(parent__code="330000", batch__ordinal=1).exclude(level="city")
+    organs = Unit.objects.filter(parent__code="330000", participations__batch__ordinal=1).exclude(level="city")
     assert set(resident.filter(unit__in=organs).values_list("unit_id", flat=True)) == set(organs.values_list("pk", flat=True))
 
 

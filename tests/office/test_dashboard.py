@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from campaign.actions import fan_out
 from campaign.models import Obligation, Requirement
+from tests.conftest import make_unit
 from units.models import Level, Unit, UnitType
 
 
@@ -17,10 +18,10 @@ def grow(world, villages_per_county):
     """Add townships and villages under both counties, then a requirement binding them all."""
     units = []
     for county in (world.xihu, world.beilun):
-        town = Unit.objects.create(code=f"{county.code}9", name=f"{county.name}某镇", parent=county, level=Level.TOWNSHIP,
+        town = make_unit(code=f"{county.code}9", name=f"{county.name}某镇", parent=county, level=Level.TOWNSHIP,
                                    unit_type=UnitType.TOWNSHIP, batch=world.batch2)
         for i in range(villages_per_county):
-            units.append(Unit.objects.create(code=f"{county.code}9{i:03d}", name=f"村{i}", parent=town, level=Level.VILLAGE,
+            units.append(make_unit(code=f"{county.code}9{i:03d}", name=f"村{i}", parent=town, level=Level.VILLAGE,
                                              unit_type=UnitType.VILLAGE, batch=world.batch2))
     requirement = Requirement(directive=world.zj_48, title="第二批实施方案", scope_unit=world.province, submit_to=world.province,
                               target_batch=world.batch2, deadline_text="2014-02-20", due_at=timezone.now() + dt.timedelta(days=2))

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from campaign.export import write_obligations
 from campaign.models import Obligation, ObligationStatus
-from units.models import Level, Unit, UnitType
+from tests.conftest import make_unit
+from units.models import Level, UnitType
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,7 +42,7 @@ def exported_rows(obligations, read_only):
 
 @pytest.mark.parametrize("read_only", [True, False])
 def test_every_cell_matches_the_database(world, read_only):
-    tricky = Unit.objects.create(code="330000-09", name="省A&B<委>\x01\"办\"", parent=world.province, level=Level.PROVINCE,
+    tricky = make_unit(code="330000-09", name="省A&B<委>\x01\"办\"", parent=world.province, level=Level.PROVINCE,
                                  unit_type=UnitType.ORGAN, batch=world.batch1)
     now = timezone.now()
     obligation = Obligation.objects.get(unit=tricky, requirement=world.requirement)

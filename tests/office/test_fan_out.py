@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from campaign.models import Obligation, Requirement, Submission
+from tests.conftest import make_unit
 from units.models import Level, Unit, UnitType
 
 
@@ -52,17 +53,21 @@ def test_explicit_unit_outside_subtree_is_refused(client, world):
     assert "不在杭州市的范围内" in response.content.decode()
 
 
-def test_unit_created_later_gets_its_obligation(office, world):
+def test_unit_created_later_gets_its_obligation_once_in_the_batch(office, world):
     response = office.post(
         reverse("units:create"),
         {"parent_code": "330000", "code": "330000-03", "name": "省财政厅", "level": Level.PROVINCE,
-         "unit_type": UnitType.ORGAN, "batch": world.batch1.pk},
+         "unit_type": UnitType.ORGAN},
     )
     assert response.status_code == 302
     unit = Unit.objects.get(code="330000-03")
+    assert not world.requirement.obligations.filter(unit=unit).exists()  # the requirement targets batch 1
+    response = office.post(reverse("campaign:unit_participation", args=[unit.pk]),
+                           {"campaign": world.campaign.pk, "batch": world.batch1.pk})
+    assert response.status_code == 302
     assert world.requirement.obligations.filter(unit=unit).exists()
     # A unit of the other batch does not match the targeting.
-    Unit.objects.create(code="330000-04", name="省民政厅", parent=world.province, level=Level.PROVINCE,
+    make_unit(code="330000-04", name="省民政厅", parent=world.province, level=Level.PROVINCE,
                         unit_type=UnitType.ORGAN, batch=world.batch2)
     assert not world.requirement.obligations.filter(unit__code="330000-04").exists()
 

@@ -27,21 +27,21 @@ def write_file(tmp_path, rows):
 
 
 def tree_rows(towns, villages):
-    """Townships under Xihu (batch 2) and villages under each, parents before children."""
+    """Townships under Xihu and villages under each, parents before children."""
     rows = []
     for t in range(towns):
         town = f"T{t:03d}"
-        rows.append([town, f"镇{t}", "", "330106", "乡镇、街道", "乡镇", "第二批", "否", "否", "是"])
+        rows.append([town, f"镇{t}", "", "330106", "乡镇、街道", "乡镇", "否", "否", "是"])
         for v in range(villages):
-            rows.append([f"{town}V{v:03d}", f"村{t}-{v}", "", town, "村、社区", "村", "第二批", "否", "否", "是"])
+            rows.append([f"{town}V{v:03d}", f"村{t}-{v}", "", town, "村、社区", "村", "否", "否", "是"])
     return rows
 
 
 @pytest.fixture
 def village_requirement(world):
-    """An existing requirement binding batch-2 villages in the province: new villages join it."""
+    """An existing requirement binding the province's villages: new villages join it."""
     requirement = Requirement(directive=world.zj_48, title="村级实施方案", scope_unit=world.province, submit_to=world.province,
-                              target_batch=world.batch2, target_levels=["village"], deadline_text="2014年3月1日前")
+                              target_levels=["village"], deadline_text="2014年3月1日前")
     requirement.resolve_deadline()
     requirement.save()
     fan_out(requirement, actor=None)
@@ -101,7 +101,7 @@ def test_bulk_written_tree_has_consistent_paths_and_fans_out(world, tmp_path, vi
 
 def test_a_bad_row_anywhere_writes_nothing(world, tmp_path, village_requirement):
     rows = tree_rows(3, 4)
-    rows.append(["T999V000", "孤村", "", "T999", "村、社区", "村", "第二批", "否", "否", "是"])  # unknown parent
+    rows.append(["T999V000", "孤村", "", "T999", "村、社区", "村", "否", "否", "是"])  # unknown parent
     path = write_file(tmp_path, rows)
     obligations = Obligation.objects.count()
     _result, errors = import_units(path, actor=world.office_province, dry_run=False)
@@ -111,10 +111,29 @@ def test_a_bad_row_anywhere_writes_nothing(world, tmp_path, village_requirement)
 
 
 def test_existing_units_are_updated_in_the_same_file(world, tmp_path):
-    rows = [["330106001", "北山街道（新名）", "", "330106", "乡镇、街道", "街道", "第二批", "否", "是", "是"],
-            ["330106009", "新街道", "", "330106", "乡镇、街道", "街道", "第二批", "否", "否", "是"]]
+    rows = [["330106001", "北山街道（新名）", "", "330106", "乡镇、街道", "街道", "否", "是", "是"],
+            ["330106009", "新街道", "", "330106", "乡镇、街道", "街道", "否", "否", "是"]]
     _result, errors = import_units(write_file(tmp_path, rows), actor=world.office_province, dry_run=False)
     assert errors == []
     world.street.refresh_from_db()
     assert (world.street.name, world.street.is_contact_point) == ("北山街道（新名）", True)
     assert Unit.objects.get(code="330106009").parent == world.xihu
+    # Every change is in the trail, with who and the file as the reason.
+    renamed = AuditEntry.objects.for_object(world.street).get(action="import")
+    assert renamed.actor == world.office_province and "units.csv" in renamed.reason
+    assert renamed.changes["name"] == {"before": "北山街道", "after": "北山街道（新名）"}
+    created = AuditEntry.objects.for_object(Unit.objects.get(code="330106009")).get(action="import")
+    assert created.changes["name"] == {"before": None, "after": "新街道"}
+
+
+def test_an_import_that_marks_a_unit_inactive_takes_its_subtree_with_a_reason(world, tmp_path):
+    village = Unit.objects.create(code="330106001001", name="北山村", parent=world.street, level="village", unit_type="village")
+    rows = [["330106001", "北山街道", "", "330106", "乡镇、街道", "街道", "否", "否", "否"]]
+    _result, errors = import_units(write_file(tmp_path, rows), actor=world.office_province, dry_run=False,
+                                   file_name="撤并名单.xlsx")
+    assert errors == []
+    village.refresh_from_db()
+    world.street.refresh_from_db()
+    assert not world.street.is_active and not village.is_active
+    entry = AuditEntry.objects.for_object(village).get(action="deactivate")
+    assert entry.reason == "单位导入：撤并名单.xlsx" and entry.actor == world.office_province

@@ -9,6 +9,7 @@ from audit.models import AuditEntry
 from notifications.models import Notification
 from rectification import workflow
 from rectification.models import ProgressUpdate, RectificationItem, RectificationPlan
+from tests.conftest import make_unit
 
 
 def audit_trail(obj):
@@ -205,9 +206,9 @@ def test_mass_evaluation_can_follow_closing(world, client):
 
 
 def test_village_units_keep_a_problem_list(world, client):
-    from units.models import Level, Unit, UnitMembership, UnitType
+    from units.models import Level, UnitMembership, UnitType
 
-    village = Unit.objects.create(code="330106001001", name="西湖村", parent=world.street, level=Level.VILLAGE,
+    village = make_unit(code="330106001001", name="西湖村", parent=world.street, level=Level.VILLAGE,
                                   unit_type=UnitType.VILLAGE,
                                   batch=world.batch2)
     UnitMembership.objects.create(user=world.liaison_xihu, unit=village, role=UnitMembership.Role.LIAISON)

@@ -71,7 +71,7 @@ def test_summary_meeting_only_after_central_and_provincial_meetings(world, clien
     Meeting.objects.create(unit=world.province, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 26))
     response = record_held(client, meeting, "2014-01-25")
     assert response.status_code == 400
-    assert "上级“浙江省”的总结会议于 2014-01-26 召开，本单位总结会议须安排在其之后" in response.content.decode()
+    assert "上级“浙江省”的总结会议于 2014年1月26日 召开，本单位总结会议须安排在其之后" in response.content.decode()
 
     assert record_held(client, meeting, "2014-01-27").status_code == 302
     meeting.refresh_from_db()
@@ -98,3 +98,22 @@ def test_the_unit_registers_its_meetings_from_the_workspace(world, client):
     assert AuditEntry.objects.for_object(meeting).filter(action="create").exists()
     assert client_for(world.group_member).post(url, {"kind": "summary"}).status_code == 403
     assert client_for(world.liaison_organ2).post(url, {"kind": "summary"}).status_code == 404
+
+
+def test_summary_meeting_only_after_the_batchs_minimum_months(world, client):
+    """Rule 8 (003): a unit sums up after at least its batch's minimum months (three) in the campaign."""
+    from campaign.actions import enrol
+    from core import clock
+
+    enrol([world.organ], campaign=world.campaign, batch=world.batch1, joined_on=dt.date(2014, 1, 10), actor=None)
+    for unit, day in ((world.central, dt.date(2014, 1, 20)), (world.province, dt.date(2014, 1, 26))):
+        Meeting.objects.create(unit=unit, kind=Meeting.Kind.SUMMARY, held_on=day)
+    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
+    client = logged_in(client)(world.liaison_organ)
+    with clock.frozen_at(dt.date(2014, 5, 1)):
+        response = record_held(client, meeting, "2014-03-01")
+        assert response.status_code == 400
+        assert "本单位自2014年1月10日开展活动，按要求不少于3个月，2014年4月10日起方可召开总结会议" in response.content.decode()
+        assert record_held(client, meeting, "2014-04-10").status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_on) == (Meeting.Status.HELD, dt.date(2014, 4, 10))

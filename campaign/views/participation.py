@@ -1,0 +1,87 @@
+"""Which units take part in a campaign, in which batch (003): the office's page for it, and the
+part of a unit's page that shows it (core.panels)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from access.policy import can
+from access.scope import scope_for
+from campaign import actions
+from campaign.forms_participation import EnrolForm, UnitBatchForm
+from campaign.models import Campaign, Obligation, Participation
+from units.models import Unit
+
+PAGE_SIZE = 100
+
+
+def _campaign(request):
+    """The campaign asked for (?campaign=<id>), else the latest one; 404 when there is none."""
+    wanted = request.GET.get("campaign") or request.POST.get("campaign") or ""
+    campaigns = Campaign.objects.order_by("-starts_on", "-pk")
+    found = campaigns.filter(pk=wanted).first() if wanted.isdigit() else campaigns.first()
+    return get_object_or_404(campaigns, pk=found.pk) if found else get_object_or_404(campaigns, pk=0)
+
+
+@login_required
+def participants(request):
+    """Counts per batch over the office's units, the units taking part, and putting units into a batch."""
+    if not scope_for(request.user).is_office:
+        raise PermissionDenied
+    campaign = _campaign(request)
+    form = EnrolForm(request.POST or None, campaign=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = actions.enrol(form.units(), campaign=campaign, batch=form.cleaned_data["batch"],
+                                joined_on=form.cleaned_data["joined_on"], actor=request.user)
+        messages.success(request, _("已调整 %(count)s 个单位的批次。") % {"count": changed})
+        return redirect(f"{request.path}?campaign={campaign.pk}")
+    taking_part = Participation.objects.restrict(request.user, "edit").filter(campaign=campaign)
+    by_batch = list(taking_part.order_by().values("batch__ordinal", "batch__name").annotate(units=Count("id"))
+                    .order_by("batch__ordinal"))
+    batch = request.GET.get("batch", "")
+    listed = taking_part.filter(batch_id=batch) if batch.isdigit() else taking_part
+    page = Paginator(listed.select_related("unit", "batch").order_by("unit__path"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "campaign/participants.html", {
+        "campaign": campaign, "campaigns": Campaign.objects.order_by("-starts_on", "-pk"), "form": form,
+        "by_batch": by_batch, "page": page, "batch": batch, "query": query.urlencode(),
+    }, status=400 if form.is_bound else 200)
+
+
+def unit_panel(request, unit):
+    """A unit's page: the campaigns it takes part in, with its batch, and its obligations."""
+    participations = list(
+        Participation.objects.restrict(request.user).filter(unit=unit).select_related("campaign", "batch")
+        .order_by("-campaign__starts_on")
+    )
+    return {
+        "participations": participations,
+        "obligation_count": Obligation.objects.restrict(request.user).filter(unit=unit).count(),
+        "may_manage": can(request.user, "manage", unit),
+        "unit": unit,
+    }
+
+
+@login_required
+def unit_participation(request, unit_id):
+    """Put one unit into a batch of a campaign (from the unit's page)."""
+    unit = get_object_or_404(Unit.objects.restrict(request.user), pk=unit_id)
+    if not can(request.user, "manage", unit):
+        raise PermissionDenied
+    campaign = _campaign(request)
+    current = Participation.objects.filter(campaign=campaign, unit=unit).first()
+    form = UnitBatchForm(request.POST or None, campaign=campaign, user=request.user, initial={
+        "batch": current.batch_id if current else "", "joined_on": current.joined_on if current else None,
+    })
+    if request.method == "POST" and form.is_valid():
+        actions.enrol([unit], campaign=campaign, batch=form.cleaned_data["batch"],
+                      joined_on=form.cleaned_data["joined_on"], actor=request.user)
+        messages.success(request, _("已调整批次。"))
+        return redirect(unit)
+    return render(request, "campaign/unit_participation.html", {"unit": unit, "campaign": campaign, "form": form},
+                  status=400 if form.is_bound else 200)
