@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -112,7 +113,6 @@ class DirectiveFilterForm(StyledForm, forms.Form):
 
     def apply(self, queryset):
         """Search over number, title, issuer and body; filter by year, type, issuer and campaign."""
-        from django.db.models import Q
 
         if not self.is_valid():
             return queryset.none()

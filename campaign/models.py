@@ -18,6 +18,7 @@ from campaign.deadlines import Precision, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.status import ObligationStatus
 from core import clock
+from units.models import Unit
 
 
 class Campaign(models.Model):
@@ -358,7 +359,6 @@ class Requirement(models.Model):
 
     def bound_units(self):
         """The units this requirement binds: its targeting, always inside scope_unit's subtree (rule 2)."""
-        from units.models import Unit
 
         units = Unit.objects.subtree(self.scope_unit).active()
         explicit = list(self.explicit_units.values_list("pk", flat=True)) if self.pk else []

@@ -26,6 +26,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from campaign.models import SubmissionFile
 from core import clock
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -163,7 +164,6 @@ class StoredFiles:
         self.paths = []
 
     def append(self, submission, upload):
-        from campaign.models import SubmissionFile
 
         name, _ext = check_name(upload.name)
         ext = check_upload(upload)

@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from notifications.models import Notification
+
 logger = logging.getLogger(__name__)
 
 
@@ -67,7 +69,6 @@ class InAppChannel(Channel):
     label = _("站内通知")
 
     def send(self, delivery, message):
-        from notifications.models import Notification
 
         Notification.objects.get_or_create(
             delivery=delivery,

@@ -2,6 +2,8 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from notifications.models import Notification
+
 
 def unread_notifications(request):
     """`unread_notification_count`: one COUNT query, run only when a template reads it."""
@@ -10,7 +12,6 @@ def unread_notifications(request):
     def count():
         if not getattr(user, "is_authenticated", False):
             return 0
-        from notifications.models import Notification
 
         return Notification.objects.for_user(user).unread().count()
 

@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from access.policy import RestrictedQuerySet
 from campaign.deadlines import SHANGHAI
 from core import clock
-from core.workdays import NonWorkdayRule, shift_to_workday
+from core.workdays import NonWorkdayRule, holiday_warning, shift_to_workday
+from units.models import UnitMembership
 
 # The fallbacks when neither the requirement's policy nor its office's defaults set a value.
 BUILT_IN_DEFAULTS = {
@@ -519,8 +520,6 @@ class DueDateFlag(models.Model):
     def record(cls, requirement):
         """Keep the flag in step with the requirement's due date; a new flag also reaches the issuing
         office's staff in the notification centre. Returns the message or None."""
-        from core.workdays import holiday_warning
-        from units.models import UnitMembership
 
         message = holiday_warning(requirement.due_at)
         if message is None:

@@ -258,6 +258,7 @@ def _build_digests(sweep, wall_now, channels):
 
 def enqueue(delivery_ids):
     """Hand deliveries to the workers in chunks (one task per chunk keeps a large sweep cheap)."""
+    # Imported here: notifications.tasks imports this module.
     from notifications.tasks import send_deliveries
 
     for start in range(0, len(delivery_ids), ENQUEUE_CHUNK):

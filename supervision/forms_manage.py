@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from core.forms import DateInput, StyledForm
 from supervision.models import GroupAssignment, SupervisionGroup
 from units.forms import UnitCodeField
+from units.models import Unit
 
 
 class GroupForm(StyledForm, forms.ModelForm):
@@ -17,7 +18,6 @@ class GroupForm(StyledForm, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from units.models import Unit
 
         self.fields["office"].queryset = Unit.objects.office_roots(user)
         self.style_widgets()

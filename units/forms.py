@@ -1,6 +1,7 @@
 """Office forms for units: create/edit, move, type assignment, list filters, import."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,7 +87,6 @@ class UnitFilterForm(StyledForm, forms.Form):
         self.style_widgets()
 
     def apply(self, units):
-        from django.db.models import Q
 
         if not self.is_valid():
             return units.none()

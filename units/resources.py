@@ -14,6 +14,7 @@ parents' keys; existing units (updates) are saved as their rows are read.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -170,7 +171,6 @@ class UnitResource(resources.ModelResource):
         existing parent it names."""
         if self._registry is not None:
             return self._registry
-        from django.db.models import Max
 
         named = set()
         if dataset is not None:
