@@ -52,6 +52,14 @@ class Transition:
     guards: tuple = field(default=())  # guard(obj, inputs) -> [sentences of what is missing]
 
 
+@dataclass(frozen=True)
+class DescribedTransition:
+    label: str
+    source_labels: list
+    target_label: str
+    who: str
+
+
 class Machine:
     def __init__(self, model, transitions, refusals, *, state_field="status"):
         self.model = model
@@ -69,6 +77,14 @@ class Machine:
     def labels(self):
         """{action: verb} for the audit trail."""
         return {t.action: t.label for t in self.transitions}
+
+    def described(self):
+        """The transitions in words, for the pages: verb, from which states, to which, who may."""
+        names = dict(self.states)
+        return [
+            DescribedTransition(t.label, [names[state] for state in t.sources], names[t.target], t.who)
+            for t in self.transitions
+        ]
 
     def state_of(self, obj):
         return getattr(obj, self.state_field)

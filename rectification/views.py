@@ -193,7 +193,7 @@ def item_context(request, item, **forms):
         "plan": item.plan,
         "updates": list(item.updates.select_related("author")),
         "actions": actions,
-        "transitions": workflow.TRANSITIONS,
+        "transitions": workflow.MACHINE.described(),
         "may_edit": can(user, "edit", item),
         "progress_form": forms.get("progress_form") or (ProgressForm() if "progress" in actions else None),
         "close_form": forms.get("close_form")

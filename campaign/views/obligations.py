@@ -44,7 +44,7 @@ def obligation_context(request, obligation, **forms):
         "reviews": reviews,
         "last_return": last_return if obligation.status == workflow.RETURNED else None,
         "actions": actions,
-        "transitions": workflow.TRANSITIONS,
+        "transitions": workflow.MACHINE.described(),
         "submit_form": forms.get("submit_form") or (SubmitForm() if "submit" in actions else None),
         "review_form": forms.get("review_form") or (ReviewForm() if {"approve", "return"} & set(actions) else None),
         "reopen_form": forms.get("reopen_form") or (ReopenForm() if "reopen" in actions else None),

@@ -52,7 +52,7 @@ def test_the_office_sees_who_was_reminded_how_and_what_failed(client, reminded):
     url = reverse("notifications:requirement_log", args=[reminded.requirement.pk])
     page = client.get(url).content.decode()
     assert "liaison_fgw" in page and "liaison_jyt" in page and "省发展改革委" in page
-    assert "2014-01-03 09:00" in page
+    assert "2014年1月3日 09:00" in page
     assert 'data-channel="email" data-delivery-status="sent"' in page
     assert 'data-channel="email" data-delivery-status="skipped"' in page and "未登记电子邮箱" in page
     assert Delivery.objects.filter(status="skipped").count() == 1

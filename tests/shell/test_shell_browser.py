@@ -18,7 +18,7 @@ def test_liaison_logs_in_with_chromium_and_sees_own_obligations(browser_page, li
     assert page.locator("h1").inner_text() == "我的工作"
     row = page.locator(f'tr[data-obligation="{world.obligation_organ.pk}"]')
     assert "初步书面总结" in row.inner_text()
-    assert "2014-01-10 23:59" in row.inner_text()
+    assert "2014年1月10日 23:59" in row.inner_text()
     assert page.locator(f'tr[data-obligation="{world.obligation_organ2.pk}"]').count() == 0
     # Bootstrap's JS is loaded from static: the user menu drops down and logs out by POST.
     page.click("#app-user-menu")

@@ -45,7 +45,7 @@ def test_liaison_sees_own_obligation_with_due_moment_not_other_units(client, wor
     assert "省发展改革委" in html
     assert "省教育厅" not in html
     # "2014年1月10日前" is due by the end of 10 January, shown in Asia/Shanghai.
-    assert "2014-01-10 23:59" in html
+    assert "2014年1月10日 23:59" in html
     # Long past due and not submitted: red badge.
     assert 'data-light="overdue"' in html
     # A liaison is neither office staff nor a group member.
@@ -92,7 +92,7 @@ def test_office_sees_directives_and_requirement_counts(client, world):
     assert (row.total_count, row.pending_count, row.submitted_count, row.returned_count, row.accepted_count) == (3, 2, 1, 0, 0)
     # Pending since 2014: both still-open obligations are overdue; the submitted one is not.
     assert row.overdue_count == 2
-    assert "2014-01-10 23:59" in html
+    assert "2014年1月10日 23:59" in html
 
 
 def test_office_counts_and_directives_stay_inside_its_subtree(client, world):
