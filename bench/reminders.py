@@ -103,8 +103,8 @@ def build(units, requirements, fresh):
             )
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "INSERT INTO campaign_obligation (requirement_id, unit_id, status, due_at, updated_at) "
-                    "SELECT %s, id, 'pending', %s, %s FROM units_unit WHERE depth = 1",
+                    "INSERT INTO campaign_obligation (requirement_id, unit_id, status, due_at, updated_at, submitted_late) "
+                    "SELECT %s, id, 'pending', %s, %s, false FROM units_unit WHERE depth = 1",
                     [requirement.pk, due, timezone.now()],
                 )
     with connection.cursor() as cursor:

@@ -30,13 +30,11 @@ import datetime as dt
 import logging
 from collections import defaultdict
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
 from campaign.deadlines import SHANGHAI
 from campaign.models import Obligation, Requirement
-from campaign.status import OPEN_STATUSES
 from core import clock
 from notifications.channels import configured_channels
 from notifications.models import (
@@ -48,7 +46,7 @@ from notifications.models import (
     ReminderPolicy,
     Sweep,
 )
-from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
+from supervision.models import GroupAssignment
 from units.models import Unit, UnitMembership
 
 logger = logging.getLogger(__name__)
@@ -75,58 +73,52 @@ def _dt(value):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def recipient_sources():
-    """Per kind of reminder, the SQL joins that find its recipients (DESIGN rule 5).
+def _sql(queryset):
+    """A queryset's SQL and parameters, to use as a derived table."""
+    return queryset.query.get_compiler(using=connection.alias).as_sql()
+
+
+def recipient_sources(today):
+    """Per kind of reminder, the SQL that finds its recipients (DESIGN rule 5), built from the
+    querysets that define them where they are kept: open obligations (campaign.status), the
+    liaisons and office staff in force (UnitMembership.objects.liaisons/office_staff), the
+    members of groups assigned today (GroupAssignment.objects.supervisors). The sweep adds only
+    the joins between them.
 
     Each yields rows (obligation_id, user_id, requirement_id, unit_id, due_at, offset_days,
-    scheduled_for) from obligations `o` joined to `{moments}`, a derived table of the moments
-    due now (requirement_id, due_at, offset_days, scheduled_for) whose parameters come first.
+    scheduled_for) from `{moments}`, a derived table of the moments due now (requirement_id,
+    due_at, offset_days, scheduled_for) whose parameters come first, joined to the open
+    obligations and their recipients.
     """
-    user = _t(get_user_model())
-    o, m, rq = _t(Obligation), _t(UnitMembership), _t(Requirement)
-    a, g, gm, un = _t(GroupAssignment), _t(SupervisionGroup), _t(GroupMember), _t(Unit)
+    open_sql, open_params = _sql(Obligation.objects.open().order_by().values("id", "requirement_id", "unit_id", "due_at"))
+    liaisons_sql, liaisons_params = _sql(UnitMembership.objects.liaisons().order_by().values("unit_id", "user_id"))
+    office_sql, office_params = _sql(UnitMembership.objects.office_staff().order_by().values("unit_id", "user_id"))
+    supervisors_sql, supervisors_params = _sql(GroupAssignment.objects.supervisors(today))
+    un, rq = _t(Unit), _t(Requirement)
     # Liaisons and office staff are unique per unit (UnitMembership's key); a person in two groups
     # assigned to one unit would appear twice, hence DISTINCT only there.
     select = (
-        "SELECT {distinct} o.id, {uid} AS uid, o.requirement_id, o.unit_id, o.due_at, p.offset_days, p.scheduled_for "
-        "FROM " + o + " o JOIN ({{moments}}) p ON p.requirement_id = o.requirement_id AND p.due_at = o.due_at "
+        "SELECT {distinct} o.id, r.user_id AS uid, o.requirement_id, o.unit_id, o.due_at, p.offset_days, p.scheduled_for "
+        "FROM ({{moments}}) p JOIN (" + open_sql + ") o ON p.requirement_id = o.requirement_id AND p.due_at = o.due_at "
     )
-    open_ = "o.status IN (%s, %s)"
     liaisons = (
-        select.format(distinct="", uid="m.user_id")
-        + f"JOIN {m} m ON m.unit_id = o.unit_id AND m.role = %s "
-        f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
-        f"WHERE {open_}",
-        [UnitMembership.Role.LIAISON, True, *OPEN_STATUSES],
+        select.format(distinct="") + f"JOIN ({liaisons_sql}) r ON r.unit_id = o.unit_id",
+        [*open_params, *liaisons_params],
     )
-    current = "a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)"
     group_direct = (
-        select.format(distinct="DISTINCT", uid="gm.user_id")
-        + f"JOIN {a} a ON a.unit_id = o.unit_id AND {current} "
-        f"JOIN {g} g ON g.id = a.group_id AND g.is_active = %s "
-        f"JOIN {gm} gm ON gm.group_id = a.group_id "
-        f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
-        f"WHERE {open_}",
-        ["TODAY", "TODAY", True, True, *OPEN_STATUSES],
+        select.format(distinct="DISTINCT") + f"JOIN ({supervisors_sql}) r ON r.unit_id = o.unit_id",
+        [*open_params, *supervisors_params],
     )
     group_subtree = (
-        select.format(distinct="DISTINCT", uid="gm.user_id")
+        select.format(distinct="DISTINCT")
         + f"JOIN {un} un ON un.id = o.unit_id "
-        f"JOIN {a} a ON a.include_subtree = %s AND {current} "
-        f"JOIN {un} au ON au.id = a.unit_id AND un.path LIKE au.path || '%%' AND un.id <> au.id "
-        f"JOIN {g} g ON g.id = a.group_id AND g.is_active = %s "
-        f"JOIN {gm} gm ON gm.group_id = a.group_id "
-        f"JOIN {user} u ON u.id = gm.user_id AND u.is_active = %s "
-        f"WHERE {open_}",
-        [True, "TODAY", "TODAY", True, True, *OPEN_STATUSES],
+        f"JOIN ({supervisors_sql}) r ON r.include_subtree = %s AND un.path LIKE r.unit_path || '%%' AND un.id <> r.unit_id",
+        [*open_params, *supervisors_params, True],
     )
     office = (
-        select.format(distinct="", uid="m.user_id")
-        + f"JOIN {rq} rq ON rq.id = o.requirement_id "
-        f"JOIN {m} m ON m.unit_id = rq.submit_to_id AND m.role = %s "
-        f"JOIN {user} u ON u.id = m.user_id AND u.is_active = %s "
-        f"WHERE {open_}",
-        [UnitMembership.Role.OFFICE, True, *OPEN_STATUSES],
+        select.format(distinct="")
+        + f"JOIN {rq} rq ON rq.id = o.requirement_id JOIN ({office_sql}) r ON r.unit_id = rq.submit_to_id",
+        [*open_params, *office_params],
     )
     return {
         Reminder.Kind.BEFORE: [liaisons],
@@ -201,8 +193,7 @@ def _insert_reminders(sweep, kind, moments, wall_now, today):
     inserted = 0
     columns = ("obligation_id, recipient_id, requirement_id, unit_id, due_at, kind, offset_days, scheduled_for, "
                "status, sweep_id, created_at, last_error")
-    for sql, params in recipient_sources()[kind]:
-        params = [today if p == "TODAY" else p for p in params]
+    for sql, params in recipient_sources(today)[kind]:
         for start in range(0, len(moments), MOMENTS_PER_STATEMENT):
             moments_sql, moments_params = _moments_table(moments[start:start + MOMENTS_PER_STATEMENT])
             # The NOT EXISTS keeps a re-run cheap (an anti-join, nothing to insert); ON CONFLICT DO

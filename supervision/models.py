@@ -82,8 +82,20 @@ class GroupMember(models.Model):
 
 class GroupAssignmentQuerySet(RestrictedQuerySet):
     def current(self, on=None):
+        """Assignments in force on `on` (default today): started, not ended, of an active group
+        (003: 下派到市、督导到县). A person's scope (supervision.roles) and the reminders'
+        recipients (notifications.sweep) both read these."""
         on = on or clock.today()
         return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on), group__is_active=True)
+
+    def supervisors(self, on=None):
+        """(unit_id, unit_path, include_subtree, user_id) of every active member of every group
+        assigned on `on`, to an active unit."""
+        return (
+            self.current(on).filter(unit__is_active=True, group__members__user__is_active=True)
+            .values("unit_id", "include_subtree", unit_path=F("unit__path"), user_id=F("group__members__user_id"))
+            .order_by()
+        )
 
 
 class GroupAssignment(models.Model):

@@ -171,6 +171,21 @@ class Unit(models.Model):
         return self
 
 
+class UnitMembershipQuerySet(RestrictedQuerySet):
+    """Who holds which role where (the one store of office and liaison roles, access.scope)."""
+
+    def in_force(self):
+        """Memberships that count: an active person at an active unit. The scope of a person
+        (units.roles) and the reminders' recipients (notifications.sweep) both read these."""
+        return self.filter(user__is_active=True, unit__is_active=True)
+
+    def liaisons(self):
+        return self.in_force().filter(role=UnitMembership.Role.LIAISON)
+
+    def office_staff(self):
+        return self.in_force().filter(role=UnitMembership.Role.OFFICE)
+
+
 class UnitMembership(models.Model):
     """A person's role at a unit: leading-group office staff or liaison (DESIGN: who uses it)."""
 
@@ -183,7 +198,7 @@ class UnitMembership(models.Model):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = UnitMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单位人员")

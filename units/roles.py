@@ -10,7 +10,7 @@ from units.models import UnitMembership
 
 
 def membership_roles(user, scope, today):
-    rows = UnitMembership.objects.filter(user=user, unit__is_active=True).values_list("role", "unit_id", "unit__path")
+    rows = UnitMembership.objects.in_force().filter(user=user).values_list("role", "unit_id", "unit__path")
     for role, unit_id, path in rows:
         if role == UnitMembership.Role.OFFICE:
             scope.offices.append(Anchor(unit_id, path))
