@@ -1,20 +1,23 @@
-"""The office's form for one requirement's reminder policy (empty fields inherit)."""
+"""The one form of a reminder policy, for a requirement's own policy and for an office's defaults
+(both are PolicyFields; an empty field inherits, DESIGN rule 5)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import ReminderPolicy
+from core.forms import StyledForm
+from notifications.models import OfficeReminderDefaults, PolicyFields, ReminderPolicy
 
 
-class ReminderPolicyForm(forms.ModelForm):
+class PolicyForm(StyledForm, forms.ModelForm):
     before_offsets = forms.CharField(
-        label=_("提前提醒天数"), required=False, help_text=_("用逗号分隔，例如 7,3,1；留空则沿用默认设置。")
+        label=_("提前提醒天数"), required=False, max_length=200,
+        help_text=_("用逗号分隔，例如 7,3,1；留空则沿用上级设置。"),
     )
 
     class Meta:
         model = ReminderPolicy
-        fields = ["enabled", "before_offsets", "send_time", "escalate_group_after_days", "escalate_office_after_days",
-                  "repeat_every_days", "repeat_max", "non_workday_rule"]
+        fields = ["enabled", *PolicyFields.FIELDS]
+        widgets = {"send_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,8 +30,21 @@ class ReminderPolicyForm(forms.ModelForm):
             return None
         try:
             offsets = sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True)
-        except ValueError:
-            raise forms.ValidationError(_("请填写整数天数，用逗号分隔。"))
+        except ValueError as exc:
+            raise forms.ValidationError(_("请填写整数天数，用逗号分隔。")) from exc
         if any(d < 0 or d > 60 for d in offsets):
             raise forms.ValidationError(_("提前天数应在 0 到 60 之间。"))
         return offsets
+
+
+class ReminderPolicyForm(PolicyForm):
+    """One requirement's own policy: what it sets overrides its office's defaults."""
+
+
+class OfficeDefaultsForm(PolicyForm):
+    """An office's defaults for the requirements it issues (and those of the offices below it
+    that set none)."""
+
+    class Meta(PolicyForm.Meta):
+        model = OfficeReminderDefaults
+        fields = PolicyFields.FIELDS

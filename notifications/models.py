@@ -137,27 +137,35 @@ class EffectivePolicy:
 
     @classmethod
     def for_requirement(cls, requirement, office_defaults=None):
-        """Resolve: settings → the nearest office's defaults (at or above the issuing unit) → the
-        requirement's own policy, where it sets a value. Nothing else overrides anything.
+        """Resolve: the built-in defaults → the nearest office's defaults (at or above the issuing
+        unit) → the requirement's own policy, where it sets a value. Nothing else overrides anything.
 
         `office_defaults` maps unit path → OfficeReminderDefaults (the sweep loads them once).
         """
+        try:
+            policy = requirement.reminder_policy
+        except ReminderPolicy.DoesNotExist:
+            policy = None
+        return cls._resolve(requirement.directive.issuing_unit.path, office_defaults, policy)
+
+    @classmethod
+    def for_office(cls, office, office_defaults=None):
+        """What an office's requirements get when they set nothing themselves."""
+        return cls._resolve(office.path, office_defaults, None)
+
+    @classmethod
+    def _resolve(cls, path, office_defaults, policy):
         values = dict(BUILT_IN_DEFAULTS)
-        sources = ["settings"]
+        sources = ["built-in"]
         if office_defaults is None:
             office_defaults = {d.office.path: d for d in OfficeReminderDefaults.objects.select_related("office")}
-        issuing = requirement.directive.issuing_unit
-        for end in range(len(issuing.path), 0, -5):  # nearest office at or above the issuing unit
-            found = office_defaults.get(issuing.path[:end])
+        for end in range(len(path), 0, -5):  # the nearest office at or above the unit
+            found = office_defaults.get(path[:end])
             if found:
                 values.update(found.own_values())
                 sources.append(f"office:{found.office_id}")
                 break
         enabled = True
-        try:
-            policy = requirement.reminder_policy
-        except ReminderPolicy.DoesNotExist:
-            policy = None
         if policy is not None:
             values.update(policy.own_values())
             enabled = policy.enabled
@@ -174,6 +182,10 @@ class EffectivePolicy:
             enabled=enabled,
             sources=tuple(sources),
         )
+
+    @property
+    def non_workday_label(self):
+        return NonWorkdayRule(self.non_workday_rule).label
 
     def _at(self, day):
         return dt.datetime.combine(day, self.send_time, tzinfo=SHANGHAI)

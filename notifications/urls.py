@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:notification_id>/read/", views.notification_mark_read, name="mark_read"),
     path("requirements/<int:requirement_id>/log/", views.requirement_log, name="requirement_log"),
     path("requirements/<int:requirement_id>/policy/", views.requirement_policy, name="requirement_policy"),
+    path("offices/<int:unit_id>/defaults/", views.office_defaults, name="office_defaults"),
 ]

@@ -16,8 +16,17 @@ from audit.services import snapshot
 from campaign.models import Requirement
 from notifications import actions
 from notifications.channels import configured_channels
-from notifications.forms import ReminderPolicyForm
-from notifications.models import Digest, DueDateFlag, EffectivePolicy, Notification, Reminder, ReminderPolicy
+from notifications.forms import OfficeDefaultsForm, ReminderPolicyForm
+from notifications.models import (
+    Digest,
+    DueDateFlag,
+    EffectivePolicy,
+    Notification,
+    OfficeReminderDefaults,
+    Reminder,
+    ReminderPolicy,
+)
+from units.models import Unit
 
 
 @login_required
@@ -143,5 +152,24 @@ def requirement_policy(request, requirement_id):
         actions.save_policy(form.instance, before, actor=request.user)
         messages.success(request, _("提醒规则已保存。"))
     else:
-        messages.error(request, _("提醒规则未保存：%(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(request, _("提醒规则未保存：%(errors)s") % {"errors": form.error_text()})
     return redirect("notifications:requirement_log", requirement_id=requirement.pk)
+
+
+@login_required
+def office_defaults(request, unit_id):
+    """An office's reminder defaults: what its requirements (and the offices below it that set
+    nothing) use unless a requirement sets its own (DESIGN rule 5)."""
+    office = get_object_or_404(Unit.objects.restrict(request.user, "manage"), pk=unit_id)
+    defaults = OfficeReminderDefaults.objects.filter(office=office).first() or OfficeReminderDefaults(office=office)
+    before = snapshot(defaults, actions.POLICY_FIELDS) if defaults.pk else {}
+    form = OfficeDefaultsForm(request.POST or None, instance=defaults)
+    if request.method == "POST":
+        if form.is_valid():
+            actions.save_policy(form.instance, before, actor=request.user)
+            messages.success(request, _("提醒默认设置已保存。"))
+            return redirect("notifications:office_defaults", unit_id=office.pk)
+        messages.error(request, _("提醒默认设置未保存：%(errors)s") % {"errors": form.error_text()})
+    inherited = EffectivePolicy.for_office(office)
+    return render(request, "notifications/office_defaults.html", {"office": office, "form": form, "inherited": inherited},
+                  status=400 if form.is_bound else 200)

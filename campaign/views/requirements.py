@@ -13,6 +13,7 @@ from campaign import actions, dashboard
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.forms import RequirementForm
 from campaign.models import Directive, Obligation, Requirement
+from core import panels
 from core.workdays import holiday_warning
 
 
@@ -38,6 +39,7 @@ def requirement_detail(request, requirement_id):
             "status": status,
             "explicit_units": requirement.explicit_units.order_by("path")[:200],
             "can_edit": can(request.user, "edit", requirement),
+            "panels": panels.fill("requirement_detail", request, requirement=requirement),
         },
     )
 

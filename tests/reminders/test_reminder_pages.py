@@ -83,3 +83,28 @@ def test_a_stranger_gets_404_and_anonymous_is_sent_to_login(client, reminded, dj
     assert client.get(url).status_code == 302
     client.force_login(django_user_model.objects.create_user("stranger", password="Correct-Horse-42"))
     assert client.get(url).status_code == 404
+
+
+def test_an_office_sets_its_reminder_defaults_and_its_requirements_follow(client, people):
+    from audit.models import AuditEntry
+    from notifications.models import OfficeReminderDefaults
+
+    client.force_login(people.office_province)
+    url = reverse("notifications:office_defaults", args=[people.province.pk])
+    unit_page = client.get(people.province.get_absolute_url()).content.decode()
+    assert 'id="office-reminders"' in unit_page and url in unit_page
+    response = client.post(url, {"before_offsets": "10，5", "send_time": "08:30", "non_workday_rule": ""})
+    assert response.status_code == 302
+    assert OfficeReminderDefaults.objects.get(office=people.province).before_offsets == [10, 5]
+    page = client.get(people.requirement.get_absolute_url()).content.decode()
+    assert 'id="requirement-reminders"' in page and "10、5" in page and "08:30" in page
+    entry = AuditEntry.objects.for_object(people.province).get(action="reminder_policy")
+    assert entry.changes["before_offsets"] == {"before": None, "after": [10, 5]}
+    # A bad value is refused with the field's own words, nothing saved.
+    response = client.post(url, {"before_offsets": "十天"})
+    assert response.status_code == 400 and "请填写整数天数" in response.content.decode()
+
+
+def test_only_the_offices_staff_set_its_defaults(client, people):
+    client.force_login(people.liaison_organ)
+    assert client.get(reverse("notifications:office_defaults", args=[people.province.pk])).status_code == 404
