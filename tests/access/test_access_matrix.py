@@ -51,6 +51,7 @@ RIGHTFUL_BY_URL = {
     "supervision:attend": "group_member",
     "campaign:meeting_create": "liaison_organ",
     "campaign:unit_participation": "office_province",
+    "notifications:office_defaults": "office_province",
     "units:detail": "office_province",
     "units:children": "office_province",
     "units:edit": "office_province",
