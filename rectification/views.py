@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.policy import can, restrict
 from access.scope import scope_for
+from access.views import refused
 from audit.models import AuditEntry
 from audit.services import snapshot
 from campaign.models import Campaign
@@ -206,10 +207,7 @@ def item_context(request, item, **forms):
 
 
 def _refused(request, item, exc, **forms):
-    if exc.forbidden:
-        raise PermissionDenied(exc.message)
-    messages.error(request, exc.message)
-    return render(request, "rectification/item.html", item_context(request, item, **forms), status=400)
+    return refused(request, exc, lambda: render(request, "rectification/item.html", item_context(request, item, **forms)))
 
 
 @login_required
@@ -359,11 +357,9 @@ def _move_report(request, report, action, success, reason="", **forms_):
     try:
         actions.move_lookback(report, action, request.user, reason=reason)
     except workflow.TransitionRefused as exc:
-        if exc.forbidden:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
         findings = list(report.findings.select_related("checkpoint").order_by("checkpoint__ordinal"))
-        return render(request, "rectification/lookback.html", lookback_context(request, report, findings, **forms_), status=400)
+        return refused(request, exc, lambda: render(request, "rectification/lookback.html",
+                                                    lookback_context(request, report, findings, **forms_)))
     messages.success(request, success)
     return redirect(report)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from access.policy import can
 from access.scope import scope_for
 from access.transitions import TransitionRefused
+from access.views import refused
 from audit.services import snapshot
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
@@ -172,10 +173,7 @@ def _move_feedback(request, feedback, action, success, reason="", **forms_):
     try:
         actions.move_feedback(feedback, action, request.user, reason=reason)
     except TransitionRefused as exc:
-        if exc.forbidden:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-        return render_feedback(request, visible_feedback(request.user, feedback.pk), status=400, **forms_)
+        return refused(request, exc, lambda: render_feedback(request, visible_feedback(request.user, feedback.pk), **forms_))
     messages.success(request, success)
     return redirect(feedback)
 
@@ -195,10 +193,7 @@ def feedback_sign_off(request, feedback_id):
     try:
         feedback_workflow.MACHINE.check(feedback, "sign_off", request.user, guards=False)
     except TransitionRefused as exc:
-        if exc.forbidden:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-        return render_feedback(request, feedback, status=400)
+        return refused(request, exc, lambda: render_feedback(request, feedback))
     form = SignOffForm(request.POST)
     if not form.is_valid():
         return render_feedback(request, feedback, status=400, sign_form=form)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
 from access.transitions import TransitionRefused
+from access.views import refused
 from campaign import actions, meetings
 from campaign.forms_meetings import HeldForm, MeetingForm, PreparationForm
 from campaign.gates import phase_gates_open
@@ -73,8 +74,7 @@ def meeting_prepare(request, meeting_id):
     try:
         actions.prepare_meeting(form.instance, actor=request.user)
     except TransitionRefused as exc:
-        messages.error(request, exc.message)
-        return render_meeting(request, visible_meeting(request.user, meeting_id), status=400)
+        return refused(request, exc, lambda: render_meeting(request, visible_meeting(request.user, meeting_id)))
     messages.success(request, _("已保存准备情况。"))
     return redirect(meeting)
 
@@ -87,10 +87,7 @@ def meeting_record_held(request, meeting_id):
     try:
         meetings.MACHINE.check(meeting, "record_held", request.user, guards=False)
     except TransitionRefused as exc:
-        if exc.forbidden:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-        return render_meeting(request, meeting, status=400)
+        return refused(request, exc, lambda: render_meeting(request, meeting))
     form = HeldForm(request.POST)
     if not form.is_valid():
         return render_meeting(request, meeting, status=400, held_form=form)

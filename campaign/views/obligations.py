@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
+from access.views import refused
 from campaign import workflow
 from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
 from campaign.models import Obligation, Submission, SubmissionFile
@@ -59,13 +60,10 @@ def obligation_detail(request, obligation_id):
     return render(request, "campaign/work/obligation.html", obligation_context(request, obligation))
 
 
-def _refused(request, obligation, exc, status=400, **forms):
+def _refused(request, obligation, exc, **forms):
     """Show a refused transition on the obligation page with its plain reason."""
-    if exc.forbidden:
-        raise PermissionDenied(exc.message)
-    messages.error(request, exc.message)
-    context = obligation_context(request, obligation, **forms)
-    return render(request, "campaign/work/obligation.html", context, status=status)
+    return refused(request, exc, lambda: render(request, "campaign/work/obligation.html",
+                                                obligation_context(request, obligation, **forms)))
 
 
 def _act(request, obligation_id, action, form, form_key, params, success, invalid=None):
