@@ -161,12 +161,6 @@ class Secrecy(models.TextChoices):
     TOP_SECRET = "绝密", _("绝密")
 
 
-class DirectiveQuerySet(RestrictedQuerySet):
-    def by_number(self, text):
-        number = parse_document_number(text)
-        return self.get(agency_code=number.agency, year=number.year, serial=number.serial)
-
-
 class Directive(models.Model):
     """An official document (公文) of the campaign, with its forwarding links (转发).
 
@@ -199,7 +193,7 @@ class Directive(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = DirectiveQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("singular", "公文")

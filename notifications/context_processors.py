@@ -13,6 +13,6 @@ def unread_notifications(request):
         if not getattr(user, "is_authenticated", False):
             return 0
 
-        return Notification.objects.for_user(user).unread().count()
+        return Notification.objects.restrict(user).unread().count()
 
     return {"unread_notification_count": SimpleLazyObject(count)}

@@ -558,9 +558,6 @@ class DueDateFlag(models.Model):
 
 
 class NotificationQuerySet(RestrictedQuerySet):
-    def for_user(self, user):
-        return self.filter(user=user)
-
     def unread(self):
         return self.filter(read_at__isnull=True)
 

@@ -31,7 +31,7 @@ from units.models import Unit
 
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.for_user(request.user)
+    notifications = Notification.objects.restrict(request.user)
     if request.GET.get("unread"):
         notifications = notifications.unread()
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
@@ -42,7 +42,7 @@ def notification_list(request):
 
 @login_required
 def notification_detail(request, notification_id):
-    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
+    notification = get_object_or_404(Notification.objects.restrict(request.user), pk=notification_id)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).mark_read()
     return render(request, "notifications/detail.html", {"notification": notification})
@@ -51,7 +51,7 @@ def notification_detail(request, notification_id):
 @login_required
 @require_POST
 def notification_mark_read(request, notification_id):
-    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
+    notification = get_object_or_404(Notification.objects.restrict(request.user), pk=notification_id)
     Notification.objects.filter(pk=notification.pk).mark_read()
     return _back(request)
 
@@ -59,7 +59,7 @@ def notification_mark_read(request, notification_id):
 @login_required
 @require_POST
 def notification_mark_all_read(request):
-    count = Notification.objects.for_user(request.user).mark_read()
+    count = Notification.objects.restrict(request.user).mark_read()
     messages.success(request, _("已将 %(count)s 条通知标为已读。") % {"count": count})
     return _back(request)
 
