@@ -161,6 +161,13 @@ class Secrecy(models.TextChoices):
     TOP_SECRET = "绝密", _("绝密")
 
 
+class DirectiveQuerySet(RestrictedQuerySet):
+    def by_number(self, text):
+        """The directive with this document number, however it is typed (rule 1)."""
+        number = parse_document_number(text)
+        return self.get(agency_code=number.agency, year=number.year, serial=number.serial)
+
+
 class Directive(models.Model):
     """An official document (公文) of the campaign, with its forwarding links (转发).
 
@@ -193,7 +200,7 @@ class Directive(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = DirectiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("singular", "公文")
