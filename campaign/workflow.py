@@ -130,7 +130,9 @@ def _submit(obligation, user, inputs, stored, now):
     )
     names = [stored.append(submission, upload).original_name for upload in inputs["files"]]
     late = is_late_submission(now, obligation.due_at)
-    changes = {"version": change(version - 1 or None, version), "files": change(None, names)}
+    changes = {"version": change(version - 1 or None, version)}
+    if names:
+        changes["files"] = change(None, names)
     if late and not obligation.submitted_late:
         changes["submitted_late"] = change(False, True)
     obligation.submitted_at = now

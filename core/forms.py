@@ -2,6 +2,10 @@
 dates that an <input type="date"> can read back."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# What an empty choice says, instead of Django's "---------".
+EMPTY_CHOICE = _("请选择")
 
 
 class DateInput(forms.DateInput):
@@ -25,6 +29,11 @@ class StyledForm:
                 if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
                     field.widget = DateInput(attrs=field.widget.attrs)
                 field.input_formats = ["%Y-%m-%d", *[f for f in field.input_formats if f != "%Y-%m-%d"]]
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = EMPTY_CHOICE
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+                field.choices = [(value, EMPTY_CHOICE if value == "" and label == "---------" else label)
+                                 for value, label in field.choices]
         self.style_widgets()
 
     def style_widgets(self):

@@ -21,6 +21,10 @@ class PolicyForm(StyledForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Empty means "as the office above (or the built-in default) says".
+        self.fields["non_workday_rule"].choices = [
+            ("", _("沿用上级设置")), *[(value, label) for value, label in self.fields["non_workday_rule"].choices if value]
+        ]
         if self.instance.before_offsets is not None:
             self.initial["before_offsets"] = ",".join(str(d) for d in self.instance.before_offsets)
 

@@ -26,7 +26,9 @@ CODES = {
 FORBIDDEN = [re.compile(r"\+00:00"), re.compile(r"\[<"), re.compile(r"\b\w+_id\b"), re.compile(r"\bNone\b"),
              re.compile(r"\bUTC\b"), re.compile(r"<\w+: "),
              # Dates the Chinese way (2014年1月10日), never ISO; and people by name, never by login.
-             re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), re.compile(r"\b(liaison_\w+|sup_leader|sup_member|\w+_office)\b")]
+             re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), re.compile(r"\b(liaison_\w+|sup_leader|sup_member|\w+_office)\b"),
+             # Django's empty choice, instead of words.
+             re.compile(r"-{9}")]
 
 
 class VisibleText(HTMLParser):
@@ -99,6 +101,8 @@ def pages(world):
         meeting.get_absolute_url(), obligation.unit.get_absolute_url(), reverse("units:list"),
         reverse("supervision:workspace"), reverse("supervision:groups"), reverse("rectification:overview"),
         reverse("notifications:list"), reverse("notifications:requirement_log", args=[requirement.pk]),
+        reverse("supervision:unit", args=[obligation.unit_id]),
+        reverse("notifications:office_defaults", args=[requirement.directive.issuing_unit_id]),
     ]
 
 
@@ -127,3 +131,15 @@ def test_no_page_shows_codes_reprs_or_utc(client, demo_in_motion):
                 seen[f"{spec.username} {url}"] = found
     assert read >= 40
     assert seen == {}
+
+
+def test_refusals_and_missing_pages_speak_chinese(client, demo_in_motion):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="liaison_fgw"))
+    response = client.get(reverse("supervision:group_create"))
+    assert response.status_code == 403 and "无权访问" in response.content.decode()
+    response = client.get(reverse("campaign:obligation", args=[999999]))
+    assert response.status_code == 404
+    text = visible_text(response.content.decode())
+    assert "未找到" in text and problems(text) == [] and "matches the given query" not in text
