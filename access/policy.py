@@ -44,10 +44,6 @@ def rules_for(model):
     return _RULES.get(model._meta.label, {})
 
 
-def actions_for(model):
-    return sorted(rules_for(model))
-
-
 def _active(user):
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 

@@ -93,20 +93,7 @@ class Scope:
     def is_supervisor(self):
         return bool(self.groups)
 
-    @property
-    def has_role(self):
-        return self.everything or bool(self.offices or self.liaisons or self.groups)
-
     # --- questions about one unit (already loaded: no query) --------------------------------
-
-    def is_office_over(self, unit):
-        return self.everything or any(unit.path.startswith(path) for path in self.office_paths)
-
-    def is_office_strictly_above(self, unit):
-        return self.everything or any(unit.path.startswith(p) and unit.path != p for p in self.office_paths)
-
-    def is_liaison_of(self, unit):
-        return self.everything or unit.pk in self.liaison_unit_ids
 
     def assignments_for(self, unit):
         """The user's current assignments that reach `unit`, by group id."""
@@ -115,9 +102,6 @@ class Scope:
              if a.unit_id == unit.pk or (a.include_subtree and unit.path.startswith(a.path))),
             key=lambda a: (a.group_id, a.unit_id),
         )
-
-    def supervises(self, unit):
-        return self.everything or bool(self.assignments_for(unit))
 
     def is_member(self, group_id):
         return self.everything or group_id in self.groups

@@ -65,11 +65,6 @@ def light_suffix(light):
 
 
 @register.filter
-def light_label(light):
-    return traffic_light.LABELS.get(light, "")
-
-
-@register.filter
 def person(user):
     return person_name(user)
 
