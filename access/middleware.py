@@ -1,4 +1,5 @@
-"""Transport hardening that Django 5.2 lacks: a Content-Security-Policy header.
+"""Transport hardening that Django 5.2 lacks: a Content-Security-Policy header, private
+caching of everything a signed-in user gets, and the client address behind a proxy.
 
 The policy (setting CONTENT_SECURITY_POLICY) allows scripts, styles and fonts from our
 own origin only: no inline scripts, no CDN; pages load vendored files from /static/.
@@ -7,6 +8,7 @@ it off (the demo with DEBUG on leaves it on too, so that pages are built to pass
 """
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 
 class ContentSecurityPolicyMiddleware:
@@ -18,6 +20,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
+        return response
+
+
+class PrivateResponsesMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in user, pages and file
+    downloads alike: what one office sees must not stay in a shared proxy or in the browser cache
+    of a shared office computer after logout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "access.middleware.ContentSecurityPolicyMiddleware",
+    "access.middleware.PrivateResponsesMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,14 +200,18 @@ CELERY_BEAT_SCHEDULE = {
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login lockout (django-axes): AXES_FAILURE_LIMIT failed logins for one username from one
-# client address lock that pair out for AXES_COOLOFF_HOURS.
+# Login lockout (django-axes, access.lockout): AXES_FAILURE_LIMIT failed logins for one username
+# from one client address lock that pair out for AXES_COOLOFF_HOURS; AXES_ADDRESS_FAILURE_LIMIT
+# failed logins from one address, whatever the usernames, lock the address (0: no address limit).
+AXES_HANDLER = "access.lockout.PairAndAddressLockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]] if env_bool("AXES_LOCK_BY_USERNAME_AND_IP", True) else ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = "access.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
-AXES_LOCKOUT_TEMPLATE = os.environ.get("AXES_LOCKOUT_TEMPLATE") or None
+AXES_LOCKOUT_TEMPLATE = os.environ.get("AXES_LOCKOUT_TEMPLATE") or "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "access.lockout.lockout_response"
 # Behind a reverse proxy: the request.META key holding the client address (e.g.
 # HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP) and the number of proxies in front of Django.
 # access.middleware.client_ip reads them; empty means REMOTE_ADDR.
@@ -226,6 +231,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# A form sent without a valid token (page left open past the session) gets a page in words.
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER_NAME"], "https")

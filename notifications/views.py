@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.policy import can
 from audit.services import snapshot
 from campaign.models import Requirement
+from core.redirects import redirect_back
 from notifications import actions
 from notifications.channels import configured_channels
 from notifications.forms import OfficeDefaultsForm, ReminderPolicyForm
@@ -53,7 +53,7 @@ def notification_detail(request, notification_id):
 def notification_mark_read(request, notification_id):
     notification = get_object_or_404(Notification.objects.restrict(request.user), pk=notification_id)
     Notification.objects.filter(pk=notification.pk).mark_read()
-    return _back(request)
+    return redirect_back(request, "notifications:list")
 
 
 @login_required
@@ -61,7 +61,7 @@ def notification_mark_read(request, notification_id):
 def notification_mark_all_read(request):
     count = Notification.objects.restrict(request.user).mark_read()
     messages.success(request, _("已将 %(count)s 条通知标为已读。") % {"count": count})
-    return _back(request)
+    return redirect_back(request, "notifications:list")
 
 
 def query_without_page(request):
@@ -71,11 +71,6 @@ def query_without_page(request):
     return query.urlencode()
 
 
-def _back(request):
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "notifications:list"
-    return redirect(target)
 
 
 def _office_requirement(user, requirement_id):

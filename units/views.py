@@ -8,7 +8,7 @@ import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from access.policy import can
 from audit.services import snapshot
 from core import panels
+from core.redirects import redirect_back
 from units import actions
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.models import PATH_SEGMENT, Unit
@@ -164,11 +165,15 @@ def unit_deactivate(request, unit_id):
 def unit_assign(request):
     form = AssignForm(request.POST, user=request.user)
     if not form.is_valid():
-        return HttpResponseBadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
+        # Back to the list the user ticked the units on, saying what was wrong.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect_back(request, "units:list")
     units = list(form.cleaned_data["units"])
     actions.set_unit_type(units, form.cleaned_data["unit_type"], actor=request.user)
     messages.success(request, _("已更新 %(count)s 个单位。") % {"count": len(units)})
-    return redirect(request.POST.get("next") or "units:list")
+    return redirect_back(request, "units:list")
 
 
 # --- export and import ------------------------------------------------------------------
@@ -176,7 +181,7 @@ def unit_assign(request):
 
 def _download(dataset, fmt, filename):
     if fmt not in FORMATS:
-        return HttpResponseBadRequest(_("格式只能是 xlsx 或 csv。"))
+        raise BadRequest(_("格式只能是 xlsx 或 csv。"))
     content = dataset.export(fmt)
     if fmt == "csv":
         content = "\ufeff" + content  # Excel opens UTF-8 CSV correctly only with a BOM

@@ -42,6 +42,42 @@ def test_client_address_comes_from_the_configured_proxy_header(client, world, se
     assert attempt(other, "liaison_fgw", world.password, HTTP_X_FORWARDED_FOR="198.51.100.9", REMOTE_ADDR="10.0.0.1").status_code == 302
 
 
+def test_one_address_spraying_a_password_across_usernames_is_locked_out(world, settings):
+    """Lockout per address across usernames: 20 failures from one address, each for another
+    username, lock that address for every username, the right password included."""
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+    sprayer = Client(REMOTE_ADDR="203.0.113.50")
+    for number in range(19):
+        assert attempt(sprayer, f"someone{number}", "Spring2014!").status_code == 200
+    # Below the address limit another user from the same address still signs in...
+    assert attempt(Client(REMOTE_ADDR="203.0.113.50"), "liaison_fgw", world.password).status_code == 302
+    attempt(sprayer, "someone19", "Spring2014!")
+    # ...at it, nobody does from that address, whatever the username or password.
+    response = attempt(Client(REMOTE_ADDR="203.0.113.50"), "liaison_fgw", world.password)
+    assert response.status_code == 429
+    # Other addresses are not affected.
+    assert attempt(Client(REMOTE_ADDR="198.51.100.20"), "liaison_fgw", world.password).status_code == 302
+
+
+def test_the_address_limit_can_be_turned_off(world, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 0
+    sprayer = Client(REMOTE_ADDR="203.0.113.51")
+    for number in range(25):
+        attempt(sprayer, f"someone{number}", "Spring2014!")
+    assert attempt(sprayer, "liaison_fgw", world.password).status_code == 302
+
+
+def test_the_lockout_page_is_in_the_site_language_and_layout(client, world):
+    for _ in range(5):
+        attempt(client, "liaison_fgw", "wrong-password")
+    response = attempt(client, "liaison_fgw", "wrong-password")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "登录已暂时锁定" in text and "60 分钟后再试" in text
+    assert 'id="error-page"' in text and "<nav" in text
+    assert "Account locked" not in text
+
+
 def test_password_validators_refuse_weak_passwords(world):
 
     from django.contrib.auth.password_validation import validate_password

@@ -1,0 +1,64 @@
+"""Error pages in the site's layout and language (handler400/403/404/500, CSRF_FAILURE_VIEW).
+
+A refusal the code explains (PermissionDenied or BadRequest raised with a message in words)
+shows that message; Django's own exceptions (a suspicious Host header, a missing record) carry
+English internals and show the page's general wording instead. A traceback is never shown.
+"""
+
+import logging
+
+from django.core.exceptions import BadRequest
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# What a server error shows when even the layout cannot be rendered (database down, broken
+# template): plain HTML in both languages, no template, no database.
+BARE_SERVER_ERROR = """<!doctype html>
+<html lang="zh-hans"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>系统出错</title></head>
+<body style="font-family: sans-serif; margin: 2rem;">
+<h1 style="font-size: 1.4rem;">系统出错 · Server error</h1>
+<p>处理您的请求时出错，已记录。请稍后重试；如仍出错，请联系本级领导小组办公室。</p>
+<p>Something went wrong on our side and it has been logged. Please try again later.</p>
+<p><a href="/">返回首页 · Home</a></p>
+</body></html>"""
+
+
+def _reason(exception, explained_by):
+    """The message the code gave, when the exception is one our code raises with words."""
+    if isinstance(exception, explained_by):
+        message = str(exception)
+        if message:
+            return message
+    return ""
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", {"reason": _reason(exception, BadRequest)}, status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"reason": _reason(exception, Exception)}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {}, status=404)
+
+
+def server_error(request):
+    try:
+        return render(request, "500.html", {}, status=500)
+    except Exception:  # the layout itself failed: the bare page, never a second traceback
+        logger.exception("The server error page could not be rendered")
+        return HttpResponseServerError(BARE_SERVER_ERROR)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: almost always a page left open past the
+    session's end, or cookies turned off. Say so, in words."""
+    return render(request, "403.html", {"reason": _(
+        "页面已过期或浏览器未允许本站的 Cookie，表单未能提交。请刷新页面后重新填写提交。"
+    ), "csrf": True}, status=403)
