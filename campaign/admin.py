@@ -16,7 +16,7 @@ from campaign.models import (
     SubmissionFile,
     UnitPhaseProgress,
 )
-from core.admin import ReadOnlyAdminMixin
+from core.admin import DecidedRecordAdminMixin, ReadOnlyAdminMixin
 
 
 class BatchInline(admin.TabularInline):
@@ -133,7 +133,7 @@ class SubmissionFileAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SubmissionAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["obligation", "version", "submitted_by", "submitted_at"]
     search_fields = ["obligation__unit__name", "obligation__requirement__title"]
     raw_id_fields = ["obligation", "submitted_by"]
@@ -160,7 +160,7 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["obligation", "decision", "reviewer", "reviewed_for", "created_at"]
     list_filter = ["decision"]
     search_fields = ["obligation__unit__name", "reason"]

@@ -456,6 +456,12 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.obligation} v{self.version}"
 
+    @property
+    def is_decided(self):
+        """A filed version is what the unit sent and what its reviewers judged (002, 003):
+        correcting it means filing the next version, never editing this one."""
+        return True
+
     def get_absolute_url(self):
         return reverse("campaign:submission", args=[self.pk])
 
@@ -517,6 +523,12 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.submission} · {self.get_decision_display()}"
+
+    @property
+    def is_decided(self):
+        """A review is a decision from the moment it is recorded (003): it stands as made; a
+        different view is a new review of a new submission, never an edit."""
+        return True
 
 
 class UnitPhaseProgress(models.Model):

@@ -24,3 +24,21 @@ class ReadOnlyAdminMixin:
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+
+class DecidedRecordAdminMixin:
+    """Decisions that stand are never rewritten in the admin, not even by a superuser: once
+    the model says `obj.is_decided` (signed-off feedback, a review, an approved closing, an
+    accepted look-back report), its change page is view-only and it cannot be deleted, neither
+    on its own page, nor by the list's bulk action, nor by deleting a row it hangs on (Django's
+    deletion check asks this admin for every object a deletion would take with it)."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_decided:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_decided:
+            return False
+        return super().has_delete_permission(request, obj)

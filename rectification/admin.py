@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from access.admin import ScopedAdminMixin
+from core.admin import DecidedRecordAdminMixin
 from rectification.models import (
     LookBackCheckpoint,
     LookBackFinding,
@@ -41,7 +42,7 @@ class ProgressInline(admin.TabularInline):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RectificationItemAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["problem", "plan", "four_winds", "owner", "due_on", "status", "mass_evaluation", "needs_upper_level"]
     list_filter = ["status", "four_winds", "special_rectification", "is_institution_building", "needs_upper_level"]
     search_fields = ["problem", "measures", "owner", "plan__unit__name"]
@@ -63,7 +64,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(LookBackReport)
-class LookBackReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LookBackReportAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "campaign", "created_by", "created_at"]
     list_filter = ["campaign"]
     search_fields = ["unit__name", "summary"]

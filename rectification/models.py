@@ -165,6 +165,11 @@ class RectificationItem(models.Model):
     def get_absolute_url(self):
         return reverse("rectification:item", kwargs={"item_id": self.pk})
 
+    @property
+    def is_decided(self):
+        """Closed (销号) on evidence with the reviewer's approval (003, 004): the approval stands."""
+        return self.status == self.Status.CLOSED
+
 
 class ProgressUpdate(models.Model):
     """A dated progress note on a rectification item (003: 及时公布整改情况)."""
@@ -237,6 +242,11 @@ class LookBackReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("rectification:lookback", kwargs={"report_id": self.pk})
+
+    @property
+    def is_decided(self):
+        """Accepted by the office that asked for the look-back (004): the acceptance stands."""
+        return self.status == self.Status.ACCEPTED
 
 
 class LookBackFinding(models.Model):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from access.admin import ScopedAdminMixin
+from core.admin import DecidedRecordAdminMixin
 from supervision.models import (
     Evaluation,
     Feedback,
@@ -76,7 +77,7 @@ class EvaluationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FeedbackAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "unit", "group", "status", "drafted_by", "signed_off_by", "signed_off_at"]
     list_filter = ["status", "group"]
     search_fields = ["subject", "text", "unit__name"]
@@ -84,11 +85,6 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # Sign-off happens on the group's page, by the leader (001), never by editing the row; once
     # signed off the feedback is the group's collective word and nobody rewrites it.
     readonly_fields = ["status", "signed_off_by", "signed_off_at", "refusal_reason"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status == Feedback.Status.SIGNED_OFF:
-            return [field.name for field in obj._meta.fields]
-        return self.readonly_fields
 
 
 @admin.register(SpotCheck)

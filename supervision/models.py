@@ -263,6 +263,12 @@ class Feedback(models.Model):
     def get_absolute_url(self):
         return reverse("supervision:feedback", args=[self.pk])
 
+    @property
+    def is_decided(self):
+        """Signed off, the feedback is the group's collective word to the unit (001): nobody
+        rewrites or withdraws it afterwards."""
+        return self.status == self.Status.SIGNED_OFF
+
 
 class SpotCheck(models.Model):
     """A spot check (抽查) of a unit's look-back by a rectification office (004)."""

@@ -30,6 +30,10 @@ def move_content_types(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
+    # Moves audit entries to the models' new content types: before the audit table refuses
+    # every UPDATE (audit 0003), on databases that had entries before both.
+    run_before = [('audit', '0003_append_only_in_the_database')]
+
     dependencies = [
         ('campaign', '0005_late_submissions'),
         ('units', '0002_guardian_view_of_memberships'),

@@ -4,10 +4,8 @@
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
-from django.utils import timezone
 
 from campaign.models import Meeting, Obligation, Requirement
-from supervision.models import Feedback
 from units.models import Unit
 
 
@@ -29,16 +27,6 @@ def test_rule_bearing_fields_are_read_only_even_for_superusers(world, superuser_
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
     assert {"status", "held_on"} <= readonly(Meeting, superuser_request, meeting)
     assert {"parent", "is_active", "path"} <= readonly(Unit, superuser_request, world.xihu)
-
-
-def test_signed_off_feedback_cannot_be_rewritten_in_the_admin(world, superuser_request):
-    feedback = Feedback.objects.create(
-        group=world.group, unit=world.organ, subject="反馈", text="已集体研究。", drafted_by=world.group_member,
-        status=Feedback.Status.SIGNED_OFF, signed_off_by=world.group_leader, signed_off_at=timezone.now(),
-    )
-    assert {"subject", "text", "unit", "group"} <= readonly(Feedback, superuser_request, feedback)
-    draft = Feedback.objects.create(group=world.group, unit=world.organ, subject="草稿", text="…", drafted_by=world.group_member)
-    assert "text" not in readonly(Feedback, superuser_request, draft)
 
 
 def test_a_meeting_posted_as_held_in_the_admin_stays_planned(world, client):
