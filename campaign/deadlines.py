@@ -20,6 +20,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import EARLIEST, YEARS_AHEAD
+from core.templatetags.core_tags import format_day
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = dt.time(23, 59, 59)
 
@@ -83,8 +86,34 @@ def resolve_deadline(value, reference_date, inclusive=True):
     """Turn a date or a Chinese deadline phrase into a Deadline.
 
     `reference_date` is the directive's signed date: it supplies the year when
-    the phrase has none.
+    the phrase has none. A deadline makes sense only from 1949 to YEARS_AHEAD years after the
+    directive (core.dates); whether it may fall before the directive is the requirement's
+    rule (deadline_precedes_directive).
     """
+    try:
+        deadline = _resolve(value, reference_date, inclusive)
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, DeadlineError):
+            raise
+        raise DeadlineError(_("日期“%(text)s”不存在。") % {"text": value}) from exc
+    latest = dt.date(reference_date.year + YEARS_AHEAD, 12, 31)
+    if not EARLIEST <= deadline.due_on <= latest:
+        raise DeadlineError(
+            _("期限“%(text)s”落在%(due)s，不在%(earliest)s至%(latest)s之间。请检查年份。")
+            % {"text": deadline.text, "due": format_day(deadline.due_on), "earliest": format_day(EARLIEST),
+               "latest": format_day(latest)}
+        )
+    return deadline
+
+
+def deadline_precedes_directive(due_at, signed_on):
+    """A deadline that has passed before the directive setting it was signed is a typo (rule 3),
+    except when an urging notice (催报) restates a deadline already past: then the requirement
+    says so explicitly (Requirement.deadline_before_signing)."""
+    return due_at.astimezone(SHANGHAI).date() < signed_on
+
+
+def _resolve(value, reference_date, inclusive=True):
     if isinstance(value, dt.datetime):
         value = value.astimezone(SHANGHAI).date()
     if isinstance(value, dt.date):
@@ -107,19 +136,21 @@ def resolve_deadline(value, reference_date, inclusive=True):
             _("无法识别期限“%(text)s”。可填写日期（2014-01-10）或如“2014年1月10日前”“12月底”“1月中旬”的表述。")
             % {"text": original}
         )
-    year = _chinese_number(match.group("year")) if match.group("year") else None
-    if year is not None and year < 100:
-        year += 2000
+    year = None
+    if match.group("year"):
+        if len(match.group("year")) != 4:
+            raise DeadlineError(_("年份请写完整的四位数，例如“2014年”，而不是“%(year)s年”。") % {"year": match.group("year")})
+        year = _chinese_number(match.group("year"))
     if match.group("yearend"):
         year = year or reference_date.year
         return Deadline(original, dt.date(year, 12, 31), Precision.MONTH, inclusive)
     day_text, period = match.group("day"), match.group("period")
     if not match.group("month"):
         # "上旬", "10日前" alone: this month of the directive, or the next one if already past.
-        deadline = resolve_deadline(f"{reference_date.year}年{reference_date.month}月{text}", reference_date, inclusive)
+        deadline = _resolve(f"{reference_date.year}年{reference_date.month}月{text}", reference_date, inclusive)
         if deadline.due_on < reference_date:
             month_after = (reference_date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-            deadline = resolve_deadline(f"{month_after.year}年{month_after.month}月{text}", month_after, inclusive)
+            deadline = _resolve(f"{month_after.year}年{month_after.month}月{text}", month_after, inclusive)
         return Deadline(original, deadline.due_on, deadline.precision, inclusive)
     month = _chinese_number(match.group("month"))
     if not 1 <= month <= 12:

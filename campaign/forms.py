@@ -1,6 +1,5 @@
 """Office forms: directives (number parsed on the field) and requirements (targeting, deadline)."""
 
-import datetime as dt
 
 from django import forms
 from django.db.models import Q
@@ -11,6 +10,7 @@ from access.scope import scope_for
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.models import Batch, Campaign, Directive, Phase, Requirement
+from core import clock
 from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
 
@@ -95,7 +95,7 @@ def forward_initial(source, user):
         "title": _("关于转发《%(title)s》的通知") % {"title": source.title},
         "body": _("现将《%(title)s》（%(number)s）转发你们，请结合实际，认真贯彻落实。")
         % {"title": source.title, "number": source.number},
-        "signed_on": dt.date.today(),
+        "signed_on": clock.today(),
     }
 
 
@@ -156,7 +156,10 @@ class RequirementForm(StyledForm, forms.ModelForm):
 
     class Meta:
         model = Requirement
-        fields = ["title", "description", "phase", "target_batch", "deadline_inclusive", "route", "review_required"]
+        fields = [
+            "title", "description", "phase", "target_batch", "deadline_inclusive", "deadline_before_signing", "route",
+            "review_required",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, directive, user, **kwargs):
@@ -201,6 +204,12 @@ class RequirementForm(StyledForm, forms.ModelForm):
                 _("以下单位不在%(scope)s的范围内：%(names)s") % {"scope": scope.name, "names": "、".join(outside)}
             )
         return list(units.values())
+
+    def _update_errors(self, errors):
+        """The model calls the deadline deadline_text (Requirement.clean); here it is `deadline`."""
+        if hasattr(errors, "error_dict") and "deadline_text" in errors.error_dict:
+            errors.error_dict["deadline"] = errors.error_dict.pop("deadline_text")
+        super()._update_errors(errors)
 
     def _post_clean(self):
         data = self.cleaned_data

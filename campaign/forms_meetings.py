@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from campaign.models import Meeting
+from core.dates import validate_not_in_future
 from core.forms import DateInput, StyledForm
 
 
@@ -22,4 +23,4 @@ class PreparationForm(StyledForm, forms.ModelForm):
 
 
 class HeldForm(StyledForm, forms.Form):
-    held_on = forms.DateField(label=gettext_lazy("召开日期"), widget=DateInput())
+    held_on = forms.DateField(label=gettext_lazy("召开日期"), widget=DateInput(), validators=[validate_not_in_future])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.deadlines import END_OF_DAY, SHANGHAI
 from campaign.uploads import UploadRefused, check_upload
 from core import clock
+from core.dates import validate_plan_date
 from core.forms import DateInput, StyledForm
 
 
@@ -55,7 +56,7 @@ class ReviewForm(StyledForm, forms.Form):
     )
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
     new_due_on = forms.DateField(
-        label=_("新的截止日期（可选）"), required=False, widget=DateInput(),
+        label=_("新的截止日期（可选）"), required=False, widget=DateInput(), validators=[validate_plan_date],
         help_text=_("退回时可另定截止日期，当日 24 时前报送。"),
     )
 

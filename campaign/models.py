@@ -14,10 +14,12 @@ from django.utils.translation import pgettext_lazy
 
 from access.policy import RestrictedQuerySet
 from campaign import status as obligation_status
-from campaign.deadlines import Precision, resolve_deadline
+from campaign.deadlines import Precision, deadline_precedes_directive, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.status import ObligationStatus
 from core import clock
+from core.dates import validate_document_date, validate_not_in_future, validate_plan_date
+from core.templatetags.core_tags import format_day
 from units.models import Unit
 
 
@@ -27,8 +29,8 @@ class Campaign(models.Model):
 
     name = models.CharField(_("名称"), max_length=200, unique=True)
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
-    starts_on = models.DateField(_("开始日期"))
-    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    starts_on = models.DateField(_("开始日期"), validators=[validate_plan_date])
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True, validators=[validate_plan_date])
     description = models.TextField(_("说明"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -48,8 +50,8 @@ class Batch(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="batches")
     ordinal = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("名称"), max_length=100)
-    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
-    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True, validators=[validate_plan_date])
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True, validators=[validate_plan_date])
     min_months = models.PositiveSmallIntegerField(_("每单位最少月数"), default=3)
 
     objects = RestrictedQuerySet.as_manager()
@@ -81,7 +83,7 @@ class Participation(models.Model):
     batch = models.ForeignKey(
         Batch, verbose_name=_("批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
     )
-    joined_on = models.DateField(_("开展活动起始日"), null=True, blank=True)
+    joined_on = models.DateField(_("开展活动起始日"), null=True, blank=True, validators=[validate_plan_date])
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -188,8 +190,8 @@ class Directive(models.Model):
     title = models.CharField(_("标题"), max_length=500)
     primary_recipients = models.TextField(_("主送"), blank=True)
     copy_recipients = models.TextField(_("抄送/报送"), blank=True)
-    signed_on = models.DateField(_("成文日期"))
-    printed_on = models.DateField(_("印发日期"), null=True, blank=True)
+    signed_on = models.DateField(_("成文日期"), validators=[validate_document_date])
+    printed_on = models.DateField(_("印发日期"), null=True, blank=True, validators=[validate_document_date])
     urgency = models.CharField(_("紧急程度"), max_length=4, choices=Urgency.choices, default="", blank=True)
     secrecy = models.CharField(_("密级"), max_length=4, choices=Secrecy.choices, default="", blank=True)
     body = models.TextField(_("正文"), blank=True)
@@ -329,6 +331,10 @@ class Requirement(models.Model):
     deadline_inclusive = models.BooleanField(
         _("“X日前”含当日"), default=True, help_text=_("取消勾选则须在前一日结束前报送。")
     )
+    deadline_before_signing = models.BooleanField(
+        _("期限早于成文日期"), default=False,
+        help_text=_("仅用于催报等重申已过期限的情形；勾选后才可保存早于成文日期的期限。"),
+    )
     due_at = models.DateTimeField(_("截止时间"), db_index=True)
     due_precision = models.CharField(_("期限精度"), max_length=10, choices=Precision.choices, default=Precision.DAY)
     route = models.CharField(_("审核路径"), max_length=16, choices=Route.choices, default=Route.OFFICE)
@@ -351,6 +357,15 @@ class Requirement(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaign:requirement", args=[self.pk])
+
+    def clean(self):
+        """Rule 3: a deadline passed before its directive was signed needs saying so."""
+        super().clean()
+        if self.due_at and self.directive_id and not self.deadline_before_signing:
+            if deadline_precedes_directive(self.due_at, self.directive.signed_on):
+                raise ValidationError({"deadline_text": _(
+                    "期限早于公文成文日期（%(signed)s）。如系催报等重申已过期限的情形，请勾选“期限早于成文日期”。"
+                ) % {"signed": format_day(self.directive.signed_on)}})
 
     def resolve_deadline(self):
         """Set due_at and precision from deadline_text, relative to the directive's date (rule 3)."""
@@ -536,8 +551,8 @@ class UnitPhaseProgress(models.Model):
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="phase_progress")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="unit_progress")
-    started_on = models.DateField(_("开始日期"), null=True, blank=True)
-    finished_on = models.DateField(_("完成日期"), null=True, blank=True)
+    started_on = models.DateField(_("开始日期"), null=True, blank=True, validators=[validate_not_in_future])
+    finished_on = models.DateField(_("完成日期"), null=True, blank=True, validators=[validate_not_in_future])
     note = models.TextField(_("说明"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -576,8 +591,8 @@ class Meeting(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("会议类型"), max_length=24, choices=Kind.choices)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PLANNED)
-    planned_on = models.DateField(_("计划日期"), null=True, blank=True)
-    held_on = models.DateField(_("召开日期"), null=True, blank=True)
+    planned_on = models.DateField(_("计划日期"), null=True, blank=True, validators=[validate_plan_date])
+    held_on = models.DateField(_("召开日期"), null=True, blank=True, validators=[validate_not_in_future])
     talks_logged = models.BooleanField(_("谈心谈话已全覆盖"), default=False)
     notes = models.TextField(_("情况"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

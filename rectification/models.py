@@ -6,6 +6,7 @@ villages; the central special rectifications; 开门整改 with public commitmen
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, Q, Value, When
 from django.urls import reverse
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from access.policy import RestrictedQuerySet
 from core import clock, traffic_light
+from core.dates import validate_not_in_future, validate_plan_date
+from core.templatetags.core_tags import format_day
 from units.models import FourWinds
 
 
@@ -46,7 +49,7 @@ class RectificationPlan(models.Model):
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.PLAN)
     title = models.CharField(_("标题"), max_length=200)
     responsible_person = models.CharField(_("责任人"), max_length=100)
-    published_on = models.DateField(_("公布日期"), null=True, blank=True)
+    published_on = models.DateField(_("公布日期"), null=True, blank=True, validators=[validate_not_in_future])
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -134,7 +137,7 @@ class RectificationItem(models.Model):
     is_institution_building = models.BooleanField(_("建章立制"), default=False)
     measures = models.TextField(_("整改措施"))
     owner = models.CharField(_("责任人"), max_length=100)
-    due_on = models.DateField(_("完成时限"))
+    due_on = models.DateField(_("完成时限"), validators=[validate_plan_date])
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     evidence = models.TextField(_("佐证材料"), blank=True)
     public_commitment = models.TextField(_("整改承诺"), blank=True)
@@ -164,6 +167,16 @@ class RectificationItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("rectification:item", kwargs={"item_id": self.pk})
+
+    def clean(self):
+        """A time limit before the campaign began is a typo: rectification follows the campaign's
+        examination of problems (003)."""
+        super().clean()
+        if self.due_on and self.plan_id:
+            starts_on = self.plan.campaign.starts_on
+            if self.due_on < starts_on:
+                raise ValidationError({"due_on": _("完成时限不能早于活动开始日期（%(start)s）。") % {
+                    "start": format_day(starts_on)}})
 
     @property
     def is_decided(self):

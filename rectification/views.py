@@ -173,7 +173,7 @@ def item_create(request, plan_id):
     plan = visible_plan(user, plan_id)
     if not can(user, "edit", plan):
         raise PermissionDenied
-    form = ItemForm(request.POST or None)
+    form = ItemForm(request.POST or None, instance=RectificationItem(plan=plan))  # the plan's campaign bounds due_on
     if request.method == "POST" and form.is_valid():
         actions.add_item(form.instance, plan=plan, actor=user)
         messages.success(request, _("整改事项已添加。"))

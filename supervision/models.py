@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.policy import RestrictedQuerySet
 from core import clock
+from core.dates import validate_not_in_future, validate_plan_date
 
 
 class SupervisionGroup(models.Model):
@@ -104,8 +105,8 @@ class GroupAssignment(models.Model):
     group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="group_assignments")
     include_subtree = models.BooleanField(_("含下级单位"), default=False)
-    starts_on = models.DateField(_("开始日期"))
-    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    starts_on = models.DateField(_("开始日期"), validators=[validate_plan_date])
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True, validators=[validate_plan_date])
 
     objects = GroupAssignmentQuerySet.as_manager()
 
@@ -141,7 +142,7 @@ class Visit(models.Model):
     group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="visits")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="visits")
     kind = models.CharField(_("方式"), max_length=16, choices=Kind.choices)
-    visited_on = models.DateField(_("日期"))
+    visited_on = models.DateField(_("日期"), validators=[validate_not_in_future])
     findings = models.TextField(_("发现的问题"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -275,7 +276,7 @@ class SpotCheck(models.Model):
 
     office = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="spot_checks_made")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="spot_checks")
-    checked_on = models.DateField(_("抽查日期"))
+    checked_on = models.DateField(_("抽查日期"), validators=[validate_not_in_future])
     findings = models.TextField(_("抽查情况"))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spot_checks")
     created_at = models.DateTimeField(auto_now_add=True)

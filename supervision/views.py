@@ -5,9 +5,8 @@ unit's democratic life meeting; feedback sign-off by the group leader (DESIGN ru
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -211,11 +210,14 @@ def attend(request, meeting_id):
     if not can(request.user, "attend", meeting):
         raise PermissionDenied
     if meeting.kind != Meeting.Kind.DEMOCRATIC_LIFE:
-        return HttpResponseBadRequest(_("督导组列席点评只针对专题民主生活会。"))
+        raise BadRequest(_("督导组列席点评只针对专题民主生活会。"))
+    assignments = scope_for(request.user).assignments_for(meeting.unit)
+    if not assignments:  # a superuser sees the meeting but attends for no group
+        raise PermissionDenied(_("只有联系该单位的督导组成员可以列席点评。"))
     form = AttendanceForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(_("点评内容无效。"))
-    group = SupervisionGroup.objects.get(pk=scope_for(request.user).assignments_for(meeting.unit)[0].group_id)
+        raise BadRequest(" ".join(error for errors in form.errors.values() for error in errors))
+    group = SupervisionGroup.objects.get(pk=assignments[0].group_id)
     actions.attend_meeting(meeting, group=group, actor=request.user, comment=form.cleaned_data["comment"])
     messages.success(request, _("已记录列席和点评。"))
     return redirect(meeting)

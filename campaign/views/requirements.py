@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET
 
 from access.policy import can
 from campaign import actions, dashboard
-from campaign.deadlines import DeadlineError, resolve_deadline
+from campaign.deadlines import DeadlineError, deadline_precedes_directive, resolve_deadline
 from campaign.forms import RequirementForm
 from campaign.models import Directive, Obligation, Requirement
 from core import panels
+from core.templatetags.core_tags import format_day
 from core.workdays import holiday_warning
 
 
@@ -102,4 +103,8 @@ def deadline_preview(request, directive_id):
             context["error"] = str(exc)
         else:
             context["warning"] = holiday_warning(context["deadline"].due_at)
+            if deadline_precedes_directive(context["deadline"].due_at, directive.signed_on):
+                context["precedes"] = _(
+                    "期限早于公文成文日期（%(signed)s），仅催报等重申已过期限时可用，须勾选“期限早于成文日期”。"
+                ) % {"signed": format_day(directive.signed_on)}
     return render(request, "campaign/_deadline_preview.html", context)

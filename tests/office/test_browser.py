@@ -18,6 +18,7 @@ def test_register_forward_require_and_watch(browser_page, live_server, world):
     page.click("button[type=submit]")
     assert "不编虚位" in page.inner_text("[data-field-error=number_text]")
     page.fill("input[name=number_text]", "浙群组发〔2013〕48号")
+    page.fill("input[name=signed_on]", "2013-12-24")  # registered after the fact: its own date, not today's
     page.click("button[type=submit]")
     assert page.inner_text("[data-testid=directive-number]") == "浙群组发〔2013〕48号"
     assert "群组发〔2013〕29号" in page.inner_text("[data-testid=forwards]")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from campaign import workflow
@@ -15,9 +16,10 @@ def examination_obligation(world):
     requirement = Requirement(
         directive=world.zj_48, title="对照检查材料", phase=Phase.objects.get(code="examination"),
         scope_unit=world.province, submit_to=world.province, target_batch=world.batch1,
-        deadline_text="2099年1月10日前", route="supervision",
+        deadline_text="2014年1月10日前", route="supervision",
     )
     requirement.resolve_deadline()
+    requirement.due_at = timezone.now() + dt.timedelta(days=365)  # not due yet, whenever the suite runs
     requirement.save()
     fan_out(requirement, actor=None)
     return requirement.obligations.get(unit=world.organ)

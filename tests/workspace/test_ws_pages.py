@@ -16,7 +16,7 @@ from tests.workspace.workspace_helpers import PDF, logged_in, upload
 def extra_requirement(world, title, phase_code, due_in_days):
     requirement = Requirement(
         directive=world.zj_48, title=title, phase=Phase.objects.get(code=phase_code), scope_unit=world.province,
-        submit_to=world.province, target_batch=world.batch1, deadline_text="2099年1月10日前", route="supervision",
+        submit_to=world.province, target_batch=world.batch1, deadline_text="2014年1月10日前", route="supervision",
     )
     requirement.resolve_deadline()
     requirement.due_at = timezone.now() + dt.timedelta(days=due_in_days)

@@ -152,14 +152,15 @@ def test_review_views_refuse_with_reason_and_403(world, client):
     assert response.status_code == 403
 
     client = client_for(world.group_member)
+    new_due_on = timezone.localdate() + dt.timedelta(days=30)
     response = client.post(
         reverse("campaign:obligation_review", kwargs={"obligation_id": ob.pk}),
-        {"decision": "return", "reason": "请补充数据", "new_due_on": "2099-01-31"},
+        {"decision": "return", "reason": "请补充数据", "new_due_on": new_due_on.isoformat()},
     )
     assert response.status_code == 302
     ob.refresh_from_db()
     assert ob.status == ObligationStatus.RETURNED
-    assert timezone.localtime(ob.due_at).date() == dt.date(2099, 1, 31)
+    assert timezone.localtime(ob.due_at).date() == new_due_on
 
     client = client_for(world.liaison_organ)
     page = client.get(reverse("campaign:obligation", kwargs={"obligation_id": ob.pk})).content.decode()

@@ -1,0 +1,119 @@
+"""Every URL, asked with NUL bytes, huge integers and invalid UTF-8 in its path and query, answers
+with a page (200/30x/400/403/404/405), never a server error; on SQLite and PostgreSQL (where a NUL
+in a query or an integer beyond bigint used to reach the database and fail)."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+HUGE = "9" * 30
+QUERY_KEYS = [
+    "q", "page", "status", "level", "unit_type", "campaign", "batch", "phase", "requirement", "unit", "parent",
+    "format", "year", "month", "week", "day", "kind", "decision", "member", "unread", "term", "token", "light",
+    "sort", "order", "due", "overdue", "group", "view", "next", "deadline", "deadline_inclusive", "active",
+]
+HOSTILE_VALUES = ["%00", "a%00b", HUGE, "-" + HUGE, "%ff%fe%80", "1e309", "nan", "%E2%80%AE", "'--", "0x10"]
+ALLOWED = {200, 301, 302, 400, 403, 404, 405}
+
+
+def patterns(resolvers=None, prefix=""):
+    """(route template, converter names) of every URL outside the admin."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(("admin/", "accounts/logout/")):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from patterns(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route, dict(entry.pattern.converters)
+
+
+def fill(route, converters, value_for):
+    path = route.lstrip("^").rstrip("$")
+    for name, converter in converters.items():
+        kind = type(converter).__name__
+        for placeholder in (f"<int:{name}>", f"<str:{name}>", f"<slug:{name}>", f"<path:{name}>", f"<uuid:{name}>",
+                            f"<{name}>"):
+            path = path.replace(placeholder, value_for(kind))
+    return "/" + path
+
+
+def int_or_text(huge):
+    def value_for(kind):
+        return HUGE if (kind == "IntConverter" and huge) else ("0" if kind == "IntConverter" else "%00x%ff")
+    return value_for
+
+
+def real_ids(world):
+    """Keys of the test province's objects, so that hostile queries reach the views' real work."""
+    from campaign import workflow
+    from campaign.models import Meeting, SubmissionFile
+    from notifications.models import Notification
+    from rectification.models import LookBackReport, RectificationItem, RectificationPlan
+    from supervision.models import Feedback
+    from tests.workspace.workspace_helpers import PDF, upload
+
+    workflow.transition(world.obligation_organ, "submit", world.liaison_organ, files=[upload("总结.pdf", PDF)])
+    file_obj = SubmissionFile.objects.get()
+    plan = RectificationPlan.objects.create(unit=world.organ, campaign=world.campaign, title="整改方案", responsible_person="李四")
+    item = RectificationItem.objects.create(plan=plan, problem="文山会海", measures="精简", owner="张三",
+                                            due_on=world.campaign.starts_on)
+    report = LookBackReport.objects.create(unit=world.organ, campaign=world.campaign, created_by=world.liaison_organ,
+                                           summary="回头看")
+    feedback = Feedback.objects.create(group=world.group, unit=world.organ, subject="反馈", text="意见",
+                                       drafted_by=world.group_member)
+    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
+    note = Notification.objects.create(user=world.liaison_organ, title="提醒")
+    return {
+        "directive_id": world.zj_48.pk, "requirement_id": world.requirement.pk, "unit_id": world.organ.pk,
+        "obligation_id": world.obligation_organ.pk, "submission_id": file_obj.submission_id, "file_id": file_obj.pk,
+        "meeting_id": meeting.pk, "group_id": world.group.pk, "feedback_id": feedback.pk, "plan_id": plan.pk,
+        "item_id": item.pk, "report_id": report.pk, "notification_id": note.pk,
+    }
+
+
+def fill_real(route, converters, ids):
+    path = route
+    for name in converters:
+        path = path.replace(f"<int:{name}>", str(ids.get(name, 0)))
+    return "/" + path
+
+
+@pytest.fixture
+def personas(world):
+    return [None, world.office_province, world.liaison_organ, world.group_leader, world.superuser]
+
+
+def check(client, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code in ALLOWED, (method, url, response.status_code)
+
+
+# Three hostile queries per URL: NUL bytes, numbers beyond any column, broken UTF-8 and bidi marks.
+QUERIES = [
+    "&".join(f"{key}={value}" for key in QUERY_KEYS)
+    for value in ("a%00b", HUGE, "%ff%fe%80%E2%80%AE")
+] + ["&".join(f"{key}={HOSTILE_VALUES[i % len(HOSTILE_VALUES)]}" for i, key in enumerate(QUERY_KEYS))]
+
+
+@pytest.mark.parametrize("persona_index", range(5))
+def test_every_url_survives_hostile_paths_and_queries(world, client, personas, persona_index):
+    user = personas[persona_index]
+    if user is not None:
+        client.force_login(user)
+    ids = real_ids(world)
+    routes = list(patterns())
+    assert len(routes) > 40
+    for route, converters in routes:
+        check(client, "get", fill(route, converters, int_or_text(True)))
+        check(client, "post", fill(route, converters, int_or_text(True)))
+        real = fill_real(route, converters, ids)
+        for query in QUERIES:
+            check(client, "get", f"{real}?{query}")
+        check(client, "post", f"{real}?{QUERIES[0]}")
+        check(client, "post", f"{real}?{QUERIES[1]}")
+
+
+def test_invalid_utf8_and_nul_in_the_path(world, client):
+    client.force_login(world.office_province)
+    for path in ("/units/%ff%fe/", "/units/%00/", "/%00", "/directives/%c0%af/", "/units/" + HUGE + "/"):
+        check(client, "get", path)
