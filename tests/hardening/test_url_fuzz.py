@@ -71,6 +71,33 @@ def real_ids(world):
     }
 
 
+def other_state_ids(world, ids):
+    """A second object of each kind in the state where its other forms show: an open obligation
+    (submit), feedback awaiting sign-off, an item whose closing awaits review, a look-back report
+    awaiting review."""
+    from campaign.actions import fan_out
+    from campaign.models import Requirement
+    from rectification.models import LookBackReport, RectificationItem
+    from supervision.models import Feedback
+
+    requirement = Requirement(
+        directive=world.zj_48, title="对照检查材料", phase=world.phase_summary, scope_unit=world.province,
+        submit_to=world.province, target_batch=world.batch1, deadline_text="2014年1月10日前", route="supervision",
+    )
+    requirement.resolve_deadline()
+    requirement.save()
+    fan_out(requirement, actor=None)
+    feedback = Feedback.objects.create(group=world.group, unit=world.organ, subject="待签发", text="意见",
+                                       drafted_by=world.group_member, status=Feedback.Status.PENDING)
+    item = RectificationItem.objects.create(plan_id=ids["plan_id"], problem="会风不正", measures="精简会议", owner="王五",
+                                            due_on=world.campaign.starts_on, evidence="台账",
+                                            status=RectificationItem.Status.CLOSE_REQUESTED)
+    report = LookBackReport.objects.create(unit=world.xihu, campaign=world.campaign, created_by=world.liaison_xihu,
+                                           summary="回头看", status=LookBackReport.Status.SUBMITTED)
+    return {**ids, "obligation_id": requirement.obligations.get(unit=world.organ).pk, "requirement_id": requirement.pk,
+            "feedback_id": feedback.pk, "item_id": item.pk, "report_id": report.pk}
+
+
 def fill_real(route, converters, ids):
     path = route
     for name in converters:
