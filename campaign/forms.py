@@ -162,6 +162,12 @@ class RequirementForm(StyledForm, forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    # The deadline, then how to read it, right below it.
+    field_order = [
+        "title", "description", "phase", "target_batch", "deadline", "deadline_inclusive", "deadline_before_signing",
+        "route", "review_required",
+    ]
+
     def __init__(self, *args, directive, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.directive, self.user = directive, user
