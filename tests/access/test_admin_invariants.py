@@ -21,7 +21,7 @@ def readonly(model, request, obj):
 
 
 def test_rule_bearing_fields_are_read_only_even_for_superusers(world, superuser_request):
-    assert {"deadline_text", "due_at", "explicit_units", "target_batch", "scope_unit"} <= readonly(
+    assert {"deadline_text", "deadline_before_signing", "due_at", "explicit_units", "target_batch", "scope_unit"} <= readonly(
         Requirement, superuser_request, world.requirement)
     assert {"status", "due_at", "submitted_late"} <= readonly(Obligation, superuser_request, world.obligation_organ)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
