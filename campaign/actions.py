@@ -21,7 +21,7 @@ DIRECTIVE_FIELDS = [
 ]
 REQUIREMENT_FIELDS = [
     "title", "description", "phase", "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types",
-    "deadline_text", "deadline_inclusive", "due_at", "route", "review_required", "is_active",
+    "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "route", "review_required", "is_active",
 ]
 
 
