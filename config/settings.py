@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "core",
+    "accounts",
     "audit",
     "access",
     "units",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "access.middleware.ContentSecurityPolicyMiddleware",
+    # After authentication: someone given an initial password reaches only the password change.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTH_USER_MODEL = "accounts.User"
+
 AUTHENTICATION_BACKENDS = [
     # django-axes lockout first: a locked-out login never reaches the password check.
     "access.backends.LockoutBackend",
@@ -112,7 +117,10 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -152,7 +152,7 @@ def _get_or_create_user(username, display_name, password_hash=None, superuser=Fa
         return user, False
     user = user_model(
         username=username,
-        first_name=display_name,
+        full_name=display_name,
         email=f"{username}@demo.invalid",  # the demo's console email backend shows what they would receive
         is_staff=superuser,
         is_superuser=superuser,

@@ -33,7 +33,7 @@ MODELS = [
     "supervision.GroupAssignment",
     "rectification.SpecialRectification",
     "rectification.LookBackCheckpoint",
-    "auth.User",
+    "accounts.User",
 ]
 
 EXPECTED_DIRECTIVES = {
