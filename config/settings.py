@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "supervision",
     "rectification",
     "notifications",
+    "personnel",
     "demo",
 ]
 
@@ -107,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# A person's page is an office page of personnel, an app above accounts (which knows no pages).
+ABSOLUTE_URL_OVERRIDES = {"accounts.user": lambda user: reverse("personnel:account", args=[user.pk])}
 
 AUTHENTICATION_BACKENDS = [
     # django-axes lockout first: a locked-out login never reaches the password check.

@@ -16,4 +16,5 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("rectification/", include("rectification.urls")),
     path("notifications/", include("notifications.urls")),
+    path("people/", include("personnel.urls")),
 ]

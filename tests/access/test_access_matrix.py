@@ -34,6 +34,8 @@ OBJECTS = {
     "report_id": ("lookback_report", "liaison_organ"),
     "review_id": ("review", "liaison_organ"),
     "notification_id": ("notification", "liaison_organ"),
+    # An account is managed by the office over every unit and group it works at.
+    "account_id": ("liaison_organ", "office_province"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
