@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from access.policy import can, restrict
 from access.scope import scope_for
 from audit.services import snapshot
+from core.people import person_name
 from personnel import actions, imports
 from personnel.forms import AccountForm, EditForm, GrantForm, ImportForm, ReasonForm, RoleForm
 from personnel.roles import Role, held_by
@@ -36,8 +37,8 @@ def _offices_only(request):
         raise PermissionDenied
 
 
-def _accounts(user, action="view"):
-    return restrict(get_user_model().objects.all(), user, action)
+def _accounts(user):
+    return restrict(get_user_model().objects.all(), user)
 
 
 def _account(request, account_id, action="view"):
@@ -141,7 +142,7 @@ def account_deactivate(request, account_id):
     if reason is not None:
         if account.is_active:
             actions.deactivate_account(account, actor=request.user, reason=reason)
-        messages.success(request, _("已停用账号：%(name)s") % {"name": account.full_name or account.username})
+        messages.success(request, _("已停用账号：%(name)s") % {"name": person_name(account)})
     return redirect(account)
 
 
@@ -153,7 +154,7 @@ def account_reactivate(request, account_id):
     if reason is not None:
         if not account.is_active:
             actions.reactivate_account(account, actor=request.user, reason=reason)
-        messages.success(request, _("已恢复账号：%(name)s") % {"name": account.full_name or account.username})
+        messages.success(request, _("已恢复账号：%(name)s") % {"name": person_name(account)})
     return redirect(account)
 
 

@@ -7,6 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from access.policy import restrict
 from audit.models import AuditEntry
@@ -274,3 +276,32 @@ def test_offices_find_the_accounts_page_in_the_navigation(client, world):
     assert reverse("personnel:accounts") in client.get(reverse("home")).content.decode()
     client.force_login(world.liaison_organ)
     assert reverse("personnel:accounts") not in client.get(reverse("home")).content.decode()
+
+
+UNITS = ["province", "hangzhou", "ningbo", "organ", "xihu", "beilun", "street"]
+GROUPS = ["group", "other_group"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    unit_roles=st.lists(st.tuples(st.sampled_from(UNITS), st.sampled_from(["office", "liaison"])), max_size=3, unique=True),
+    group_roles=st.lists(st.sampled_from(GROUPS), max_size=2, unique=True),
+    office=st.sampled_from(["office_province", "office_hangzhou", "office_ningbo"]),
+)
+def test_an_office_manages_exactly_the_accounts_whose_every_role_is_inside_its_subtree(world, unit_roles, group_roles, office):
+    """Whatever roles a person holds: an office sees them when one role lies in its subtree and
+    manages them when all do (a group counts where its dispatching office is)."""
+    person = User.objects.create_user("someone", full_name="某人")
+    try:
+        for unit, role in unit_roles:
+            UnitMembership.objects.create(user=person, unit=getattr(world, unit), role=role)
+        for group in group_roles:
+            GroupMember.objects.create(group=getattr(world, group), user=person)
+        actor = getattr(world, office)
+        top = UnitMembership.objects.get(user=actor).unit
+        places = [getattr(world, unit) for unit, _role in unit_roles] + [getattr(world, group).office for group in group_roles]
+        inside = [place.is_within(top) for place in places]
+        assert (person in restrict(User.objects.all(), actor)) == any(inside)
+        assert (person in restrict(User.objects.all(), actor, "manage")) == (bool(inside) and all(inside))
+    finally:
+        person.delete()
