@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo and the developer's commands run with DEBUG on unless DEBUG is set: with DEBUG off,
+# start-up stops without a SECRET_KEY of its own and load_demo refuses to run (README: Production).
+DEV := DEBUG=$${DEBUG:-1}
 
 .PHONY: run test lint venv dev-venv chromium demo worker clean
 
@@ -26,11 +29,11 @@ var/.dirs:
 
 # Demo database: migrate and load the Mass Line campaign (idempotent).
 demo: venv var/.dirs
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
 	@echo "Reminder sweep as of 3 January 2014, 09:00 (seven days before the preliminary summary is due):"
-	$(PY) manage.py send_reminders --now 2014-01-03T09:00+08:00 | tail -n 1
-	$(PY) manage.py collectstatic --noinput >/dev/null
+	$(DEV) $(PY) manage.py send_reminders --now 2014-01-03T09:00+08:00 | tail -n 1
+	$(DEV) $(PY) manage.py collectstatic --noinput >/dev/null
 
 # Serve the demo with its Celery worker and beat on the embedded broker.
 run: demo
@@ -39,15 +42,15 @@ run: demo
 	  echo $$! > var/worker.pid; \
 	  trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  echo ""; echo "Open http://$(HOST):$(PORT)/ (worker log: var/worker.log)"; \
-	  $(PY) manage.py demo_logins; echo ""; \
-	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	  $(DEV) $(PY) manage.py demo_logins; echo ""; \
+	  $(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite; DATABASE_URL picks the database (SQLite by default).
 test: dev-venv chromium var/.dirs lint

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,7 +24,10 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-demo-key-set-SECRET_KEY-in-production")
+# Public, so accepted with DEBUG on only: with DEBUG off start-up stops until SECRET_KEY is set
+# (access.checks, error access.E001).
+DEMO_SECRET_KEY = "insecure-demo-key-set-SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "core",
+    "accounts",
     "audit",
     "access",
     "units",
@@ -49,6 +54,7 @@ INSTALLED_APPS = [
     "supervision",
     "rectification",
     "notifications",
+    "personnel",
     "demo",
 ]
 
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "access.middleware.ContentSecurityPolicyMiddleware",
     "access.middleware.PrivateResponsesMiddleware",
+    # After authentication: someone given an initial password reaches only the password change.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,6 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTH_USER_MODEL = "accounts.User"
+# A person's page is an office page of personnel, an app above accounts (which knows no pages).
+ABSOLUTE_URL_OVERRIDES = {"accounts.user": lambda user: reverse("personnel:account", args=[user.pk])}
+
 AUTHENTICATION_BACKENDS = [
     # django-axes lockout first: a locked-out login never reaches the password check.
     "access.backends.LockoutBackend",
@@ -114,7 +126,10 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

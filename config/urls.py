@@ -9,12 +9,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("directives/", include("campaign.urls")),
     path("units/", include("units.urls")),
     path("supervision/", include("supervision.urls")),
     path("rectification/", include("rectification.urls")),
     path("notifications/", include("notifications.urls")),
+    path("people/", include("personnel.urls")),
 ]
 
 handler400 = "core.errors.bad_request"

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from accounts.actions import issue_initial_password
 from campaign.actions import enrol, fan_out, save_requirement
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Participation, Phase, Requirement
@@ -29,14 +30,21 @@ class LoadResult:
     created: dict = field(default_factory=dict)
     obligations_created: int = 0
     participations_created: int = 0
+    # Production only (shared_password=False): {username: the initial password of each new login}.
+    initial_passwords: dict = field(default_factory=dict)
 
     def add(self, label, was_created):
         self.created[label] = self.created.get(label, 0) + (1 if was_created else 0)
 
 
 @transaction.atomic
-def load_demo():
-    """Create whatever of the demo campaign is missing; returns what was created."""
+def load_demo(shared_password=True):
+    """Create whatever of the demo campaign is missing; returns what was created.
+
+    With `shared_password` (a development machine) every demo login gets DEMO_PASSWORD, the
+    one `make run` prints. Without it (loaded into production on purpose) each new login gets
+    its own initial password, returned once in `initial_passwords` and to be changed at first
+    login: a published password must never open a production system."""
     result = LoadResult()
     the_campaign = _load_campaign(result)
     batches = {b.ordinal: b for b in the_campaign.batches.all()}
@@ -44,7 +52,7 @@ def load_demo():
     unit_by_code = _load_units(the_campaign, batches, result)
     directive_by_key = _load_directives(the_campaign, unit_by_code, result)
     _load_reference_data(result)
-    users = _load_accounts(unit_by_code, result)
+    users = _load_accounts(unit_by_code, result, shared_password)
     _load_groups(the_campaign, unit_by_code, users, result)
     _load_requirements(directive_by_key, unit_by_code, batches, phases, result)
     _load_liaisons_of_bound_units(result)
@@ -152,7 +160,7 @@ def _get_or_create_user(username, display_name, password_hash=None, superuser=Fa
         return user, False
     user = user_model(
         username=username,
-        first_name=display_name,
+        full_name=display_name,
         email=f"{username}@demo.invalid",  # the demo's console email backend shows what they would receive
         is_staff=superuser,
         is_superuser=superuser,
@@ -165,14 +173,16 @@ def _get_or_create_user(username, display_name, password_hash=None, superuser=Fa
     return user, True
 
 
-def _load_accounts(unit_by_code, result):
+def _load_accounts(unit_by_code, result, shared_password):
     users = {}
     password_hash = None
     for spec in accounts.DEMO_ACCOUNTS:
-        if password_hash is None and not get_user_model().objects.filter(username=spec.username).exists():
+        if shared_password and password_hash is None and not get_user_model().objects.filter(username=spec.username).exists():
             # One slow hash for all new demo accounts, not one per account.
             password_hash = make_password(accounts.DEMO_PASSWORD)
         user, created = _get_or_create_user(spec.username, spec.display_name, password_hash, spec.superuser)
+        if created and not shared_password:
+            result.initial_passwords[spec.username] = issue_initial_password(user)
         result.add("accounts", created)
         if spec.unit_code:
             _obj, created = UnitMembership.objects.get_or_create(user=user, unit=unit_by_code[spec.unit_code], role=spec.role)

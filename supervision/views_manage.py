@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from access.policy import can
 from campaign.models import Obligation, ObligationStatus
-from core import clock
+from core import clock, panels
 from core.people import person_name
 from supervision import actions
 from supervision.forms_manage import AssignmentForm, GroupForm, MemberForm
@@ -91,6 +91,8 @@ def group_detail(request, group_id):
             "can_manage": can(request.user, "manage", group.office),
             "member_form": MemberForm(),
             "assign_form": AssignmentForm(user=request.user, group=group, initial={"starts_on": clock.today()}),
+            # What the apps above offer on a group's page (personnel: a new member's account).
+            "panels": panels.fill("group_detail", request, group=group),
         },
     )
 

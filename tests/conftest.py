@@ -73,6 +73,16 @@ def make_user(username, **extra):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 
 
+def load_demo(**options):
+    """`manage.py load_demo` as `make run` runs it: on a development machine (DEBUG on), where
+    the demo logins share the printed password. With DEBUG off the command refuses to run."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("load_demo", **options)
+
+
 def make_unit(batch=None, **fields):
     """A unit, taking part in `batch`'s campaign in that batch when one is given."""
     from campaign.actions import enrol

@@ -33,7 +33,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class UnitMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "unit", "role", "created_at"]
     list_filter = ["role", "unit__level"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    search_fields = ["user__username", "user__full_name", "unit__name"]
     raw_id_fields = ["user", "unit"]
 
 

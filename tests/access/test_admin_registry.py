@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = ("campaign", "units", "supervision", "rectification", "notifications", "audit", "access")
+PROJECT_APPS = ("accounts", "campaign", "units", "supervision", "rectification", "notifications", "audit", "access")
 PROJECT_MODELS = [model for model in apps.get_models() if model._meta.app_label in PROJECT_APPS]
 
 

@@ -51,6 +51,7 @@ def test_dates_and_moments_the_chinese_way_in_local_time():
 
 
 def test_people_by_full_name(db):
-    user = get_user_model()(username="liaison_fgw", first_name="晓明", last_name="王")
+    user = get_user_model()(username="liaison_fgw", full_name="王晓明")
     assert person_name(user) == "王晓明"
-    assert person_name(get_user_model()(username="office_zj")) == "office_zj"
+    assert person_name(get_user_model()(username="office_zj", full_name="  ")) == "office_zj"
+    assert person_name(None) == ""

@@ -1,8 +1,12 @@
 """The apps are layered, and every arrow points down:
 
-    core ← audit ← access ← units ← campaign ← supervision, rectification ← notifications ← demo
+    core ← accounts ← audit ← access ← units ← campaign ← supervision, rectification
+         ← notifications, personnel ← demo
 
-core, audit and access know no domain app (the apps register their rules, role sources,
+accounts (the user model) sits just above core: every app points at its user, so it knows
+none of them; personnel (offices managing the accounts of their subtree) needs units'
+memberships and supervision's groups, so it sits above them, beside notifications.
+core, accounts, audit and access know no domain app (the apps register their rules, role sources,
 vocabulary and panels with them in AppConfig.ready()); supervision and rectification know
 each other not at all. Checked on the imports of every module, in functions too, and on
 the models' relations (a string foreign key is a dependency as much as an import is). An
@@ -17,8 +21,8 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = {
-    "core": 0, "audit": 1, "access": 2, "units": 3, "campaign": 4, "supervision": 5, "rectification": 5,
-    "notifications": 6, "demo": 7,
+    "core": 0, "accounts": 1, "audit": 2, "access": 3, "units": 4, "campaign": 5, "supervision": 6, "rectification": 6,
+    "notifications": 7, "personnel": 7, "demo": 8,
 }
 
 

@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from demo import directives as demo_directives
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.conftest import make_unit
+from tests.conftest import load_demo, make_unit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -33,7 +32,7 @@ MODELS = [
     "supervision.GroupAssignment",
     "rectification.SpecialRectification",
     "rectification.LookBackCheckpoint",
-    "auth.User",
+    "accounts.User",
 ]
 
 EXPECTED_DIRECTIVES = {
@@ -55,7 +54,7 @@ def fast_password_hashing(settings):
 
 def load():
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    load_demo(stdout=out)
     return out.getvalue()
 
 
@@ -345,7 +344,63 @@ def test_loads_without_the_shared_folder(db):
 def test_every_unit_that_owes_a_report_has_a_liaison(db):
     from units.models import Unit, UnitMembership
 
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo(stdout=io.StringIO())
     bound = Unit.objects.filter(obligations__isnull=False).distinct()
     assert bound.exists()
     assert not bound.exclude(memberships__role=UnitMembership.Role.LIAISON).exists()
+
+
+# --- DEBUG off: a production system ------------------------------------------------------------
+
+
+def test_load_demo_refuses_to_run_with_debug_off(db, settings):
+    from django.core.management import CommandError, call_command
+
+    from units.models import Unit
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo", stdout=io.StringIO())
+    assert "DEBUG" in str(refused.value) and "--i-know-this-is-production" in str(refused.value)
+    assert not Unit.objects.exists() and not get_user_model().objects.exists()
+
+
+def test_the_command_line_refuses_too(tmp_path):
+    """As an operator meets it: exit status 1 and the message, nothing loaded."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
+    env.update(DEBUG="0", SECRET_KEY="a-long-random-production-key-" + "x7Kp2mQ9" * 6,
+               DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "manage.py", "load_demo"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "--i-know-this-is-production" in result.stderr and "演示数据已载入" not in result.stdout
+
+
+def test_in_production_each_demo_login_gets_its_own_password_shown_once(db, settings, client):
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("load_demo", "--i-know-this-is-production", stdout=out)
+    printed = out.getvalue()
+    assert DEMO_PASSWORD not in printed
+    passwords = {}
+    for account in DEMO_ACCOUNTS:
+        line = next(line for line in printed.splitlines() if line.startswith(f"  {account.label}: {account.username} / "))
+        passwords[account.username] = line.rsplit(" / ", 1)[1]
+    assert len(set(passwords.values())) == len(DEMO_ACCOUNTS)
+    for username, password in passwords.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password) and user.must_change_password, username
+        assert not user.check_password(DEMO_PASSWORD)
+    # Shown once: a second run and the login list print none of them.
+    again = io.StringIO()
+    call_command("load_demo", "--i-know-this-is-production", stdout=again)
+    logins = io.StringIO()
+    call_command("demo_logins", stdout=logins)
+    for password in passwords.values():
+        assert password not in again.getvalue() and password not in logins.getvalue()
+    assert DEMO_PASSWORD not in logins.getvalue()

@@ -8,7 +8,6 @@ import time
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from django.db.models import Q
 from reminders_support import shanghai, wait_for_deliveries, wait_until
@@ -17,6 +16,7 @@ from campaign.models import Obligation, ObligationStatus, Requirement
 from notifications.models import Delivery, Digest, Notification, Reminder, Sweep
 from notifications.sweep import run_sweep
 from supervision.models import GroupAssignment, GroupMember
+from tests.conftest import load_demo
 from units.models import UnitMembership
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def members_of_groups_on_open_obligations(requirement, day):
 
 def test_the_ten_january_scenario_on_the_demo_data(workers, django_user_model):
     """000: 初步书面总结 before 10 January 2014, on the demo's Zhejiang tree, sent by a real worker."""
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo(stdout=io.StringIO())
     requirement = Requirement.objects.get(title="初步书面总结", due_at=shanghai(2014, 1, 10, 23, 59, 59))
     obligations = list(requirement.obligations.select_related("unit").order_by("unit__path"))
     # More liaisons than the demo accounts: three more bound units, one of them with two liaisons.

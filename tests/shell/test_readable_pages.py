@@ -9,12 +9,12 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from campaign.models import Meeting, Obligation, Route
 from core import clock
 from demo.accounts import DEMO_ACCOUNTS
+from tests.conftest import load_demo
 
 # State and choice codes of every model: in a Chinese page they must appear as their labels.
 CODES = {
@@ -68,7 +68,7 @@ def demo_in_motion(db, settings, tmp_path):
     """The demo, with a version submitted late, returned with a new due date, resubmitted and
     approved; a meeting prepared; and the reminder policy changed: rows of every shape."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("load_demo", verbosity=0)
+    load_demo(verbosity=0)
     from django.contrib.auth import get_user_model
 
     from campaign import actions, meetings

@@ -2,11 +2,10 @@
 data, in a real browser: upload, return with a reason, new version, approval, office dashboard."""
 
 import pytest
-from django.core.management import call_command
 
 from campaign.models import Obligation, ObligationStatus, Requirement, Route
 from demo.accounts import DEMO_PASSWORD
-from tests.conftest import login
+from tests.conftest import load_demo, login
 from tests.workspace.workspace_helpers import PDF
 from units.models import Unit
 
@@ -29,7 +28,7 @@ def upload_version(page, obligation_url, name, text):
 
 def test_summary_loop_in_the_browser(browser_page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo(stdout=open("/dev/null", "w"))  # noqa: SIM115
     requirement = Requirement.objects.get(title="初步书面总结", directive__number="浙群组发〔2013〕48号")
     assert requirement.route == Route.SUPERVISION_FIRST
     organ = Unit.objects.get(code="330000-05")
