@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy
 
 from access.policy import can
 from core.forms import StyledForm
-from units.models import Level, Unit, UnitType
+from units.imports import ImportRefused, check_size
+from units.models import Level, Unit, UnitType, place_in_tree_error
 
 
 class UnitCodeField(forms.CharField):
@@ -64,6 +65,9 @@ class MoveForm(StyledForm, forms.Form):
             raise forms.ValidationError(_("不能把单位移到它自己或它的下级单位之下。"))
         if parent.pk == self.unit.parent_id:
             raise forms.ValidationError(_("该单位已在此上级单位之下。"))
+        problem = place_in_tree_error(self.unit.level, self.unit.unit_type, parent)
+        if problem:
+            raise forms.ValidationError(problem)
         return parent
 
 
@@ -133,8 +137,13 @@ class ImportForm(StyledForm, forms.Form):
         self.style_widgets()
 
     def clean_file(self):
+        """The extension, and the size cap before anything reads the file (units.imports)."""
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
+        try:
+            check_size(upload.size)
+        except ImportRefused as exc:
+            raise forms.ValidationError(str(exc))
         return upload

@@ -34,6 +34,7 @@ OBJECTS = {
     "report_id": ("lookback_report", "liaison_organ"),
     "review_id": ("review", "liaison_organ"),
     "notification_id": ("notification", "liaison_organ"),
+    "import_id": ("unit_import", "office_province"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
@@ -74,11 +75,15 @@ PUBLIC = {"login", "logout", "set_language", "javascript-catalog"}
 
 @pytest.fixture
 def things(things, world):
-    """The shared objects plus the look-back report of the insider unit."""
+    """The shared objects plus the look-back report of the insider unit and an import by its office."""
     from rectification.models import LookBackReport
+    from units.models import UnitImport
 
     things.lookback_report = LookBackReport.objects.create(
         campaign=world.campaign, unit=world.organ, summary="整改落实情况自查", created_by=world.liaison_organ
+    )
+    things.unit_import = UnitImport.objects.create(
+        created_by=world.office_province, file_name="units.xlsx", stored_name="matrix.xlsx", status=UnitImport.Status.CHECKED
     )
     return things
 
