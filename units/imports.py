@@ -162,8 +162,8 @@ def read_rows(path):
     except Exception:  # openpyxl, zipfile, the XML parser and csv raise many kinds on a broken file
         logger.info("unreadable units file %s", path.name, exc_info=True)
         raise _unreadable()
-    if found is None or not found.dataset.headers:
-        raise ImportRefused(_("文件是空的：第一行应是列名，之后每行一个单位。请使用下载的模板。"))
+    if found is None or not found.dataset.headers or not len(found.dataset):
+        raise ImportRefused(_("文件中没有单位：第一行应是列名，之后每行一个单位。请使用下载的模板。"))
     return found
 
 

@@ -207,8 +207,8 @@ class Unit(models.Model):
             models.Index(fields=["parent", "name"], name="unit_parent_name_idx"),
             models.Index(fields=["level", "unit_type"], name="unit_level_type_idx"),
         ]
-        # The rules of one row the database can hold on its own (the code's shape is a setting,
-        # and the place in the tree needs the parent: place_in_tree_error checks those).
+        # The rules of one row the database holds on its own (the code's shape is a setting, and
+        # the place in the tree needs the parent: validate_unit_code and place_in_tree_error).
         constraints = [
             models.CheckConstraint(
                 condition=Q(level__in=Level.values) & Q(unit_type__in=UnitType.values),
@@ -227,10 +227,13 @@ class Unit(models.Model):
                 name="unit_code_and_name_given",
                 violation_error_message=_("单位代码和单位名称不能为空。"),
             ),
+            # Names are held to the same by validation (validate_unit_name) but not here: a name
+            # stored before the rule, or by a script, stays readable, and every export writes
+            # such text inert (core.spreadsheet.escape_formula).
             models.CheckConstraint(
-                condition=_not_formula("code") & _not_formula("name") & _not_formula("short_name"),
-                name="unit_text_not_formula",
-                violation_error_message=_("单位代码、名称和简称不能以公式符号（= + - @）开头。"),
+                condition=_not_formula("code"),
+                name="unit_code_not_formula",
+                violation_error_message=_("单位代码不能以公式符号（= + - @）开头。"),
             ),
         ]
         # The roles of UnitMembership as django-guardian names them (UnitPermission).

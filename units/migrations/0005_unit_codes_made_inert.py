@@ -1,7 +1,7 @@
-"""Before the database holds the rules of one unit row (0006): names, short names and codes that a
-spreadsheet would run as a formula get the leading apostrophe the exports write (core.spreadsheet),
-empty names take the unit's code. A unit type that does not fit its level cannot be corrected
-without a person: the migration stops and names those units."""
+"""Before the database holds the rules of one unit row (0006): codes that a spreadsheet would run as
+a formula get the leading apostrophe the exports write (core.spreadsheet), empty codes one made of
+the row's key, empty names the unit's code. A unit type that does not fit its level cannot be
+corrected without a person: the migration stops and names those units."""
 
 from django.db import migrations
 
@@ -21,13 +21,11 @@ TYPES = ("committee", "organ", "affiliated", "enterprise", "institution", "unive
 def make_inert(apps, schema_editor):
     Unit = apps.get_model("units", "Unit")
     wrong = []
-    for unit in Unit.objects.only("pk", "code", "name", "short_name", "level", "unit_type").iterator():
+    for unit in Unit.objects.only("pk", "code", "name", "level", "unit_type").iterator():
         changed = []
-        for name in ("code", "name", "short_name"):
-            value = getattr(unit, name)
-            if value.startswith(FORMULA_PREFIXES):
-                setattr(unit, name, "'" + value)
-                changed.append(name)
+        if unit.code.startswith(FORMULA_PREFIXES):
+            unit.code = "'" + unit.code
+            changed.append("code")
         if not unit.code:
             unit.code = f"U{unit.pk}"
             changed.append("code")
