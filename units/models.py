@@ -51,6 +51,7 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [choice.value for choice in Level]
+LEVEL_LABELS = dict(Level.choices)
 
 
 class UnitType(models.TextChoices):
@@ -70,6 +71,8 @@ class UnitType(models.TextChoices):
     SOCIAL = "social", _("社会组织")
     OTHER = "other", _("其他基层组织")
 
+
+TYPE_LABELS = dict(UnitType.choices)
 
 # Units that are themselves a level of the territorial tree (003: 省、市、县、乡镇、村), with the
 # levels each may stand at: a level's leading body (党委), and the townships, streets, villages and
@@ -102,32 +105,38 @@ def place_in_tree_error(level, unit_type, parent):
 
     A top unit (no parent) is only held to rule 1.
     """
-    if level not in Level.values or unit_type not in UnitType.values:
+    if level not in LEVEL_LABELS or unit_type not in TYPE_LABELS:
         return None  # the field itself is reported as invalid
-    labels = {"level": Level(level).label, "type": UnitType(unit_type).label}
     allowed = TERRITORIAL_LEVELS.get(unit_type)
     if allowed is not None and level not in allowed:
         return _("“%(type)s”只能是%(levels)s一级的单位，不能是%(level)s一级。") % {
-            **labels, "levels": "、".join(str(Level(value).label) for value in allowed)}
+            **_place_labels(level, unit_type), "levels": "、".join(str(LEVEL_LABELS[value]) for value in allowed)}
     if parent is None:
         return None
-    labels.update(parent=parent.name, parent_level=Level(parent.level).label if parent.level in Level.values else "",
-                  parent_type=UnitType(parent.unit_type).label if parent.unit_type in UnitType.values else "")
     if allowed is not None:
         index = LEVEL_ORDER.index(level)
         if index == 0:
-            return _("%(level)s一级的单位不能隶属于其他单位。") % labels
+            return _("%(level)s一级的单位不能隶属于其他单位。") % _place_labels(level, unit_type, parent)
         expected = LEVEL_ORDER[index - 1]
         if parent.level != expected or parent.unit_type not in TERRITORIAL_LEVELS:
             return _(
                 "%(level)s一级的“%(type)s”应直接隶属于%(expected)s一级的党委或乡镇、街道，"
                 "而“%(parent)s”是%(parent_level)s一级的“%(parent_type)s”。"
-            ) % {**labels, "expected": Level(expected).label}
+            ) % {**_place_labels(level, unit_type, parent), "expected": LEVEL_LABELS[expected]}
     elif parent.level != level:
         return _(
             "“%(type)s”应与上级单位同一层级：“%(parent)s”是%(parent_level)s一级，本单位填的是%(level)s一级。"
-        ) % labels
+        ) % _place_labels(level, unit_type, parent)
     return None
+
+
+def _place_labels(level, unit_type, parent=None):
+    """The words of a place_in_tree_error message (built only when there is one)."""
+    labels = {"level": LEVEL_LABELS[level], "type": TYPE_LABELS[unit_type]}
+    if parent is not None:
+        labels.update(parent=parent.name, parent_level=LEVEL_LABELS.get(parent.level, ""),
+                      parent_type=TYPE_LABELS.get(parent.unit_type, ""))
+    return labels
 
 
 def validate_unit_code(value):

@@ -188,3 +188,18 @@ def test_named_constraints_refuse_rows_that_bypass_the_forms(world, fields, cons
     assert constraint in str(refused.value) or "CHECK" in str(refused.value).upper()
     found = {c.name: c for c in Unit._meta.constraints}
     assert constraint in found and "_" not in str(found[constraint].violation_error_message)
+
+
+def test_a_type_given_to_ticked_units_must_fit_where_each_stands(office, world):
+    """The list's type assignment: a county made a "village" would break the tree (and the database's
+    rule): refused with the reason, nothing changed."""
+    response = office.post(reverse("units:assign"), {"units": [world.xihu.pk, world.street.pk], "unit_type": UnitType.VILLAGE})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "西湖区" in text and "“村”只能是村、社区一级的单位" in text
+    world.xihu.refresh_from_db()
+    assert world.xihu.unit_type == UnitType.PARTY_COMMITTEE
+    response = office.post(reverse("units:assign"), {"units": [world.street.pk], "unit_type": UnitType.TOWNSHIP})
+    assert response.status_code == 302
+    world.street.refresh_from_db()
+    assert world.street.unit_type == UnitType.TOWNSHIP

@@ -92,6 +92,22 @@ def test_a_name_of_5000_characters_is_refused_at_the_check_on_its_row(office, wo
     assert files_left() == []
 
 
+@pytest.mark.parametrize("bad, column, message", [
+    (row(",,,", "灵隐街道", "330106"), "单位代码", "格式不正确"),
+    (row("33010\u202e6009", "灵隐街道", "330106"), "单位代码", "不可见字符"),
+    (row("330106009", "灵隐\u202e街道", "330106"), "单位名称", "不可见字符"),
+    (row("330106009", "某某高级中学", "330106001", level="省", unit_type="事业单位"), "层级", "应与上级单位同一层级"),
+    (row("330000901", "某村", "330000", level="村、社区", unit_type="村"), "层级", "应直接隶属于乡镇、街道一级"),
+], ids=["commas-code", "bidi-code", "bidi-name", "province-school-under-street", "village-under-province"])
+def test_the_unit_rules_hold_for_every_imported_row(office, world, bad, column, message):
+    response = upload(office, csv_file([row("330106010", "文新街道", "330106"), bad]))
+    job = response.context["job"]
+    assert job.status == "refused"
+    assert [number for number, _messages in job.errors] == [3]
+    assert job.errors[0][1][0].startswith(f"{column}：") and message in job.errors[0][1][0]
+    assert files_left() == [] and not Unit.objects.filter(code="330106010").exists()
+
+
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(office, world):
     padding = "x" * 1000
     rows = [row(f"P{n:06d}", f"单位{n}{padding}", "330106") for n in range(11_000)]  # about 10.9 MB

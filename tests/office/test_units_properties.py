@@ -1,5 +1,5 @@
-"""Property-based: whatever people type into the unit forms (create, edit, move, deactivate, the list
-filter and the tree search) and whatever a units file holds (any text, numbers, dates, broken bytes),
+"""Property-based: whatever people type into the unit forms (create, edit, move, deactivate, type
+assignment, the list filter and the tree search) and whatever a units file holds (any text, numbers, dates, broken bytes),
 the answer is a page with a message or a redirect, never a server error, on SQLite and PostgreSQL
 alike; and whatever gets saved passes every unit rule."""
 
@@ -94,6 +94,14 @@ def test_move_form(office, world, parent_code):
 def test_deactivate_form(office, world, reason):
     response = office.post(reverse("units:deactivate", kwargs={"unit_id": world.beilun.pk}), {"reason": reason})
     assert_clean_answer(response)
+
+
+@PROPERTY
+@given(units=st.lists(st.one_of(st.integers(min_value=-5, max_value=10**12).map(str), TEXT), max_size=4), unit_type=TYPE)
+def test_type_assignment(office, world, units, unit_type):
+    response = office.post(reverse("units:assign"), {"units": units, "unit_type": unit_type})
+    assert response.status_code in (302, 400)
+    assert_saved_units_fit()
 
 
 @PROPERTY
