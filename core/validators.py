@@ -22,6 +22,13 @@ def has_hidden_characters(text):
     return bool(HIDDEN_CHARACTERS.search(text or ""))
 
 
+def shown(text, limit=40):
+    """`text` as a message may quote it back: hidden characters removed (a NUL byte could not even
+    be stored with the message on PostgreSQL), and cut to `limit` characters."""
+    text = HIDDEN_CHARACTERS.sub("", str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def validate_visible_text(value):
     """Refuse control and bidirectional-control characters (they hide or reorder text)."""
     if has_hidden_characters(value):

@@ -265,7 +265,10 @@ def _run_step(job, dry_run):
 
 
 def _finish(job, from_status, outcome, *, success, failure, keep_file):
-    values = {"errors": outcome.errors, "finished_at": clock.now()}
+    # Messages quote cells through core.validators.shown; a NUL byte from elsewhere would still
+    # make PostgreSQL refuse the whole row of JSON.
+    errors = [(number, [message.replace("\x00", "") for message in messages]) for number, messages in outcome.errors]
+    values = {"errors": errors, "finished_at": clock.now()}
     if outcome.errors:
         values["status"] = failure
     else:

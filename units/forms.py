@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from access.policy import can
 from core.forms import StyledForm
+from core.validators import shown
 from units.imports import ImportRefused, check_size
 from units.models import Level, Unit, UnitType, place_in_tree_error
 
@@ -25,7 +26,7 @@ class UnitCodeField(forms.CharField):
             return None
         unit = Unit.objects.filter(code=code.strip()).first()
         if unit is None or not can(self.user, "manage", unit):
-            raise forms.ValidationError(_("未找到本单位管辖范围内代码为“%(code)s”的单位。") % {"code": code})
+            raise forms.ValidationError(_("未找到本单位管辖范围内代码为“%(code)s”的单位。") % {"code": shown(code)})
         return unit
 
 
@@ -120,7 +121,7 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
         for key in value or []:
             text = str(key).strip()
             if text.lstrip("-").isdigit() and abs(int(text)) > self.KEY_LIMIT:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:20]})
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": shown(text, 20)})
         return super().clean(value)
 
 

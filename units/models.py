@@ -21,7 +21,7 @@ from access.policy import RestrictedQuerySet
 from access.scope import scope_for
 from core import clock
 from core.spreadsheet import FORMULA_PREFIXES
-from core.validators import validate_not_formula, validate_visible_text
+from core.validators import shown, validate_not_formula, validate_visible_text
 
 # Each level of the materialized path is a fixed-width segment, so that the
 # subtree of X is exactly the rows whose path starts with X.path.
@@ -147,7 +147,7 @@ def validate_unit_code(value):
     if not re.fullmatch(settings.UNIT_CODE_PATTERN, value):
         raise ValidationError(
             _("单位代码“%(code)s”格式不正确：%(rule)s。"), code="code_shape",
-            params={"code": value[:40], "rule": settings.UNIT_CODE_RULE},
+            params={"code": shown(value), "rule": settings.UNIT_CODE_RULE},
         )
 
 

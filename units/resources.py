@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from audit.services import diff, snapshot
+from core.validators import shown
 from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
 
 BULK_BATCH = 2000
@@ -62,7 +63,7 @@ class LabelChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if text not in self.by_text:
-            raise ValueError(_("未知的%(what)s“%(value)s”") % {"what": self.what, "value": text})
+            raise ValueError(_("未知的%(what)s“%(value)s”") % {"what": self.what, "value": shown(text)})
         return self.by_text[text]
 
     def render(self, value, obj=None, **kwargs):
@@ -87,7 +88,7 @@ class BooleanTextWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(_("应填写“是”或“否”，而不是“%(value)s”") % {"value": text})
+        raise ValueError(_("应填写“是”或“否”，而不是“%(value)s”") % {"value": shown(text)})
 
     def render(self, value, obj=None, **kwargs):
         return "是" if value else "否"
@@ -106,7 +107,7 @@ class RegistryWidget(widgets.Widget):
             return None
         found = self.lookup(text)
         if found is None:
-            raise ValueError(self.message % {"value": text})
+            raise ValueError(self.message % {"value": shown(text)})
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -276,9 +277,9 @@ class UnitResource(resources.ModelResource):
         if not code:
             errors.setdefault("code", []).append(_("单位代码不能为空。"))
         elif code in registry["seen"]:
-            errors.setdefault("code", []).append(_("单位代码“%(code)s”在文件中重复。") % {"code": code[:40]})
+            errors.setdefault("code", []).append(_("单位代码“%(code)s”在文件中重复。") % {"code": shown(code)})
         elif instance.pk is None and code in registry["all_codes"]:
-            errors.setdefault("code", []).append(_("单位代码“%(code)s”已被本单位管辖范围以外的单位使用。") % {"code": code[:40]})
+            errors.setdefault("code", []).append(_("单位代码“%(code)s”已被本单位管辖范围以外的单位使用。") % {"code": shown(code)})
         if not (instance.name or "").strip():
             errors.setdefault("name", []).append(_("单位名称不能为空。"))
         if "parent" not in errors:
