@@ -112,6 +112,7 @@ class ImportOutcome:
     file as a whole; the counts; the preview of the changes (UnitResource.preview)."""
 
     errors: list = field(default_factory=list)
+    rows: int = 0
     new: int = 0
     updated: int = 0
     deactivated: int = 0
@@ -158,19 +159,20 @@ def import_units(path, *, actor, dry_run, file_name="", progress=None):
     if rows.formula_rows:
         return ImportOutcome(errors=_formula_errors(rows.formula_rows))
     resource = UnitResource(roots=list(Unit.objects.office_roots(actor)), write=not dry_run, progress=progress)
+    total = len(rows.dataset)
     reason = import_reason(file_name or path.name)
     if dry_run:
         # dry_run=False: the rows themselves write nothing (resource.write decides), and no
         # per-row savepoint is needed.
         result = resource.import_data(rows.dataset, dry_run=False, use_transactions=False, raise_errors=False)
         errors = _import_errors(result, rows.numbers)
-        return ImportOutcome(errors=errors, preview=_preview(resource.preview), **_counts(resource.preview))
+        return ImportOutcome(errors=errors, rows=total, preview=_preview(resource.preview), **_counts(resource.preview))
     with transaction.atomic(), collect_new_units(actor=actor) as new_units:
         result = resource.import_data(rows.dataset, dry_run=False, use_transactions=False, raise_errors=False)
         errors = _import_errors(result, rows.numbers)
         if errors:
             transaction.set_rollback(True)
-            return ImportOutcome(errors=errors)
+            return ImportOutcome(errors=errors, rows=total)
         made = resource.create_new_units()
         new_units.extend(made)
         record_changes(made, "import", actor=actor, reason=reason,
@@ -185,7 +187,8 @@ def import_units(path, *, actor, dry_run, file_name="", progress=None):
         units_joined.send(sender=Unit, units=[u for u in resource.updated if u.pk in changed], actor=actor)
         deactivated = sum(deactivate_unit(unit, actor=actor, reason=reason) for unit in resource.deactivated)
     counts = _counts(resource.preview)
-    return ImportOutcome(new=len(made), updated=counts["updated"], deactivated=deactivated, preview=_preview(resource.preview))
+    return ImportOutcome(rows=total, new=len(made), updated=counts["updated"], deactivated=deactivated,
+                         preview=_preview(resource.preview))
 
 
 def _counts(preview):
@@ -269,6 +272,8 @@ def _finish(job, from_status, outcome, *, success, failure, keep_file):
     # make PostgreSQL refuse the whole row of JSON.
     errors = [(number, [message.replace("\x00", "") for message in messages]) for number, messages in outcome.errors]
     values = {"errors": errors, "finished_at": clock.now()}
+    if outcome.rows:  # the rows read, where the upload's count was an estimate
+        values["rows"] = outcome.rows
     if outcome.errors:
         values["status"] = failure
     else:

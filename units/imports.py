@@ -102,21 +102,19 @@ def _open_sheet(path):
     return book, book.worksheets[0]
 
 
-def _recorded_rows(sheet):
-    """The data rows the sheet's recorded dimension claims (None when it records none); a file
-    claiming more than the cap is refused at once."""
-    if not isinstance(sheet.max_row, int):
-        return None
-    if sheet.max_row - 1 > settings.UNIT_IMPORT_MAX_ROWS:
+def _refuse_recorded_excess(sheet):
+    """Refuse at once a sheet whose recorded dimension claims more rows than the cap, then forget
+    the dimension: it may be missing or false, and openpyxl would stop reading where it ends."""
+    if isinstance(sheet.max_row, int) and sheet.max_row - 1 > settings.UNIT_IMPORT_MAX_ROWS:
         raise _too_many_rows()
-    return max(sheet.max_row - 1, 0)
+    sheet.reset_dimensions()
 
 
 def _xlsx_rows(path):
     """(row number, [cell values], [indexes of formula cells]) of the first sheet of an .xlsx."""
     book, sheet = _open_sheet(path)
     try:
-        _recorded_rows(sheet)
+        _refuse_recorded_excess(sheet)
         for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
             values, formulas = [], []
             for index, cell in enumerate(row):
@@ -169,9 +167,10 @@ def read_rows(path):
 
 def count_rows(path):
     """About how many data rows the file has, cheaply, and refused over the caps: the size first;
-    for a .csv its lines, for an .xlsx the dimension it records (or, when it records none, its
-    rows streamed up to the cap). Decides whether the import runs in the request or in the
-    worker; read_rows() then holds every row to the caps again."""
+    for a .csv its lines; for an .xlsx the dimension it records (a file claiming too many rows is
+    refused at once), then its rows streamed up to the cap without keeping them. Decides whether
+    the import runs in the request or in the worker; read_rows() then holds every row to the caps
+    again."""
     check_size(path.stat().st_size)
     try:
         if path.suffix.lower() == ".csv":
@@ -179,13 +178,12 @@ def count_rows(path):
         else:
             book, sheet = _open_sheet(path)
             try:
-                found = _recorded_rows(sheet)
-                if found is None:
-                    found = -1
-                    for _row in sheet.iter_rows(max_col=1, values_only=True):
-                        found += 1
-                        if found > settings.UNIT_IMPORT_MAX_ROWS:
-                            break
+                _refuse_recorded_excess(sheet)
+                found = -1
+                for _row in sheet.iter_rows(max_col=1, values_only=True):
+                    found += 1
+                    if found > settings.UNIT_IMPORT_MAX_ROWS:
+                        break
             finally:
                 book.close()
     except ImportRefused:

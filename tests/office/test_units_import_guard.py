@@ -18,6 +18,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from core import clock
 from units import actions
+from units.imports import count_rows, read_rows
 from units.models import Unit, UnitImport
 from units.resources import HEADERS
 
@@ -132,6 +133,22 @@ def test_a_file_of_300000_rows_is_refused_without_being_loaded(office, world, di
     assert "文件超过 60,000 行" in response.content.decode()
     assert seconds < 20, seconds
     assert not UnitImport.objects.exists() and files_left() == []
+
+
+def test_rows_are_counted_and_read_even_when_the_recorded_dimension_is_false(tmp_path):
+    """A file claiming one row while holding 150 is counted as 150 (it goes to the worker like any
+    file above UNIT_IMPORT_ASYNC_ROWS instead of tying up the request) and all 150 rows are read
+    (none is silently left out)."""
+    path = tmp_path / "units.xlsx"
+    source = zipfile.ZipFile(io.BytesIO(long_workbook(150)))
+    with zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:I151"/>', b'<dimension ref="A1:A1"/>')
+            target.writestr(info.filename, data)
+    assert count_rows(path) == 150
+    assert len(read_rows(path).dataset) == 150
 
 
 def test_the_caps_are_settings(office, world, settings):
