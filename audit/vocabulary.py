@@ -146,6 +146,12 @@ def _lines(model, changes):
     return lines
 
 
+def change_lines(model, changes):
+    """`changes` of a `model` row in the trail's schema ({field: {"before", "after"}}) as Lines
+    in words: what a preview shows before the change is made, as the trail will show it after."""
+    return _lines(model, changes)
+
+
 def describe(entry):
     """One audit row as words: who, what (the verb), from which state to which, and each change."""
     # get_for_id is cached: no query per row.

@@ -63,7 +63,7 @@ def export_child():
 def import_bench():
     user, _ = get_user_model().objects.get_or_create(username="bench_root", defaults={"is_superuser": True, "is_staff": True})
     Unit.objects.filter(code="IMPROOT").exists() or Unit.objects.create(
-        code="IMPROOT", name="导入测试根", level=Level.PROVINCE, unit_type=UnitType.PARTY_COMMITTEE
+        code="IMPROOT", name="导入测试根", level=Level.CENTRAL, unit_type=UnitType.PARTY_COMMITTEE
     )
     province = Unit.objects.get(code="GEN")
     start = time.perf_counter()
@@ -83,19 +83,19 @@ def import_bench():
         file.write(recoded.export("csv"))
     path = Path(file.name)
     start = time.perf_counter()
-    _result, errors = import_units(path, actor=user, dry_run=True)
+    errors = import_units(path, actor=user, dry_run=True).errors
     check_seconds = time.perf_counter() - start
     assert not errors, errors[:5]
     start = time.perf_counter()
-    result, errors = import_units(path, actor=user, dry_run=False)
+    outcome = import_units(path, actor=user, dry_run=False)
     write_seconds = time.perf_counter() - start
-    assert not errors, errors[:5]
+    assert not outcome.errors, outcome.errors[:5]
     path.unlink()
     print("| step | rows | time | notes |")
     print("|---|---|---|---|")
     print(f"| export units .csv (resource) | {len(dataset)} | {export_seconds:.1f} s | |")
     print(f"| import: validate (preview) | {len(recoded)} | {check_seconds:.1f} s | nothing written |")
-    print(f"| import: write | {result.totals.get('new', 0)} new | {write_seconds:.1f} s | one transaction |")
+    print(f"| import: write | {outcome.new} new | {write_seconds:.1f} s | one transaction |")
 
 
 if __name__ == "__main__":

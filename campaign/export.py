@@ -9,6 +9,8 @@ Rows come from the database as tuples (values_list) in chunks through a server-s
 cursor; requirement titles, document numbers and state labels are looked up once and
 written as shared strings; unit cells are built once per unit (rows are ordered by unit).
 Dates are Excel serial numbers in Asia/Shanghai with a date format, as Excel writes them.
+Text from people (unit codes and names, document numbers, requirement titles) is written inert:
+core.spreadsheet.escape_formula (CSV/formula injection).
 """
 
 import datetime as dt
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import ObligationStatus, Requirement
 from core import clock
+from core.spreadsheet import escape_formula
 from units.models import Level
 
 CHUNK = 5000
@@ -157,7 +160,7 @@ def write_obligations(obligations, target):
 
     # requirement id -> (shared string of the document number or None, of the title): one query.
     requirement_cells = {
-        pk: (strings(number) if number else None, strings(title))
+        pk: (strings(escape_formula(number)) if number else None, strings(escape_formula(title)))
         for pk, number, title in Requirement.objects.filter(
             pk__in=obligations.order_by().values("requirement_id")
         ).values_list("pk", "directive__number", "title")
@@ -189,7 +192,7 @@ def write_obligations(obligations, target):
                 if unit_id != last_unit:
                     last_unit = unit_id
                     level_index = strings(level_labels.get(level, level)) if level else None
-                    code_text, name_text = xml_text(code or ""), xml_text(name or "")
+                    code_text, name_text = xml_text(escape_formula(code or "")), xml_text(escape_formula(name or ""))
                 number_index, title_index = requirement_cells[requirement_id]
                 n = str(number)
                 parts = [f'<row r="{n}">']

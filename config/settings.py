@@ -211,7 +211,18 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
+    "unit-import-expiry": {"task": "units.tasks.expire_unit_imports", "schedule": 3600.0},
 }
+
+# Units: the shape of a unit code (a regular expression the whole code must match) and how a
+# message describes it; unit imports (units/imports.py): caps checked before a file is read, the
+# row count above which checking and importing run in the worker, hours an unconfirmed upload is kept.
+UNIT_CODE_PATTERN = os.environ.get("UNIT_CODE_PATTERN", r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*")
+UNIT_CODE_RULE = os.environ.get("UNIT_CODE_RULE") or _("只能由字母和数字组成，可用“-”分段，如 330106、330000-01")
+UNIT_IMPORT_MAX_BYTES = int(os.environ.get("UNIT_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+UNIT_IMPORT_MAX_ROWS = int(os.environ.get("UNIT_IMPORT_MAX_ROWS", "60000"))
+UNIT_IMPORT_ASYNC_ROWS = int(os.environ.get("UNIT_IMPORT_ASYNC_ROWS", "2000"))
+UNIT_IMPORT_KEEP_HOURS = int(os.environ.get("UNIT_IMPORT_KEEP_HOURS", "24"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

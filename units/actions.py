@@ -4,14 +4,27 @@ alike; each keeps the trail (DESIGN rule 10) and tells the apps above which unit
 obligations (units.signals.units_joined, DESIGN rule 2).
 """
 
-import tablib
-from django.db import transaction
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit.services import change, created, diff, record_change, record_changes, snapshot
-from units.models import Unit
+from core import clock
+from units.imports import ImportRefused, check_size, count_rows, read_rows
+from units.models import Unit, UnitImport
 from units.resources import HEADERS, UnitResource
 from units.signals import collect_new_units, units_joined
+
+logger = logging.getLogger(__name__)
 
 UNIT_FIELDS = ["code", "name", "short_name", "parent", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
 # A change of these may bind the unit to requirements it was not bound to (rule 2).
@@ -75,53 +88,91 @@ def set_unit_type(units, unit_type, *, actor):
     return len(units)
 
 
+# --- import: a file of units, checked with a preview of every change, then written ------------
+
+# A step claimed longer ago than this was lost with its worker (the writing transaction rolled
+# back): it may be claimed again. Far above the time of the largest file the caps allow.
+IMPORT_LEASE = dt.timedelta(hours=1)
+
+
 def import_reason(file_name):
     return _("单位导入：%(file)s") % {"file": file_name}
 
 
-def load_dataset(path):
-    """A .xlsx or .csv file of units as a tablib Dataset."""
-    raw = path.read_bytes()
-    if path.suffix == ".csv":
-        return tablib.Dataset().load(raw.decode("utf-8-sig"), format="csv")
-    return tablib.Dataset().load(raw, format="xlsx")
+def import_dir():
+    """Where uploaded import files wait for their check and confirmation (under MEDIA_ROOT)."""
+    folder = Path(settings.MEDIA_ROOT) / "unit-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
-def _import_errors(result):
+@dataclass
+class ImportOutcome:
+    """What an import found or did: `errors` [(row number in the file, [messages])], 0 for the
+    file as a whole; the counts; the preview of the changes (UnitResource.preview)."""
+
+    errors: list = field(default_factory=list)
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    preview: dict = field(default_factory=dict)
+
+
+def _import_errors(result, numbers):
     """Row-by-row problems: [(row number in the file, [messages])]."""
     rows = []
     for invalid in result.invalid_rows:
-        messages = [f"{HEADERS.get(field, field)}：{message}" for field, errors in invalid.error_dict.items() for message in errors]
-        rows.append((invalid.number + 1, messages))
+        messages = [f"{HEADERS.get(name, name)}：{message}" for name, errors in invalid.error_dict.items() for message in errors]
+        rows.append((numbers[invalid.number - 1], messages))
     for number, errors in result.row_errors():
-        rows.append((number + 1, [str(error.error) for error in errors]))
-    rows.extend((0, [str(error.error)]) for error in result.base_errors)
+        for error in errors:
+            logger.error("units import: row %s failed: %s", number, error.traceback)
+        rows.append((numbers[number - 1], [_("这一行无法导入，请检查各列内容。")]))
+    rows.extend((0, [str(message) for message in getattr(error.error, "messages", [error.error])]) for error in result.base_errors)
     return sorted(rows, key=lambda item: item[0])
 
 
-def import_units(path, *, actor, dry_run, file_name=""):
-    """Validate (dry run) or write a file of units; nothing is written unless every row is valid.
+def _formula_errors(formula_rows):
+    return [
+        (number, [_("%(columns)s：是公式，导入只接受文字和数字。请在表格中复制这些单元格，“选择性粘贴”为数值后再上传。")
+                  % {"columns": "、".join(columns)}])
+        for number, columns in formula_rows
+    ]
 
-    Both passes read every row the same way inside one transaction. The writing pass inserts the
-    new units in bulk (parents first), saves the changed ones, deactivates with their subtrees
-    the ones the file marks inactive, records every change in the trail with the file's name as
-    the reason, and announces the new units (rule 2), all or nothing. Returns (result, errors).
+
+def import_units(path, *, actor, dry_run, file_name="", progress=None):
+    """Check (dry run) or write a file of units; nothing is written unless every row is valid.
+
+    The file is read defensively (units.imports: caps, formula cells refused); every row is held
+    to the same rules as a unit made on a page (UnitResource.validate_instance). The check writes
+    nothing and needs no transaction (a long check holds no lock). The writing pass reads every
+    row again inside one transaction, inserts the new units in bulk (parents first), saves the
+    changed ones, deactivates with their subtrees the ones the file marks inactive, records every
+    change in the trail with the file's name as the reason, and announces the new units (rule 2;
+    their obligations name `actor`), all or nothing. Returns an ImportOutcome.
     """
-    roots = list(Unit.objects.office_roots(actor))
-    resource = UnitResource(roots=roots, write=not dry_run)
     try:
-        dataset = load_dataset(path)
-    except Exception as exc:  # tablib and openpyxl raise many kinds on a broken file
-        return None, [(0, [_("无法读取文件：%(error)s") % {"error": exc}])]
+        rows = read_rows(path)
+    except ImportRefused as exc:
+        return ImportOutcome(errors=[(0, [str(exc)])])
+    if rows.formula_rows:
+        return ImportOutcome(errors=_formula_errors(rows.formula_rows))
+    resource = UnitResource(roots=list(Unit.objects.office_roots(actor)), write=not dry_run, progress=progress)
+    total = len(rows.dataset)
     reason = import_reason(file_name or path.name)
-    with transaction.atomic(), collect_new_units(actor=actor) as new_units:
+    if dry_run:
         # dry_run=False: the rows themselves write nothing (resource.write decides), and no
-        # per-row savepoint is needed since a failed import rolls the whole transaction back.
-        result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
-        errors = _import_errors(result)
-        if errors or dry_run:
+        # per-row savepoint is needed.
+        result = resource.import_data(rows.dataset, dry_run=False, use_transactions=False, raise_errors=False)
+        errors = _import_errors(result, rows.numbers)
+        return ImportOutcome(errors=errors, rows=total, preview=_preview(resource.preview), **_counts(resource.preview))
+    with transaction.atomic(), collect_new_units(actor=actor) as new_units:
+        result = resource.import_data(rows.dataset, dry_run=False, use_transactions=False, raise_errors=False)
+        errors = _import_errors(result, rows.numbers)
+        if errors:
             transaction.set_rollback(True)
-            return result, errors
+            return ImportOutcome(errors=errors, rows=total)
         made = resource.create_new_units()
         new_units.extend(made)
         record_changes(made, "import", actor=actor, reason=reason,
@@ -134,6 +185,166 @@ def import_units(path, *, actor, dry_run, file_name=""):
         record_changes([u for u in resource.updated if u.pk in changed], "import", actor=actor, reason=reason,
                        per_object=changed)
         units_joined.send(sender=Unit, units=[u for u in resource.updated if u.pk in changed], actor=actor)
-        for unit in resource.deactivated:
-            deactivate_unit(unit, actor=actor, reason=reason)
-    return result, errors
+        deactivated = sum(deactivate_unit(unit, actor=actor, reason=reason) for unit in resource.deactivated)
+    counts = _counts(resource.preview)
+    return ImportOutcome(rows=total, new=len(made), updated=counts["updated"], deactivated=deactivated,
+                         preview=_preview(resource.preview))
+
+
+def _counts(preview):
+    return {"new": preview["new_count"], "updated": preview["changed_count"], "deactivated": preview["deactivated_count"]}
+
+
+def _preview(preview):
+    """The resource's preview with the size of each listed deactivation (the unit and its active
+    subtree, as deactivate_unit takes them): one query per listed unit."""
+    preview = {**preview, "deactivated": [dict(entry) for entry in preview["deactivated"]]}
+    for entry in preview["deactivated"]:
+        entry["subtree"] = Unit.objects.filter(path__startswith=entry.pop("path"), is_active=True).count()
+    return preview
+
+
+def progress_key(job_id):
+    return f"units:import-progress:{job_id}"
+
+
+class ImportProgress:
+    """Rows done by a step, for the progress bar: in the job's row while no transaction is open
+    (the check), and in the cache (shared by the web and the worker when REDIS_URL is set) inside
+    the writing transaction, whose updates nobody else could see before it ends."""
+
+    def __init__(self, job_id):
+        self.job_id = job_id
+
+    def __call__(self, done):
+        cache.set(progress_key(self.job_id), done, timeout=int(IMPORT_LEASE.total_seconds()))
+        if not connection.in_atomic_block:
+            UnitImport.objects.filter(pk=self.job_id).update(processed=done)
+
+
+def rows_processed(job):
+    """How many rows the running step of `job` has done."""
+    return max(job.processed, cache.get(progress_key(job.pk)) or 0)
+
+
+def start_unit_import(upload, *, actor, language=""):
+    """Keep an uploaded file and open its import (UnitImport), refusing it before it is read
+    when it is over the size cap and, after a cheap count, over the row cap (ImportRefused; the
+    file is then deleted). The caller then runs check_unit_import, in the request or the worker."""
+    check_size(upload.size)
+    path = import_dir() / f"{uuid.uuid4().hex}{Path(upload.name.lower()).suffix}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        rows = count_rows(path)
+        return UnitImport.objects.create(
+            created_by=actor, file_name=upload.name[:200], stored_name=path.name, rows=rows, language=language
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _claim(job_id, status):
+    """Take the step `status` of an import for this process: True for exactly one caller (a
+    guarded update), or again once a lost claim is older than IMPORT_LEASE."""
+    now = clock.now()
+    unclaimed = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - IMPORT_LEASE)
+    return UnitImport.objects.filter(unclaimed, pk=job_id, status=status).update(claimed_at=now, processed=0) == 1
+
+
+def _run_step(job, dry_run):
+    path = import_dir() / job.stored_name
+    if not path.exists():
+        return ImportOutcome(errors=[(0, [_("导入文件已失效，请重新上传。")])])
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            return import_units(path, actor=job.created_by, dry_run=dry_run, file_name=job.file_name,
+                                progress=ImportProgress(job.pk))
+        except Exception:
+            logger.exception("units import %s failed", job.pk)
+            return ImportOutcome(errors=[(0, [_("处理文件时出错，未导入任何数据。请稍后重试；问题仍在时请联系管理员。")])])
+
+
+def _finish(job, from_status, outcome, *, success, failure, keep_file):
+    # Messages quote cells through core.validators.shown; a NUL byte from elsewhere would still
+    # make PostgreSQL refuse the whole row of JSON.
+    errors = [(number, [message.replace("\x00", "") for message in messages]) for number, messages in outcome.errors]
+    values = {"errors": errors, "finished_at": clock.now()}
+    if outcome.rows:  # the rows read, where the upload's count was an estimate
+        values["rows"] = outcome.rows
+    if outcome.errors:
+        values["status"] = failure
+    else:
+        values.update(status=success, preview=outcome.preview,
+                      result={"new": outcome.new, "updated": outcome.updated, "deactivated": outcome.deactivated})
+    if outcome.errors or not keep_file:
+        (import_dir() / job.stored_name).unlink(missing_ok=True)
+    UnitImport.objects.filter(pk=job.pk, status=from_status).update(**values)
+    cache.delete(progress_key(job.pk))
+
+
+def check_unit_import(job_id):
+    """Check an uploaded file (nothing written) and keep the preview of its changes for the
+    uploader to confirm; or refuse it with a message per row and delete it. Runs once per
+    import whoever calls it (_claim)."""
+    if not _claim(job_id, UnitImport.Status.CHECKING):
+        return False
+    job = UnitImport.objects.select_related("created_by").get(pk=job_id)
+    outcome = _run_step(job, dry_run=True)
+    _finish(job, UnitImport.Status.CHECKING, outcome, success=UnitImport.Status.CHECKED,
+            failure=UnitImport.Status.REFUSED, keep_file=True)
+    return True
+
+
+def confirm_unit_import(job):
+    """The uploader confirms a checked import: True once (a second click finds it confirmed)."""
+    return UnitImport.objects.filter(pk=job.pk, status=UnitImport.Status.CHECKED).update(
+        status=UnitImport.Status.IMPORTING, claimed_at=None, processed=0
+    ) == 1
+
+
+def write_unit_import(job_id):
+    """Write a confirmed import (import_units, all or nothing) in the uploader's name, then delete
+    its file. Runs once per import whoever calls it (_claim)."""
+    if not _claim(job_id, UnitImport.Status.IMPORTING):
+        return False
+    job = UnitImport.objects.select_related("created_by").get(pk=job_id)
+    outcome = _run_step(job, dry_run=False)
+    _finish(job, UnitImport.Status.IMPORTING, outcome, success=UnitImport.Status.DONE,
+            failure=UnitImport.Status.FAILED, keep_file=False)
+    return True
+
+
+def expire_unit_imports(now=None):
+    """Delete what uploads leave behind after UNIT_IMPORT_KEEP_HOURS: checked files never
+    confirmed (the import expires), files of steps whose worker was lost (the import fails), and
+    files no live import names. Run by beat (units.tasks) and `manage.py expire_unit_imports`.
+    Returns how many files were deleted."""
+    now = now or clock.now()
+    cutoff = now - dt.timedelta(hours=settings.UNIT_IMPORT_KEEP_HOURS)
+    folder = import_dir()
+    lost = _("处理中断，未导入任何数据。请重新上传。")
+    deleted = 0
+    for status, outcome, condition in [
+        (UnitImport.Status.CHECKED, UnitImport.Status.EXPIRED, Q()),
+        (UnitImport.Status.CHECKING, UnitImport.Status.FAILED, Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff)),
+        (UnitImport.Status.IMPORTING, UnitImport.Status.FAILED, Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff)),
+    ]:
+        for job in UnitImport.objects.filter(condition, status=status, created_at__lt=cutoff):
+            values = {"status": outcome, "finished_at": now}
+            if outcome == UnitImport.Status.FAILED:
+                values["errors"] = [(0, [lost])]
+            if UnitImport.objects.filter(pk=job.pk, status=status).update(**values):
+                path = folder / job.stored_name
+                if path.exists():
+                    path.unlink(missing_ok=True)
+                    deleted += 1
+    live = set(UnitImport.objects.filter(status__in=[*UnitImport.RUNNING, UnitImport.Status.CHECKED]).values_list(
+        "stored_name", flat=True))
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in live and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from access.admin import ScopedAdminMixin
 from core.admin import ReadOnlyAdminMixin
-from units.models import Opinion, StudyRecord, Unit, UnitMembership, UnitPermission
+from units.models import Opinion, StudyRecord, Unit, UnitImport, UnitMembership, UnitPermission
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,3 +62,13 @@ class UnitPermissionAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     list_filter = ["permission"]
     search_fields = ["user__username", "content_object__name"]
     list_select_related = ["user", "permission", "content_object"]
+
+
+@admin.register(UnitImport)
+class UnitImportAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Uploaded unit files and how their imports went: for checking, never editing."""
+
+    list_display = ["file_name", "created_by", "status", "rows", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by"]

@@ -12,7 +12,7 @@ class UnitsConfig(AppConfig):
         from access import policy
         from access.scope import register_role_source
         from units import rules, signals  # noqa: F401  (signals: new units get their obligations)
-        from units.models import Opinion, StudyRecord, Unit, UnitMembership
+        from units.models import Opinion, StudyRecord, Unit, UnitImport, UnitMembership
         from units.roles import membership_roles
 
         register_role_source(membership_roles)
@@ -20,6 +20,7 @@ class UnitsConfig(AppConfig):
         policy.register(UnitMembership, rules.MEMBERSHIP)
         policy.register(StudyRecord, rules.STUDY_RECORD)
         policy.register(Opinion, rules.OPINION)
+        policy.register(UnitImport, rules.UNIT_IMPORT)
         register_vocabulary()
 
 

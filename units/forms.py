@@ -1,13 +1,16 @@
 """Office forms for units: create/edit, move, type assignment, list filters, import."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.policy import can
 from core.forms import StyledForm
-from units.models import Level, Unit, UnitType
+from core.validators import shown
+from units.imports import ImportRefused, check_size
+from units.models import Level, Unit, UnitType, place_in_tree_error
 
 
 class UnitCodeField(forms.CharField):
@@ -23,7 +26,7 @@ class UnitCodeField(forms.CharField):
             return None
         unit = Unit.objects.filter(code=code.strip()).first()
         if unit is None or not can(self.user, "manage", unit):
-            raise forms.ValidationError(_("未找到本单位管辖范围内代码为“%(code)s”的单位。") % {"code": code})
+            raise forms.ValidationError(_("未找到本单位管辖范围内代码为“%(code)s”的单位。") % {"code": shown(code)})
         return unit
 
 
@@ -64,6 +67,9 @@ class MoveForm(StyledForm, forms.Form):
             raise forms.ValidationError(_("不能把单位移到它自己或它的下级单位之下。"))
         if parent.pk == self.unit.parent_id:
             raise forms.ValidationError(_("该单位已在此上级单位之下。"))
+        problem = place_in_tree_error(self.unit.level, self.unit.unit_type, parent)
+        if problem:
+            raise forms.ValidationError(problem)
         return parent
 
 
@@ -105,23 +111,51 @@ class UnitFilterForm(StyledForm, forms.Form):
         return units
 
 
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    """Units ticked in a list, by key; a key beyond the database's integer range is no unit (SQLite
+    would raise on it rather than find nothing)."""
+
+    KEY_LIMIT = 2**63 - 1
+
+    def clean(self, value):
+        for key in value or []:
+            text = str(key).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > self.KEY_LIMIT:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": shown(text, 20)})
+        return super().clean(value)
+
+
 class AssignForm(StyledForm, forms.Form):
     """Type assignment for the units ticked in a list (batches are set per campaign: campaign.participation)."""
 
-    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), widget=forms.MultipleHiddenInput)
+    units = UnitChoiceField(queryset=Unit.objects.none(), widget=forms.MultipleHiddenInput)
     unit_type = forms.ChoiceField(label=gettext_lazy("单位类型"), choices=UnitType.choices)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.restrict(user)
+        self.fields["units"].queryset = Unit.objects.restrict(user).select_related("parent")
         self.user = user
         self.style_widgets()
 
     def clean(self):
+        """Only units the user manages, and only a type each may have where it stands (Unit.clean:
+        units.models.place_in_tree_error, under its parent and over its children)."""
         cleaned = super().clean()
         refused = [unit.name for unit in cleaned.get("units", []) if not can(self.user, "manage", unit)]
         if refused:
             raise forms.ValidationError(_("无权修改：%(names)s") % {"names": "、".join(refused)})
+        unit_type = cleaned.get("unit_type")
+        problems = []
+        for unit in cleaned.get("units", []) if unit_type else []:
+            stored, unit.unit_type = unit.unit_type, unit_type
+            try:
+                unit.clean()
+            except ValidationError as exc:
+                problems.append(f"{unit.name}：{'；'.join(exc.messages)}")
+            finally:
+                unit.unit_type = stored
+        if problems:
+            raise forms.ValidationError(problems)
         return cleaned
 
 
@@ -133,8 +167,13 @@ class ImportForm(StyledForm, forms.Form):
         self.style_widgets()
 
     def clean_file(self):
+        """The extension, and the size cap before anything reads the file (units.imports)."""
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
+        try:
+            check_size(upload.size)
+        except ImportRefused as exc:
+            raise forms.ValidationError(str(exc))
         return upload

@@ -5,11 +5,13 @@ records and opinions), 000 and 001 (meetings whose timing and preconditions the
 campaign rules constrain).
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,9 @@ from guardian.models import UserObjectPermissionBase
 
 from access.policy import RestrictedQuerySet
 from access.scope import scope_for
+from core import clock
+from core.spreadsheet import FORMULA_PREFIXES
+from core.validators import shown, validate_not_formula, validate_visible_text
 
 # Each level of the materialized path is a fixed-width segment, so that the
 # subtree of X is exactly the rows whose path starts with X.path.
@@ -46,6 +51,7 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [choice.value for choice in Level]
+LEVEL_LABELS = dict(Level.choices)
 
 
 class UnitType(models.TextChoices):
@@ -64,6 +70,99 @@ class UnitType(models.TextChoices):
     NON_PUBLIC = "non_public", _("非公有制经济组织")
     SOCIAL = "social", _("社会组织")
     OTHER = "other", _("其他基层组织")
+
+
+TYPE_LABELS = dict(UnitType.choices)
+
+# Units that are themselves a level of the territorial tree (003: 省、市、县、乡镇、村), with the
+# levels each may stand at: a level's leading body (党委), and the townships, streets, villages and
+# communities. Every other type (organs, directly affiliated units, enterprises, institutions,
+# universities and schools, non-public and social organisations) belongs to a level's unit.
+TERRITORIAL_LEVELS = {
+    UnitType.PARTY_COMMITTEE.value: (Level.CENTRAL.value, Level.PROVINCE.value, Level.CITY.value, Level.COUNTY.value),
+    UnitType.TOWNSHIP.value: (Level.TOWNSHIP.value,),
+    UnitType.STREET.value: (Level.TOWNSHIP.value,),
+    UnitType.VILLAGE.value: (Level.VILLAGE.value,),
+    UnitType.COMMUNITY.value: (Level.VILLAGE.value,),
+}
+
+
+def place_in_tree_error(level, unit_type, parent):
+    """Why a unit of `level` and `unit_type` cannot stand under `parent` (a Unit, or None for a top
+    unit); None when it can. The one rule of the unit tree (003's levels and unit types), used by
+    the model (Unit.clean, Unit.move_to), its forms, the admin and the import:
+
+    1. A territorial type stands at its levels (TERRITORIAL_LEVELS): a 党委 from the centre down to
+       the county, townships and streets at the township level, villages and communities at the
+       village level.
+    2. A territorial unit stands directly under the territorial unit one level up: a city under
+       its province, a street under its county, a village under its township. No level is
+       skipped (no village directly under the province) and none is above its parent.
+    3. Every other unit stands at its parent's level: a provincial department under the province
+       (or under another provincial unit, such as a university under the education department),
+       a county's school under the county. So a "province-level" school under a street is refused,
+       and a county-level unit under a provincial department must hang from its county instead.
+
+    A top unit (no parent) is only held to rule 1.
+    """
+    if level not in LEVEL_LABELS or unit_type not in TYPE_LABELS:
+        return None  # the field itself is reported as invalid
+    allowed = TERRITORIAL_LEVELS.get(unit_type)
+    if allowed is not None and level not in allowed:
+        return _("“%(type)s”只能是%(levels)s一级的单位，不能是%(level)s一级。") % {
+            **_place_labels(level, unit_type), "levels": "、".join(str(LEVEL_LABELS[value]) for value in allowed)}
+    if parent is None:
+        return None
+    if allowed is not None:
+        index = LEVEL_ORDER.index(level)
+        if index == 0:
+            return _("%(level)s一级的单位不能隶属于其他单位。") % _place_labels(level, unit_type, parent)
+        expected = LEVEL_ORDER[index - 1]
+        if parent.level != expected or parent.unit_type not in TERRITORIAL_LEVELS:
+            return _(
+                "%(level)s一级的“%(type)s”应直接隶属于%(expected)s一级的党委或乡镇、街道，"
+                "而“%(parent)s”是%(parent_level)s一级的“%(parent_type)s”。"
+            ) % {**_place_labels(level, unit_type, parent), "expected": LEVEL_LABELS[expected]}
+    elif parent.level != level:
+        return _(
+            "“%(type)s”应与上级单位同一层级：“%(parent)s”是%(parent_level)s一级，本单位填的是%(level)s一级。"
+        ) % _place_labels(level, unit_type, parent)
+    return None
+
+
+def _place_labels(level, unit_type, parent=None):
+    """The words of a place_in_tree_error message (built only when there is one)."""
+    labels = {"level": LEVEL_LABELS[level], "type": TYPE_LABELS[unit_type]}
+    if parent is not None:
+        labels.update(parent=parent.name, parent_level=LEVEL_LABELS.get(parent.level, ""),
+                      parent_type=TYPE_LABELS.get(parent.unit_type, ""))
+    return labels
+
+
+def validate_unit_code(value):
+    """A unit code is one visible line of the configured shape (settings.UNIT_CODE_PATTERN: by
+    default letters and digits, in parts joined by hyphens, as 330106 or 330000-01): no commas,
+    spaces, formula signs or hidden characters, so that it reads the same in every list and file."""
+    validate_visible_text(value)
+    if not re.fullmatch(settings.UNIT_CODE_PATTERN, value):
+        raise ValidationError(
+            _("单位代码“%(code)s”格式不正确：%(rule)s。"), code="code_shape",
+            params={"code": shown(value), "rule": settings.UNIT_CODE_RULE},
+        )
+
+
+def validate_unit_name(value):
+    """A unit's name or short name: one visible line that no spreadsheet runs as a formula."""
+    validate_visible_text(value)
+    validate_not_formula(value)
+
+
+def _not_formula(field):
+    """The rows whose `field` does not start like a spreadsheet formula (core.spreadsheet)."""
+    condition = Q()
+    for prefix in FORMULA_PREFIXES:
+        condition &= ~Q(**{f"{field}__startswith": prefix})
+    return condition
 
 
 class UnitQuerySet(RestrictedQuerySet):
@@ -90,9 +189,9 @@ class Unit(models.Model):
     staff attached to a unit manage its whole subtree.
     """
 
-    code = models.CharField(_("单位代码"), max_length=32, unique=True)
-    name = models.CharField(_("单位名称"), max_length=200)
-    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    code = models.CharField(_("单位代码"), max_length=32, unique=True, validators=[validate_unit_code])
+    name = models.CharField(_("单位名称"), max_length=200, validators=[validate_unit_name])
+    short_name = models.CharField(_("简称"), max_length=60, blank=True, validators=[validate_unit_name])
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -116,6 +215,35 @@ class Unit(models.Model):
             models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["parent", "name"], name="unit_parent_name_idx"),
             models.Index(fields=["level", "unit_type"], name="unit_level_type_idx"),
+        ]
+        # The rules of one row the database holds on its own (the code's shape is a setting, and
+        # the place in the tree needs the parent: validate_unit_code and place_in_tree_error).
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=Level.values) & Q(unit_type__in=UnitType.values),
+                name="unit_level_and_type_known",
+                violation_error_message=_("层级或单位类型不在可选范围内。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit_type__in=list(TERRITORIAL_LEVELS)) | Q(*[
+                    Q(unit_type=unit_type, level__in=list(levels)) for unit_type, levels in TERRITORIAL_LEVELS.items()
+                ], _connector=Q.OR),
+                name="unit_type_fits_level",
+                violation_error_message=_("党委只能是县级及以上单位，乡镇、街道只能是乡镇一级，村、社区只能是村一级。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(code="") & ~Q(name=""),
+                name="unit_code_and_name_given",
+                violation_error_message=_("单位代码和单位名称不能为空。"),
+            ),
+            # Names are held to the same by validation (validate_unit_name) but not here: a name
+            # stored before the rule, or by a script, stays readable, and every export writes
+            # such text inert (core.spreadsheet.escape_formula).
+            models.CheckConstraint(
+                condition=_not_formula("code"),
+                name="unit_code_not_formula",
+                violation_error_message=_("单位代码不能以公式符号（= + - @）开头。"),
+            ),
         ]
         # The roles of UnitMembership as django-guardian names them (UnitPermission).
         permissions = [
@@ -144,9 +272,34 @@ class Unit(models.Model):
         number = int(last[-PATH_SEGMENT:], 36) + 1 if last else 0
         return prefix + encode_segment(number)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        unit = super().from_db(db, field_names, values)
+        # The level and type as stored, so that clean() re-checks the children only when they change.
+        unit._stored_place = (unit.__dict__.get("level"), unit.__dict__.get("unit_type"))
+        return unit
+
     def clean(self):
+        """The unit's place in the tree (place_in_tree_error), under its parent and over its
+        children when its level or type changes; errors go to the level, the field to change."""
         if self.parent_id and self.pk and self.parent.is_within(self):
             raise ValidationError({"parent": _("不能把单位移到它自己或它的下级单位之下。")})
+        problem = place_in_tree_error(self.level, self.unit_type, self.parent)
+        if problem is None and self.pk and getattr(self, "_stored_place", None) not in (None, (self.level, self.unit_type)):
+            problem = self.children_place_error()
+        if problem:
+            raise ValidationError({"level": problem})
+
+    def children_place_error(self):
+        """The first child that would no longer fit under this unit as it is now (one query)."""
+        kinds = (
+            Unit.objects.filter(parent_id=self.pk).order_by().values("level", "unit_type").annotate(name=models.Min("name"))
+        )
+        for kind in kinds:
+            problem = place_in_tree_error(kind["level"], kind["unit_type"], self)
+            if problem:
+                return _("下级单位“%(child)s”将不符合层级规则：%(problem)s") % {"child": kind["name"], "problem": problem}
+        return None
 
     def save(self, *args, **kwargs):
         if not self.path:
@@ -159,6 +312,9 @@ class Unit(models.Model):
         """Re-hang this unit and its subtree under `new_parent` in one UPDATE."""
         if new_parent is not None and new_parent.is_within(self):
             raise ValidationError(_("不能把单位移到它自己或它的下级单位之下。"))
+        problem = place_in_tree_error(self.level, self.unit_type, new_parent)
+        if problem:
+            raise ValidationError(problem)
         old_path = self.path
         new_path = self._next_child_path(new_parent)
         shift = (len(new_path) - len(old_path)) // PATH_SEGMENT
@@ -314,3 +470,59 @@ class Opinion(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class UnitImport(models.Model):
+    """An uploaded file of units on its way (units.actions): checked, with a preview of every
+    change, then confirmed by the person who uploaded it and written, all or nothing; or refused
+    with a message per row; or left unconfirmed and deleted after UNIT_IMPORT_KEEP_HOURS.
+
+    Each step (checking, writing) is claimed by one process with a guarded update of `claimed_at`,
+    so a redelivered task or a second click never runs it twice; large files run their steps in
+    the worker (units.tasks) while the page shows their progress.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("正在检查")
+        CHECKED = "checked", _("待确认")
+        REFUSED = "refused", _("未通过检查")
+        IMPORTING = "importing", _("正在导入")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("导入失败")
+        EXPIRED = "expired", _("已过期")
+
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE, related_name="unit_imports"
+    )
+    file_name = models.CharField(_("文件名"), max_length=200)
+    stored_name = models.CharField(_("存储文件名"), max_length=64, unique=True, editable=False)
+    language = models.CharField(_("界面语言"), max_length=16, blank=True, editable=False)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.CHECKING)
+    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    processed = models.PositiveIntegerField(_("已处理行数"), default=0)
+    preview = models.JSONField(_("变更预览"), default=dict, blank=True)
+    errors = models.JSONField(_("问题"), default=list, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=clock.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位导入")
+        verbose_name_plural = _("单位导入")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="unit_import_status_idx")]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("units:import_job", args=[self.pk])
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING

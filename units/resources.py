@@ -18,7 +18,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from audit.services import snapshot
+from audit.services import diff, snapshot
+from core.validators import shown
 from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
 
 BULK_BATCH = 2000
@@ -26,6 +27,13 @@ BULK_BATCH = 2000
 AUDITED_FIELDS = ["name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
 # Codes per lookup query (SQLite allows 32,766 parameters in one statement).
 CODE_CHUNK = 5000
+# The fields a row's values are held to by the model's own rules (Unit.clean_fields): lengths,
+# choices, the code's shape, no hidden characters and no formulas. The others are not in the file.
+FILE_FIELDS = {"code", "name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active"}
+# How many changes of each kind the preview lists (all are counted).
+PREVIEW_LIMIT = 500
+# Progress is reported every this many rows.
+PROGRESS_EVERY = 500
 
 HEADERS = {
     "code": "单位代码",
@@ -55,7 +63,7 @@ class LabelChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if text not in self.by_text:
-            raise ValueError(_("未知的%(what)s“%(value)s”") % {"what": self.what, "value": text})
+            raise ValueError(_("未知的%(what)s“%(value)s”") % {"what": self.what, "value": shown(text)})
         return self.by_text[text]
 
     def render(self, value, obj=None, **kwargs):
@@ -80,7 +88,7 @@ class BooleanTextWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(_("应填写“是”或“否”，而不是“%(value)s”") % {"value": text})
+        raise ValueError(_("应填写“是”或“否”，而不是“%(value)s”") % {"value": shown(text)})
 
     def render(self, value, obj=None, **kwargs):
         return "是" if value else "否"
@@ -99,7 +107,7 @@ class RegistryWidget(widgets.Widget):
             return None
         found = self.lookup(text)
         if found is None:
-            raise ValueError(self.message % {"value": text})
+            raise ValueError(self.message % {"value": shown(text)})
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -129,19 +137,24 @@ class UnitResource(resources.ModelResource):
         skip_diff = True
         clean_model_instances = False
 
-    def __init__(self, roots=None, write=False):
+    def __init__(self, roots=None, write=False, progress=None):
         """`roots`: the units whose subtrees an import may touch (the office's); None for export only.
 
         `write`: False validates only; True also saves updates and collects the new units for
-        create_new_units(). Either way, import_data() is meant to run with dry_run=False inside
-        the caller's transaction (a dry run would wrap every row in a savepoint of its own).
+        create_new_units(). Either way, import_data() is meant to run with dry_run=False (a dry
+        run would wrap every row in a savepoint of its own); a writing import runs inside the
+        caller's transaction. `progress(rows done)` is called every PROGRESS_EVERY rows.
         """
         super().__init__()
         self.roots = roots or []
         self.write = write
+        self.progress = progress
+        self.rows_done = 0
         self.new_units = []  # in file order: parents before their children
         self.updated = []  # existing units the file changed, each with its _before_import snapshot
         self.deactivated = []  # existing units the file marks inactive
+        # What the file changes, for the preview: counts and the first PREVIEW_LIMIT of each kind.
+        self.preview = {"new": [], "changed": [], "deactivated": [], "new_count": 0, "changed_count": 0, "deactivated_count": 0}
         self.fields["parent"].widget = RegistryWidget(self._parent, _("未知的上级单位代码“%(value)s”"))
         self._registry = None
 
@@ -177,19 +190,23 @@ class UnitResource(resources.ModelResource):
             for header in (HEADERS["code"], HEADERS["parent"]):
                 if header in dataset.headers:
                     named.update(self._cell_text(value) for value in dataset.get_col(dataset.headers.index(header)))
-        named.discard("")
+        # Only what could be a stored code is looked up (and a NUL byte would not even reach PostgreSQL).
+        max_length = Unit._meta.get_field("code").max_length
+        named = {code for code in named if code and len(code) <= max_length and "\x00" not in code}
         roots = [root.path for root in self.roots]
         named = sorted(named)
         units, all_codes = {}, set()
         for start in range(0, len(named), CODE_CHUNK):
-            for pk, code, path in Unit.objects.filter(code__in=named[start : start + CODE_CHUNK]).values_list("pk", "code", "path"):
+            for pk, code, path, level, unit_type, name in Unit.objects.filter(
+                code__in=named[start : start + CODE_CHUNK]
+            ).values_list("pk", "code", "path", "level", "unit_type", "name"):
                 all_codes.add(code)
                 if any(path.startswith(root) for root in roots):
-                    units[code] = (pk, path)
+                    units[code] = (pk, path, level, unit_type, name)
         next_child = {}
         if self.write:
-            parents = sorted(pk for pk, _path in units.values())
-            paths = {pk: path for pk, path in units.values()}
+            parents = sorted(found[0] for found in units.values())
+            paths = {found[0]: found[1] for found in units.values()}
             for start in range(0, len(parents), CODE_CHUNK):
                 for parent_id, last in (
                     Unit.objects.filter(parent_id__in=parents[start : start + CODE_CHUNK])
@@ -206,7 +223,8 @@ class UnitResource(resources.ModelResource):
         if code in registry["new"]:
             return registry["new"][code]
         if code in registry["units"]:
-            return Unit(pk=registry["units"][code][0], path=registry["units"][code][1], code=code)
+            pk, path, level, unit_type, name = registry["units"][code]
+            return Unit(pk=pk, path=path, code=code, level=level, unit_type=unit_type, name=name)
         return None
 
     def before_import(self, dataset, **kwargs):
@@ -227,6 +245,13 @@ class UnitResource(resources.ModelResource):
             fields = self._import_fields = super().get_import_fields()
         return fields
 
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        self.rows_done += 1
+        if self.progress is not None and self.rows_done % PROGRESS_EVERY == 0:
+            self.progress(self.rows_done)
+        return result
+
     def save_m2m(self, instance, row, **kwargs):
         """Units have no many-to-many columns."""
 
@@ -241,7 +266,10 @@ class UnitResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """Row rules: a code, once per file, not taken outside the office's units; the parent
-        inside the office's subtree and unchanged for existing units (moving has its own page)."""
+        inside the office's subtree and unchanged for existing units (moving has its own page);
+        then the model's own rules, without a query per row: each value (Unit.clean_fields:
+        lengths, choices, the code's shape, no hidden characters, no formulas) and the unit's
+        place in the tree (Unit.clean: units.models.place_in_tree_error)."""
         errors = dict(import_validation_errors or {})
         registry = self._load()
         code = (instance.code or "").strip()
@@ -249,9 +277,9 @@ class UnitResource(resources.ModelResource):
         if not code:
             errors.setdefault("code", []).append(_("单位代码不能为空。"))
         elif code in registry["seen"]:
-            errors.setdefault("code", []).append(_("单位代码“%(code)s”在文件中重复。") % {"code": code})
+            errors.setdefault("code", []).append(_("单位代码“%(code)s”在文件中重复。") % {"code": shown(code)})
         elif instance.pk is None and code in registry["all_codes"]:
-            errors.setdefault("code", []).append(_("单位代码“%(code)s”已被本单位管辖范围以外的单位使用。") % {"code": code})
+            errors.setdefault("code", []).append(_("单位代码“%(code)s”已被本单位管辖范围以外的单位使用。") % {"code": shown(code)})
         if not (instance.name or "").strip():
             errors.setdefault("name", []).append(_("单位名称不能为空。"))
         if "parent" not in errors:
@@ -259,12 +287,49 @@ class UnitResource(resources.ModelResource):
                 errors.setdefault("parent", []).append(_("请填写上级单位代码。"))
             elif instance.pk is not None and instance.parent_id != getattr(instance._imported_parent, "pk", None):
                 errors.setdefault("parent", []).append(_("已有单位的上级单位不能通过导入修改，请使用“移动”。"))
+        unchecked = {field.name for field in Unit._meta.fields} - (FILE_FIELDS - set(errors))
+        try:
+            instance.clean_fields(exclude=unchecked)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        if not {"parent", "level", "unit_type"} & set(errors):
+            try:
+                instance.clean()
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    errors.setdefault(field, []).extend(messages)
         if code:
             registry["seen"].add(code)
         if errors:
             raise ValidationError(errors)
         if instance.pk is None:
             registry["new"][code] = instance
+        self._note_for_preview(instance)
+
+    def _note_for_preview(self, instance):
+        """Count what the row changes and keep the first PREVIEW_LIMIT of each kind, as the audit
+        trail would record them (audit.services.diff)."""
+        preview = self.preview
+        if instance.pk is None:
+            preview["new_count"] += 1
+            if len(preview["new"]) < PREVIEW_LIMIT:
+                preview["new"].append({
+                    "code": instance.code, "name": instance.name, "parent": instance.parent.code,
+                    "parent_name": instance.parent.name, "level": instance.level, "unit_type": instance.unit_type,
+                })
+            return
+        before = instance._before_import
+        changes = diff({name: before[name] for name in before if name != "is_active"},
+                       snapshot(instance, [name for name in before if name != "is_active"]))
+        if changes:
+            preview["changed_count"] += 1
+            if len(preview["changed"]) < PREVIEW_LIMIT:
+                preview["changed"].append({"code": instance.code, "name": before["name"], "changes": changes})
+        if before.get("is_active") and not instance.is_active:
+            preview["deactivated_count"] += 1
+            if len(preview["deactivated"]) < PREVIEW_LIMIT:
+                preview["deactivated"].append({"code": instance.code, "name": instance.name, "path": instance.path})
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.attribute == "parent" and instance.pk is not None:

@@ -37,6 +37,8 @@ STUDY_RECORD = {
     "edit": _own_unit_record,
     "delete": _own_unit_record,
 }
+# An import is its uploader's own: only they follow, confirm or see it.
+UNIT_IMPORT = dict.fromkeys(("view", "confirm"), lambda user, scope: Q(created_by=user))
 OPINION = {
     "view": lambda user, scope: units.seen(scope, "collected_by__") | units.seen(scope, "claimed_by__"),
     "edit": lambda user, scope: units.office_over(scope, "collected_by__"),

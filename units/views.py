@@ -1,32 +1,33 @@
 """Office pages for units: tree browser, list with export, create, edit, move, deactivate,
 type assignment and .xlsx/.csv import (all-or-nothing)."""
 
-import uuid
-from pathlib import Path
-
 import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.policy import can
+from audit import vocabulary
 from audit.services import snapshot
 from core import panels
 from core.redirects import redirect_back
-from units import actions
+from core.spreadsheet import escape_formula
+from units import actions, tasks
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
-from units.models import PATH_SEGMENT, Unit
+from units.imports import ImportRefused
+from units.models import PATH_SEGMENT, Level, Unit, UnitImport, UnitType
 from units.resources import HEADERS, UnitResource
 
 PAGE_SIZE = 100
-PREVIEW_ROWS = 50
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
 
 
@@ -47,7 +48,7 @@ def _breadcrumbs(units):
 @login_required
 def unit_tree(request):
     """The tree from the user's offices down, expanded level by level (htmx), with search."""
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
     results, crumbs = [], {}
     if q:
         results = list(
@@ -180,9 +181,13 @@ def unit_assign(request):
 
 
 def _download(dataset, fmt, filename):
+    """`dataset` as a file to save; every text cell is written inert (core.spreadsheet: CSV/formula injection)."""
     if fmt not in FORMATS:
         raise BadRequest(_("格式只能是 xlsx 或 csv。"))
-    content = dataset.export(fmt)
+    inert = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        inert.append([escape_formula(value) for value in row])
+    content = inert.export(fmt)
     if fmt == "csv":
         content = "\ufeff" + content  # Excel opens UTF-8 CSV correctly only with a BOM
     response = HttpResponse(content, content_type=FORMATS[fmt])
@@ -204,56 +209,75 @@ def import_template(request):
     return _download(dataset, request.GET.get("format", "xlsx"), "units-template")
 
 
-def _import_dir():
-    folder = Path(settings.MEDIA_ROOT) / "unit-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _run_step(job, task, step):
+    """Run a step of an import: in this request for a small file, in the worker (with a progress
+    bar on the import's page) above UNIT_IMPORT_ASYNC_ROWS rows."""
+    if job.rows > settings.UNIT_IMPORT_ASYNC_ROWS:
+        transaction.on_commit(lambda: task.delay(job.pk))
+    else:
+        step(job.pk)
 
 
 @login_required
 def unit_import(request):
+    """Upload a file of units: it is checked (a preview of every change) before anything is written."""
     if not Unit.objects.office_roots(request.user).exists():
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        token = uuid.uuid4().hex
-        path = _import_dir() / f"{token}{Path(upload.name.lower()).suffix}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        result, errors = actions.import_units(path, actor=request.user, dry_run=True, file_name=upload.name)
-        if errors:
-            path.unlink(missing_ok=True)
-            context["errors"] = errors
+        try:
+            job = actions.start_unit_import(form.cleaned_data["file"], actor=request.user, language=translation.get_language())
+        except ImportRefused as exc:
+            form.add_error("file", str(exc))
         else:
-            request.session["unit_import"] = path.name
-            request.session["unit_import_name"] = upload.name[:200]
-            dataset = actions.load_dataset(path)
-            context.update(
-                token=path.name, headers=dataset.headers, preview=dataset[:PREVIEW_ROWS], total=len(dataset),
-                new=result.totals.get("new", 0), updated=result.totals.get("update", 0),
-            )
-    return render(request, "units/import.html", context)
+            _run_step(job, tasks.check_unit_import, actions.check_unit_import)
+            return redirect(job)
+    recent = UnitImport.objects.restrict(request.user).order_by("-created_at")[:10]
+    return render(request, "units/import.html", {"form": form, "recent": recent})
+
+
+def _import_context(job):
+    """What the import's page shows: its state, progress, problems and the preview of its changes."""
+    preview = job.preview or {}
+    return {
+        "job": job,
+        "processed": min(actions.rows_processed(job), job.rows),
+        "errors": job.errors,
+        "new": [
+            {**entry, "level": Level(entry["level"]).label, "unit_type": UnitType(entry["unit_type"]).label}
+            for entry in preview.get("new", [])
+        ],
+        "changed": [
+            {**entry, "lines": vocabulary.change_lines(Unit, entry["changes"])} for entry in preview.get("changed", [])
+        ],
+        "deactivated": preview.get("deactivated", []),
+        "counts": {key: preview.get(f"{key}_count", 0) for key in ("new", "changed", "deactivated")},
+        "form": ImportForm(),
+    }
+
+
+@login_required
+def unit_import_job(request, import_id):
+    job = get_object_or_404(UnitImport.objects.restrict(request.user), pk=import_id)
+    return render(request, "units/import_job.html", _import_context(job))
+
+
+@login_required
+def unit_import_status(request, import_id):
+    """htmx: the progress of a running import; once it has finished, the whole page reloads."""
+    job = get_object_or_404(UnitImport.objects.restrict(request.user), pk=import_id)
+    response = render(request, "units/_import_progress.html", _import_context(job))
+    if not job.is_running:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
 @require_POST
-def unit_import_confirm(request):
-    name = request.session.get("unit_import")
-    if not name or name != request.POST.get("token"):
-        return HttpResponseBadRequest(_("导入文件已失效，请重新上传。"))
-    path = _import_dir() / name
-    if not path.exists():
-        return HttpResponseBadRequest(_("导入文件已失效，请重新上传。"))
-    result, errors = actions.import_units(
-        path, actor=request.user, dry_run=False, file_name=request.session.get("unit_import_name", "")
-    )
-    path.unlink(missing_ok=True)
-    del request.session["unit_import"]
-    if errors:
-        return render(request, "units/import.html", {"form": ImportForm(), "errors": errors})
-    totals = {"new": result.totals.get("new", 0), "updated": result.totals.get("update", 0)}
-    messages.success(request, _("导入完成：新增 %(new)s 个单位，更新 %(updated)s 个。") % totals)
-    return redirect("units:list")
+def unit_import_confirm(request, import_id):
+    job = get_object_or_404(UnitImport.objects.restrict(request.user, "confirm"), pk=import_id)
+    if not actions.confirm_unit_import(job):
+        messages.error(request, _("这次导入已经确认过，或已失效。"))
+        return redirect(job)
+    _run_step(job, tasks.write_unit_import, actions.write_unit_import)
+    return redirect(job)

@@ -36,6 +36,7 @@ OBJECTS = {
     "notification_id": ("notification", "liaison_organ"),
     # An account is managed by the office over every unit and group it works at.
     "account_id": ("liaison_organ", "office_province"),
+    "import_id": ("unit_import", "office_province"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
@@ -79,11 +80,15 @@ PUBLIC = {
 
 @pytest.fixture
 def things(things, world):
-    """The shared objects plus the look-back report of the insider unit."""
+    """The shared objects plus the look-back report of the insider unit and an import by its office."""
     from rectification.models import LookBackReport
+    from units.models import UnitImport
 
     things.lookback_report = LookBackReport.objects.create(
         campaign=world.campaign, unit=world.organ, summary="整改落实情况自查", created_by=world.liaison_organ
+    )
+    things.unit_import = UnitImport.objects.create(
+        created_by=world.office_province, file_name="units.xlsx", stored_name="matrix.xlsx", status=UnitImport.Status.CHECKED
     )
     return things
 

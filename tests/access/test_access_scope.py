@@ -76,7 +76,9 @@ def test_moving_a_unit_moves_who_sees_it_at_once(world):
 
 
 def test_moving_an_office_unit_moves_its_reach(world):
-    world.hangzhou.move_to(world.central)
+    # A city stands under a province (units.models.place_in_tree_error): another province here.
+    other_province = Unit.objects.create(code="340000", name="安徽省", parent=world.central, level="province", unit_type="committee")
+    world.hangzhou.move_to(other_province)
     assert Unit.objects.restrict(fresh(world.office_hangzhou)).filter(pk=world.xihu.pk).exists()
     assert not Unit.objects.restrict(fresh(world.office_province)).filter(pk=world.xihu.pk).exists()
 

@@ -231,6 +231,15 @@ def test_unit_tree(demo):
     assert 200 <= Unit.objects.count() <= 600
 
 
+def test_every_demo_unit_satisfies_every_unit_rule(demo):
+    """The demo is made with plain creates: each unit still passes the model's whole validation
+    (code shape, visible names, place in the tree, the named constraints)."""
+    from units.models import Unit
+
+    for unit in Unit.objects.select_related("parent"):
+        unit.full_clean()
+
+
 def test_supervision_groups(demo):
     from supervision.models import GroupAssignment, SupervisionGroup
     from units.models import Unit

@@ -53,12 +53,12 @@ def test_import_costs_a_fixed_number_of_queries(world, tmp_path, village_require
     path = write_file(tmp_path, tree_rows(towns, villages))
     before = Unit.objects.count()
     with CaptureQueriesContext(connection) as preview:
-        _result, errors = import_units(path, actor=world.office_province, dry_run=True)
+        errors = import_units(path, actor=world.office_province, dry_run=True).errors
     assert errors == []
     assert Unit.objects.count() == before
     with CaptureQueriesContext(connection) as write:
-        result, errors = import_units(path, actor=world.office_province, dry_run=False)
-    assert errors == [] and result.totals["new"] == towns * (villages + 1)
+        outcome = import_units(path, actor=world.office_province, dry_run=False)
+    assert outcome.errors == [] and outcome.new == towns * (villages + 1)
     # No query (nor savepoint) per row: the same bounds for 9 rows and for 310 (SQLite splits a
     # bulk insert into statements of about 76 units, hence the margin of the writing pass).
     assert len(preview) <= 12, [q["sql"][:90] for q in preview.captured_queries]
@@ -68,7 +68,7 @@ def test_import_costs_a_fixed_number_of_queries(world, tmp_path, village_require
 
 def test_bulk_written_tree_has_consistent_paths_and_fans_out(world, tmp_path, village_requirement):
     path = write_file(tmp_path, tree_rows(3, 4))
-    _result, errors = import_units(path, actor=world.office_province, dry_run=False)
+    errors = import_units(path, actor=world.office_province, dry_run=False).errors
     assert errors == []
     towns = list(Unit.objects.filter(code__regex=r"^T\d{3}$").order_by("code"))
     assert len(towns) == 3
@@ -91,7 +91,10 @@ def test_bulk_written_tree_has_consistent_paths_and_fans_out(world, tmp_path, vi
     assert added.count() == 12
     assert set(added.values_list("unit__level", flat=True)) == {"village"}
     assert not Obligation.objects.filter(requirement=world.requirement, unit__code__startswith="T").exists()
-    assert AuditEntry.objects.filter(action="obligation_added", object_id__in=[o.pk for o in added]).count() == 12
+    entries = AuditEntry.objects.filter(action="obligation_added", object_id__in=[o.pk for o in added])
+    assert entries.count() == 12
+    # The obligations the import gave the new units were given by the person who imported them.
+    assert set(entries.values_list("actor", flat=True)) == {world.office_province.pk}
     # The new units can have children through the ordinary path (next child after the imported ones).
     from units.models import Level, UnitType
 
@@ -104,7 +107,7 @@ def test_a_bad_row_anywhere_writes_nothing(world, tmp_path, village_requirement)
     rows.append(["T999V000", "孤村", "", "T999", "村、社区", "村", "否", "否", "是"])  # unknown parent
     path = write_file(tmp_path, rows)
     obligations = Obligation.objects.count()
-    _result, errors = import_units(path, actor=world.office_province, dry_run=False)
+    errors = import_units(path, actor=world.office_province, dry_run=False).errors
     assert [number for number, _messages in errors] == [len(rows) + 1]
     assert not Unit.objects.filter(code__startswith="T").exists()
     assert Obligation.objects.count() == obligations
@@ -113,7 +116,7 @@ def test_a_bad_row_anywhere_writes_nothing(world, tmp_path, village_requirement)
 def test_existing_units_are_updated_in_the_same_file(world, tmp_path):
     rows = [["330106001", "北山街道（新名）", "", "330106", "乡镇、街道", "街道", "否", "是", "是"],
             ["330106009", "新街道", "", "330106", "乡镇、街道", "街道", "否", "否", "是"]]
-    _result, errors = import_units(write_file(tmp_path, rows), actor=world.office_province, dry_run=False)
+    errors = import_units(write_file(tmp_path, rows), actor=world.office_province, dry_run=False).errors
     assert errors == []
     world.street.refresh_from_db()
     assert (world.street.name, world.street.is_contact_point) == ("北山街道（新名）", True)
@@ -129,8 +132,8 @@ def test_existing_units_are_updated_in_the_same_file(world, tmp_path):
 def test_an_import_that_marks_a_unit_inactive_takes_its_subtree_with_a_reason(world, tmp_path):
     village = Unit.objects.create(code="330106001001", name="北山村", parent=world.street, level="village", unit_type="village")
     rows = [["330106001", "北山街道", "", "330106", "乡镇、街道", "街道", "否", "否", "否"]]
-    _result, errors = import_units(write_file(tmp_path, rows), actor=world.office_province, dry_run=False,
-                                   file_name="撤并名单.xlsx")
+    errors = import_units(write_file(tmp_path, rows), actor=world.office_province, dry_run=False,
+                          file_name="撤并名单.xlsx").errors
     assert errors == []
     village.refresh_from_db()
     world.street.refresh_from_db()

@@ -20,7 +20,12 @@ def upload(client, rows, fmt="csv"):
         dataset.append(row)
     content = dataset.export(fmt)
     data = content.encode("utf-8-sig") if fmt == "csv" else content
-    return client.post(reverse("units:import"), {"file": SimpleUploadedFile(f"units.{fmt}", data)})
+    return client.post(reverse("units:import"), {"file": SimpleUploadedFile(f"units.{fmt}", data)}, follow=True)
+
+
+def confirm(client, preview):
+    """Confirm the import whose checked page `preview` is."""
+    return client.post(reverse("units:import_confirm", kwargs={"import_id": preview.context["job"].pk}))
 
 
 def row(code, name, parent, level="乡镇、街道", unit_type="街道"):
@@ -35,7 +40,7 @@ def test_every_bad_row_is_reported_and_nothing_written(office, world):
         row("330106002", "重复街道", "330106"),             # duplicate code
         row("330106004", "某单位", "330106", unit_type="外星机构"),  # unknown type
         row("330106005", "某单位", "330106", level="星系"),          # unknown level
-        row("330106006", "下级", "330106002"),               # parent earlier in the file: fine
+        row("330106006", "下级", "330106002", level="村、社区", unit_type="社区"),  # parent earlier in the file: fine
     ])
     html = response.content.decode()
     assert response.status_code == 200
@@ -50,8 +55,7 @@ def test_valid_file_previews_then_imports_and_fans_out(office, world):
                                row("330106002", "灵隐街道", "330106")], fmt="xlsx")
     assert "确认导入" in response.content.decode()
     assert not Unit.objects.filter(code="330000-05").exists()
-    token = response.context["token"]
-    response = office.post(reverse("units:import_confirm"), {"token": token})
+    response = confirm(office, response)
     assert response.status_code == 302
     audit_office = Unit.objects.get(code="330000-05")
     assert audit_office.parent == world.province and audit_office.path.startswith(world.province.path)
@@ -91,9 +95,9 @@ def test_export_then_import_gives_the_same_units(office, world):
     for unit in sorted(Unit.objects.subtree(top), key=lambda u: -u.depth):
         unit.delete()
     file = SimpleUploadedFile("units.xlsx", response.content)
-    preview = office.post(reverse("units:import"), {"file": file})
-    assert preview.context.get("token"), preview.context.get("errors")
-    office.post(reverse("units:import_confirm"), {"token": preview.context["token"]})
+    preview = office.post(reverse("units:import"), {"file": file}, follow=True)
+    assert preview.context["job"].status == "checked", preview.context.get("errors")
+    confirm(office, preview)
     top = Unit.objects.get(code="330108")
     assert snapshot() == before
 
