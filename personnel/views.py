@@ -9,10 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -191,7 +191,7 @@ def account_role_remove(request, account_id):
     held = {h.key: h for h in held_by(account)}
     chosen = held.get(request.POST.get("role", ""))
     if chosen is None:
-        return HttpResponseBadRequest(_("该角色不存在或已移除。"))
+        raise BadRequest(_("该角色不存在或已移除。"))
     reason = _reason(request)
     if reason is None:
         return redirect(account)
@@ -278,7 +278,7 @@ def account_import_confirm(request):
     name = request.session.get("account_import")
     path = _import_dir() / name if name else None
     if not name or name != request.POST.get("token") or not path.exists():
-        return HttpResponseBadRequest(_("导入文件已失效，请重新上传。"))
+        raise BadRequest(_("导入文件已失效，请重新上传。"))
     file_name = request.session.get("account_import_name", name)
     rows, errors = imports.check_file(path, request.user)
     path.unlink(missing_ok=True)
