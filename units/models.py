@@ -20,6 +20,7 @@ from guardian.models import UserObjectPermissionBase
 from access.policy import RestrictedQuerySet
 from access.scope import scope_for
 from core import clock
+from core.dates import validate_not_in_future
 from core.spreadsheet import FORMULA_PREFIXES
 from core.validators import shown, validate_not_formula, validate_visible_text
 
@@ -407,7 +408,7 @@ class StudyRecord(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="study_records")
     kind = models.CharField(_("形式"), max_length=16, choices=Kind.choices)
-    held_on = models.DateField(_("日期"))
+    held_on = models.DateField(_("日期"), validators=[validate_not_in_future])
     days = models.DecimalField(_("天数"), max_digits=4, decimal_places=1, default=1)
     topic = models.CharField(_("主题"), max_length=200)
     speaker = models.CharField(_("主讲人"), max_length=100, blank=True)
@@ -453,7 +454,7 @@ class Opinion(models.Model):
     text = models.TextField(_("意见内容"))
     channel = models.CharField(_("听取方式"), max_length=16, choices=Channel.choices)
     four_winds = models.CharField(_("四风归类"), max_length=16, choices=FourWinds.choices, blank=True)
-    collected_on = models.DateField(_("收集日期"))
+    collected_on = models.DateField(_("收集日期"), validators=[validate_not_in_future])
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
