@@ -18,6 +18,19 @@ from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
 
+# axes keeps the username it was given in a column of 255 characters; a longer one (no account
+# has one: usernames are at most 150) made PostgreSQL refuse the failed attempt's row: a 500.
+AXES_USERNAME_LIMIT = 255
+
+
+def attempted_username(request, credentials=None):
+    """The username a login attempt names, as axes records it: cut to the column's width."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:AXES_USERNAME_LIMIT] if isinstance(username, str) else username
+
 
 def lockout_parameters(request_or_attempt=None, credentials=None):
     """What axes filters attempts by (setting AXES_LOCKOUT_PARAMETERS): the pair, and the

@@ -114,3 +114,16 @@ def test_cookies_are_secure_without_debug(client, world, settings):
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE and settings.SESSION_COOKIE_HTTPONLY
     response = attempt(client, "liaison_fgw", world.password)
     assert response.cookies["sessionid"]["secure"]
+
+
+@pytest.mark.parametrize("path", ["login", "admin:login"])
+def test_an_over_long_username_is_a_failed_login_not_an_error(client, world, path):
+    """axes records the username of a failed attempt in 255 characters: longer ones are cut,
+    and still count towards the lockout (PostgreSQL refused the row: a 500)."""
+    from axes.models import AccessAttempt
+
+    long_name = "a" * 5000
+    response = client.post(reverse(path), {"username": long_name, "password": "0"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.filter(username=long_name[:255]).exists()
