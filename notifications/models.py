@@ -15,6 +15,7 @@ lease by whoever sends it) → `Notification` (the in-app message).
 import dataclasses
 import datetime as dt
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models, transaction
@@ -291,7 +292,9 @@ class Digest(models.Model):
         deliveries = list(self.deliveries.values_list("status", "last_error", "sent_at"))
         sent = [sent_at for status, _error, sent_at in deliveries if status == Delivery.Status.SENT]
         if sent:
-            self.reminders.filter(status=Reminder.Status.QUEUED).update(status=Reminder.Status.SENT, sent_at=min(sent))
+            self.reminders.filter(status__in=[Reminder.Status.QUEUED, Reminder.Status.FAILED]).update(
+                status=Reminder.Status.SENT, sent_at=min(sent), last_error=""
+            )
         elif deliveries and all(status in Delivery.FINAL for status, _e, _s in deliveries):
             errors = "; ".join(error for _status, error, _s in deliveries if error)
             self.reminders.filter(status=Reminder.Status.QUEUED).update(status=Reminder.Status.FAILED, last_error=errors)
@@ -408,16 +411,55 @@ class DeliveryQuerySet(RestrictedQuerySet):
             | Q(status=Delivery.Status.SENDING, lease_expires_at__lt=now)
         )
 
-    def needing_dispatch(self, now=None):
-        """Claimable rows whose queue message is overdue by more than a lease: the message was lost
-        (a Redis restart, a killed worker) and the sweep sends a new one."""
+    def not_yet_enqueued(self, now=None):
+        """Due rows no queue message was sent for since they became due: a retry whose time has
+        come, a resent row, or a row whose message could not be published (the broker was down)."""
         now = now or clock.now()
-        lease = dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
-        return self.claimable(now).filter(
-            Q(enqueued_at__isnull=True)
-            | Q(enqueued_at__lt=now - lease)
-            | Q(status=Delivery.Status.SENDING, enqueued_at__lt=F("lease_expires_at"))
+        return self.filter(
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=F("next_attempt_at")),
+            status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY], next_attempt_at__lte=now,
         )
+
+    def abandoned(self, now=None):
+        """Claimed by a sender that stopped renewing its lease: the process died (kill -9, a hard
+        time limit, the machine) and the row waits for another sender."""
+        now = now or clock.now()
+        return self.filter(status=Delivery.Status.SENDING, lease_expires_at__lt=now)
+
+    def waiting_since(self, moment, now=None):
+        """Due rows whose queue message was sent before `moment` and is still not taken. Either the
+        message waits in a queue behind others or it was lost (a Redis restart or FLUSHALL): the
+        dispatcher tells the two apart by the queue's length (notifications.dispatch)."""
+        now = now or clock.now()
+        return self.filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY], next_attempt_at__lte=now,
+            enqueued_at__gte=F("next_attempt_at"), enqueued_at__lt=moment,
+        )
+
+    def failed(self):
+        """Given up: every attempt within the retry window failed (REMINDER_RETRY_WINDOW_HOURS)."""
+        return self.filter(status=Delivery.Status.FAILED)
+
+    def resend(self, now=None):
+        """Give failed deliveries a new retry window, starting now. One guarded UPDATE: of two
+        people resending the same row at once, one changes it and the other finds it no longer
+        failed, so each row is resent once. Returns the ids resent; the dispatcher sends them."""
+        now = now or clock.now()
+        ids = list(self.failed().values_list("pk", flat=True))
+        resent = []
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            with transaction.atomic():
+                rows = list(
+                    Delivery.objects.select_for_update(skip_locked=True)
+                    .filter(pk__in=chunk, status=Delivery.Status.FAILED).values_list("pk", flat=True)
+                )
+                Delivery.objects.filter(pk__in=rows, status=Delivery.Status.FAILED).update(
+                    status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now, enqueued_at=None,
+                    lease_token="", lease_expires_at=None, resent_at=now, resend_count=F("resend_count") + 1,
+                )
+            resent.extend(rows)
+        return resent
 
 
 class Delivery(models.Model):
@@ -446,6 +488,9 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True, default="")
     created_at = models.DateTimeField(default=clock.now)
+    # A resend opens a new retry window from this moment (DeliveryQuerySet.resend).
+    resent_at = models.DateTimeField(_("重新发送时间"), null=True, blank=True)
+    resend_count = models.PositiveSmallIntegerField(_("重新发送次数"), default=0)
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -463,7 +508,9 @@ class Delivery(models.Model):
         """Take the row for sending; returns the lease token, or None if someone else has it or it is done.
 
         A single guarded UPDATE: only a pending/retry row that is due, or a sending row whose
-        lease expired (its sender died), can be taken, so two senders never both win.
+        lease expired (its sender died), can be taken, so two senders never both win. The
+        lease is short (REMINDER_LEASE_SECONDS) and the sender renews it while it works
+        (notifications.sending.LeaseKeeper), so a dead sender's row is free again within a lease.
         """
         now = now or clock.now()
         token = uuid.uuid4().hex
@@ -476,11 +523,36 @@ class Delivery(models.Model):
         )
         return token if taken else None
 
+    @classmethod
+    def renew(cls, pk, token, now=None):
+        """Extend the lease of a row this sender still holds. False when another sender took it over
+        (then this sender must not record anything on it)."""
+        now = now or clock.now()
+        return bool(
+            cls.objects.filter(pk=pk, lease_token=token, status=cls.Status.SENDING).update(
+                lease_expires_at=now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+            )
+        )
+
     @staticmethod
     def backoff(attempts):
-        """Exponential backoff after the n-th failed attempt: base, 2×base, 4×base … (capped at a day)."""
+        """Exponential backoff after the n-th failed attempt: base, 2×base, 4×base …, at most
+        REMINDER_RETRY_MAX_SECONDS (an hour by default), so that a sender keeps trying through
+        a long outage and still notices its end within the hour."""
         base = settings.REMINDER_RETRY_BASE_SECONDS
-        return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 86400))
+        cap = settings.REMINDER_RETRY_MAX_SECONDS
+        return dt.timedelta(seconds=min(base * 2 ** min(max(attempts - 1, 0), 32), cap))
+
+    def retry_window_ends(self):
+        """Retries stop once this moment is passed: the window opens when the delivery is made, or
+        resent, and lasts REMINDER_RETRY_WINDOW_HOURS (three days by default)."""
+        return (self.resent_at or self.created_at) + dt.timedelta(hours=settings.REMINDER_RETRY_WINDOW_HOURS)
+
+    def message_id(self):
+        """The e-mail's Message-ID, the same for every attempt and resend of this delivery: a mail
+        client or server that sees it twice knows it is the same message."""
+        domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"<reminder-delivery-{self.pk}.{self.digest_id}@{domain}>"
 
     def _finish(self, token, **fields):
         with transaction.atomic():
@@ -496,16 +568,20 @@ class Delivery(models.Model):
         return self._finish(token, status=self.Status.SKIPPED, last_error=reason, lease_expires_at=None)
 
     def mark_failed(self, token, error):
-        """Keep the error; retry later with backoff, or give up after REMINDER_MAX_ATTEMPTS. Returns the retry delay."""
+        """Keep the error; retry later with backoff while the retry window lasts (and, if
+        REMINDER_MAX_ATTEMPTS is set, within that many attempts). Returns the retry delay, or
+        None once the delivery has failed for good."""
         max_attempts = settings.REMINDER_MAX_ATTEMPTS
-        attempts = Delivery.objects.filter(pk=self.pk).values_list("attempts", flat=True).first() or self.attempts
-        if attempts >= max_attempts:
+        row = Delivery.objects.filter(pk=self.pk).values("attempts", "created_at", "resent_at").first()
+        if row:
+            self.attempts, self.created_at, self.resent_at = row["attempts"], row["created_at"], row["resent_at"]
+        delay = self.backoff(self.attempts)
+        retry_at = clock.now() + delay
+        if retry_at > self.retry_window_ends() or (max_attempts and self.attempts >= max_attempts):
             self._finish(token, status=self.Status.FAILED, last_error=error, lease_expires_at=None)
             return None
-        delay = self.backoff(attempts)
-        retry_at = clock.now() + delay
         self._finish(token, status=self.Status.RETRY, last_error=error, next_attempt_at=retry_at,
-                     enqueued_at=retry_at, lease_expires_at=None)
+                     lease_expires_at=None)
         return delay
 
 
