@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,6 +167,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail server may take over any one exchange before the send fails (and is retried).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campaign-tracker@localhost")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -177,7 +180,9 @@ EMAIL_BACKEND = os.environ.get(
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message taken by a worker that died is handed out again after this long. Deliveries do not
+    # wait for it (their lease does the same within seconds); it must outlast the longest task.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     _broker_dir = VAR_DIR / "broker"
@@ -201,16 +206,46 @@ TRAFFIC_LIGHT_DUE_SOON_DAYS = int(os.environ.get("TRAFFIC_LIGHT_DUE_SOON_DAYS", 
 
 # Reminders (notifications app): a database sweep run by beat; see notifications/sweep.py.
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
-REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
-# A failed delivery is retried after REMINDER_RETRY_BASE_SECONDS, then twice as long each time,
-# REMINDER_MAX_ATTEMPTS times in all.
+# A sender's claim on a delivery lasts this long and is renewed every third of it while it sends:
+# a dead sender's deliveries are taken over within a lease (notifications/sending.py).
+REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "30"))
+# A failed delivery is retried after REMINDER_RETRY_BASE_SECONDS, then twice as long each time up
+# to REMINDER_RETRY_MAX_SECONDS between attempts, for REMINDER_RETRY_WINDOW_HOURS after it was made
+# (or resent); then it is failed, shown to the office, and can be resent. REMINDER_MAX_ATTEMPTS,
+# when set above 0, also stops it after that many attempts.
 REMINDER_RETRY_BASE_SECONDS = int(os.environ.get("REMINDER_RETRY_BASE_SECONDS", "60"))
-REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
+REMINDER_RETRY_MAX_SECONDS = int(os.environ.get("REMINDER_RETRY_MAX_SECONDS", "3600"))
+REMINDER_RETRY_WINDOW_HOURS = float(os.environ.get("REMINDER_RETRY_WINDOW_HOURS", "72"))
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "0"))
+# Sending (notifications/dispatch.py): how often the dispatcher looks for deliveries without a
+# message on their way; how long a queued message may wait in an empty queue before it counts as
+# lost; deliveries per task (in-app notices are quick); the time limit of one send; how long the
+# bookkeeping after a send keeps retrying while the database is away.
+DELIVERY_DISPATCH_SECONDS = float(os.environ.get("DELIVERY_DISPATCH_SECONDS", "10"))
+DELIVERY_LOST_AFTER_SECONDS = int(os.environ.get("DELIVERY_LOST_AFTER_SECONDS", "30"))
+DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "10"))
+DELIVERY_BATCH_SIZES = {"inapp": int(os.environ.get("DELIVERY_INAPP_BATCH_SIZE", "200"))}
+DELIVERY_SEND_SECONDS = int(os.environ.get("DELIVERY_SEND_SECONDS", "60"))
+DELIVERY_BOOKKEEPING_SECONDS = int(os.environ.get("DELIVERY_BOOKKEEPING_SECONDS", "120"))
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "inapp,email")
+# Queues: the sweep and the dispatcher have their own; each channel's deliveries go to
+# deliveries.<channel> (notifications/dispatch.py); unit imports use the default queue "celery".
+# A worker started without -Q takes them all (the demo); in production each gets its own worker
+# (README: Reminders), so a stuck mail server holds back neither in-app notices nor the sweep.
+# A channel given by its dotted path has the queue deliveries.<dotted path>.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(name) for name in ["celery", "sweep", *(f"deliveries.{entry}" for entry in NOTIFICATION_CHANNELS)]
+]
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.sweep_reminders": {"queue": "sweep"},
+    "notifications.tasks.dispatch_deliveries": {"queue": "sweep"},
+}
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
+    "delivery-dispatch": {"task": "notifications.tasks.dispatch_deliveries", "schedule": DELIVERY_DISPATCH_SECONDS},
     "unit-import-expiry": {"task": "units.tasks.expire_unit_imports", "schedule": 3600.0},
 }
 

@@ -97,7 +97,9 @@ class EmailChannel(Channel):
             body=message.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
-            headers={"X-Reminder-Delivery": str(delivery.pk)},
+            # The same Message-ID on every attempt: a message sent again after a lost "sent"
+            # (README: Reminders, at least once) is recognisably the same message.
+            headers={"X-Reminder-Delivery": str(delivery.pk), "Message-ID": delivery.message_id()},
         ).send(fail_silently=False)
 
 

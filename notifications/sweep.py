@@ -19,8 +19,8 @@ any number of times at once:
 3. group this sweep's new rows into one digest per recipient (a digest's items are
    the sweep's rows for its recipient) and one delivery per
    digest and channel;
-4. after commit, enqueue the deliveries (in chunks) for the workers, and re-enqueue
-   deliveries whose queue message was lost (Redis restart, killed worker).
+4. after commit, queue the deliveries for the workers (notifications.dispatch, which also
+   re-queues, every few seconds, deliveries whose message was lost or whose sender died).
 
 Nothing is ever scheduled with a long countdown: the database is the schedule.
 """
@@ -37,6 +37,7 @@ from campaign.deadlines import SHANGHAI
 from campaign.models import Obligation, Requirement
 from core import clock
 from notifications.channels import configured_channels
+from notifications.dispatch import enqueue
 from notifications.models import (
     Delivery,
     Digest,
@@ -51,7 +52,6 @@ from units.models import Unit, UnitMembership
 
 logger = logging.getLogger(__name__)
 
-ENQUEUE_CHUNK = 500
 MOMENTS_PER_STATEMENT = 500
 ANALYZE_AFTER = 10000
 
@@ -62,7 +62,6 @@ class SweepResult:
     created: int
     digests: int
     delivery_ids: list
-    redispatched: list
 
 
 def _t(model):
@@ -238,32 +237,13 @@ def _build_digests(sweep, wall_now, channels):
             names = " UNION ALL ".join(["SELECT %s AS name"] * len(channels))
             cursor.execute(
                 f"INSERT INTO {delivery} (digest_id, channel, status, attempts, next_attempt_at, enqueued_at, "
-                f"lease_token, last_error, created_at) "
-                f"SELECT d.id, c.name, %s, 0, %s, %s, '', '', %s FROM {digest} d CROSS JOIN ({names}) c "
+                f"lease_token, last_error, created_at, resend_count) "
+                f"SELECT d.id, c.name, %s, 0, %s, NULL, '', '', %s, 0 FROM {digest} d CROSS JOIN ({names}) c "
                 f"WHERE d.sweep_id = %s",
-                [Delivery.Status.PENDING, _dt(wall_now), _dt(wall_now), _dt(wall_now),
+                [Delivery.Status.PENDING, _dt(wall_now), _dt(wall_now),
                  *[channel.name for channel in channels], sweep.pk],
             )
     return digests
-
-
-def enqueue(delivery_ids):
-    """Hand deliveries to the workers in chunks (one task per chunk keeps a large sweep cheap)."""
-    # Imported here: notifications.tasks imports this module.
-    from notifications.tasks import send_deliveries
-
-    for start in range(0, len(delivery_ids), ENQUEUE_CHUNK):
-        send_deliveries.delay(delivery_ids[start:start + ENQUEUE_CHUNK])
-
-
-def redispatch_lost(wall_now=None):
-    """Deliveries whose queue message was lost or whose sender died: mark re-enqueued, return their ids."""
-    wall_now = wall_now or clock.now()
-    ids = list(Delivery.objects.needing_dispatch(wall_now).values_list("pk", flat=True)[:50000])
-    if ids:
-        for start in range(0, len(ids), 1000):
-            Delivery.objects.filter(pk__in=ids[start:start + 1000]).update(enqueued_at=wall_now)
-    return ids
 
 
 # Any constant will do: it names the sweep's lock among PostgreSQL's advisory locks.
@@ -307,20 +287,13 @@ def run_sweep(now=None, *, dispatch=True, dry_run=False):
         Sweep.objects.filter(pk=sweep.pk).update(created=created, digests=digests, finished_at=clock.now())
         if dry_run:
             transaction.set_rollback(True)
-            return SweepResult(None, created, digests, [], [])
+            return SweepResult(None, created, digests, [])
         if not created:
             sweep.delete()  # an empty sweep leaves no trace
         if dispatch and delivery_ids:
             transaction.on_commit(lambda: enqueue(delivery_ids))
-    redispatched = []
-    if dispatch:
-        with transaction.atomic():
-            redispatched = redispatch_lost(wall_now)
-            if redispatched:
-                transaction.on_commit(lambda: enqueue(redispatched))
-    logger.info("reminder sweep as of %s: created=%s digests=%s redispatched=%s",
-                now.isoformat(), created, digests, len(redispatched))
-    return SweepResult(sweep.pk if created else None, created, digests, delivery_ids, redispatched)
+    logger.info("reminder sweep as of %s: created=%s digests=%s", now.isoformat(), created, digests)
+    return SweepResult(sweep.pk if created else None, created, digests, delivery_ids)
 
 
 def as_of(text):

@@ -1,17 +1,17 @@
-"""Celery tasks: the sweep that beat runs (CELERY_BEAT_SCHEDULE) and the senders it enqueues.
+"""Celery tasks: the sweep and the dispatcher that beat runs (CELERY_BEAT_SCHEDULE), on the
+`sweep` queue, and the senders, on one queue per channel (notifications.dispatch).
 
-Tasks carry ids only and are short: the schedule lives in the database (sweep.py),
-so a lost or redelivered message never loses or duplicates a reminder.
+Tasks carry ids only and are short: the schedule and the state of every delivery live in the
+database, so a lost or redelivered message never loses or duplicates a reminder.
 """
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
+from notifications.dispatch import dispatch
+from notifications.models import Delivery
 from notifications.sending import deliver
 from notifications.sweep import as_of, run_sweep
-
-# Retries waiting less than this are also sent back to the queue with a countdown; longer
-# ones (and any lost message) are picked up by the next sweep from the database.
-SHORT_COUNTDOWN = 600
 
 
 @shared_task(name="notifications.tasks.sweep_reminders", ignore_result=True)
@@ -21,10 +21,21 @@ def sweep_reminders(now=None):
     return {"created": result.created, "digests": result.digests}
 
 
+@shared_task(name="notifications.tasks.dispatch_deliveries", ignore_result=True)
+def dispatch_deliveries():
+    """Queue every delivery that is due and has no message on its way (notifications.dispatch)."""
+    return dispatch()
+
+
 @shared_task(name="notifications.tasks.send_deliveries", ignore_result=True, acks_late=True)
 def send_deliveries(delivery_ids):
-    """Claim and send each delivery; a row someone else holds or has finished is skipped."""
-    for delivery_id in delivery_ids:
-        outcome = deliver(delivery_id)
-        if outcome.status == "retry" and outcome.retry_in is not None and outcome.retry_in <= SHORT_COUNTDOWN:
-            send_deliveries.apply_async(([delivery_id],), countdown=outcome.retry_in)
+    """Claim and send each delivery; a row someone else holds or has finished is skipped. Should
+    the task outlive its soft limit, the rows it has not begun go back to the dispatcher."""
+    for index, delivery_id in enumerate(delivery_ids):
+        try:
+            deliver(delivery_id)
+        except SoftTimeLimitExceeded:
+            Delivery.objects.filter(
+                pk__in=delivery_ids[index + 1:], status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]
+            ).update(enqueued_at=None)
+            return

@@ -13,6 +13,7 @@ from django.db.models import Q
 from reminders_support import shanghai, wait_for_deliveries, wait_until
 
 from campaign.models import Obligation, ObligationStatus, Requirement
+from notifications.dispatch import dispatch
 from notifications.models import Delivery, Digest, Notification, Reminder, Sweep
 from notifications.sweep import run_sweep
 from supervision.models import GroupAssignment, GroupMember
@@ -169,8 +170,9 @@ def test_a_worker_killed_between_claim_and_send_delivers_exactly_once(people, wo
     assert stuck.attempts == 1 and workers.gate_log() == []
 
     workers.start(channels=gate, concurrency=1, REMINDER_LEASE_SECONDS=3)
+    settings.DELIVERY_LOST_AFTER_SECONDS = 2  # the dead worker's task also held the other delivery
     time.sleep(3.5)  # the dead sender's lease runs out
-    run_sweep(shanghai(2014, 1, 3, 9, 5))  # the next beat re-enqueues what was lost
+    assert dispatch() == 2  # the dispatcher (every few seconds in beat) queues what was abandoned
     wait_for_deliveries()
     sent = workers.gate_log()
     assert sorted(line.split()[1] for line in sent) == ["liaison_fgw", "liaison_jyt"]
@@ -185,16 +187,16 @@ def test_a_worker_killed_between_claim_and_send_delivers_exactly_once(people, wo
     assert workers.gate_log() == sent
 
 
-def test_messages_lost_with_a_redis_restart_are_sent_by_the_next_sweep(people, workers, redis_broker, settings):
-    settings.REMINDER_LEASE_SECONDS = 2
+def test_messages_lost_with_a_redis_restart_are_sent_by_the_dispatcher(people, workers, redis_broker, settings):
+    settings.DELIVERY_LOST_AFTER_SECONDS = 2
     run_sweep(shanghai(2014, 1, 3, 9))
-    assert redis_broker.llen("celery") > 0
+    assert redis_broker.llen("deliveries.email") > 0 and redis_broker.llen("deliveries.inapp") > 0
+    assert dispatch() == 0  # queued and waiting: nothing to do
     redis_broker.flushdb()  # Redis restarted without its data
-    workers.start(REMINDER_LEASE_SECONDS=2)
+    workers.start()
     time.sleep(2.5)
     assert not Delivery.objects.filter(status="sent").exists()
-    result = run_sweep(shanghai(2014, 1, 3, 9, 5))
-    assert result.created == 0 and len(result.redispatched) == 4
+    assert dispatch() == 4  # the queues are empty and the rows still wait: their messages were lost
     wait_for_deliveries()
     assert Counter(to for to, _s, _b in workers.emails()) == Counter(
         {"liaison_fgw@example.org": 1, "liaison_jyt@example.org": 1}

@@ -182,7 +182,7 @@ def test_failed_send_is_retried_with_backoff_and_keeps_its_error(people, setting
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     sweep(shanghai(2014, 1, 3, 9))
     before = timezone.now()
-    assert send_due() == {"sent": 0, "failed": 0, "skipped": 0, "retry": 2, "not_claimed": 0}
+    assert send_due() == {"sent": 0, "failed": 0, "skipped": 0, "retry": 2, "not_claimed": 0, "lease_lost": 0}
     delivery = Delivery.objects.get(digest__recipient=people.liaison_organ)
     assert delivery.status == "retry" and delivery.attempts == 1
     assert "ConnectionRefusedError" in delivery.last_error
@@ -196,6 +196,26 @@ def test_failed_send_is_retried_with_backoff_and_keeps_its_error(people, setting
     assert delivery.status == "sent" and delivery.attempts == 2 and "ConnectionRefusedError" in delivery.last_error
     assert len(mail.outbox) == 2
     assert Delivery.backoff(1) == dt.timedelta(seconds=60) and Delivery.backoff(3) == dt.timedelta(seconds=240)
+    # Capped: an outage of hours is retried every hour, not once a day.
+    assert Delivery.backoff(7) == Delivery.backoff(40) == dt.timedelta(seconds=3600)
+
+
+def test_a_delivery_is_retried_through_its_window_then_fails(people, settings):
+    """Not a number of attempts but a window (three days by default): a 16-minute outage is
+    retried through, and only a delivery still failing when the window closes is failed."""
+    settings.NOTIFICATION_CHANNELS = ["email"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    assert settings.REMINDER_MAX_ATTEMPTS == 0 and settings.REMINDER_RETRY_WINDOW_HOURS == 72
+    sweep(shanghai(2014, 1, 3, 9))
+    for _attempt in range(8):
+        Delivery.objects.update(next_attempt_at=timezone.now())
+        assert send_due()["retry"] == 2
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"retry"}
+    # Three days later the window closes at the next failure.
+    Delivery.objects.update(next_attempt_at=timezone.now(), created_at=timezone.now() - dt.timedelta(hours=72))
+    assert send_due()["failed"] == 2
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"failed"}
 
 
 def test_a_delivery_fails_for_good_after_the_last_attempt(people, settings):
@@ -216,17 +236,18 @@ def test_a_claim_is_exclusive_until_its_lease_expires(people):
     delivery = Delivery.objects.first()
     token = Delivery.claim(delivery.pk)
     assert token and Delivery.claim(delivery.pk) is None
-    # The sender died: five minutes later its lease has expired.
+    assert Delivery.renew(delivery.pk, token)  # the sender keeps it while it works
+    assert not Delivery.objects.abandoned().filter(pk=delivery.pk).exists()
+    # The sender died: its lease ran out without being renewed.
     now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(
-        enqueued_at=now - dt.timedelta(seconds=301), lease_expires_at=now - dt.timedelta(seconds=1)
-    )
-    assert Delivery.objects.needing_dispatch().filter(pk=delivery.pk).exists()
+    Delivery.objects.filter(pk=delivery.pk).update(lease_expires_at=now - dt.timedelta(seconds=1))
+    assert Delivery.objects.abandoned().filter(pk=delivery.pk).exists()
     second = Delivery.claim(delivery.pk)
     assert second and second != token
     delivery.refresh_from_db()
     assert delivery.attempts == 2
-    assert not delivery.mark_sent(token)  # the first sender lost its lease
+    assert not Delivery.renew(delivery.pk, token)  # the first sender learns it lost the row...
+    assert not delivery.mark_sent(token)  # ...and cannot record anything on it
     assert delivery.mark_sent(second)
 
 
