@@ -4,6 +4,7 @@ open the same test database (the reminder and the units import tests use them).
 The Redis database is REDIS_URL_FOR_TESTS (flushed before and after each test that uses it).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -37,33 +38,45 @@ def wait_until(condition, timeout=30, message="condition"):
         time.sleep(0.2)
 
 
-@pytest.fixture
-def redis_broker():
-    """The Celery app of this process publishes to a dedicated Redis database, flushed before and after."""
-    import redis
+@contextlib.contextmanager
+def publishing_to(url):
+    """The Celery app of this process publishes to the broker at `url` for the duration."""
     from kombu import pools
 
     from config.celery import app
 
+    def reset():
+        pools.reset()  # kombu's process-wide producer pools, keyed by broker URL
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        reset()
+
+
+@pytest.fixture
+def redis_broker():
+    """The Celery app of this process publishes to a dedicated Redis database, flushed before and after."""
+    import redis
+
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.broker_url = REDIS_URL
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield client
-    pools.reset()  # kombu's process-wide producer pools, keyed by broker URL
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    app._pool = None
-    app.amqp._producer_pool = None
+    with publishing_to(REDIS_URL):
+        yield client
     client.flushdb()
 
 
-def start_worker(log, name, concurrency=2, pythonpath=(), **env_values):
+def start_worker(log, name, concurrency=2, pythonpath=(), queues=None, **env_values):
     """A `celery worker` subprocess on the Redis test broker and this test's database, once ready.
-    `log` is the file its output goes to; `env_values` are added to its environment."""
+    `log` is the file its output goes to; `queues` the queues it takes (all by default);
+    `env_values` are added to its environment."""
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url_for_worker(), DB_CONN_MAX_AGE="0", REDIS_URL=REDIS_URL, LOG_LEVEL="INFO",
                PYTHONPATH=os.pathsep.join([*map(str, pythonpath), str(ROOT)]))
@@ -71,7 +84,7 @@ def start_worker(log, name, concurrency=2, pythonpath=(), **env_values):
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", f"--concurrency={concurrency}",
          "--loglevel=INFO", "-n", f"{name}-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
+         "--without-heartbeat", *(["-Q", queues] if queues else [])],
         cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
     )
     proc.log = log

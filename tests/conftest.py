@@ -209,3 +209,13 @@ def login(page, live_server, username, password=PASSWORD):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+@pytest.fixture
+def people(world):
+    """The `world` personas with e-mail addresses, so the e-mail channel has somewhere to send."""
+    for user in (world.office_province, world.office_hangzhou, world.office_ningbo, world.liaison_organ,
+                 world.liaison_organ2, world.liaison_xihu, world.group_leader, world.group_member, world.other_member):
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+    return world

@@ -12,16 +12,6 @@ HERE = Path(__file__).resolve().parent
 redis_broker = celery_worker.redis_broker  # the shared fixture, offered to these tests
 
 
-@pytest.fixture
-def people(world):
-    """The `world` personas with e-mail addresses, so the e-mail channel has somewhere to send."""
-    for user in (world.office_province, world.office_hangzhou, world.office_ningbo, world.liaison_organ,
-                 world.liaison_organ2, world.liaison_xihu, world.group_leader, world.group_member, world.other_member):
-        user.email = f"{user.username}@example.org"
-        user.save(update_fields=["email"])
-    return world
-
-
 class Workers:
     def __init__(self, tmp_path):
         self.tmp_path = tmp_path
