@@ -121,6 +121,7 @@ def run():
     from django.db import connection
 
     from campaign.deadlines import SHANGHAI
+    from notifications.dispatch import dispatch
     from notifications.models import Reminder, Sweep
     from notifications.sweep import run_sweep
 
@@ -135,10 +136,15 @@ def run():
     started = time.perf_counter()
     second = run_sweep(moment)
     rerun = time.perf_counter() - started
-    queued = redis.Redis.from_url(REDIS_DB).llen("celery")
+    started = time.perf_counter()
+    dispatched = dispatch()  # every delivery has its message: nothing to do, but the queries run
+    dispatch_time = time.perf_counter() - started
+    client = redis.Redis.from_url(REDIS_DB)
+    queued = {queue: client.llen(queue) for queue in ("deliveries.inapp", "deliveries.email")}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"full sweep: {full:.2f} s  created={first.created} digests={first.digests} "
           f"deliveries={len(first.delivery_ids)} queue messages={queued}")
+    print(f"dispatcher run right after: {dispatch_time:.2f} s, queued {dispatched}")
     print(f"re-run:     {rerun:.2f} s  created={second.created} digests={second.digests}")
     print(f"peak memory (max RSS of this process): {peak:.0f} MiB")
     print(f"reminder rows: {Reminder.objects.count()}, sweeps recorded: {Sweep.objects.count()}")

@@ -66,16 +66,16 @@ def enqueue(delivery_ids, now=None):
     by_channel = defaultdict(list)
     for start in range(0, len(delivery_ids), 5000):
         chunk = delivery_ids[start:start + 5000]
+        Delivery.objects.filter(pk__in=chunk).update(enqueued_at=now)
         for pk, channel in Delivery.objects.filter(pk__in=chunk).values_list("pk", "channel"):
             by_channel[channel].append(pk)
     published = 0
     for channel, ids in by_channel.items():
         ids.sort()
         size = batch_size(channel)
+        soft, hard = task_time_limits(size)
         for start in range(0, len(ids), size):
             batch = ids[start:start + size]
-            Delivery.objects.filter(pk__in=batch).update(enqueued_at=now)
-            soft, hard = task_time_limits(len(batch))
             if publish(send_deliveries, (batch,), queue=queue_for(channel), soft_time_limit=soft, time_limit=hard):
                 published += len(batch)
             else:
