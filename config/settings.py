@@ -182,7 +182,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A message taken by a worker that died is handed out again after this long. Deliveries do not
     # wait for it (their lease does the same within seconds); it must outlast the longest task.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "1800"))}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     _broker_dir = VAR_DIR / "broker"
@@ -223,7 +223,7 @@ REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "0"))
 # bookkeeping after a send keeps retrying while the database is away.
 DELIVERY_DISPATCH_SECONDS = float(os.environ.get("DELIVERY_DISPATCH_SECONDS", "10"))
 DELIVERY_LOST_AFTER_SECONDS = int(os.environ.get("DELIVERY_LOST_AFTER_SECONDS", "30"))
-DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "10"))
+DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "20"))
 DELIVERY_BATCH_SIZES = {"inapp": int(os.environ.get("DELIVERY_INAPP_BATCH_SIZE", "200"))}
 DELIVERY_SEND_SECONDS = int(os.environ.get("DELIVERY_SEND_SECONDS", "60"))
 DELIVERY_BOOKKEEPING_SECONDS = int(os.environ.get("DELIVERY_BOOKKEEPING_SECONDS", "120"))

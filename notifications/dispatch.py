@@ -51,8 +51,9 @@ def batch_size(channel):
 
 def task_time_limits(size):
     """Celery's soft and hard limits for a task of `size` deliveries: each send has its own limit
-    (DELIVERY_SEND_SECONDS), these only catch a task that somehow outlives them all."""
-    soft = size * (settings.DELIVERY_SEND_SECONDS + settings.DELIVERY_BOOKKEEPING_SECONDS) + 30
+    (DELIVERY_SEND_SECONDS), these only catch a task that somehow outlives them all. The broker's
+    visibility timeout (CELERY_VISIBILITY_TIMEOUT) must be longer than the hard limit."""
+    soft = size * settings.DELIVERY_SEND_SECONDS + settings.DELIVERY_BOOKKEEPING_SECONDS + 30
     return soft, soft + 30
 
 
