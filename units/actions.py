@@ -349,18 +349,20 @@ def resume_unit_imports(now=None):
 
 def expire_unit_imports(now=None):
     """Delete what uploads leave behind after UNIT_IMPORT_KEEP_HOURS: checked files never
-    confirmed (the import expires), files of steps whose worker was lost (the import fails), and
-    files no live import names. Run by beat (units.tasks) and `manage.py expire_unit_imports`.
-    Returns how many files were deleted."""
+    confirmed (the import expires), files of steps whose worker was lost or that never ran (the
+    import fails: none can start any more, kept_since), and files no live import names. Run by
+    beat (units.tasks) and `manage.py expire_unit_imports`. Returns how many files were deleted."""
     now = now or clock.now()
-    cutoff = now - dt.timedelta(hours=settings.UNIT_IMPORT_KEEP_HOURS)
+    cutoff = kept_since(now)
     folder = import_dir()
     lost = _("处理中断，未导入任何数据。请重新上传。")
     deleted = 0
+    # A claim younger than IMPORT_LEASE may still be running: its worker finishes or it is lost.
+    not_running = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - IMPORT_LEASE)
     for status, outcome, condition in [
         (UnitImport.Status.CHECKED, UnitImport.Status.EXPIRED, Q()),
-        (UnitImport.Status.CHECKING, UnitImport.Status.FAILED, Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff)),
-        (UnitImport.Status.IMPORTING, UnitImport.Status.FAILED, Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff)),
+        (UnitImport.Status.CHECKING, UnitImport.Status.FAILED, not_running),
+        (UnitImport.Status.IMPORTING, UnitImport.Status.FAILED, not_running),
     ]:
         for job in UnitImport.objects.filter(condition, status=status, created_at__lt=cutoff):
             values = {"status": outcome, "finished_at": now}
