@@ -4,6 +4,7 @@ open the same test database (the reminder and the units import tests use them).
 The Redis database is REDIS_URL_FOR_TESTS (flushed before and after each test that uses it).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -37,27 +38,38 @@ def wait_until(condition, timeout=30, message="condition"):
         time.sleep(0.2)
 
 
-@pytest.fixture
-def redis_broker():
-    """The Celery app of this process publishes to a dedicated Redis database, flushed before and after."""
-    import redis
+@contextlib.contextmanager
+def broker_at(url, transport_options):
+    """The Celery app of this process publishes to `url` (with `transport_options`) inside the block."""
     from kombu import pools
 
     from config.celery import app
 
+    def forget_connections():
+        pools.reset()  # kombu's process-wide producer pools, keyed by broker URL
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.broker_url, app.conf.broker_transport_options = url, transport_options
+    forget_connections()
+    try:
+        yield app
+    finally:
+        forget_connections()
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        forget_connections()
+
+
+@pytest.fixture
+def redis_broker():
+    """The Celery app of this process publishes to a dedicated Redis database, flushed before and after."""
+    import redis
+
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.broker_url = REDIS_URL
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield client
-    pools.reset()  # kombu's process-wide producer pools, keyed by broker URL
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    app._pool = None
-    app.amqp._producer_pool = None
+    with broker_at(REDIS_URL, {"visibility_timeout": 3600}):
+        yield client
     client.flushdb()
 
 
