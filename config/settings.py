@@ -100,10 +100,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# A connection kept open (conn_max_age) is checked before a request reuses it: after a PostgreSQL
+# restart or a terminated session the request opens a new one instead of failing.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -178,12 +181,28 @@ EMAIL_BACKEND = os.environ.get(
 # Redis when REDIS_URL is set; otherwise an embedded broker on the file system
 # and a local-memory cache, so that the demo needs no server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis may be down or hung: a page waits at most REDIS_CACHE_TIMEOUT seconds for the cache (then
+# computes without it: core.cache) and about twice REDIS_BROKER_TIMEOUT to queue work (then leaves
+# it for the periodic jobs: core.queueing). The broker's timeout stays above the worker's 1-second
+# BRPOP, which it would otherwise cut short.
+REDIS_CACHE_TIMEOUT = float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.5"))
+REDIS_BROKER_TIMEOUT = float(os.environ.get("REDIS_BROKER_TIMEOUT", "2"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A message taken by a worker that died is handed out again after this long. Deliveries do not
     # wait for it (their lease does the same within seconds); it must outlast the longest task.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "1800"))}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "1800")),
+        "socket_connect_timeout": REDIS_BROKER_TIMEOUT,
+        "socket_timeout": REDIS_BROKER_TIMEOUT,
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.BestEffortRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT, "socket_timeout": REDIS_CACHE_TIMEOUT},
+        }
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -243,10 +262,14 @@ CELERY_TASK_ROUTES = {
 }
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# A step of a unit import not taken by a worker this many seconds after it was queued (its message
+# lost, or never sent while the broker was down) is queued again; beat looks this often.
+UNIT_IMPORT_RESUME_SECONDS = int(os.environ.get("UNIT_IMPORT_RESUME_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
     "delivery-dispatch": {"task": "notifications.tasks.dispatch_deliveries", "schedule": DELIVERY_DISPATCH_SECONDS},
     "unit-import-expiry": {"task": "units.tasks.expire_unit_imports", "schedule": 3600.0},
+    "unit-import-resume": {"task": "units.tasks.resume_unit_imports", "schedule": float(UNIT_IMPORT_RESUME_SECONDS)},
 }
 
 # Units: the shape of a unit code (a regular expression the whole code must match) and how a

@@ -39,26 +39,27 @@ def wait_until(condition, timeout=30, message="condition"):
 
 
 @contextlib.contextmanager
-def publishing_to(url):
-    """The Celery app of this process publishes to the broker at `url` for the duration."""
+def broker_at(url, transport_options=None):
+    """The Celery app of this process publishes to `url` (with `transport_options`) inside the block."""
     from kombu import pools
 
     from config.celery import app
 
-    def reset():
+    def forget_connections():
         pools.reset()  # kombu's process-wide producer pools, keyed by broker URL
         app._pool = None
         app.amqp._producer_pool = None
 
     saved = (app.conf.broker_url, app.conf.broker_transport_options)
     app.conf.broker_url = url
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    reset()
+    app.conf.broker_transport_options = transport_options or {"visibility_timeout": 3600}
+    forget_connections()
     try:
-        yield
+        yield app
     finally:
+        forget_connections()
         app.conf.broker_url, app.conf.broker_transport_options = saved
-        reset()
+        forget_connections()
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def redis_broker():
 
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
-    with publishing_to(REDIS_URL):
+    with broker_at(REDIS_URL, {"visibility_timeout": 3600}):
         yield client
     client.flushdb()
 

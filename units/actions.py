@@ -95,6 +95,12 @@ def set_unit_type(units, unit_type, *, actor):
 IMPORT_LEASE = dt.timedelta(hours=1)
 
 
+def kept_since(now):
+    """Imports opened before this moment are past UNIT_IMPORT_KEEP_HOURS: no step of theirs starts
+    any more (neither confirmed nor claimed), so that the expiry never races a running step."""
+    return now - dt.timedelta(hours=settings.UNIT_IMPORT_KEEP_HOURS)
+
+
 def import_reason(file_name):
     return _("单位导入：%(file)s") % {"file": file_name}
 
@@ -239,7 +245,8 @@ def start_unit_import(upload, *, actor, language=""):
     try:
         rows = count_rows(path)
         return UnitImport.objects.create(
-            created_by=actor, file_name=upload.name[:200], stored_name=path.name, rows=rows, language=language
+            created_by=actor, file_name=upload.name[:200], stored_name=path.name, rows=rows, language=language,
+            queued_at=clock.now(),
         )
     except BaseException:
         path.unlink(missing_ok=True)
@@ -248,10 +255,13 @@ def start_unit_import(upload, *, actor, language=""):
 
 def _claim(job_id, status):
     """Take the step `status` of an import for this process: True for exactly one caller (a
-    guarded update), or again once a lost claim is older than IMPORT_LEASE."""
+    guarded update), or again once a lost claim is older than IMPORT_LEASE; never for an import
+    past UNIT_IMPORT_KEEP_HOURS (kept_since)."""
     now = clock.now()
     unclaimed = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - IMPORT_LEASE)
-    return UnitImport.objects.filter(unclaimed, pk=job_id, status=status).update(claimed_at=now, processed=0) == 1
+    return UnitImport.objects.filter(
+        unclaimed, pk=job_id, status=status, created_at__gte=kept_since(now)
+    ).update(claimed_at=now, processed=0) == 1
 
 
 def _run_step(job, dry_run):
@@ -299,9 +309,11 @@ def check_unit_import(job_id):
 
 
 def confirm_unit_import(job):
-    """The uploader confirms a checked import: True once (a second click finds it confirmed)."""
-    return UnitImport.objects.filter(pk=job.pk, status=UnitImport.Status.CHECKED).update(
-        status=UnitImport.Status.IMPORTING, claimed_at=None, processed=0
+    """The uploader confirms a checked import: True once (a second click finds it confirmed), and
+    only while the import is kept (kept_since)."""
+    now = clock.now()
+    return UnitImport.objects.filter(pk=job.pk, status=UnitImport.Status.CHECKED, created_at__gte=kept_since(now)).update(
+        status=UnitImport.Status.IMPORTING, claimed_at=None, processed=0, queued_at=now
     ) == 1
 
 
@@ -317,20 +329,40 @@ def write_unit_import(job_id):
     return True
 
 
+def resume_unit_imports(now=None):
+    """The running steps to hand to the worker again, as [(import id, status)], marked queued now:
+    those nobody claimed within UNIT_IMPORT_RESUME_SECONDS of being queued (the message was lost,
+    or never sent because the broker was down) and those whose claim is older than IMPORT_LEASE
+    (the worker died, and no redelivery came after the lease), while the import is kept
+    (kept_since: a step that kills its worker every time ends with the expiry, not in a loop).
+    A step queued twice still runs once (_claim). Run by beat (units.tasks.resume_unit_imports)."""
+    now = now or clock.now()
+    due = UnitImport.objects.filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - dt.timedelta(seconds=settings.UNIT_IMPORT_RESUME_SECONDS)),
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - IMPORT_LEASE),
+        status__in=UnitImport.RUNNING, created_at__gte=kept_since(now),
+    )
+    steps = list(due.values_list("pk", "status"))
+    UnitImport.objects.filter(pk__in=[pk for pk, _status in steps]).update(queued_at=now)
+    return steps
+
+
 def expire_unit_imports(now=None):
     """Delete what uploads leave behind after UNIT_IMPORT_KEEP_HOURS: checked files never
-    confirmed (the import expires), files of steps whose worker was lost (the import fails), and
-    files no live import names. Run by beat (units.tasks) and `manage.py expire_unit_imports`.
-    Returns how many files were deleted."""
+    confirmed (the import expires), files of steps whose worker was lost or that never ran (the
+    import fails: none can start any more, kept_since), and files no live import names. Run by
+    beat (units.tasks) and `manage.py expire_unit_imports`. Returns how many files were deleted."""
     now = now or clock.now()
-    cutoff = now - dt.timedelta(hours=settings.UNIT_IMPORT_KEEP_HOURS)
+    cutoff = kept_since(now)
     folder = import_dir()
     lost = _("处理中断，未导入任何数据。请重新上传。")
     deleted = 0
+    # A claim younger than IMPORT_LEASE may still be running: its worker finishes or it is lost.
+    not_running = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - IMPORT_LEASE)
     for status, outcome, condition in [
         (UnitImport.Status.CHECKED, UnitImport.Status.EXPIRED, Q()),
-        (UnitImport.Status.CHECKING, UnitImport.Status.FAILED, Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff)),
-        (UnitImport.Status.IMPORTING, UnitImport.Status.FAILED, Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff)),
+        (UnitImport.Status.CHECKING, UnitImport.Status.FAILED, not_running),
+        (UnitImport.Status.IMPORTING, UnitImport.Status.FAILED, not_running),
     ]:
         for job in UnitImport.objects.filter(condition, status=status, created_at__lt=cutoff):
             values = {"status": outcome, "finished_at": now}

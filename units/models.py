@@ -480,7 +480,9 @@ class UnitImport(models.Model):
 
     Each step (checking, writing) is claimed by one process with a guarded update of `claimed_at`,
     so a redelivered task or a second click never runs it twice; large files run their steps in
-    the worker (units.tasks) while the page shows their progress.
+    the worker (units.tasks) while the page shows their progress. `queued_at` says when the step
+    was last handed over: a step nobody claimed since (its message lost, or the broker down when
+    it was sent) is queued again by beat (units.tasks.resume_unit_imports).
     """
 
     class Status(models.TextChoices):
@@ -502,6 +504,7 @@ class UnitImport(models.Model):
     language = models.CharField(_("界面语言"), max_length=16, blank=True, editable=False)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.CHECKING)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
     processed = models.PositiveIntegerField(_("已处理行数"), default=0)
     preview = models.JSONField(_("变更预览"), default=dict, blank=True)

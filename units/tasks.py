@@ -1,4 +1,5 @@
-"""Celery tasks of units: the steps of a large import, and beat's clean-up of uploads.
+"""Celery tasks of units: the steps of a large import, beat's resumption of steps whose message
+never arrived, and beat's clean-up of uploads.
 
 Tasks carry an import's id only; each step claims its import in the database before it runs
 (units.actions._claim), so a redelivered or doubled message never checks or writes a file twice.
@@ -6,7 +7,9 @@ Tasks carry an import's id only; each step claims its import in the database bef
 
 from celery import shared_task
 
+from core.queueing import publish
 from units import actions
+from units.models import UnitImport
 
 
 @shared_task(name="units.tasks.check_unit_import", ignore_result=True)
@@ -25,3 +28,13 @@ def write_unit_import(import_id):
 def expire_unit_imports():
     """Delete uploads left unconfirmed (units.actions.expire_unit_imports)."""
     return actions.expire_unit_imports()
+
+
+# The task that runs each step of an import.
+STEP_TASKS = {UnitImport.Status.CHECKING: check_unit_import, UnitImport.Status.IMPORTING: write_unit_import}
+
+
+@shared_task(name="units.tasks.resume_unit_imports", ignore_result=True)
+def resume_unit_imports():
+    """Queue again the steps nobody took (units.actions.resume_unit_imports); how many were queued."""
+    return sum(publish(STEP_TASKS[status], (import_id,)) for import_id, status in actions.resume_unit_imports())

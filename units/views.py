@@ -19,6 +19,7 @@ from access.policy import can
 from audit import vocabulary
 from audit.services import snapshot
 from core import panels
+from core.queueing import publish
 from core.redirects import redirect_back
 from core.spreadsheet import escape_formula
 from units import actions, tasks
@@ -209,11 +210,18 @@ def import_template(request):
     return _download(dataset, request.GET.get("format", "xlsx"), "units-template")
 
 
-def _run_step(job, task, step):
+def _run_step(request, job, task, step):
     """Run a step of an import: in this request for a small file, in the worker (with a progress
-    bar on the import's page) above UNIT_IMPORT_ASYNC_ROWS rows."""
+    bar on the import's page) above UNIT_IMPORT_ASYNC_ROWS rows. A broker that cannot take the
+    message does not fail the page: the step waits in the database, and beat queues it again
+    (units.tasks.resume_unit_imports)."""
     if job.rows > settings.UNIT_IMPORT_ASYNC_ROWS:
-        transaction.on_commit(lambda: task.delay(job.pk))
+
+        def queue():
+            if not publish(task, (job.pk,)):
+                messages.warning(request, _("后台处理暂时无法开始，系统会在几分钟内自动重试，无需重新上传。"))
+
+        transaction.on_commit(queue)
     else:
         step(job.pk)
 
@@ -230,7 +238,7 @@ def unit_import(request):
         except ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
-            _run_step(job, tasks.check_unit_import, actions.check_unit_import)
+            _run_step(request, job, tasks.check_unit_import, actions.check_unit_import)
             return redirect(job)
     recent = UnitImport.objects.restrict(request.user).order_by("-created_at")[:10]
     return render(request, "units/import.html", {"form": form, "recent": recent})
@@ -279,5 +287,5 @@ def unit_import_confirm(request, import_id):
     if not actions.confirm_unit_import(job):
         messages.error(request, _("这次导入已经确认过，或已失效。"))
         return redirect(job)
-    _run_step(job, tasks.write_unit_import, actions.write_unit_import)
+    _run_step(request, job, tasks.write_unit_import, actions.write_unit_import)
     return redirect(job)

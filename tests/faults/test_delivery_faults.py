@@ -22,7 +22,7 @@ from core.queueing import publish
 from notifications.models import Delivery, Notification, Sweep
 from notifications.sweep import run_sweep
 from notifications.tasks import sweep_reminders
-from tests.celery_worker import publishing_to, wait_until
+from tests.celery_worker import broker_at, wait_until
 from tests.faults.stack import RedisServer, SmtpServer, Stack, report
 from units.models import UnitMembership
 
@@ -54,7 +54,7 @@ def crowd(people, django_user_model):
 @pytest.fixture
 def redis_server(tmp_path):
     server = RedisServer(tmp_path).start()
-    with publishing_to(server.url):
+    with broker_at(server.url):
         yield server
     server.kill()
 

@@ -53,10 +53,11 @@ def crawl(client):
     return seen, refused
 
 
-@pytest.mark.parametrize(
-    "persona",
-    ["office_province", "office_hangzhou", "liaison_organ", "liaison_xihu", "group_leader", "group_member", "other_member"],
-)
+# The `world` personas whose pages are crawled (tests/faults crawls them too).
+PERSONAS = ["office_province", "office_hangzhou", "liaison_organ", "liaison_xihu", "group_leader", "group_member", "other_member"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_every_visible_button_opens(world, client, persona):
     client.force_login(getattr(world, persona))
     seen, refused = crawl(client)

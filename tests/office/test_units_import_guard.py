@@ -302,3 +302,106 @@ def test_the_expiry_command_and_beat_schedule(office, world, settings):
     call_command("expire_unit_imports", "--now", later, stdout=out)
     assert "deleted 1 file(s)" in out.getvalue() and files_left() == []
     assert settings.CELERY_BEAT_SCHEDULE["unit-import-expiry"]["task"] == "units.tasks.expire_unit_imports"
+
+
+# --- nothing is left on disk after a failed step, a killed one, or the keeping time ------------
+
+
+def test_a_write_that_fails_deletes_its_file(office, world):
+    """Checked, then someone outside the office takes the new unit's code before the confirmation:
+    the write is refused on its row, writes nothing, and its stored file is gone."""
+    response = upload(office, csv_file([row("330106003", "文新街道", "330106")]))
+    job = response.context["job"]
+    assert job.status == "checked" and len(files_left()) == 1
+    Unit.objects.create(code="330106003", name="别处的单位", parent=world.central, level="province", unit_type="organ")
+    response = office.post(reverse("units:import_confirm", kwargs={"import_id": job.pk}), follow=True)
+    job.refresh_from_db()
+    assert job.status == "failed" and "已被本单位管辖范围以外的单位使用" in response.content.decode()
+    assert files_left() == []
+    assert not world.xihu.children.filter(code="330106003").exists()
+
+
+def left_running(office, settings, step, claimed_after):
+    """An import whose step `step` a worker claimed `claimed_after` its upload, then died with
+    (SIGKILL: nothing after the claim ran)."""
+    if step == "checking":
+        settings.UNIT_IMPORT_ASYNC_ROWS = 0  # the check goes to the worker (its message is never run here)
+        job = upload(office, csv_file([row("330106003", "文新街道", "330106")])).context["job"]
+    else:
+        job = upload(office, csv_file([row("330106003", "文新街道", "330106")])).context["job"]
+        assert actions.confirm_unit_import(job)
+    UnitImport.objects.filter(pk=job.pk).update(claimed_at=job.created_at + claimed_after)
+    job.refresh_from_db()
+    assert job.status == step and len(files_left()) == 1
+    return job
+
+
+@pytest.mark.parametrize("step", ["checking", "importing"])
+@pytest.mark.parametrize("claimed_after", [dt.timedelta(seconds=5), dt.timedelta(hours=23, minutes=30)])
+def test_a_killed_step_fails_and_its_file_is_deleted_by_the_expiry(office, world, settings, step, claimed_after):
+    """Once the import is past its keeping time and its claim past the lease (the step cannot still
+    be running), whenever the step was claimed: not a day after a late claim."""
+    job = left_running(office, settings, step, claimed_after)
+    keep = dt.timedelta(hours=settings.UNIT_IMPORT_KEEP_HOURS)
+    with clock.frozen_at(job.created_at + keep - dt.timedelta(hours=1)):
+        assert actions.expire_unit_imports() == 0
+    with clock.frozen_at(max(job.created_at + keep, job.claimed_at + actions.IMPORT_LEASE) - dt.timedelta(minutes=1)):
+        assert actions.expire_unit_imports() == 0  # the step may still be at work
+    assert len(files_left()) == 1
+    with clock.frozen_at(max(job.created_at + keep, job.claimed_at + actions.IMPORT_LEASE) + dt.timedelta(minutes=1)):
+        assert actions.check_unit_import(job.pk) is False and actions.write_unit_import(job.pk) is False  # too late to start
+        assert actions.expire_unit_imports() == 1
+    assert files_left() == []
+    job.refresh_from_db()
+    assert job.status == "failed" and job.errors == [[0, ["处理中断，未导入任何数据。请重新上传。"]]]
+    assert "处理中断" in office.get(job.get_absolute_url()).content.decode()
+
+
+def test_no_step_starts_once_an_import_is_past_its_keeping_time(office, world, settings):
+    """Neither a confirmation nor a redelivered message starts a step of an import older than
+    UNIT_IMPORT_KEEP_HOURS, so that the expiry, which may come up to an hour later, never fails
+    an import under a running step."""
+    job = upload(office, csv_file([row("330106003", "文新街道", "330106")])).context["job"]
+    with clock.frozen_at(job.created_at + dt.timedelta(hours=settings.UNIT_IMPORT_KEEP_HOURS, minutes=1)):
+        assert actions.confirm_unit_import(job) is False
+        response = office.post(reverse("units:import_confirm", kwargs={"import_id": job.pk}), follow=True)
+        assert "已经确认过，或已失效" in response.content.decode()
+    assert UnitImport.objects.get(pk=job.pk).status == "checked"
+    assert not world.xihu.children.filter(code="330106003").exists()
+
+
+# --- a step nobody took is queued again (beat: units.tasks.resume_unit_imports) ----------------
+
+
+def test_a_step_nobody_took_is_queued_again_and_a_lost_one_after_its_lease(office, world, settings):
+    settings.UNIT_IMPORT_ASYNC_ROWS = 0  # the check goes to the worker; its message is never run here
+    job = upload(office, csv_file([row("330106003", "文新街道", "330106")])).context["job"]
+    assert job.status == "checking" and job.queued_at is not None
+    period = dt.timedelta(seconds=settings.UNIT_IMPORT_RESUME_SECONDS)
+    assert actions.resume_unit_imports() == []  # just queued: its worker may still take it
+    start = job.queued_at + period + dt.timedelta(seconds=1)
+    with clock.frozen_at(start):
+        assert actions.resume_unit_imports() == [(job.pk, "checking")]
+        assert actions.resume_unit_imports() == []  # queued again now: not twice in one period
+    UnitImport.objects.filter(pk=job.pk).update(claimed_at=start)  # a worker took it...
+    with clock.frozen_at(start + 2 * period):
+        assert actions.resume_unit_imports() == []  # ...and may still be at work within its lease
+    with clock.frozen_at(start + actions.IMPORT_LEASE + dt.timedelta(minutes=1)):
+        assert actions.resume_unit_imports() == [(job.pk, "checking")]  # ...or died with it
+        assert actions.check_unit_import(job.pk) is True  # the step runs once more, and only once
+        assert actions.check_unit_import(job.pk) is False
+    assert UnitImport.objects.get(pk=job.pk).status == "checked"
+    assert settings.CELERY_BEAT_SCHEDULE["unit-import-resume"]["task"] == "units.tasks.resume_unit_imports"
+
+
+def test_a_confirmed_step_is_queued_again_but_none_past_the_keeping_time(office, world, settings):
+    job = upload(office, csv_file([row("330106003", "文新街道", "330106")])).context["job"]
+    assert actions.confirm_unit_import(job)  # the write's message lost
+    job.refresh_from_db()
+    period = dt.timedelta(seconds=settings.UNIT_IMPORT_RESUME_SECONDS)
+    with clock.frozen_at(job.queued_at + period + dt.timedelta(seconds=1)):
+        assert actions.resume_unit_imports() == [(job.pk, "importing")]
+    with clock.frozen_at(job.created_at + dt.timedelta(hours=settings.UNIT_IMPORT_KEEP_HOURS, minutes=1)):
+        assert actions.resume_unit_imports() == []  # left to the expiry
+        assert actions.expire_unit_imports() == 1
+    assert UnitImport.objects.get(pk=job.pk).status == "failed" and files_left() == []

@@ -11,7 +11,7 @@ from notifications.dispatch import dispatch, due_for_dispatch, enqueue, queue_fo
 from notifications.models import Delivery
 from notifications.sending import deliver
 from notifications.sweep import run_sweep
-from tests.celery_worker import publishing_to
+from tests.celery_worker import broker_at
 
 
 def sweep_and_queue(moment, capture):
@@ -55,7 +55,7 @@ def test_due_retries_and_abandoned_rows_are_queued_and_waiting_ones_are_not(
 def test_a_message_that_cannot_be_published_is_left_for_the_dispatcher(people, redis_broker):
     run_sweep(shanghai(2014, 1, 3, 9))
     redis_broker.flushdb()
-    with publishing_to("redis://127.0.0.1:1/0"):  # the broker is down
+    with broker_at("redis://127.0.0.1:1/0"):  # the broker is down
         ids = list(Delivery.objects.values_list("pk", flat=True))
         Delivery.objects.update(enqueued_at=None)
         assert enqueue(ids) == 0
