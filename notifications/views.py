@@ -14,8 +14,7 @@ from access.policy import can
 from audit.services import snapshot
 from campaign.models import Requirement
 from core.redirects import redirect_back
-from notifications import actions
-from notifications.channels import configured_channels
+from notifications import actions, outcomes
 from notifications.forms import OfficeDefaultsForm, ReminderPolicyForm
 from notifications.models import (
     Digest,
@@ -71,8 +70,6 @@ def query_without_page(request):
     return query.urlencode()
 
 
-
-
 def _office_requirement(user, requirement_id):
     """The requirement, if the user may see it (else 404) and is its office (else 403)."""
     requirement = get_object_or_404(
@@ -87,21 +84,32 @@ def _office_requirement(user, requirement_id):
 
 @login_required
 def requirement_log(request, requirement_id):
-    """Who was reminded of this requirement, when, by which channel, and what failed (issue point 7)."""
+    """Who was reminded of this requirement, when, by which channel, and what failed (issue point 7):
+    the reminders, or with ?delivery=failed|retry|skipped the deliveries in that state (issue 11)."""
     requirement = _office_requirement(request.user, requirement_id)
-    reminders = (
-        Reminder.objects.for_requirement(requirement)
-        .select_related("recipient", "unit")
-        .order_by("-scheduled_for", "unit__path", "recipient__username", "id")
-    )
-    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
-    if status in Reminder.Status.values:
-        reminders = reminders.filter(status=status)
-    if kind in Reminder.Kind.values:
-        reminders = reminders.filter(kind=kind)
-    page = Paginator(reminders, 50).get_page(request.GET.get("page"))
-    page.object_list = attach_deliveries(page.object_list)
-    labels = {channel.name: channel.label for channel in configured_channels()}
+    delivery_totals = outcomes.totals(requirement)
+    delivery_status = request.GET.get("delivery", "")
+    channel = request.GET.get("channel", "")
+    if channel not in {row.channel for row in delivery_totals.channels}:
+        channel = ""
+    if delivery_status in outcomes.LISTED:
+        page = Paginator(outcomes.listed(requirement, delivery_status, channel), 50).get_page(request.GET.get("page"))
+        page.object_list = outcomes.with_details(page.object_list, requirement)
+        status = kind = ""
+    else:
+        delivery_status = ""
+        reminders = (
+            Reminder.objects.for_requirement(requirement)
+            .select_related("recipient", "unit")
+            .order_by("-scheduled_for", "unit__path", "recipient__username", "id")
+        )
+        status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+        if status in Reminder.Status.values:
+            reminders = reminders.filter(status=status)
+        if kind in Reminder.Kind.values:
+            reminders = reminders.filter(kind=kind)
+        page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+        page.object_list = attach_deliveries(page.object_list)
     totals = dict.fromkeys(Reminder.Status.values, 0)
     totals.update(Reminder.objects.for_requirement(requirement).order_by().values_list("status").annotate(n=Count("id")))
     return render(request, "notifications/requirement_log.html", {
@@ -110,23 +118,30 @@ def requirement_log(request, requirement_id):
         "flag": DueDateFlag.objects.filter(requirement=requirement).first(),
         "policy": EffectivePolicy.for_requirement(requirement),
         "form": ReminderPolicyForm(instance=_policy_of(requirement)),
-        "channel_labels": labels,
         "statuses": Reminder.Status.choices,
         "kinds": Reminder.Kind.choices,
         "status": status,
         "kind": kind,
         "totals": totals,
+        "delivery_totals": delivery_totals,
+        "delivery_tabs": [(value, label, delivery_totals.count(value)) for value, label in outcomes.LISTED.items()],
+        "delivery_status": delivery_status,
+        "channel": channel,
         "query": query_without_page(request),
     })
 
 
 def attach_deliveries(reminders):
-    """Give each reminder on the page its digest's deliveries (`reminder.deliveries`), in two queries."""
+    """Give each reminder on the page its digest's deliveries (`reminder.deliveries`), in two
+    queries, each with its channel and last error in words (notifications.outcomes)."""
     reminders = list(reminders)
     digests = Digest.objects.filter(
         sweep_id__in={r.sweep_id for r in reminders}, recipient_id__in={r.recipient_id for r in reminders}
     ).prefetch_related("deliveries")
-    by_key = {(d.sweep_id, d.recipient_id): list(d.deliveries.all()) for d in digests}
+    by_key = {
+        (d.sweep_id, d.recipient_id): [outcomes.explain_delivery(delivery) for delivery in d.deliveries.all()]
+        for d in digests
+    }
     for reminder in reminders:
         reminder.deliveries = by_key.get((reminder.sweep_id, reminder.recipient_id), [])
     return reminders
