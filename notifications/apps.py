@@ -17,6 +17,7 @@ class NotificationsConfig(AppConfig):
         policy.register(models.Reminder, rules.REQUIREMENT_REMINDERS)
         policy.register(models.DueDateFlag, rules.REQUIREMENT_REMINDERS)
         policy.register(models.OfficeReminderDefaults, rules.OFFICE_DEFAULTS)
+        policy.register(models.Delivery, rules.DELIVERY)
         register_vocabulary()
         from core import panels
         from notifications.panels import failures_panel, inbox_panel, office_panel, requirement_panel
@@ -31,13 +32,14 @@ class NotificationsConfig(AppConfig):
 
 
 def register_vocabulary():
-    """A requirement's trail names the fields of its reminder policy (notifications.actions)."""
+    """A requirement's trail names the fields of its reminder policy and says who resent its
+    reminders (notifications.actions)."""
     # Imported here: apps.py is imported before the models are ready.
     from audit import vocabulary
     from campaign.models import Requirement
-    from notifications.actions import POLICY_FIELDS
+    from notifications.actions import POLICY_FIELDS, RESEND_DETAILS
     from notifications.models import ReminderPolicy
 
-    vocabulary.register(Requirement, details={
-        name: ReminderPolicy._meta.get_field(name).verbose_name for name in POLICY_FIELDS
+    vocabulary.register(Requirement, actions={"resend_deliveries": _("重新发送未送达的提醒")}, details={
+        **{name: ReminderPolicy._meta.get_field(name).verbose_name for name in POLICY_FIELDS}, **RESEND_DETAILS,
     })
