@@ -440,3 +440,42 @@ def test_superusers_resend_a_channels_failures_from_the_admin(client, outage, se
     assert client.post(changelist, {"action": "resend_failed", "index": "0", "_selected_action": [first.pk],
                                     "reason": "x"}).status_code == 403
 
+
+# --- send_reminders' report ----------------------------------------------------------------------
+
+
+def send_reminders(*args):
+    out = io.StringIO()
+    call_command("send_reminders", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_send_reminders_reports_reminders_digests_and_deliveries_apart(people, settings):
+    smtp_down(settings)
+    settings.REMINDER_RETRY_WINDOW_HOURS = 0
+    people.liaison_organ2.email = ""
+    people.liaison_organ2.save()
+    # The mail server is down: each reminder still reaches its person in the app, so it is sent.
+    assert send_reminders("--now", "2014-01-03T09:00+08:00") == [
+        "digests: 2",
+        "deliveries inapp: sent=2 retry=0 failed=0 skipped=0",
+        "deliveries email: sent=0 retry=0 failed=1 skipped=1",
+        "reminders: created=2 sent=2 failed=0",
+    ]
+    # By e-mail alone, the reminders themselves fail: one e-mail failed, one person has no address.
+    settings.NOTIFICATION_CHANNELS = ["email"]
+    assert send_reminders("--now", "2014-01-07T09:00+08:00") == [
+        "digests: 2",
+        "deliveries email: sent=0 retry=0 failed=1 skipped=1",
+        "reminders: created=2 sent=0 failed=2",
+    ]
+    # Both failed e-mails resent once the server is back: the next run sends them. Only one
+    # reminder is newly sent: the other (3 January) had reached its person in the app already.
+    mail_server_back(settings)
+    call_command("resend_deliveries", "--channel", "email", "--reason", "恢复", stdout=io.StringIO())
+    assert send_reminders("--now", "2014-01-07T09:00+08:00") == [
+        "digests: 0",
+        "deliveries email: sent=2 retry=0 failed=0 skipped=0",
+        "reminders: created=0 sent=1 failed=0",
+    ]
+    assert len(mail.outbox) == 2
