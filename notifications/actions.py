@@ -1,12 +1,26 @@
 """The changes with a rule behind them in notifications: a requirement's reminder policy and an
-office's reminder defaults (DESIGN rule 5). Each keeps the trail (rule 10)."""
+office's reminder defaults (DESIGN rule 5), and resending deliveries that failed for good
+(issue 11). Each keeps the trail (rule 10)."""
+
+import dataclasses
+from collections import Counter
 
 from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from audit.services import record_change, snapshot
-from notifications.models import PolicyFields
+from audit.services import change, record_change, snapshot
+from core import clock
+from notifications import dispatch
+from notifications.models import Delivery, PolicyFields
+from notifications.outcomes import channel_label
 
 POLICY_FIELDS = ["enabled", *PolicyFields.FIELDS]
+# The details of a resend's audit row, in words (registered with audit.vocabulary).
+RESEND_DETAILS = {"resent": _("重新发送条数"), "channels": _("渠道"), "deliveries": _("发送记录编号")}
+# A resend of at most this many rows lists their ids in its audit row; a larger one gives counts
+# (each resent row keeps its own resent_at and resend_count).
+AUDITED_IDS = 200
 
 
 @transaction.atomic
@@ -21,3 +35,60 @@ def save_policy(policy, before, *, actor):
     if changes:
         record_change(subject, "reminder_policy", actor=actor, changes=changes)
     return policy
+
+
+@dataclasses.dataclass
+class Resent:
+    ids: list
+    by_channel: dict  # {channel name: count}
+
+    @property
+    def count(self):
+        return len(self.ids)
+
+
+def resend_deliveries(queryset, *, actor, reason, requirement=None, enqueue=True):
+    """Send again the deliveries of `queryset` that failed for good, each with a new retry window:
+    the one way to resend, for the reminder log, the admin and `manage.py resend_deliveries`.
+
+    Who may is the caller's question, asked of the rules: it passes
+    Delivery.objects.restrict(user, "resend") narrowed to what was asked for. The rows change
+    through DeliveryQuerySet.resend(), a guarded UPDATE: of two people resending the same row at
+    once, one resends it and the other finds nothing left to do. A resend that changed rows
+    writes one audit row with its reason, how many and on which channels, in the same
+    transaction: on `requirement` when it was that requirement's (its trail shows it), else on
+    the first delivery resent (the one, for a resend of one), the row listing them all up to
+    AUDITED_IDS (the admin's audit list shows it). After commit the rows
+    are queued for the workers (not when `enqueue` is False: the caller sends them itself); the
+    dispatcher would find them anyway, as resend() clears enqueued_at.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("a resend is recorded with its reason")
+    with transaction.atomic():
+        ids = queryset.resend(clock.now())
+        if not ids:
+            return Resent([], {})
+        by_channel = _channels_of(ids)
+        changes = {
+            "resent": change(None, len(ids)),
+            "channels": change(None, [
+                {"pk": name, "label": f"{channel_label(name)} {count}"} for name, count in sorted(by_channel.items())
+            ]),
+        }
+        if len(ids) <= AUDITED_IDS:
+            changes["deliveries"] = change(None, sorted(ids))
+        subject = requirement if requirement is not None else Delivery.objects.get(pk=min(ids))
+        record_change(subject, "resend_deliveries", actor=actor, reason=reason, changes=changes)
+        if enqueue:
+            transaction.on_commit(lambda: dispatch.enqueue(ids))
+    return Resent(ids, by_channel)
+
+
+def _channels_of(ids):
+    counts = Counter()
+    for start in range(0, len(ids), 5000):
+        counts.update(dict(
+            Delivery.objects.filter(pk__in=ids[start:start + 5000]).order_by().values_list("channel").annotate(n=Count("pk"))
+        ))
+    return dict(counts)

@@ -17,24 +17,29 @@ class NotificationsConfig(AppConfig):
         policy.register(models.Reminder, rules.REQUIREMENT_REMINDERS)
         policy.register(models.DueDateFlag, rules.REQUIREMENT_REMINDERS)
         policy.register(models.OfficeReminderDefaults, rules.OFFICE_DEFAULTS)
+        policy.register(models.Delivery, rules.DELIVERY)
         register_vocabulary()
         from core import panels
-        from notifications.panels import inbox_panel, office_panel, requirement_panel
+        from notifications.panels import failures_panel, inbox_panel, office_panel, requirement_panel
 
         panels.register("unit_workspace", "inbox", template="notifications/_inbox_panel.html", context=inbox_panel, order=10)
         panels.register("requirement_detail", "reminders", template="notifications/_requirement_panel.html",
                         context=requirement_panel, order=10)
         panels.register("unit_detail", "reminders", template="notifications/_office_panel.html", context=office_panel, order=20)
+        # Before the office's own section: a mail server that was down is news for the office.
+        panels.register("home", "delivery_failures", template="notifications/home/failures.html", context=failures_panel,
+                        order=5)
 
 
 def register_vocabulary():
-    """A requirement's trail names the fields of its reminder policy (notifications.actions)."""
+    """A requirement's trail names the fields of its reminder policy and says who resent its
+    reminders (notifications.actions)."""
     # Imported here: apps.py is imported before the models are ready.
     from audit import vocabulary
     from campaign.models import Requirement
-    from notifications.actions import POLICY_FIELDS
+    from notifications.actions import POLICY_FIELDS, RESEND_DETAILS
     from notifications.models import ReminderPolicy
 
-    vocabulary.register(Requirement, details={
-        name: ReminderPolicy._meta.get_field(name).verbose_name for name in POLICY_FIELDS
+    vocabulary.register(Requirement, actions={"resend_deliveries": _("重新发送未送达的提醒")}, details={
+        **{name: ReminderPolicy._meta.get_field(name).verbose_name for name in POLICY_FIELDS}, **RESEND_DETAILS,
     })

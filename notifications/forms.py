@@ -52,3 +52,11 @@ class OfficeDefaultsForm(PolicyForm):
     class Meta(PolicyForm.Meta):
         model = OfficeReminderDefaults
         fields = PolicyFields.FIELDS
+
+
+class ResendForm(StyledForm, forms.Form):
+    """Why failed reminders are sent again: the audit trail keeps it (notifications.actions)."""
+
+    reason = forms.CharField(
+        label=_("理由"), max_length=500, help_text=_("记入留痕，例如“邮件服务器已恢复”。"),
+    )

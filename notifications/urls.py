@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:notification_id>/read/", views.notification_mark_read, name="mark_read"),
     path("requirements/<int:requirement_id>/log/", views.requirement_log, name="requirement_log"),
     path("requirements/<int:requirement_id>/policy/", views.requirement_policy, name="requirement_policy"),
+    path("requirements/<int:requirement_id>/resend/", views.requirement_resend, name="requirement_resend"),
     path("offices/<int:unit_id>/defaults/", views.office_defaults, name="office_defaults"),
 ]

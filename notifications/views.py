@@ -1,5 +1,9 @@
-"""The notification centre (every user) and the reminder log of a requirement (its office)."""
+"""The notification centre (every user), and the reminder log of a requirement with the resending
+of what failed (its office)."""
 
+import re
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,16 +12,17 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from access.policy import can
 from audit.services import snapshot
 from campaign.models import Requirement
 from core.redirects import redirect_back
-from notifications import actions
-from notifications.channels import configured_channels
-from notifications.forms import OfficeDefaultsForm, ReminderPolicyForm
+from notifications import actions, outcomes
+from notifications.forms import OfficeDefaultsForm, ReminderPolicyForm, ResendForm
 from notifications.models import (
+    Delivery,
     Digest,
     DueDateFlag,
     EffectivePolicy,
@@ -71,8 +76,6 @@ def query_without_page(request):
     return query.urlencode()
 
 
-
-
 def _office_requirement(user, requirement_id):
     """The requirement, if the user may see it (else 404) and is its office (else 403)."""
     requirement = get_object_or_404(
@@ -87,21 +90,32 @@ def _office_requirement(user, requirement_id):
 
 @login_required
 def requirement_log(request, requirement_id):
-    """Who was reminded of this requirement, when, by which channel, and what failed (issue point 7)."""
+    """Who was reminded of this requirement, when, by which channel, and what failed (issue point 7):
+    the reminders, or with ?delivery=failed|retry|skipped the deliveries in that state (issue 11)."""
     requirement = _office_requirement(request.user, requirement_id)
-    reminders = (
-        Reminder.objects.for_requirement(requirement)
-        .select_related("recipient", "unit")
-        .order_by("-scheduled_for", "unit__path", "recipient__username", "id")
-    )
-    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
-    if status in Reminder.Status.values:
-        reminders = reminders.filter(status=status)
-    if kind in Reminder.Kind.values:
-        reminders = reminders.filter(kind=kind)
-    page = Paginator(reminders, 50).get_page(request.GET.get("page"))
-    page.object_list = attach_deliveries(page.object_list)
-    labels = {channel.name: channel.label for channel in configured_channels()}
+    delivery_totals = outcomes.totals(requirement)
+    delivery_status = request.GET.get("delivery", "")
+    channel = request.GET.get("channel", "")
+    if channel not in {row.channel for row in delivery_totals.channels}:
+        channel = ""
+    if delivery_status in outcomes.LISTED:
+        page = Paginator(outcomes.listed(requirement, delivery_status, channel), 50).get_page(request.GET.get("page"))
+        page.object_list = outcomes.with_details(page.object_list, requirement)
+        status = kind = ""
+    else:
+        delivery_status = ""
+        reminders = (
+            Reminder.objects.for_requirement(requirement)
+            .select_related("recipient", "unit")
+            .order_by("-scheduled_for", "unit__path", "recipient__username", "id")
+        )
+        status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+        if status in Reminder.Status.values:
+            reminders = reminders.filter(status=status)
+        if kind in Reminder.Kind.values:
+            reminders = reminders.filter(kind=kind)
+        page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+        page.object_list = attach_deliveries(page.object_list)
     totals = dict.fromkeys(Reminder.Status.values, 0)
     totals.update(Reminder.objects.for_requirement(requirement).order_by().values_list("status").annotate(n=Count("id")))
     return render(request, "notifications/requirement_log.html", {
@@ -110,26 +124,77 @@ def requirement_log(request, requirement_id):
         "flag": DueDateFlag.objects.filter(requirement=requirement).first(),
         "policy": EffectivePolicy.for_requirement(requirement),
         "form": ReminderPolicyForm(instance=_policy_of(requirement)),
-        "channel_labels": labels,
         "statuses": Reminder.Status.choices,
         "kinds": Reminder.Kind.choices,
         "status": status,
         "kind": kind,
         "totals": totals,
+        "delivery_totals": delivery_totals,
+        "delivery_tabs": [(value, label, delivery_totals.count(value)) for value, label in outcomes.LISTED.items()],
+        "delivery_status": delivery_status,
+        "channel": channel,
+        # The rule, not the page, says who may resend; for the office of this log it is every
+        # failed delivery listed (Delivery's "resend" rule), so the rows need no query each.
+        "resendable": outcomes.deliveries_of(requirement).restrict(request.user, "resend").count(),
         "query": query_without_page(request),
     })
 
 
 def attach_deliveries(reminders):
-    """Give each reminder on the page its digest's deliveries (`reminder.deliveries`), in two queries."""
+    """Give each reminder on the page its digest's deliveries (`reminder.deliveries`), in two
+    queries, each with its channel and last error in words (notifications.outcomes)."""
     reminders = list(reminders)
     digests = Digest.objects.filter(
         sweep_id__in={r.sweep_id for r in reminders}, recipient_id__in={r.recipient_id for r in reminders}
     ).prefetch_related("deliveries")
-    by_key = {(d.sweep_id, d.recipient_id): list(d.deliveries.all()) for d in digests}
+    by_key = {
+        (d.sweep_id, d.recipient_id): [outcomes.explain_delivery(delivery) for delivery in d.deliveries.all()]
+        for d in digests
+    }
     for reminder in reminders:
         reminder.deliveries = by_key.get((reminder.sweep_id, reminder.recipient_id), [])
     return reminders
+
+
+# A delivery id as a page may name it (a bigint); anything else names no delivery.
+DELIVERY_ID = re.compile(r"[0-9]{1,18}")
+RESEND_LISTED = 20
+
+
+@login_required
+def requirement_resend(request, requirement_id):
+    """Send again a requirement's reminders that failed for good: all of them, or one delivery
+    (?delivery=ID), after a confirmation that asks why (issue 11). Who may is Delivery's
+    "resend" rule: the issuing office and superusers."""
+    requirement = _office_requirement(request.user, requirement_id)
+    resendable = outcomes.deliveries_of(requirement).restrict(request.user, "resend")
+    delivery_id = request.POST.get("delivery") or request.GET.get("delivery") or ""
+    if delivery_id:
+        if not DELIVERY_ID.fullmatch(delivery_id):
+            raise Http404
+        get_object_or_404(outcomes.deliveries_of(requirement).restrict(request.user), pk=int(delivery_id))
+        resendable = resendable.filter(pk=int(delivery_id))
+    form = ResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resent = actions.resend_deliveries(resendable, actor=request.user, reason=form.cleaned_data["reason"],
+                                           requirement=requirement)
+        if resent.count:
+            messages.success(request, ngettext(
+                "已重新发送 %(count)s 条提醒，几秒钟内发出。", "已重新发送 %(count)s 条提醒，几秒钟内发出。", resent.count,
+            ) % {"count": resent.count})
+        else:
+            messages.info(request, _("没有需要重新发送的提醒：可能已有人重新发送过。"))
+        return redirect("notifications:requirement_log", requirement_id=requirement.pk)
+    count = resendable.count()
+    listed = outcomes.listed(requirement, Delivery.Status.FAILED).filter(pk__in=resendable.values("pk"))
+    return render(request, "notifications/resend.html", {
+        "requirement": requirement,
+        "form": form,
+        "count": count,
+        "deliveries": outcomes.with_details(listed[:RESEND_LISTED], requirement),
+        "delivery_id": delivery_id,
+        "window_hours": settings.REMINDER_RETRY_WINDOW_HOURS,
+    }, status=400 if form.is_bound else 200)
 
 
 def _policy_of(requirement):

@@ -270,16 +270,23 @@ def test_a_logging_channel_stands_in_for_sms(people, settings, caplog):
 
 
 def test_send_reminders_twice_then_nothing(people):
+    """Reminders, digests and deliveries are counted apart: two reminders, one digest each, sent
+    on two channels, are two reminders sent (four deliveries)."""
     out = io.StringIO()
     call_command("send_reminders", "--now", "2014-01-03T09:00+08:00", "--dry-run", stdout=out)
-    assert out.getvalue().splitlines()[-1] == "reminders: created=2 sent=0 failed=0"
+    assert out.getvalue().splitlines() == ["digests: 2", "reminders: created=2 sent=0 failed=0"]
     assert not Reminder.objects.exists()
     out = io.StringIO()
     call_command("send_reminders", "--now", "2014-01-03T09:00+08:00", stdout=out)
-    assert out.getvalue().splitlines()[-1] == "reminders: created=2 sent=4 failed=0"
+    assert out.getvalue().splitlines() == [
+        "digests: 2",
+        "deliveries inapp: sent=2 retry=0 failed=0 skipped=0",
+        "deliveries email: sent=2 retry=0 failed=0 skipped=0",
+        "reminders: created=2 sent=2 failed=0",
+    ]
     out = io.StringIO()
     call_command("send_reminders", "--now", "2014-01-03T09:00+08:00", stdout=out)
-    assert out.getvalue().splitlines()[-1] == "reminders: created=0 sent=0 failed=0"
+    assert out.getvalue().splitlines() == ["digests: 0", "reminders: created=0 sent=0 failed=0"]
 
 
 def test_a_due_date_on_a_holiday_is_flagged_to_the_office(people):
