@@ -56,7 +56,7 @@ _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 
 def _chinese_number(text):
     """Read 一 … 三十一 (and 元 as 1, as in 元月)."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if text == "元":
         return 1

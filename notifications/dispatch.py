@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 
+from celery import current_app
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -86,8 +87,6 @@ def enqueue(delivery_ids, now=None):
 
 def queue_length(queue):
     """Messages waiting in `queue` on the broker (not those a worker has taken); None if unknown."""
-    from celery import current_app
-
     try:
         with current_app.connection_for_read() as connection:
             return connection.default_channel.queue_declare(queue=queue, passive=True).message_count

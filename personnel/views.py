@@ -88,11 +88,11 @@ def account_detail(request, account_id):
 def _preset(request):
     """A new account's first role as the page that linked here suggests it (a unit's page, a group's)."""
     unit_id, group_id = request.GET.get("unit", ""), request.GET.get("group", "")
-    if unit_id.isdigit():
+    if unit_id.isdecimal():
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is not None and can(request.user, "manage", unit):
             return {"role": Role.LIAISON, "unit_code": unit.code}
-    if group_id.isdigit():
+    if group_id.isdecimal():
         group = SupervisionGroup.objects.restrict(request.user, "manage").filter(pk=group_id).first()
         if group is not None:
             return {"role": Role.GROUP_MEMBER, "group": group.pk}

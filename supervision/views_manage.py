@@ -128,7 +128,7 @@ def group_member_add(request, group_id):
 @require_POST
 def group_member_remove(request, group_id):
     group = _managed_group(request, group_id)
-    member = get_object_or_404(group.members, pk=request.POST.get("member", "0") if request.POST.get("member", "").isdigit() else 0)
+    member = get_object_or_404(group.members, pk=request.POST.get("member", "0") if request.POST.get("member", "").isdecimal() else 0)
     actions.remove_member(group, member, actor=request.user)
     return redirect(group)
 

@@ -120,7 +120,7 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         for key in value or []:
             text = str(key).strip()
-            if text.lstrip("-").isdigit() and abs(int(text)) > self.KEY_LIMIT:
+            if text.lstrip("-").isdecimal() and abs(int(text)) > self.KEY_LIMIT:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": shown(text, 20)})
         return super().clean(value)
 

@@ -109,7 +109,7 @@ def unit_detail(request, unit_id):
 @login_required
 def unit_create(request):
     parent = None
-    if request.GET.get("parent", "").isdigit():
+    if request.GET.get("parent", "").isdecimal():
         parent = _visible_unit(request, request.GET["parent"], "manage")
     if not Unit.objects.office_roots(request.user).exists():
         raise PermissionDenied

@@ -21,7 +21,7 @@ def _unit_and_neighbours(request):
     scope = scope_for(request.user)
     unit_id = request.GET.get("unit")
     if unit_id:
-        if not unit_id.isdigit():
+        if not unit_id.isdecimal():
             raise Http404
         unit = dashboard.with_data_version(Unit.objects.restrict(request.user)).filter(pk=unit_id).first()
         if unit is None:

@@ -23,7 +23,7 @@ def _campaign(request):
     """The campaign asked for (?campaign=<id>), else the latest one; 404 when there is none."""
     wanted = request.GET.get("campaign") or request.POST.get("campaign") or ""
     campaigns = Campaign.objects.order_by("-starts_on", "-pk")
-    found = campaigns.filter(pk=wanted).first() if wanted.isdigit() else campaigns.first()
+    found = campaigns.filter(pk=wanted).first() if wanted.isdecimal() else campaigns.first()
     return get_object_or_404(campaigns, pk=found.pk) if found else get_object_or_404(campaigns, pk=0)
 
 
@@ -43,7 +43,7 @@ def participants(request):
     by_batch = list(taking_part.order_by().values("batch__ordinal", "batch__name").annotate(units=Count("id"))
                     .order_by("batch__ordinal"))
     batch = request.GET.get("batch", "")
-    listed = taking_part.filter(batch_id=batch) if batch.isdigit() else taking_part
+    listed = taking_part.filter(batch_id=batch) if batch.isdecimal() else taking_part
     page = Paginator(listed.select_related("unit", "batch").order_by("unit__path"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
