@@ -232,6 +232,8 @@ REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "30"))
 # to REMINDER_RETRY_MAX_SECONDS between attempts, for REMINDER_RETRY_WINDOW_HOURS after it was made
 # (or resent); then it is failed, shown to the office, and can be resent. REMINDER_MAX_ATTEMPTS,
 # when set above 0, also stops it after that many attempts.
+# Escalations and overdue repeats that fall on a day off go out on the next working day.
+REMINDER_ESCALATE_ON_WORKDAYS = env_bool("REMINDER_ESCALATE_ON_WORKDAYS", True)
 REMINDER_RETRY_BASE_SECONDS = int(os.environ.get("REMINDER_RETRY_BASE_SECONDS", "60"))
 REMINDER_RETRY_MAX_SECONDS = int(os.environ.get("REMINDER_RETRY_MAX_SECONDS", "3600"))
 REMINDER_RETRY_WINDOW_HOURS = float(os.environ.get("REMINDER_RETRY_WINDOW_HOURS", "72"))

@@ -76,3 +76,12 @@ def holiday_warning(due_at):
         "提前提醒会提前到工作日发出。"
     ) % {"day": f"{day.year}年{day.month}月{day.day}日", "name": name,
          "previous": f"{previous.year}年{previous.month}月{previous.day}日"}
+
+
+def working_days_between(start_day, end_day):
+    """How many working days d there are with start_day < d <= end_day (0 when end_day <= start_day)."""
+    count, day = 0, start_day + dt.timedelta(days=1)
+    while day <= end_day:
+        count += is_workday(day)
+        day += dt.timedelta(days=1)
+    return count

@@ -37,9 +37,22 @@ class Message:
     items: list  # [{"text": ..., "url": ...}]
 
 
+def merge_same_day(reminders):
+    """One line per obligation for its reminders before the deadline that holidays moved onto the
+    same day (each kept as its own row: EffectivePolicy.moments); yields (reminder, other offsets)."""
+    lines = {}
+    for reminder in reminders:
+        key = (reminder.obligation_id, reminder.kind, reminder.scheduled_for) if reminder.kind == "before" else reminder.pk
+        if key in lines:
+            lines[key][1].append(reminder.offset_days)
+        else:
+            lines[key] = (reminder, [])
+    return list(lines.values())
+
+
 def render_digest(digest):
     """One message for everything in a digest, in Chinese, with a link to each item (issue point 3)."""
-    items = [{"text": reminder.describe(), "url": reminder.link()} for reminder in digest.items()]
+    items = [{"text": reminder.describe(merged), "url": reminder.link()} for reminder, merged in merge_same_day(digest.items())]
     overdue = sum(1 for reminder in digest.reminders.all() if reminder.kind != reminder.Kind.BEFORE)
     subject = _("报送提醒：%(count)s 项待办") % {"count": len(items)}
     if overdue:

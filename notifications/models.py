@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from access.policy import RestrictedQuerySet
 from campaign.deadlines import SHANGHAI
 from core import clock
-from core.workdays import NonWorkdayRule, holiday_warning, shift_to_workday
+from core.workdays import NonWorkdayRule, holiday_warning, shift_to_workday, working_days_between
 from units.models import UnitMembership
 
 # The fallbacks when neither the requirement's policy nor its office's defaults set a value.
@@ -199,8 +199,8 @@ class EffectivePolicy:
         already reached is sent, so a requirement set late does not send a burst.
         After it: the group escalation and the office escalation once each, then a
         repeat every `repeat_every_days` while overdue, at most `repeat_max` times.
-        Escalations and repeats keep their calendar day: moving them earlier would
-        put them before the obligation is overdue.
+        Offsets moved onto the same working day each keep their reminder. Escalations
+        and repeats move to the next working day, never earlier (REMINDER_ESCALATE_ON_WORKDAYS).
         """
         if not self.enabled:
             return []
@@ -211,23 +211,39 @@ class EffectivePolicy:
             at = self._at(shift_to_workday(due_day - dt.timedelta(days=offset), self.non_workday_rule))
             if at < due_at:
                 before.append((offset, at))
-        before.sort(key=lambda pair: (pair[1], -pair[0]))
-        for index, (offset, at) in enumerate(before):
-            until = before[index + 1][1] if index + 1 < len(before) else due_at
-            if at < until:
-                moments.append(Moment(Reminder.Kind.BEFORE, offset, at, until))
-        for kind, days in ((Reminder.Kind.ESCALATE_GROUP, self.escalate_group_after_days),
-                           (Reminder.Kind.ESCALATE_OFFICE, self.escalate_office_after_days)):
-            if days:
-                at = max(self._at(due_day + dt.timedelta(days=days)), due_at)
-                moments.append(Moment(kind, days, at, at + MAX_LATENESS))
+        # Several offsets moved onto the same working day (a Spring Festival week, a Monday
+        # deadline's weekend) each keep their reminder: sent together, in one digest.
+        days = sorted({at for _offset, at in before})
+        for offset, at in before:
+            later = [day for day in days if day > at]
+            moments.append(Moment(Reminder.Kind.BEFORE, offset, at, later[0] if later else due_at))
+        for kind, days_after in ((Reminder.Kind.ESCALATE_GROUP, self.escalate_group_after_days),
+                                 (Reminder.Kind.ESCALATE_OFFICE, self.escalate_office_after_days)):
+            if days_after:
+                at = max(self._after(due_day, days_after), due_at)
+                moments.append(Moment(kind, days_after, at, at + MAX_LATENESS))
         if self.repeat_every_days and self.repeat_max:
+            repeats = []
             for k in range(1, self.repeat_max + 1):
-                days = k * self.repeat_every_days
-                at = self._at(due_day + dt.timedelta(days=days))
-                until = self._at(due_day + dt.timedelta(days=days + self.repeat_every_days))
-                moments.append(Moment(Reminder.Kind.REPEAT, days, at, min(until, at + MAX_LATENESS)))
+                at = self._after(due_day, k * self.repeat_every_days)
+                if not repeats or at > repeats[-1][1]:  # two repeats moved onto one working day are one
+                    repeats.append((k * self.repeat_every_days, at))
+            for index, (days_after, at) in enumerate(repeats):
+                if index + 1 < len(repeats):
+                    until = repeats[index + 1][1]
+                else:
+                    until = self._after(due_day, days_after + self.repeat_every_days)
+                moments.append(Moment(Reminder.Kind.REPEAT, days_after, at, min(until, at + MAX_LATENESS)))
         return moments
+
+    def _after(self, due_day, days):
+        """The send moment `days` after the due day; on the next working day when that is a day off
+        (REMINDER_ESCALATE_ON_WORKDAYS): an escalation cannot move earlier, it would come before
+        the obligation is overdue."""
+        day = due_day + dt.timedelta(days=days)
+        if settings.REMINDER_ESCALATE_ON_WORKDAYS:
+            day = shift_to_workday(day, NonWorkdayRule.NEXT)
+        return self._at(day)
 
     def horizon(self):
         """How far before and after a due moment this policy can have a reminder (for the sweep's time window)."""
@@ -381,14 +397,32 @@ class Reminder(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.offset_days} · {self.obligation_id} → {self.recipient_id}"
 
-    def describe(self):
-        """The line a digest shows for this item, in Chinese."""
+    def remaining(self):
+        """(calendar days, working days) left after this reminder's send day until its deadline:
+        what the text says, whatever offset it was planned at (a reminder moved off a holiday is
+        sent earlier, with more days left). Working days are those after the send day up to the
+        last day one can still hand in: the due day itself, unless the deadline is at 00:00."""
+        sent_day = self.scheduled_for.astimezone(SHANGHAI).date()
+        due = self.due_at.astimezone(SHANGHAI)
+        last_day = due.date() if due.time() != dt.time(0, 0) else due.date() - dt.timedelta(days=1)
+        return (due.date() - sent_day).days, working_days_between(sent_day, last_day)
+
+    def describe(self, merged_offsets=()):
+        """The line a digest shows for this item, in Chinese. `merged_offsets`: the planned offsets
+        of other reminders of the same obligation moved onto this one's day, said in one line."""
         due = self.due_at.astimezone(SHANGHAI)
         due_text = f"{due.year}年{due.month}月{due.day}日 {due:%H:%M}"
         if self.kind == self.Kind.BEFORE:
-            when = _("距截止还有 %(days)s 天（截止时间 %(due)s）") % {"days": self.offset_days, "due": due_text}
-        else:
-            when = _("已逾期 %(days)s 天（截止时间 %(due)s）") % {"days": self.offset_days, "due": due_text}
+            days, working = self.remaining()
+            when = _("距截止还有 %(days)s 天（其中工作日 %(working)s 天，截止时间 %(due)s）") % {
+                "days": days, "working": working, "due": due_text}
+            offsets = sorted({self.offset_days, *merged_offsets}, reverse=True)
+            if offsets != [days]:
+                when += _("；因节假日调整，原定提前 %(offsets)s 天的提醒合并于今日发送") % {
+                    "offsets": "、".join(str(offset) for offset in offsets)}
+        else:  # the days really overdue on the send day (an escalation waits for a working day)
+            overdue = (self.scheduled_for.astimezone(SHANGHAI).date() - due.date()).days
+            when = _("已逾期 %(days)s 天（截止时间 %(due)s）") % {"days": overdue, "due": due_text}
         return f"【{self.get_kind_display()}】{self.unit.name}：{self.requirement.title}，{when}"
 
     def link(self):

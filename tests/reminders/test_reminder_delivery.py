@@ -102,20 +102,24 @@ def test_the_ten_january_scenario_on_the_demo_data(workers, django_user_model):
     assert three_day == expected - submitter_liaisons
     assert not items_about("初步书面总结", "距截止还有 3 天") & submitter_liaisons
 
-    sweep_on_worker(shanghai(2014, 1, 11, 9))
+    sweep_on_worker(shanghai(2014, 1, 13, 9))  # Saturday the 11th's escalation waits for Monday
     group = set(Reminder.objects.filter(requirement=requirement, kind="escalate_group")
                 .values_list("recipient__username", flat=True))
-    expected_group = members_of_groups_on_open_obligations(requirement, dt.date(2014, 1, 11))
+    expected_group = members_of_groups_on_open_obligations(requirement, dt.date(2014, 1, 13))
     assert "sup_leader" in expected_group and group == expected_group
-    assert items_about("初步书面总结", "已逾期 1 天") == expected_group
+    assert items_about("初步书面总结", "【逾期提醒督导组】") == expected_group
+    assert all("已逾期 3 天" in item["text"] for n in Notification.objects.filter(user__username__in=expected_group)
+               for item in n.items if "逾期提醒督导组" in item["text"])
     # Each person got one message per sweep, whatever the number of items.
     per_sweep = Counter((d.recipient_id, d.sweep_id) for d in Digest.objects.all())
     assert set(per_sweep.values()) == {1}
     assert Delivery.objects.filter(status="sent").count() == Digest.objects.count() * 2
 
 
-def test_two_sweeps_at_the_same_time_create_and_send_each_reminder_once(people, workers):
-    workers.start(concurrency=2)
+def test_two_sweeps_at_the_same_time_create_and_send_each_reminder_once(people, workers, settings):
+    # Escalations on their calendar day (Saturday the 11th), so that two moments follow each other.
+    settings.REMINDER_ESCALATE_ON_WORKDAYS = False
+    workers.start(concurrency=2, REMINDER_ESCALATE_ON_WORKDAYS=0)
     barrier = threading.Barrier(2)
     results = []
 

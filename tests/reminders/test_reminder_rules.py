@@ -43,10 +43,74 @@ def test_default_schedule_of_the_ten_january_deadline(world):
     assert moments[("before", 7)] == shanghai(2014, 1, 3, 9)
     assert moments[("before", 3)] == shanghai(2014, 1, 7, 9)
     assert moments[("before", 1)] == shanghai(2014, 1, 9, 9)
-    assert moments[("escalate_group", 1)] == shanghai(2014, 1, 11, 9)
+    # Saturday the 11th and Sunday the 19th are days off: the escalation and the last repeat wait
+    # for Monday.
+    assert moments[("escalate_group", 1)] == shanghai(2014, 1, 13, 9)
     assert moments[("escalate_office", 3)] == shanghai(2014, 1, 13, 9)
-    assert [moments[("repeat", d)] for d in (3, 6, 9)] == [shanghai(2014, 1, d, 9) for d in (13, 16, 19)]
+    assert [moments[("repeat", d)] for d in (3, 6, 9)] == [shanghai(2014, 1, d, 9) for d in (13, 16, 20)]
     assert ("repeat", 12) not in moments
+
+
+def test_an_escalation_moved_to_monday_says_how_late_it_really_is(people):
+    sweep(shanghai(2014, 1, 13, 9))
+    send_due()
+    texts = [item["text"] for item in Notification.objects.get(user=people.group_leader).items]
+    assert texts and all("已逾期 3 天" in text for text in texts)
+
+
+def test_escalations_may_keep_their_calendar_day(world, settings):
+    settings.REMINDER_ESCALATE_ON_WORKDAYS = False
+    policy = EffectivePolicy.for_requirement(world.requirement)
+    moments = {(m.kind, m.offset): m.at for m in policy.moments(world.requirement.due_at)}
+    assert moments[("escalate_group", 1)] == shanghai(2014, 1, 11, 9)
+    assert moments[("repeat", 9)] == shanghai(2014, 1, 19, 9)
+
+
+def due_on(people, moment):
+    Requirement.objects.filter(pk=people.requirement.pk).update(due_at=moment)
+    Obligation.objects.filter(requirement=people.requirement).update(due_at=moment)
+
+
+def test_reminders_moved_onto_one_day_by_the_spring_festival_are_one_line_with_the_real_days(people):
+    """Due before 7 February 2014: the 7-, 3- and 1-day reminders (31 January, 4 and 6 February)
+    all fall in the Spring Festival holiday and move to Thursday 30 January. Each is kept; the
+    message says it once, with the days really left: 8, of which one working day (Friday the 7th:
+    the festival runs from the 31st to the 6th)."""
+    due_on(people, shanghai(2014, 2, 7, 23, 59, 59))
+    policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
+    before = {m.offset: m.at for m in policy.moments(shanghai(2014, 2, 7, 23, 59, 59)) if m.kind == "before"}
+    assert before == {7: shanghai(2014, 1, 30, 9), 3: shanghai(2014, 1, 30, 9), 1: shanghai(2014, 1, 30, 9)}
+    assert sweep(shanghai(2014, 1, 30, 9)).created == 6  # two liaisons, three reminders each
+    send_due()
+    notification = Notification.objects.get(user=people.liaison_organ)
+    assert len(notification.items) == 1
+    text = notification.items[0]["text"]
+    assert "距截止还有 8 天（其中工作日 1 天" in text and "原定提前 7、3、1 天的提醒合并于今日发送" in text
+    assert "距截止还有 1 天" not in text
+
+
+def test_a_monday_deadline_keeps_its_three_day_reminder(people):
+    """Due before Monday 13 January 2014: the 1-day reminder (Sunday) moves to Friday the 10th,
+    the 3-day reminder's own day. Both are kept and said in one line: 3 days, one working day
+    (the Monday itself)."""
+    due_on(people, shanghai(2014, 1, 13, 23, 59, 59))
+    policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
+    before = {m.offset: m.at for m in policy.moments(shanghai(2014, 1, 13, 23, 59, 59)) if m.kind == "before"}
+    assert before == {7: shanghai(2014, 1, 6, 9), 3: shanghai(2014, 1, 10, 9), 1: shanghai(2014, 1, 10, 9)}
+    sweep(shanghai(2014, 1, 10, 9))
+    assert set(Reminder.objects.filter(recipient=people.liaison_organ).values_list("offset_days", flat=True)) == {3, 1}
+    send_due()
+    [item] = Notification.objects.get(user=people.liaison_organ).items
+    assert "距截止还有 3 天（其中工作日 1 天" in item["text"] and "原定提前 3、1 天" in item["text"]
+
+
+def test_an_unmoved_reminder_states_its_days_plainly(people):
+    sweep(shanghai(2014, 1, 7, 9))
+    send_due()
+    [item] = Notification.objects.get(user=people.liaison_organ).items
+    # 8, 9 and 10 January are working days; the deadline is the end of the 10th.
+    assert "距截止还有 3 天（其中工作日 3 天，截止时间 2014年1月10日 23:59）" in item["text"]
+    assert "原定" not in item["text"]
 
 
 def test_seven_day_reminder_reaches_the_liaisons_of_open_obligations_only(people):
@@ -84,10 +148,10 @@ def test_a_unit_that_submits_on_5_january_gets_no_three_day_reminder(people):
 
 def test_escalation_goes_to_the_supervision_group_then_the_office(people):
     Obligation.objects.filter(pk=people.obligation_organ2.pk).update(status=ObligationStatus.SUBMITTED)
-    sweep(shanghai(2014, 1, 11, 9))
+    assert sweep(shanghai(2014, 1, 11, 9)).created == 0  # a Saturday: the escalation waits for Monday
+    sweep(shanghai(2014, 1, 13, 9))
     assert recipients(kind="escalate_group") == {"sup_leader", "sup_member"}
     assert recipients(kind="before") == set()
-    sweep(shanghai(2014, 1, 13, 9))
     assert recipients(kind="escalate_office") == {"office_zj"}
     assert recipients(kind="repeat", offset_days=3) == {"liaison_fgw", "sup_leader", "sup_member"}
 
@@ -97,7 +161,7 @@ def test_a_group_assigned_to_an_ancestor_with_its_subtree_is_escalated_to(people
 
     GroupAssignment.objects.create(group=people.other_group, unit=people.province, include_subtree=True,
                                    starts_on=dt.date(2013, 6, 1))
-    sweep(shanghai(2014, 1, 11, 9))
+    sweep(shanghai(2014, 1, 13, 9))
     assert recipients(kind="escalate_group", unit=people.organ) == {"sup_leader", "sup_member", "sup_other"}
 
 
