@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from units.models import Level, UnitType
 
-# GB/T 15834-2011 4.15.3.6: a book title inside a book title takes the single marks 〈〉; deeper
+# GB/T 15834-2011 4.15 (书名号): a book title inside a book title takes the single marks 〈〉; deeper
 # levels alternate again (《〈《…》〉》).
 OUTER_MARKS = ("《", "》")
 INNER_MARKS = ("〈", "〉")
@@ -38,7 +38,7 @@ def mark_book_titles(text, depth=1):
     """`text` with every book-title mark set by its depth, as it stands inside `depth` levels of marks.
 
     GB/T 15834-2011《标点符号用法》4.15: titles take 《》; a title inside a title takes 〈〉
-    (4.15.3.6), and the levels alternate from there on: 《…〈…《…》…〉…》. A title is drawn
+    , and the levels alternate from there on: 《…〈…《…》…〉…》. A title is drawn
     from its source and may already hold marks, right or wrong (《《》》 from an older draft):
     each opening mark (《 or 〈) goes one level down and takes the marks of its level, each closing
     mark closes the innermost open level. A closing mark with nothing open is left as it is.
@@ -70,8 +70,8 @@ def book_title(title, depth=0):
 def cited_document(directive):
     """The source as a forward cites it: the title in 《》 and the document number in full-width
     parentheses, 《关于……的通知》（群组发〔2013〕29号）, as seeds 000 and 001 cite theirs. A source
-    registered without a number (not every document has one, GB/T 9704 7.2.4 发文字号 is given
-    when there is one) is cited by its title alone: no empty （）."""
+    registered without a number (a 发文字号 is not on every document, or not known) is cited by
+    its title alone, with no empty （）: 现将《……》转发给你们."""
     cited = book_title(directive.title)
     if directive.number:
         cited += f"（{directive.number}）"
@@ -80,7 +80,7 @@ def cited_document(directive):
 
 def committee_name(unit):
     """The Party committee (党委) a territorial unit of the tree stands for, in the short form of its
-    masthead (GB/T 9704 7.2.1 发文机关标志), or None when its name cannot say.
+    masthead (GB/T 9704 发文机关标志), or None when its name cannot say.
 
     The tree names a committee by its region (003: 省、市、县): 中央 → 中共中央; 浙江省 → 中共浙江省委;
     杭州市 → 中共杭州市委; a county or county-level city → 中共淳安县委, 中共建德市委. A city's district
