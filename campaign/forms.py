@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from access.scope import scope_for
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
+from campaign.forwarding import book_title, cited_document, forward_issuer, is_placeholder
 from campaign.models import Batch, Campaign, Directive, Phase, Requirement
 from core import clock
 from core.forms import DateInput, StyledForm
@@ -63,6 +64,13 @@ class DirectiveForm(StyledForm, forms.ModelForm):
         except DocumentNumberError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
+    def clean_issuer_name(self):
+        """The blank a forward's draft leaves where the unit tree cannot name the issuer is filled in."""
+        text = self.cleaned_data["issuer_name"]
+        if is_placeholder(text):
+            raise forms.ValidationError(_("请填写发文机关的全称。"))
+        return text
+
     def clean(self):
         cleaned = super().clean()
         number = cleaned.get("number_text")
@@ -85,16 +93,20 @@ class DirectiveForm(StyledForm, forms.ModelForm):
 
 
 def forward_initial(source, user):
-    """The fields of this office's own directive forwarding `source` (000: 关于转发……的通知)."""
+    """The fields of this office's own directive forwarding `source` (000: 关于转发……的通知).
+
+    The issuer, the nested title and the citation of the source follow campaign.forwarding
+    (GB/T 9704 公文格式, GB/T 15834 书名号): 中共杭州市委党的群众路线教育实践活动领导小组,
+    关于转发《关于印发〈……〉的通知》的通知, 现将《……》（浙整改办发〔2015〕2号）转发给你们.
+    """
     office = office_units(user).order_by("-depth").first()
     return {
         "campaign": source.campaign_id,
         "doc_type": "通知",
         "issuing_unit": office.pk if office else None,
-        "issuer_name": f"中共{office.name}党的群众路线教育实践活动领导小组" if office else "",
-        "title": _("关于转发《%(title)s》的通知") % {"title": source.title},
-        "body": _("现将《%(title)s》（%(number)s）转发你们，请结合实际，认真贯彻落实。")
-        % {"title": source.title, "number": source.number},
+        "issuer_name": forward_issuer(office, source.campaign) if office else "",
+        "title": _("关于转发%(title)s的通知") % {"title": book_title(source.title)},
+        "body": _("现将%(document)s转发给你们，请结合实际认真贯彻落实。") % {"document": cited_document(source)},
         "signed_on": clock.today(),
     }
 
