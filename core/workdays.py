@@ -39,14 +39,13 @@ changed = False  # set when the table changed since the cache was last cleared (
 
 def forget():
     """Drop what this process remembers of the calendar (after a change to the table)."""
-    global _years, changed
+    global _years
     _years = None
     _days.clear()
-    changed = False
 
 
 def table_changed(**_kwargs):
-    """Signal receiver: a calendar row was saved or deleted."""
+    """A calendar row was saved or deleted (signal receiver; bulk writers call it themselves)."""
     global changed
     forget()
     changed = True

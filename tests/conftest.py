@@ -37,6 +37,7 @@ def work_calendar_forgotten_after_a_change():
 
     if workdays.changed:
         workdays.forget()
+        workdays.changed = False
 
 
 @pytest.fixture(scope="session")
