@@ -191,3 +191,45 @@ def test_the_reader_raises_nothing_but_its_refusal(data, name):
         read_file(name, data)
     except CalendarImportRefused as refused:
         assert refused.problems
+
+
+def test_the_system_check_warns_of_this_year_and_of_next_from_november():
+    from core import clock
+    from core.checks import work_calendar_covered
+
+    with clock.frozen_at(dt.date(2026, 10, 31)):
+        assert work_calendar_covered() == []
+    with clock.frozen_at(dt.date(2026, 11, 1)):
+        warnings = work_calendar_covered()
+    assert [warning.id for warning in warnings] == ["core.W001"] and "2027年" in warnings[0].msg
+    with clock.frozen_at(dt.date(2027, 3, 1)):
+        assert [warning.id for warning in work_calendar_covered()] == ["core.W001"]
+
+
+def test_the_banner_shows_superusers_and_offices_from_november(world, client):
+    from core import clock
+
+    for user, link in ((world.superuser, True), (world.office_hangzhou, False)):
+        client.force_login(user)
+        with clock.frozen_at(dt.date(2026, 10, 31)):
+            assert "calendar-notice" not in client.get("/").content.decode()
+        with clock.frozen_at(dt.date(2026, 11, 1)):
+            page = client.get("/").content.decode()
+        assert "2027年工作日历尚未录入" in page
+        assert ("/admin/core/calendaryear/import/" in page) is link
+    client.force_login(world.liaison_xihu)
+    with clock.frozen_at(dt.date(2026, 11, 1)):
+        assert "2027年工作日历尚未录入" not in client.get("/").content.decode()
+
+
+def test_the_requirement_form_says_so_beside_the_resolved_date(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.office_zj if hasattr(world, "office_zj") else world.superuser)
+    world.zj_48.signed_on = dt.date(2026, 6, 1)
+    world.zj_48.save(update_fields=["signed_on"])
+    url = reverse("campaign:deadline_preview", args=[world.zj_48.pk])
+    page = client.get(url, {"deadline": "2027年3月1日前"}).content.decode()
+    assert "deadline-resolved" in page and "2027年工作日历尚未录入" in page
+    page = client.get(url, {"deadline": "2026年3月2日前"}).content.decode()
+    assert "deadline-resolved" in page and "尚未录入" not in page
