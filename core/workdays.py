@@ -1,16 +1,25 @@
 """Working days in mainland China, as the State Council's holiday notices set them.
 
-The `chinesecalendar` package knows every official holiday and every weekend
-made into a working day (调休). Reminders are office work: one that would land on
-a holiday or weekend goes out on the previous working day by default
-(REMINDER_NON_WORKDAY_RULE or a requirement's policy can choose "next" or "none").
-A due date that falls on a holiday is flagged to the office when the requirement
-is saved (DESIGN rule 5, seed 000: "2014年1月10日前").
+The calendar is data (core.models.CalendarDay, CalendarYear): seeded from the
+`chinesecalendar` package for every year it covers, then entered by a superuser in the admin
+or imported from the notice (access.work_calendar). Reminders are office work: one that would
+land on a holiday or weekend goes out on the previous working day by default
+(REMINDER_NON_WORKDAY_RULE or a requirement's policy can choose "next" or "none"). A due
+date that falls on a holiday is flagged to the office when the requirement is saved (DESIGN
+rule 5, seed 000: "2014年1月10日前").
+
+A year nobody has entered is not guessed at in silence: `is_workday` still answers Monday to
+Friday there (a reminder must go out on some day), but `covered()` / `uncovered_years()` say
+so, `holiday_warning()` says so to the office, core.checks warns the operator and the page
+banner warns superusers and offices from 1 November of the year before.
+
+Each process reads the table once per year (one query for the declared years, one per year
+asked about) and forgets it when a row is saved or deleted (signals in core.apps) or after a
+test changed it (tests/conftest.py).
 """
 
 import datetime as dt
 
-import chinese_calendar
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,27 +32,91 @@ class NonWorkdayRule(models.TextChoices):
     NONE = "none", gettext_lazy("不调整")
 
 
-# Chinese names of the holidays chinesecalendar reports in English.
-HOLIDAY_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+_years = None  # the set of declared years, once loaded
+_days = {}  # year -> {date: (kind, name)}
+changed = False  # set when the table changed since the cache was last cleared (tests read it)
+
+
+def forget():
+    """Drop what this process remembers of the calendar (after a change to the table)."""
+    global _years
+    _years = None
+    _days.clear()
+
+
+def table_changed(**_kwargs):
+    """A calendar row was saved or deleted (signal receiver; bulk writers call it themselves)."""
+    global changed
+    forget()
+    changed = True
+
+
+def covered_years():
+    """The years whose calendar is declared complete."""
+    global _years
+    if _years is None:
+        from core.models import CalendarYear  # imported here: models are not ready at import time
+
+        _years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    return _years
+
+
+def covered(day):
+    """Is `day`'s year in the work calendar?"""
+    return day.year in covered_years()
+
+
+def uncovered_years(days):
+    """The sorted years of `days` (dates or aware datetimes, None skipped) the calendar does not cover."""
+    years = {(_local_day(day)).year for day in days if day is not None}
+    return sorted(years - covered_years())
+
+
+def _exceptions(year):
+    if year not in _days:
+        from core.models import CalendarDay  # imported here: models are not ready at import time
+
+        _days[year] = {date: (kind, name) for date, kind, name in CalendarDay.objects.filter(
+            date__year=year).values_list("date", "kind", "name")}
+    return _days[year]
+
+
+def _local_day(value):
+    return timezone.localdate(value) if isinstance(value, dt.datetime) else value
 
 
 def is_workday(day):
-    """An official working day; outside the package's years, Monday to Friday."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
+    """An official working day. In a year the calendar does not cover, Monday to Friday (callers
+    that must say so ask `covered()`)."""
+    if not covered(day):
         return day.weekday() < 5
+    entry = _exceptions(day.year).get(day)
+    if entry is not None:
+        return entry[0] == "workday"
+    return day.weekday() < 5
 
 
 def holiday_name(day):
-    """The official holiday's Chinese name (春节, 元旦 …), "周末" for a plain weekend, or None on a working day."""
+    """The official holiday's Chinese name (春节, 元旦 …), "周末" for a plain weekend, or None on a working day.
+
+    A weekend inside a run of days off that contains a named holiday is named after it
+    (2027-02-06, a Saturday of the Spring Festival break, is 春节), as the notice says
+    "2月6日至12日放假调休，共7天"."""
     if is_workday(day):
         return None
-    try:
-        _is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        name = None
-    return HOLIDAY_NAMES.get(name, name) if name else _("周末")
+    if covered(day):
+        for step in (0, -1, 1):
+            probe = day
+            for _i in range(10):
+                entry = _exceptions(probe.year).get(probe) if covered(probe) else None
+                if entry is not None and entry[0] == "holiday" and entry[1]:
+                    return entry[1]
+                if not step:
+                    break
+                probe += dt.timedelta(days=step)
+                if is_workday(probe):
+                    break
+    return _("周末")
 
 
 def shift_to_workday(day, rule=NonWorkdayRule.PREVIOUS):
@@ -58,15 +131,41 @@ def shift_to_workday(day, rule=NonWorkdayRule.PREVIOUS):
     return day
 
 
-def holiday_warning(due_at):
-    """A Chinese warning for the office when a due moment falls on a holiday or weekend, else None.
+def working_days_between(start_day, end_day):
+    """How many working days d there are with start_day < d <= end_day (0 when end_day <= start_day).
 
-    Shown to the office when a requirement is saved; the notifications app records the same
-    flag for the reminder log.
+    For reminder texts such as "距截止还有 8 天（其中工作日 3 天）": counted from today (not
+    included) to the due day (included). Days of uncovered years count Monday to Friday; ask
+    `uncovered_years()` to say so."""
+    count = 0
+    day = start_day + dt.timedelta(days=1)
+    while day <= end_day:
+        count += is_workday(day)
+        day += dt.timedelta(days=1)
+    return count
+
+
+def _format(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def not_entered_message(year):
+    """The sentence every page shows for a year nobody has entered."""
+    return _("%(year)s年工作日历尚未录入，无法判断节假日和调休，暂按周一至周五计算工作日。") % {"year": year}
+
+
+def holiday_warning(due_at):
+    """A Chinese warning for the office when a due moment falls on a holiday or weekend, or in a
+    year the work calendar does not cover, else None.
+
+    Shown to the office when a requirement is saved and beside the resolved date on the
+    requirement form; the notifications app records the same flag for the reminder log.
     """
     if due_at is None:
         return None
-    day = timezone.localdate(due_at) if isinstance(due_at, dt.datetime) else due_at
+    day = _local_day(due_at)
+    if not covered(day):
+        return _("截止日期 %(day)s：%(not_entered)s") % {"day": _format(day), "not_entered": not_entered_message(day.year)}
     name = holiday_name(day)
     if name is None:
         return None
@@ -74,14 +173,4 @@ def holiday_warning(due_at):
     return _(
         "截止日期 %(day)s 是%(name)s，不是工作日。请确认是否改为此前的最后一个工作日 %(previous)s；"
         "提前提醒会提前到工作日发出。"
-    ) % {"day": f"{day.year}年{day.month}月{day.day}日", "name": name,
-         "previous": f"{previous.year}年{previous.month}月{previous.day}日"}
-
-
-def working_days_between(start_day, end_day):
-    """How many working days d there are with start_day < d <= end_day (0 when end_day <= start_day)."""
-    count, day = 0, start_day + dt.timedelta(days=1)
-    while day <= end_day:
-        count += is_workday(day)
-        day += dt.timedelta(days=1)
-    return count
+    ) % {"day": _format(day), "name": name, "previous": _format(previous)}

@@ -28,6 +28,18 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def work_calendar_forgotten_after_a_change():
+    """core.workdays remembers the calendar per process and forgets it when a row is saved; a test's
+    rollback sends no signal, so a test that changed the table leaves the cache to be dropped here."""
+    yield
+    from core import workdays
+
+    if workdays.changed:
+        workdays.forget()
+        workdays.changed = False
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """On SQLite the test database is a file (one per test process), not shared memory, so that a
