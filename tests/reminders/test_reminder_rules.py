@@ -388,3 +388,28 @@ def test_deleting_an_obligation_or_a_user_removes_their_reminder_rows(people):
     remaining = Reminder.objects.get()
     remaining.recipient.delete()
     assert not Reminder.objects.exists()
+
+
+def test_the_2027_new_year_follows_the_calendar_entered_by_import(people):
+    """Due before Monday 4 January 2027, a year chinesecalendar does not know. Until the notice is
+    entered, 元旦 counts as a Friday like any other and the office is told the year is missing;
+    once it is imported, the 3- and 1-day reminders leave 1 January for Thursday 31 December."""
+    from access.work_calendar import import_calendar
+    from tests.core.test_work_calendar import NOTICE_2027
+
+    due = shanghai(2027, 1, 4, 23, 59, 59)
+    due_on(people, due)
+
+    def before():
+        policy = EffectivePolicy.for_requirement(Requirement.objects.get(pk=people.requirement.pk))
+        return {m.offset: m.at for m in policy.moments(due) if m.kind == "before"}
+
+    assert before() == {7: shanghai(2026, 12, 28, 9), 3: shanghai(2027, 1, 1, 9), 1: shanghai(2027, 1, 1, 9)}
+    assert "2027年工作日历尚未录入" in holiday_warning(due)
+    import_calendar("2027年节假日安排.csv", NOTICE_2027, actor=people.superuser, reason="国务院办公厅通知")
+    assert before() == {7: shanghai(2026, 12, 28, 9), 3: shanghai(2026, 12, 31, 9), 1: shanghai(2026, 12, 31, 9)}
+    assert holiday_warning(due) is None
+    sweep(shanghai(2026, 12, 31, 9))
+    send_due()
+    [item] = Notification.objects.get(user=people.liaison_organ).items
+    assert "距截止还有 4 天（其中工作日 1 天" in item["text"] and "原定提前 3、1 天" in item["text"]
