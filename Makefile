@@ -8,7 +8,7 @@ PORT ?= 8000
 # start-up stops without a SECRET_KEY of its own and load_demo refuses to run (README: Production).
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test lint venv dev-venv chromium demo worker clean
+.PHONY: run test lint venv dev-venv chromium redis-server demo worker clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,12 +48,16 @@ run: demo
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# The fault tests start Redis servers of their own (tests/faults/stack.py).
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
+
 lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite; DATABASE_URL picks the database (SQLite by default).
-test: dev-venv chromium var/.dirs lint
+test: dev-venv chromium redis-server var/.dirs lint
 	$(PY) -m pytest
 
 clean:
