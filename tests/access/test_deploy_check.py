@@ -178,3 +178,13 @@ def test_gunicorn_refuses_to_serve_with_the_demo_key_and_serves_with_a_key_of_it
         assert response.status == 302 and response.getheader("Location").startswith("/accounts/login/")
     finally:
         stop(served)
+
+
+def test_checking_migrations_needs_no_secret_key(tmp_path):
+    """makemigrations neither serves nor signs: it runs every check but the security ones."""
+    env = {**production_env(), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("REDIS_URL")
+    env.pop("SECRET_KEY")
+    result = run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
