@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -469,6 +469,13 @@ class DeliveryQuerySet(RestrictedQuerySet):
             status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY], next_attempt_at__lte=now,
             enqueued_at__gte=F("next_attempt_at"), enqueued_at__lt=moment,
         )
+
+    def for_requirement(self, requirement):
+        """Every delivery carrying a reminder of `requirement`, each once (a digest's reminders are
+        its sweep's rows for its recipient: Digest.reminders)."""
+        return self.filter(Exists(Reminder.objects.filter(
+            requirement=requirement, sweep_id=OuterRef("digest__sweep_id"), recipient_id=OuterRef("digest__recipient_id"),
+        )))
 
     def failed(self):
         """Given up: every attempt within the retry window failed (REMINDER_RETRY_WINDOW_HOURS)."""

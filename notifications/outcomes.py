@@ -16,11 +16,11 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, Min, OuterRef
+from django.db.models import Count, F, Min
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Requirement
-from notifications.channels import BUILT_IN, configured_channels
+from notifications.channels import channel_named, configured_channels
 from notifications.explanations import explain
 from notifications.models import Delivery, Reminder
 
@@ -33,24 +33,17 @@ HOME_LIMIT = 20
 
 
 def channel_label(name):
-    """A channel's name in words: the configured channel's label, a built-in's, else the name."""
-    for channel in configured_channels():
-        if channel.name == name:
-            return channel.label
-    return BUILT_IN[name].label if name in BUILT_IN else name
+    """A channel's name in words: the channel's own label (channels.channel_named), else the name."""
+    try:
+        return channel_named(name).label
+    except (LookupError, ImportError):
+        return name
 
 
 def channel_order(name):
     """Sort key: the channels in NOTIFICATION_CHANNELS' order, then any other by name."""
     names = [channel.name for channel in configured_channels()]
     return (names.index(name) if name in names else len(names), name)
-
-
-def deliveries_of(requirement):
-    """Every delivery carrying a reminder of `requirement`, each once."""
-    return Delivery.objects.filter(Exists(Reminder.objects.filter(
-        requirement=requirement, sweep_id=OuterRef("digest__sweep_id"), recipient_id=OuterRef("digest__recipient_id"),
-    )))
 
 
 @dataclasses.dataclass
@@ -103,7 +96,7 @@ class Totals:
 def totals(requirement, statuses=None):
     """The requirement's deliveries counted by channel and outcome, in one query (only those in
     `statuses` when given: the requirement's page asks for failures and retries alone)."""
-    rows = deliveries_of(requirement)
+    rows = Delivery.objects.for_requirement(requirement)
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
     by_channel = {}
@@ -122,7 +115,7 @@ def totals(requirement, statuses=None):
 
 def listed(requirement, status, channel=""):
     """The requirement's deliveries in `status` (on `channel` if given), the latest first."""
-    rows = deliveries_of(requirement).filter(status=status)
+    rows = Delivery.objects.for_requirement(requirement).filter(status=status)
     if channel:
         rows = rows.filter(channel=channel)
     return rows.select_related("digest__recipient").order_by("-created_at", "-pk")

@@ -135,7 +135,7 @@ def requirement_log(request, requirement_id):
         "channel": channel,
         # The rule, not the page, says who may resend; for the office of this log it is every
         # failed delivery listed (Delivery's "resend" rule), so the rows need no query each.
-        "resendable": outcomes.deliveries_of(requirement).restrict(request.user, "resend").count(),
+        "resendable": Delivery.objects.for_requirement(requirement).restrict(request.user, "resend").count(),
         "query": query_without_page(request),
     })
 
@@ -167,12 +167,12 @@ def requirement_resend(request, requirement_id):
     (?delivery=ID), after a confirmation that asks why (issue 11). Who may is Delivery's
     "resend" rule: the issuing office and superusers."""
     requirement = _office_requirement(request.user, requirement_id)
-    resendable = outcomes.deliveries_of(requirement).restrict(request.user, "resend")
+    resendable = Delivery.objects.for_requirement(requirement).restrict(request.user, "resend")
     delivery_id = request.POST.get("delivery") or request.GET.get("delivery") or ""
     if delivery_id:
         if not DELIVERY_ID.fullmatch(delivery_id):
             raise Http404
-        get_object_or_404(outcomes.deliveries_of(requirement).restrict(request.user), pk=int(delivery_id))
+        get_object_or_404(Delivery.objects.for_requirement(requirement).restrict(request.user), pk=int(delivery_id))
         resendable = resendable.filter(pk=int(delivery_id))
     form = ResendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,7 @@ they are not queued but sent here, with every other delivery due (notifications.
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign.models import Requirement
-from notifications import actions, outcomes
+from notifications import actions
 from notifications.models import Delivery
 from notifications.sending import send_due
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             requirement = Requirement.objects.filter(pk=options["requirement"]).first()
             if requirement is None:
                 raise CommandError(f"--requirement: there is no requirement {options['requirement']}")
-            rows = outcomes.deliveries_of(requirement)
+            rows = Delivery.objects.for_requirement(requirement)
         if options["delivery"]:
             rows = rows.filter(pk__in=options["delivery"])
         if options["channel"]:
