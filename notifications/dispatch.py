@@ -31,7 +31,6 @@ from notifications.models import Delivery
 
 logger = logging.getLogger(__name__)
 
-SWEEP_QUEUE = "sweep"
 # At most this many rows are queued by one dispatcher run; the next run takes the rest.
 DISPATCH_LIMIT = 20000
 

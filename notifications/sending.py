@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 @dataclasses.dataclass
 class Outcome:
     status: str  # "sent", "failed", "skipped", "retry", "not_claimed", "lease_lost"
-    retry_in: float | None = None
     error: str = ""
 
 
@@ -154,7 +153,7 @@ def deliver(delivery_id):
             delay = record(lambda: delivery.mark_failed(token, error))
             if delay is None:
                 return Outcome("failed", error=error)
-            return Outcome("retry", retry_in=delay.total_seconds(), error=error)
+            return Outcome("retry", error=error)
         if not record(lambda: delivery.mark_sent(token)):
             logger.warning("reminder delivery %s sent after its lease was taken over", delivery_id)
             return Outcome("lease_lost")
