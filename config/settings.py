@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "access.middleware.PrivateResponsesMiddleware",
     # After authentication: someone given an initial password reaches only the password change.
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # After authentication: a superuser's session may run at a pinned moment (core.clock).
+    "core.middleware.PinnedClockMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "access.context_processors.shell",
+                "core.context_processors.clock_ribbon",
                 "notifications.context_processors.unread_notifications",
             ],
         },
@@ -219,6 +222,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The campaign's clock (core.clock): empty for real time; a moment such as 2014-01-08T10:00+08:00
+# starts the clock there and lets it run on (a demo or a training system; make run sets it).
+# Every page then carries a ribbon "演示时间：…".
+CAMPAIGN_CLOCK = os.environ.get("CAMPAIGN_CLOCK", "").strip()
 
 # Traffic light (DESIGN rule 4): open work due within this many days shows yellow.
 TRAFFIC_LIGHT_DUE_SOON_DAYS = int(os.environ.get("TRAFFIC_LIGHT_DUE_SOON_DAYS", "3"))

@@ -60,3 +60,22 @@ class StyledForm:
     def error_text(self):
         """Every error of the form as one line, for a flash message."""
         return "；".join(str(error) for errors in self.errors.values() for error in errors)
+
+
+class PinClockForm(StyledForm, forms.Form):
+    """The moment a superuser's own pages run at (core.middleware.PinnedClockMiddleware)."""
+
+    day = forms.DateField(label=_("日期"))
+    time = forms.TimeField(label=_("时间"), initial="10:00", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def clean_day(self):
+        from core.dates import validate_plan_date
+
+        day = self.cleaned_data["day"]
+        validate_plan_date(day)
+        return day
+
+    def moment_text(self):
+        """The pinned moment as the session keeps it: ISO 8601 in Asia/Shanghai time."""
+        day, at = self.cleaned_data["day"], self.cleaned_data["time"]
+        return f"{day.isoformat()}T{at.strftime('%H:%M')}+08:00"
