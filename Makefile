@@ -7,6 +7,11 @@ PORT ?= 8000
 # The demo and the developer's commands run with DEBUG on unless DEBUG is set: with DEBUG off,
 # start-up stops without a SECRET_KEY of its own and load_demo refuses to run (README: Production).
 DEV := DEBUG=$${DEBUG:-1}
+# The demo lives on 8 January 2014, 10:00, two days before the preliminary summary is due (000):
+# its clock starts there and runs on (core.clock); `make run CAMPAIGN_CLOCK=` runs it on real time.
+# Its e-mails (reminders of the sweeps load_demo replays, and the worker's) are files in var/mail.
+DEMO := $(DEV) CAMPAIGN_CLOCK=$${CAMPAIGN_CLOCK-2014-01-08T10:00+08:00} \
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 
 .PHONY: run test lint venv dev-venv chromium redis-server demo worker clean
 
@@ -27,23 +32,21 @@ var/.dirs:
 	mkdir -p var/broker/queue var/broker/processed var/uploads
 	touch $@
 
-# Demo database: migrate and load the Mass Line campaign (idempotent).
+# Demo database: migrate and load the Mass Line campaign as it stood on 8 January 2014 (idempotent).
 demo: venv var/.dirs
 	$(DEV) $(PY) manage.py migrate --noinput
-	$(DEV) $(PY) manage.py load_demo
-	@echo "Reminder sweep as of 3 January 2014, 09:00 (seven days before the preliminary summary is due):"
-	$(DEV) $(PY) manage.py send_reminders --now 2014-01-03T09:00+08:00 | tail -n 1
+	$(DEMO) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py collectstatic --noinput >/dev/null
 
 # Serve the demo with its Celery worker and beat on the embedded broker.
 run: demo
 	@echo "Starting the worker and beat (embedded broker, no server needed)..."
-	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 --pool=solo >var/worker.log 2>&1 & \
+	$(DEMO) $(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 --pool=solo >var/worker.log 2>&1 & \
 	  echo $$! > var/worker.pid; \
 	  trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  echo ""; echo "Open http://$(HOST):$(PORT)/ (worker log: var/worker.log)"; \
 	  $(DEV) $(PY) manage.py demo_logins; echo ""; \
-	  $(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	  $(DEMO) $(PY) manage.py runserver $(HOST):$(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

@@ -18,7 +18,7 @@ from accounts.actions import issue_initial_password
 from campaign.actions import enrol, fan_out, save_requirement
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Participation, Phase, Requirement
-from demo import accounts, campaign_data, directives, groups, reference, unit_tree
+from demo import accounts, campaign_data, directives, groups, motion, reference, unit_tree
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit, UnitMembership
@@ -30,6 +30,8 @@ class LoadResult:
     created: dict = field(default_factory=dict)
     obligations_created: int = 0
     participations_created: int = 0
+    # Steps of demo.motion played (0 once the story has been played).
+    motion_steps: int = 0
     # Production only (shared_password=False): {username: the initial password of each new login}.
     initial_passwords: dict = field(default_factory=dict)
 
@@ -38,7 +40,7 @@ class LoadResult:
 
 
 @transaction.atomic
-def load_demo(shared_password=True):
+def load_demo(shared_password=True, story=True):
     """Create whatever of the demo campaign is missing; returns what was created.
 
     With `shared_password` (a development machine) every demo login gets DEMO_PASSWORD, the
@@ -56,6 +58,8 @@ def load_demo(shared_password=True):
     _load_groups(the_campaign, unit_by_code, users, result)
     _load_requirements(directive_by_key, unit_by_code, batches, phases, result)
     _load_liaisons_of_bound_units(result)
+    if story:
+        result.motion_steps = motion.play(unit_by_code)
     return result
 
 

@@ -174,7 +174,9 @@ def test_ten_january_requirement_binds_every_batch1_unit_once(demo):
     assert batch1.count() > 30
     assert requirement.obligations.count() == batch1.count()
     assert set(requirement.obligations.values_list("unit_id", flat=True)) == set(batch1.values_list("pk", flat=True))
-    assert all(o.due_at == requirement.due_at for o in requirement.obligations.all())
+    # demo.motion: 省物价局's group returned its summary with an earlier date, 6 January 18:00.
+    moved = {o.unit.code: o.due_at for o in requirement.obligations.select_related("unit") if o.due_at != requirement.due_at}
+    assert moved == {"330000-30": dt.datetime(2014, 1, 6, 18, 0, tzinfo=SHANGHAI)}
 
 
 def test_other_seed_deadlines(demo):
@@ -345,7 +347,8 @@ def test_loads_without_the_shared_folder(db):
     from campaign.models import Directive
 
     assert Directive.objects.count() == 9
-    texts = [path for path in _OPENED if path.suffix == ".txt"]
+    # (Reminder e-mails of the story are rendered from templates named *.txt too.)
+    texts = [path for path in _OPENED if path.suffix == ".txt" and "templates" not in path.parts]
     assert {path.name for path in texts} == set(demo_directives.SEED_FILES.values())
     assert all(path.parent == demo_directives.SEED_DIR for path in texts)
 

@@ -28,7 +28,7 @@ def upload_version(page, obligation_url, name, text):
 
 def test_summary_loop_in_the_browser(browser_page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    load_demo(stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo(stdout=open("/dev/null", "w"), story=False)  # noqa: SIM115
     requirement = Requirement.objects.get(title="初步书面总结", directive__number="浙群组发〔2013〕48号")
     assert requirement.route == Route.SUPERVISION_FIRST
     organ = Unit.objects.get(code="330000-05")

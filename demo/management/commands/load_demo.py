@@ -24,6 +24,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--no-story", action="store_false", dest="story",
+            help="只载入活动、单位、公文和报送要求，不演示截至2014年1月8日的工作进展（报送、审核、提醒等）。",
+        )
+        parser.add_argument(
             PRODUCTION_FLAG, action="store_true", dest="production",
             help="DEBUG 关闭时（生产环境）仍然载入；每个新建的演示账号各有一个只显示一次的初始密码。",
         )
@@ -35,8 +39,8 @@ class Command(BaseCommand):
                 "DEBUG 未开启，这里可能是生产环境：演示数据会建立一批演示账号，不应载入生产系统。"
                 f"本机演示请设置 DEBUG=1（make run 会设置）；确需在生产环境载入，请加 {PRODUCTION_FLAG}。"
             )
-        result = load_demo(shared_password=not production)
-        new = sum(result.created.values()) + result.obligations_created
+        result = load_demo(shared_password=not production, story=options["story"])
+        new = sum(result.created.values()) + result.obligations_created + result.motion_steps
         self.stdout.write(self.style.SUCCESS("演示数据已载入：党的群众路线教育实践活动" if new else "演示数据已是最新，未作改动。"))
         self.stdout.write(
             f"  单位 {Unit.objects.count()} 个，公文 {Directive.objects.count()} 份，报送要求 {Requirement.objects.count()} 项，"

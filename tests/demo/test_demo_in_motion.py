@@ -1,0 +1,132 @@
+"""The demo in motion (demo.motion): the campaign as it stood on 8 January 2014, 10:00, the moment
+`make run` pins the clock to, with work for every demo login."""
+
+import datetime as dt
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import load_demo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PINNED = dt.datetime(2014, 1, 8, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    load_demo(verbosity=0)
+    settings.CAMPAIGN_CLOCK = "2014-01-08T10:00+08:00"
+
+
+def test_the_summary_units_are_spread_over_every_state(demo):
+    from campaign.models import Obligation, Requirement
+    from core import clock
+
+    summary = Requirement.objects.get(title="初步书面总结", directive__number="浙群组发〔2013〕48号")
+    obligations = summary.obligations.with_status(PINNED).select_related("unit")
+    states = Counter(obligations.values_list("status", flat=True))
+    assert states == {"accepted": 9, "submitted": 8, "returned": 3, "pending": 13}
+    # One late unit: 省物价局 missed the new date its group gave it; the open rest are due in two days.
+    assert [o.unit.code for o in obligations if o.is_overdue] == ["330000-30"]
+    assert {o.light for o in obligations} == {"overdue", "due_soon", "done"}
+    resubmitted = Obligation.objects.get(requirement=summary, unit__code="330000-24")
+    assert resubmitted.status == "submitted" and resubmitted.submissions.count() == 2
+    returned = Obligation.objects.get(requirement=summary, unit__code="330000-05")
+    assert returned.reviews.get().reason.startswith("对整改落实、建章立制情况的总结过于笼统")
+    # Every step happened on its day: the trail of an approval is dated then, not today.
+    approved = Obligation.objects.get(requirement=summary, unit__code="330000-01")
+    assert clock.local(approved.accepted_at).date() == dt.date(2014, 1, 3)
+    from audit.models import AuditEntry
+
+    moves = AuditEntry.objects.filter(action__in=["submit", "approve", "return"])
+    # demo.motion.SUMMARY_STORIES: 9 submitted and approved, 6 waiting, 2 returned and resubmitted,
+    # 2 returned, 1 returned with a new date.
+    assert moves.count() == 9 * 2 + 6 + 2 * 3 + 2 * 2 + 2
+    first, last = (clock.local(moment) for moment in sorted(moves.values_list("at", flat=True))[::len(moves) - 1])
+    assert first.date() == dt.date(2013, 12, 30) and last <= PINNED
+
+
+def test_the_province_dashboard_shows_every_state_and_colour(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from campaign.dashboard import progress_for
+    from units.models import Unit
+
+    province = Unit.objects.get(code="330000")
+    progress = progress_for(province, list(province.children.order_by("path")), now=PINNED, use_cache=False)
+    total = progress.total
+    assert total.pending and total.submitted and total.returned and total.accepted and total.overdue
+    # A red, a yellow and a green unit (the cities' work is due after February: on track).
+    assert {child.counts.light for child in progress.children} >= {"overdue", "due_soon", "on_track"}
+    client.force_login(get_user_model().objects.get(username="zj_office"))
+    page = client.get("/directives/dashboard/").content.decode()
+    assert "演示时间：2014年1月8日" in page
+
+
+def test_reminders_and_an_escalation_were_sent(demo):
+    from notifications.models import Notification, Reminder
+
+    sent = Counter(Reminder.objects.filter(status="sent").values_list("kind", flat=True))
+    assert sent["before"] > 0 and sent["escalate_group"] > 0
+    escalated = set(Reminder.objects.filter(kind="escalate_group").values_list("recipient__username", flat=True))
+    assert {"sup_leader", "sup_member"} <= escalated
+    texts = [item["text"] for n in Notification.objects.filter(user__username="sup_member") for item in n.items]
+    assert any("省物价局" in text and "逾期" in text for text in texts)
+
+
+def test_the_field_has_its_materials_plans_feedback_and_meetings(demo):
+    from campaign.gates import missing_conditions
+    from campaign.models import Meeting, Obligation
+    from rectification.models import RectificationItem
+    from supervision.models import Feedback
+
+    items = RectificationItem.objects.filter(plan__unit__code="330000-05")
+    assert set(items.values_list("status", flat=True)) == {"open", "in_progress", "close_requested", "closed"}
+    assert Feedback.objects.get(unit__code="330000-05").status == "pending"
+    for code, title in (("330106001", "领导班子对照检查材料"), ("330106001", "教育实践活动实施方案"),
+                        ("330523001001", "问题清单和整改措施")):
+        assert Obligation.objects.get(unit__code=code, requirement__title=title).status == "pending"
+    meeting = Meeting.objects.get(unit__code="330106001", kind="democratic_life")
+    missing = missing_conditions(meeting, dt.date(2014, 1, 8))
+    assert any("谈心谈话" in sentence for sentence in missing)
+    assert any("领导班子对照检查材料" in sentence for sentence in missing)
+
+
+HOME_WORK = {
+    "zj_office": ["初步书面总结", "待审核"],
+    "hz_office": ["教育实践活动实施方案"],
+    "sup_leader": ["省委第一督导组", "省财政厅"],
+    "sup_member": ["省委第一督导组", "省财政厅"],
+    "liaison_fgw": ["初步书面总结", "已退回"],
+    "liaison_beishan": ["教育实践活动实施方案", "领导班子对照检查材料"],
+    "liaison_yucun": ["问题清单和整改措施"],
+    "admin": ["初步书面总结"],
+}
+
+
+def test_every_demo_login_has_work_on_its_home_page(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from demo.accounts import DEMO_ACCOUNTS
+
+    assert set(HOME_WORK) == {account.username for account in DEMO_ACCOUNTS}
+    for username, expected in HOME_WORK.items():
+        client.force_login(get_user_model().objects.get(username=username))
+        page = client.get("/").content.decode()
+        assert "演示时间：2014年1月8日" in page, username
+        for text in expected:
+            assert text in page, (username, text)
+
+
+def test_loading_again_changes_nothing(demo):
+    from audit.models import AuditEntry
+    from campaign.models import Review, Submission
+    from notifications.models import Reminder
+
+    before = (Submission.objects.count(), Review.objects.count(), Reminder.objects.count(), AuditEntry.objects.count())
+    load_demo(verbosity=0)
+    assert (Submission.objects.count(), Review.objects.count(), Reminder.objects.count(),
+            AuditEntry.objects.count()) == before
