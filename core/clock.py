@@ -21,6 +21,8 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 
 _frozen = contextvars.ContextVar("frozen_now", default=None)
@@ -62,6 +64,14 @@ def _pinned_by_setting():
             started = _setting_start.setdefault(text, (moment, time.monotonic()))
     moment, read_at = started
     return moment + dt.timedelta(seconds=time.monotonic() - read_at)
+
+
+@receiver(setting_changed)
+def _restart_when_repinned(setting, **kwargs):
+    """A new CAMPAIGN_CLOCK (a test's override) starts at its moment again, not where an earlier
+    pin of the same moment has run to since."""
+    if setting == "CAMPAIGN_CLOCK":
+        _setting_start.clear()
 
 
 def now():

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from access.scope import scope_for
 from campaign import status as obligation_status
+from campaign import workflow as obligation_workflow
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
 from units import scope as units
 
@@ -30,7 +31,13 @@ def supervision_section(user, now):
         by_group[assignment.group_id].append(assignment)
     for group in groups:
         group.current_assignments = by_group[group.pk]
-    return {"groups": groups}
+    leading = SupervisionGroup.objects.filter(pk__in=[g.pk for g in groups], members__user=user, members__is_leader=True)
+    return {
+        "groups": groups,
+        # What waits for this person, first on the page: material to review, feedback to sign off (001).
+        "review_count": obligation_workflow.group_review_queue(user).count(),
+        "sign_off_count": Feedback.objects.filter(group__in=leading, status=Feedback.Status.PENDING).count(),
+    }
 
 
 def supervision_panel(request, now):
