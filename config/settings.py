@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "access.context_processors.shell",
+                "campaign.context_processors.campaign_switcher",
                 "notifications.context_processors.unread_notifications",
             ],
         },

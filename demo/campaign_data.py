@@ -10,6 +10,7 @@ them; only deadlines stated in a seed are used.
 import datetime as dt
 from dataclasses import dataclass
 
+from campaign.blueprints import MASS_LINE
 from demo.unit_tree import CENTRAL_CODE, ZHEJIANG_CODE
 
 CAMPAIGN = {
@@ -38,13 +39,9 @@ BATCHES = [
     },
 ]
 
-PHASES = [
-    ("study", "学习教育、听取意见"),
-    ("examination", "查摆问题、开展批评"),
-    ("rectification", "整改落实、建章立制"),
-    ("summary", "总结"),
-    ("lookback", "回头看"),
-]
+# The campaign's shipped blueprint (campaign.blueprints) names the phases, as an office creating
+# the campaign in the browser gets them.
+PHASES = [(phase.code, phase.name) for phase in MASS_LINE.phases]
 
 PROVINCIAL_UNIT_TYPES = ["organ", "affiliated", "institution", "enterprise", "university"]
 

@@ -6,12 +6,15 @@ from django.utils import timezone
 
 from access.scope import scope_for
 from campaign import status as obligation_status
+from campaign.current import current_campaign
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
 from units import scope as units
 
 
-def supervision_section(user, now):
-    groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
+def supervision_section(user, now, campaign):
+    if not scope_for(user).is_supervisor:  # the scope knows the user's active groups already
+        return None
+    groups = list(SupervisionGroup.objects.in_campaign(campaign).filter(members__user=user, is_active=True).order_by("name", "pk"))
     if not groups:
         return None
     assignments = (
@@ -34,7 +37,7 @@ def supervision_section(user, now):
 
 
 def supervision_panel(request, now):
-    section = supervision_section(request.user, now)
+    section = supervision_section(request.user, now, current_campaign(request))
     return {"supervision": section} if section else None
 
 
