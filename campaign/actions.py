@@ -1,4 +1,4 @@
-"""The changes with a rule behind them, for directives, requirements, obligations and meetings:
+"""The changes with a rule behind them, for campaigns, directives, requirements, obligations and meetings:
 one function each, called by the pages, the admin, commands and the API alike. Forms only
 validate; these functions apply the rule, keep the trail (DESIGN rule 10) and run in one
 transaction.
@@ -7,9 +7,18 @@ transaction.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import change, created, diff, record_change, record_changes, record_transitions, snapshot
+from audit.services import (
+    change,
+    created,
+    diff,
+    record_change,
+    record_changes,
+    record_transition,
+    record_transitions,
+    snapshot,
+)
 from campaign.meetings import plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
-from campaign.models import Obligation, Participation, Requirement, Submission
+from campaign.models import Batch, Campaign, Obligation, Participation, Phase, Requirement, Submission
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
@@ -23,6 +32,108 @@ REQUIREMENT_FIELDS = [
     "title", "description", "phase", "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types",
     "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "route", "review_required", "is_active",
 ]
+
+
+CAMPAIGN_FIELDS = ["name", "short_name", "starts_on", "ends_on", "description", "office"]
+BATCH_FIELDS = ["ordinal", "name", "starts_on", "ends_on", "min_months"]
+PHASE_FIELDS = ["ordinal", "code", "name"]
+
+
+# --- campaigns, their batches and phases (003: batches and phases are the campaign's own) ---------
+
+
+@transaction.atomic
+def create_campaign(name, short_name, starts_on, ends_on, template, *, actor, office, description=""):
+    """Set up a campaign from `template` (a campaign.blueprints.Blueprint: a shipped shape, an
+    earlier campaign's, or blank): its batches, dates shifted to `starts_on`, and its phases.
+    It is prepared (筹备中) until launched, owned by `office` (the creating office's unit).
+    Reminder policies are not copied: they belong to requirements and offices, not campaigns."""
+    campaign = Campaign.objects.create(
+        name=name, short_name=short_name, starts_on=starts_on, ends_on=ends_on, description=description,
+        status=Campaign.Status.DRAFT, office=office,
+    )
+    batches = []
+    for spec in template.batches:
+        batch_starts, batch_ends = spec.dates(starts_on)
+        batches.append(Batch(campaign=campaign, ordinal=spec.ordinal, name=spec.name, min_months=spec.min_months,
+                             starts_on=batch_starts, ends_on=batch_ends))
+    Batch.objects.bulk_create(batches)
+    Phase.objects.bulk_create([Phase(campaign=campaign, ordinal=p.ordinal, code=p.code, name=p.name) for p in template.phases])
+    changes = created(campaign, [*CAMPAIGN_FIELDS, "status"])
+    changes["template"] = change(None, str(template.label))
+    if template.batches:
+        changes["batches"] = change(None, [spec.name for spec in template.batches])
+    if template.phases:
+        changes["phases"] = change(None, [spec.name for spec in template.phases])
+    record_change(campaign, "create", actor=actor, changes=changes)
+    return campaign
+
+
+@transaction.atomic
+def edit_campaign(campaign, before, *, actor):
+    """Save an edited campaign; `before` is its snapshot(CAMPAIGN_FIELDS) from before the edit."""
+    campaign.save()
+    record_change(campaign, "edit", actor=actor, before=before)
+    return campaign
+
+
+@transaction.atomic
+def launch_campaign(campaign, *, actor):
+    """筹备中 → 进行中: from now on everybody sees the campaign, and directives can be issued in it."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.DRAFT:
+        return campaign
+    campaign.status = Campaign.Status.LAUNCHED
+    campaign.save(update_fields=["status"])
+    record_transition(campaign, "launch", actor=actor, from_state=Campaign.Status.DRAFT, to_state=Campaign.Status.LAUNCHED)
+    return campaign
+
+
+class InUse(Exception):
+    """A batch or phase that rows point at (units in a batch, requirements, phase progress) stays."""
+
+
+@transaction.atomic
+def save_part(part, *, actor):
+    """Save a new or edited batch or phase of a campaign (the form has checked its dates, ordinal, code)."""
+    fields = BATCH_FIELDS if isinstance(part, Batch) else PHASE_FIELDS
+    if part.pk is None:
+        part.save()
+        record_change(part, "create", actor=actor, changes=created(part, fields))
+    else:
+        before = snapshot(type(part).objects.get(pk=part.pk), fields)
+        part.save()
+        record_change(part, "edit", actor=actor, before=before)
+    return part
+
+
+@transaction.atomic
+def remove_part(part, *, actor):
+    """Remove a batch or phase nothing uses yet (InUse otherwise); the trail keeps what it was."""
+    fields = BATCH_FIELDS if isinstance(part, Batch) else PHASE_FIELDS
+    if part.in_use():
+        raise InUse(part)
+    record_change(part, "delete", actor=actor, changes={name: change(value, None) for name, value in snapshot(part, fields).items()})
+    part.delete()
+
+
+@transaction.atomic
+def move_phase(phase, step, *, actor):
+    """Swap a phase with its neighbour before (step -1) or after (step 1); returns whether it moved."""
+    phases = list(Phase.objects.select_for_update().filter(campaign_id=phase.campaign_id).order_by("ordinal"))
+    index = next(i for i, p in enumerate(phases) if p.pk == phase.pk)
+    other_index = index + step
+    if not 0 <= other_index < len(phases):
+        return False
+    mine, other = phases[index], phases[other_index]
+    ordinals = mine.ordinal, other.ordinal
+    # The ordinals are unique per campaign: park one outside the range while they swap.
+    Phase.objects.filter(pk=mine.pk).update(ordinal=max(p.ordinal for p in phases) + 1)
+    Phase.objects.filter(pk=other.pk).update(ordinal=ordinals[0])
+    Phase.objects.filter(pk=mine.pk).update(ordinal=ordinals[1])
+    record_change(mine, "move", actor=actor, changes={"ordinal": change(ordinals[0], ordinals[1])})
+    record_change(other, "move", actor=actor, changes={"ordinal": change(ordinals[1], ordinals[0])})
+    return True
 
 
 # --- directives (rule 1) ------------------------------------------------------------------------

@@ -12,8 +12,9 @@ class CampaignConfig(AppConfig):
         from access import policy
         from campaign import models, rules
 
-        for model in (models.Campaign, models.Batch, models.Phase):
-            policy.register(model, rules.EVERYBODY)
+        policy.register(models.Campaign, rules.CAMPAIGN)
+        policy.register(models.Batch, rules.CAMPAIGN_PART)
+        policy.register(models.Phase, rules.CAMPAIGN_PART)
         policy.register(models.Directive, rules.DIRECTIVE)
         policy.register(models.DirectiveAttachment, rules.ATTACHMENT)
         policy.register(models.Requirement, rules.REQUIREMENT)
@@ -56,5 +57,9 @@ def register_vocabulary():
         "explicit_units": _("指定单位"), "obligations_added": _("新增报送任务"), "obligations_removed": _("移除报送任务"),
     })
     vocabulary.register(models.Directive, details={"forwards": _("转发的文件")})
+    vocabulary.register(models.Campaign, state_field="status", actions={"launch": _("启动活动")}, details={
+        "template": _("模板"), "batches": _("批次"), "phases": _("环节"),
+    })
+    vocabulary.register(models.Phase, actions={"move": _("调整顺序")})
     vocabulary.register(models.Meeting, actions={"prepare": _("更新准备情况")})
     vocabulary.register(models.Participation, actions={"enrol": _("编入批次")})

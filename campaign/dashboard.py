@@ -1,4 +1,4 @@
-"""Progress over an office's subtree: the numbers behind the dashboard and the directive page.
+"""Progress over an office's subtree in one campaign: the numbers behind the dashboard and the directive page.
 
 One grouped query counts the obligations under a unit by child unit and requirement
 (Substr of the unit path at the child's length), with conditional counts for every
@@ -138,18 +138,18 @@ class Figures:
     fingerprint: str = ""
 
 
-def subtree_figures(unit, now=None, use_cache=True):
-    """The Figures for the subtree of `unit`: one grouped query (by child and requirement) and one
-    requirement lookup, summed once and cached; a warm call makes no query when `unit` was fetched
-    through with_data_version()."""
+def subtree_figures(unit, campaign, now=None, use_cache=True):
+    """The Figures for the subtree of `unit` in `campaign`: one grouped query (by child and
+    requirement) and one requirement lookup, summed once and cached; a warm call makes no query
+    when `unit` was fetched through with_data_version()."""
     now = now or clock.now()
     child_length = len(unit.path) + PATH_SEGMENT
-    key = f"subtree:{unit.path}"
+    key = f"subtree:{unit.path}:campaign:{getattr(campaign, 'pk', None)}"
 
     def compute():
         total, by_child, by_requirement = Counts(), {}, {}
         for row in (
-            Obligation.objects.filter(unit__path__startswith=unit.path)
+            Obligation.objects.in_campaign(campaign).filter(unit__path__startswith=unit.path)
             .annotate(child=Substr("unit__path", 1, child_length))
             .values("child", "requirement_id")
             .annotate(**_state_counts(now))
@@ -195,13 +195,13 @@ def outermost(units):
             if not any(path != other and path.startswith(other) for other in by_path)]
 
 
-def counts_by_requirement(units, now=None, use_cache=True):
-    """{requirement id: Counts} over the subtrees of `units` (fetched through with_data_version()),
-    summed from the same cached figures as the dashboard: no second aggregation."""
+def counts_by_requirement(units, campaign, now=None, use_cache=True):
+    """{requirement id: Counts} over the subtrees of `units` (fetched through with_data_version()) in
+    `campaign`, summed from the same cached figures as the dashboard: no second aggregation."""
     now = now or clock.now()
     totals = {}
     for unit in outermost(units):
-        for requirement_id, counts in subtree_figures(unit, now=now, use_cache=use_cache).by_requirement.items():
+        for requirement_id, counts in subtree_figures(unit, campaign, now=now, use_cache=use_cache).by_requirement.items():
             totals.setdefault(requirement_id, Counts()).add(counts)
     return totals
 
@@ -227,9 +227,9 @@ class Progress:
     fingerprint: str = ""
 
 
-def progress_for(unit, children, now=None, use_cache=True):
-    """The dashboard of `unit` with its `children` (ordered), from `subtree_figures`."""
-    figures = subtree_figures(unit, now=now, use_cache=use_cache)
+def progress_for(unit, children, campaign, now=None, use_cache=True):
+    """The dashboard of `unit` with its `children` (ordered) in `campaign`, from `subtree_figures`."""
+    figures = subtree_figures(unit, campaign, now=now, use_cache=use_cache)
     by_child = figures.by_child
     child_list = []
     if unit.path in by_child:

@@ -10,13 +10,13 @@ from access.scope import scope_for
 from campaign.deadlines import DeadlineError, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.forwarding import book_title, cited_document, forward_issuer, is_placeholder
-from campaign.models import Batch, Campaign, Directive, Phase, Requirement
+from campaign.models import Batch, Directive, Phase, Requirement
 from core import clock
 from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
 
 DIRECTIVE_FIELDS = [
-    "campaign", "doc_type", "issuing_unit", "issuer_name", "title", "primary_recipients", "copy_recipients",
+    "doc_type", "issuing_unit", "issuer_name", "title", "primary_recipients", "copy_recipients",
     "signed_on", "printed_on", "urgency", "secrecy", "body",
 ]
 
@@ -30,7 +30,10 @@ def office_units(user):
 
 
 class DirectiveForm(StyledForm, forms.ModelForm):
-    """A directive with its typed document number; the parser's message shows on the field (rule 1)."""
+    """A directive with its typed document number; the parser's message shows on the field (rule 1).
+
+    A new directive belongs to `campaign` (the current one, or the forwarded directive's), which
+    must have been launched; a directive keeps its campaign when edited."""
 
     number_text = forms.CharField(
         label=gettext_lazy("发文字号"), required=False, help_text=gettext_lazy("例如：浙群组发〔2013〕48号"), max_length=80
@@ -47,9 +50,11 @@ class DirectiveForm(StyledForm, forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 10}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.instance.pk:
+            self.instance.campaign = campaign
         self.fields["issuing_unit"].queryset = office_units(user)
         if self.instance.pk:
             self.fields["number_text"].initial = self.instance.number
@@ -73,6 +78,11 @@ class DirectiveForm(StyledForm, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        campaign = self.instance.campaign if self.instance.campaign_id else None
+        if campaign is None:
+            raise forms.ValidationError(_("尚无可登记公文的活动。请先在“活动”中新建并启动一个活动。"))
+        if not self.instance.pk and campaign.is_draft:
+            raise forms.ValidationError(_("活动“%(name)s”尚在筹备中，请先启动后再登记公文。") % {"name": campaign.name})
         number = cleaned.get("number_text")
         if number is not None:
             clash = Directive.objects.filter(agency_code=number.agency, year=number.year, serial=number.serial)
@@ -101,7 +111,6 @@ def forward_initial(source, user):
     """
     office = office_units(user).order_by("-depth").first()
     return {
-        "campaign": source.campaign_id,
         "doc_type": "通知",
         "issuing_unit": office.pk if office else None,
         "issuer_name": forward_issuer(office, source.campaign) if office else "",
@@ -116,7 +125,6 @@ class DirectiveFilterForm(StyledForm, forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年份"), required=False, min_value=1949, max_value=2100)
     doc_type = forms.ChoiceField(label=gettext_lazy("文种"), required=False)
     issuer = forms.CharField(label=gettext_lazy("发文机关"), required=False)
-    campaign = forms.ModelChoiceField(label=gettext_lazy("活动"), required=False, queryset=Campaign.objects.all())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +132,8 @@ class DirectiveFilterForm(StyledForm, forms.Form):
         self.style_widgets()
 
     def apply(self, queryset):
-        """Search over number, title, issuer and body; filter by year, type, issuer and campaign."""
+        """Search over number, title, issuer and body; filter by year, type and issuer (the campaign is
+        the current one: campaign.current)."""
 
         if not self.is_valid():
             return queryset.none()
@@ -140,8 +149,6 @@ class DirectiveFilterForm(StyledForm, forms.Form):
             queryset = queryset.filter(doc_type=data["doc_type"])
         if data["issuer"]:
             queryset = queryset.filter(Q(issuer_name__icontains=data["issuer"]) | Q(issuing_unit__name__icontains=data["issuer"]))
-        if data["campaign"]:
-            queryset = queryset.filter(campaign=data["campaign"])
         return queryset
 
 

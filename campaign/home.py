@@ -3,6 +3,8 @@
 - Office staff: the directives and requirements they can see, with obligation counts by status.
 - Unit liaisons: their units' obligations, most urgent first.
 
+Both in the current campaign (campaign.current).
+
 Every list comes from a `restrict(user)` queryset and every count from one aggregate
 query, so the page costs a fixed number of queries whatever the size of the province. The
 office's counts per requirement are the dashboard's cached subtree figures
@@ -14,6 +16,7 @@ from django.db.models import Count
 
 from access.scope import scope_for
 from campaign import dashboard
+from campaign.current import current_campaign
 from campaign.models import Directive, Obligation, Requirement
 from units.models import Unit
 
@@ -23,9 +26,9 @@ REQUIREMENT_LIMIT = 20
 OBLIGATION_LIMIT = 50
 
 
-def office_section(user, now):
+def office_section(user, now, campaign):
     directive_rows = list(
-        Directive.objects.restrict(user)
+        Directive.objects.restrict(user).in_campaign(campaign)
         .select_related("issuing_unit")
         .annotate(requirement_count=Count("requirements", distinct=True))
         .order_by("-signed_on", "-id")[: DIRECTIVE_LIMIT + 1]
@@ -33,7 +36,7 @@ def office_section(user, now):
     directives_truncated = len(directive_rows) > DIRECTIVE_LIMIT
     directive_rows = directive_rows[:DIRECTIVE_LIMIT]
     requirement_rows = list(
-        Requirement.objects.restrict(user)
+        Requirement.objects.restrict(user).in_campaign(campaign)
         .filter(is_active=True)
         .select_related("directive")
         .order_by("-due_at", "-id")[: REQUIREMENT_LIMIT + 1]
@@ -44,7 +47,7 @@ def office_section(user, now):
     # cached per-subtree figures: one unit query carrying the data fingerprint, and the grouped
     # count only when the data or the minute changed.
     offices = Unit.objects.office_roots(user)
-    counts = dashboard.counts_by_requirement(list(dashboard.with_data_version(offices)), now=now)
+    counts = dashboard.counts_by_requirement(list(dashboard.with_data_version(offices)), campaign, now=now)
     for requirement in requirement_rows:
         figures = counts.get(requirement.pk) or dashboard.Counts()
         requirement.counts = figures
@@ -59,9 +62,9 @@ def office_section(user, now):
     }
 
 
-def liaison_section(user, scope, now):
+def liaison_section(user, scope, now, campaign):
     obligations = (
-        Obligation.objects.restrict(user)
+        Obligation.objects.restrict(user).in_campaign(campaign)
         .filter(unit_id__in=scope.liaison_unit_ids, requirement__is_active=True)
         .select_related("unit", "requirement")
         .with_status(now)
@@ -74,9 +77,9 @@ def liaison_section(user, scope, now):
 
 def office_panel(request, now):
     scope = scope_for(request.user)
-    return {"office": office_section(request.user, now)} if scope.is_office else None
+    return {"office": office_section(request.user, now, current_campaign(request))} if scope.is_office else None
 
 
 def liaison_panel(request, now):
     scope = scope_for(request.user)
-    return {"liaison": liaison_section(request.user, scope, now)} if scope.is_liaison else None
+    return {"liaison": liaison_section(request.user, scope, now, current_campaign(request))} if scope.is_liaison else None

@@ -23,25 +23,97 @@ from core.templatetags.core_tags import format_day
 from units.models import Unit
 
 
+class InCampaignQuerySet(RestrictedQuerySet):
+    """A queryset of rows that belong to one campaign through `campaign_field`: every list, dashboard
+    and export of the current campaign (campaign.current) reads its rows through `in_campaign`."""
+
+    campaign_field = "campaign"
+
+    def in_campaign(self, campaign):
+        """The rows of `campaign` (none when there is no campaign at all)."""
+        if campaign is None:
+            return self.none()
+        return self.filter(**{self.campaign_field: campaign})
+
+
+class CampaignQuerySet(RestrictedQuerySet):
+    def launched(self):
+        return self.filter(status=Campaign.Status.LAUNCHED)
+
+
 class Campaign(models.Model):
     """A campaign (教育实践活动). Batches and phases are rows, not code: later campaigns
-    (三严三实, 两学一做) had none or different ones (DESIGN)."""
+    (三严三实, 两学一做) had none or different ones (DESIGN).
 
-    name = models.CharField(_("名称"), max_length=200, unique=True)
+    A campaign set up by an office in the browser is prepared (筹备中: seen by the offices over
+    its `office` only) until it is launched (进行中); one made otherwise (admin, demo, fixtures)
+    is launched from the start. Its `office` (the creating office's unit) and the offices above
+    it may change it; without one, superusers only.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("筹备中")
+        LAUNCHED = "launched", _("进行中")
+
+    name = models.CharField(_("名称"), max_length=200, unique=True,
+                            error_messages={"unique": _("已有同名的教育实践活动。")})
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
     starts_on = models.DateField(_("开始日期"), validators=[validate_plan_date])
     ends_on = models.DateField(_("结束日期"), null=True, blank=True, validators=[validate_plan_date])
     description = models.TextField(_("说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.LAUNCHED)
+    office = models.ForeignKey(
+        "units.Unit", verbose_name=_("负责的领导小组办公室"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="campaigns_set_up", help_text=_("该单位及其上级的领导小组办公室可以修改此活动。"),
+    )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("教育实践活动")
         verbose_name_plural = _("教育实践活动")
         ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="campaign_ends_after_start",
+                violation_error_message=_("结束日期不能早于开始日期。"),
+            ),
+        ]
 
     def __str__(self):
         return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("campaign:campaign", args=[self.pk])
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    def batches_outside(self, starts_on=None, ends_on=None):
+        """The batch names whose dates leave the campaign's (or the given) dates."""
+        starts_on, ends_on = starts_on or self.starts_on, ends_on if ends_on is not None else self.ends_on
+        if self.pk is None:
+            return []
+        return [batch.name for batch in self.batches.all() if batch_outside(batch.starts_on, batch.ends_on, starts_on, ends_on)]
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+        if self.starts_on:
+            outside = self.batches_outside(self.starts_on, self.ends_on)
+            if outside:
+                raise ValidationError(_("以下批次的日期不在活动的起止日期内：%(names)s。请先调整批次日期。")
+                                      % {"names": "、".join(outside)})
+
+
+def batch_outside(batch_starts, batch_ends, starts_on, ends_on):
+    """Does a batch's time leave its campaign's (003: batches run within the campaign)?"""
+    if batch_starts and (batch_starts < starts_on or (ends_on and batch_starts > ends_on)):
+        return True
+    return bool(batch_ends and (batch_ends < starts_on or (ends_on and batch_ends > ends_on)))
 
 
 class Batch(models.Model):
@@ -63,11 +135,31 @@ class Batch(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "ordinal"], name="unique_batch_ordinal", violation_error_message=_("该活动已有此序号的批次。")
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="batch_ends_after_start",
+                violation_error_message=_("批次的结束日期不能早于开始日期。"),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("campaign:batch_edit", args=[self.pk])
+
+    def in_use(self):
+        """A batch units take part in, or that a requirement targets, stays (its rows point at it)."""
+        return self.pk is not None and (self.participations.exists() or self.requirements.exists())
+
+    def clean(self):
+        super().clean()
+        campaign = self.campaign if self.campaign_id else None
+        if campaign and campaign.starts_on and batch_outside(self.starts_on, self.ends_on, campaign.starts_on, campaign.ends_on):
+            raise ValidationError(_("批次的日期须在活动的起止日期（%(starts)s至%(ends)s）内。") % {
+                "starts": format_day(campaign.starts_on), "ends": format_day(campaign.ends_on) if campaign.ends_on else _("未定"),
+            })
 
 
 class Participation(models.Model):
@@ -85,7 +177,7 @@ class Participation(models.Model):
     )
     joined_on = models.DateField(_("开展活动起始日"), null=True, blank=True, validators=[validate_plan_date])
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = InCampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("参加单位")
@@ -129,6 +221,15 @@ class Phase(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("campaign:phase_edit", args=[self.pk])
+
+    def in_use(self):
+        """A phase that requirements or units' progress point at stays."""
+        return self.pk is not None and (
+            self.requirement_set.exists() or self.unit_progress.exists()
+        )
+
 
 class DocumentType(models.TextChoices):
     """The fifteen kinds of official document (党政机关公文处理工作条例, 2012)."""
@@ -163,7 +264,7 @@ class Secrecy(models.TextChoices):
     TOP_SECRET = "绝密", _("绝密")
 
 
-class DirectiveQuerySet(RestrictedQuerySet):
+class DirectiveQuerySet(InCampaignQuerySet):
     def by_number(self, text):
         """The directive with this document number, however it is typed (rule 1)."""
         number = parse_document_number(text)
@@ -294,6 +395,10 @@ class Route(models.TextChoices):
     SUPERVISION_FIRST = "supervision", _("先报督导组审核")
 
 
+class RequirementQuerySet(InCampaignQuerySet):
+    campaign_field = "directive__campaign"
+
+
 class Requirement(models.Model):
     """A reporting requirement (报送要求) a directive states: what, from whom, by when.
 
@@ -344,7 +449,7 @@ class Requirement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = RequirementQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("singular", "报送要求")
@@ -390,7 +495,9 @@ class Requirement(models.Model):
 
 
 
-class ObligationQuerySet(RestrictedQuerySet):
+class ObligationQuerySet(InCampaignQuerySet):
+    campaign_field = "requirement__directive__campaign"
+
     def open(self):
         """Waiting for the unit (campaign.status)."""
         return self.filter(obligation_status.open_q())

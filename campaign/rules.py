@@ -7,12 +7,14 @@ requirement is routed to the office and reported to a unit in the subtree.
 Supervision group members: obligations of their units; review and reopen when the
 requirement is routed to the supervision group first (004).
 Liaisons: their unit's obligations; submit while an obligation is open (campaign.status).
-Everybody signed in: the campaigns, batches and phases (reference data).
+Everybody signed in: the launched campaigns, their batches and phases (reference data). A
+campaign being prepared (筹备中) is seen, and every campaign changed, by the offices over the
+unit that set it up (Campaign.office); superusers alone for a campaign without one.
 """
 
 from django.db.models import Q
 
-from campaign.models import Route
+from campaign.models import Campaign, Route
 from campaign.status import open_q
 from units import scope as units
 
@@ -27,7 +29,26 @@ def _review(user, scope):
     return office_route | group_route
 
 
-EVERYBODY = {"view": lambda user, scope: Q()}
+
+
+def _campaign_owned(scope, prefix=""):
+    """The offices over the unit that set the campaign up."""
+    return units.office_over(scope, f"{prefix}office__")
+
+
+def _campaign_seen(scope, prefix=""):
+    return Q(**{f"{prefix}status": Campaign.Status.LAUNCHED}) | _campaign_owned(scope, prefix)
+
+
+CAMPAIGN = {
+    "view": lambda user, scope: _campaign_seen(scope),
+    "edit": lambda user, scope: _campaign_owned(scope),
+}
+# A campaign's batches and phases: seen with it, changed by whoever may change it.
+CAMPAIGN_PART = {
+    "view": lambda user, scope: _campaign_seen(scope, "campaign__"),
+    "edit": lambda user, scope: _campaign_owned(scope, "campaign__"),
+}
 DIRECTIVE = {
     "view": lambda user, scope: units.issued_to(scope, "issuing_unit__"),
     **dict.fromkeys(("edit", "delete", "add_requirement"), lambda user, scope: units.office_over(scope, "issuing_unit__")),

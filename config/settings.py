@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "access.context_processors.shell",
                 "core.context_processors.clock_ribbon",
+                "campaign.context_processors.campaign_switcher",
                 "notifications.context_processors.unread_notifications",
             ],
         },

@@ -12,6 +12,7 @@ the requirement's text says so (OFFICE_SET_DEADLINE).
 import datetime as dt
 from dataclasses import dataclass
 
+from campaign.blueprints import MASS_LINE
 from demo.unit_tree import CENTRAL_CODE, HEBEI_CODE, ZHEJIANG_CODE
 
 OFFICE_SET_DEADLINE = "（文件未规定报送期限，期限由省委教育实践活动领导小组办公室确定。）"
@@ -43,13 +44,9 @@ BATCHES = [
     },
 ]
 
-PHASES = [
-    ("study", "学习教育、听取意见"),
-    ("examination", "查摆问题、开展批评"),
-    ("rectification", "整改落实、建章立制"),
-    ("summary", "总结"),
-    ("lookback", "回头看"),
-]
+# The campaign's shipped blueprint (campaign.blueprints) names the phases, as an office creating
+# the campaign in the browser gets them.
+PHASES = [(phase.code, phase.name) for phase in MASS_LINE.phases]
 
 PROVINCIAL_UNIT_TYPES = ["organ", "affiliated", "institution", "enterprise", "university"]
 

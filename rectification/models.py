@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from access.policy import RestrictedQuerySet
+from campaign.models import InCampaignQuerySet
 from core import clock, traffic_light
 from core.dates import validate_not_in_future, validate_plan_date
 from core.templatetags.core_tags import format_day
@@ -72,9 +73,12 @@ class RectificationPlan(models.Model):
         return reverse("rectification:plan", kwargs={"plan_id": self.pk})
 
 
-class RectificationItemQuerySet(RestrictedQuerySet):
+class RectificationItemQuerySet(InCampaignQuerySet):
     """An item's traffic light follows its due date (DESIGN rule 4): open until closed (销号),
-    overdue once the due date has passed, due soon within core.traffic_light.due_soon_days()."""
+    overdue once the due date has passed, due soon within core.traffic_light.due_soon_days().
+    An item belongs to its plan's campaign."""
+
+    campaign_field = "plan__campaign"
 
     @staticmethod
     def open_q(prefix=""):

@@ -22,7 +22,7 @@ from access.scope import scope_for
 from access.views import refused
 from audit.models import AuditEntry
 from audit.services import snapshot
-from campaign.models import Campaign
+from campaign.current import current_campaign
 from rectification import actions, lookback, workflow
 from rectification.forms import (
     CloseRequestForm,
@@ -65,12 +65,6 @@ def visible_item(user, item_id):
     )
 
 
-def campaign_for(unit):
-    """The campaign a unit takes part in (the latest, if several), else the latest campaign."""
-    taking_part = Campaign.objects.filter(participations__unit=unit).order_by("-starts_on", "-pk").first()
-    return taking_part or Campaign.objects.order_by("-starts_on", "-pk").first()
-
-
 def plan_kind_for(unit):
     """003: village-level units keep a problem list (问题清单) rather than a plan."""
     return RectificationPlan.Kind.PROBLEM_LIST if unit.level == Level.VILLAGE else RectificationPlan.Kind.PLAN
@@ -90,7 +84,7 @@ def unit_page(request, unit_id):
     """A unit's rectification work: its plans, its look-back report, and creating its plan."""
     user = request.user
     unit = visible_unit(user, unit_id)
-    campaign = campaign_for(unit)
+    campaign = current_campaign(request)
     kind = plan_kind_for(unit)
     plans = list(
         RectificationPlan.objects.filter(unit=unit)
@@ -297,7 +291,7 @@ def lookback_edit(request, unit_id):
     """The unit's look-back self-inspection report (004): one form, a result per checkpoint."""
     user = request.user
     unit = visible_unit(user, unit_id)
-    campaign = campaign_for(unit)
+    campaign = current_campaign(request)
     if campaign is None:
         raise PermissionDenied(_("尚未设立教育实践活动。"))
     report = (
@@ -397,7 +391,7 @@ def overview(request):
     """上下联动 items in the user's scope, items awaiting the user's close approval, and the
     liaison's own units."""
     user = request.user
-    items = restrict(RectificationItem.objects.with_status().select_related("plan__unit"), user)
+    items = restrict(RectificationItem.objects.in_campaign(current_campaign(request)).with_status().select_related("plan__unit"), user)
     upper = list(items.open().filter(needs_upper_level=True).order_by("due_on", "pk")[:LIST_LIMIT])
     awaiting = list(
         restrict(items, user, "approve_close").filter(status__in=workflow.MACHINE.by_action["approve_close"].sources)

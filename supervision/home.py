@@ -7,12 +7,15 @@ from django.utils import timezone
 from access.scope import scope_for
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
+from campaign.current import current_campaign
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
 from units import scope as units
 
 
-def supervision_section(user, now):
-    groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
+def supervision_section(user, now, campaign):
+    if not scope_for(user).is_supervisor:  # the scope knows the user's active groups already
+        return None
+    groups = list(SupervisionGroup.objects.in_campaign(campaign).filter(members__user=user, is_active=True).order_by("name", "pk"))
     if not groups:
         return None
     assignments = (
@@ -35,13 +38,13 @@ def supervision_section(user, now):
     return {
         "groups": groups,
         # What waits for this person, first on the page: material to review, feedback to sign off (001).
-        "review_count": obligation_workflow.group_review_queue(user).count(),
+        "review_count": obligation_workflow.group_review_queue(user).in_campaign(campaign).count(),
         "sign_off_count": Feedback.objects.filter(group__in=leading, status=Feedback.Status.PENDING).count(),
     }
 
 
 def supervision_panel(request, now):
-    section = supervision_section(request.user, now)
+    section = supervision_section(request.user, now, current_campaign(request))
     return {"supervision": section} if section else None
 
 

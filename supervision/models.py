@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from access.policy import RestrictedQuerySet
+from campaign.models import InCampaignQuerySet
 from core import clock
 from core.dates import validate_not_in_future, validate_plan_date
 
@@ -34,7 +35,7 @@ class SupervisionGroup(models.Model):
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = InCampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督导组")

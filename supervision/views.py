@@ -19,6 +19,7 @@ from access.views import refused
 from audit.services import snapshot
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
+from campaign.current import current_campaign
 from campaign.models import Meeting
 from core import clock, traffic_light
 from supervision import actions
@@ -39,7 +40,8 @@ from units.models import Unit
 def workspace(request):
     user = request.user
     now = clock.now()
-    groups = list(SupervisionGroup.objects.filter(members__user=user, is_active=True).order_by("name", "pk"))
+    campaign = current_campaign(request)
+    groups = list(SupervisionGroup.objects.in_campaign(campaign).filter(members__user=user, is_active=True).order_by("name", "pk"))
     assignments = list(
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
@@ -53,7 +55,7 @@ def workspace(request):
     )
     for assignment in assignments:
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
-    queue = list(obligation_workflow.group_review_queue(user).with_status(now)[:200])
+    queue = list(obligation_workflow.group_review_queue(user).in_campaign(campaign).with_status(now)[:200])
     pending_feedback = list(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.policy import can
+from campaign.current import current_campaign
 from campaign.models import Obligation, ObligationStatus
 from core import clock, panels
 from core.people import person_name
@@ -69,7 +70,8 @@ def _managed_group(request, group_id):
 
 @login_required
 def group_list(request):
-    groups = list(_groups(request.user).annotate(member_count=Count("members")).order_by("office__path", "name"))
+    groups = list(_groups(request.user).in_campaign(current_campaign(request)).annotate(member_count=Count("members"))
+                  .order_by("office__path", "name"))
     load = group_load(groups)
     return render(request, "supervision/manage/group_list.html", {"rows": [(g, load[g.pk]) for g in groups]})
 
@@ -99,7 +101,7 @@ def group_detail(request, group_id):
 
 @login_required
 def group_create(request):
-    form = GroupForm(request.POST or None, user=request.user)
+    form = GroupForm(request.POST or None, user=request.user, initial={"campaign": current_campaign(request)})
     if not form.fields["office"].queryset.exists():
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from access.policy import can
 from access.scope import scope_for
 from campaign import dashboard
+from campaign.current import current_campaign
 from campaign.export import obligations_workbook_response
 from campaign.models import Obligation
 from core import traffic_light
@@ -57,7 +58,8 @@ def _unit_and_neighbours(request):
 @login_required
 def dashboard_view(request):
     unit, children, breadcrumb = _unit_and_neighbours(request)
-    progress = dashboard.progress_for(unit, children)
+    campaign = current_campaign(request)
+    progress = dashboard.progress_for(unit, children, campaign)
     chart = {
         "units": [child.unit.name for child in progress.children],
         "series": {
@@ -70,13 +72,14 @@ def dashboard_view(request):
     return render(
         request,
         "campaign/dashboard.html",
-        {"unit": unit, "progress": progress, "breadcrumb": breadcrumb, "chart": chart, "yellow_days": traffic_light.due_soon_days()},
+        {"unit": unit, "progress": progress, "breadcrumb": breadcrumb, "chart": chart, "yellow_days": traffic_light.due_soon_days(),
+         "campaign": campaign},
     )
 
 
 @login_required
 def dashboard_export(request):
-    """The obligations behind the current view, as .xlsx."""
+    """The obligations behind the current view (the unit's subtree, the current campaign), as .xlsx."""
     unit, _children, _breadcrumb = _unit_and_neighbours(request)
-    obligations = Obligation.objects.filter(unit__path__startswith=unit.path)
+    obligations = Obligation.objects.in_campaign(current_campaign(request)).filter(unit__path__startswith=unit.path)
     return obligations_workbook_response(obligations, filename=f"progress-{unit.code}.xlsx")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from access.policy import can
 from audit.services import snapshot
 from campaign import actions, dashboard
+from campaign.current import current_campaign
 from campaign.forms import DirectiveFilterForm, DirectiveForm, forward_initial, office_units
 from campaign.models import Directive, Obligation
 
@@ -39,7 +40,8 @@ def forwarding_chain_up(directive, user):
 @login_required
 def directive_list(request):
     form = DirectiveFilterForm(request.GET or None)
-    directives = Directive.objects.restrict(request.user).select_related("campaign", "issuing_unit")
+    campaign = current_campaign(request)
+    directives = Directive.objects.restrict(request.user).in_campaign(campaign).select_related("campaign", "issuing_unit")
     if request.GET:
         directives = form.apply(directives)
     directives = directives.annotate(requirement_count=Count("requirements", distinct=True))
@@ -49,7 +51,8 @@ def directive_list(request):
     return render(
         request,
         "campaign/directive_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_create": office_units(request.user).exists()},
+        {"form": form, "page": page, "query": query.urlencode(), "can_create": office_units(request.user).exists(),
+         "campaign": campaign},
     )
 
 
@@ -90,10 +93,11 @@ def _saved(request, directive):
 def directive_create(request):
     if not office_units(request.user).exists():
         raise PermissionDenied
-    form = DirectiveForm(request.POST or None, user=request.user)
+    campaign = current_campaign(request)
+    form = DirectiveForm(request.POST or None, user=request.user, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         return _saved(request, actions.register_directive(form.instance, actor=request.user))
-    return render(request, "campaign/directive_form.html", {"form": form, "title": _("登记公文")})
+    return render(request, "campaign/directive_form.html", {"form": form, "title": _("登记公文"), "campaign": campaign})
 
 
 @login_required
@@ -105,7 +109,8 @@ def directive_edit(request, directive_id):
     form = DirectiveForm(request.POST or None, instance=directive, user=request.user)
     if request.method == "POST" and form.is_valid():
         return _saved(request, actions.edit_directive(form.instance, before, actor=request.user))
-    return render(request, "campaign/directive_form.html", {"form": form, "directive": directive, "title": _("编辑公文")})
+    return render(request, "campaign/directive_form.html",
+                  {"form": form, "directive": directive, "title": _("编辑公文"), "campaign": directive.campaign})
 
 
 @login_required
@@ -114,9 +119,11 @@ def directive_forward(request, directive_id):
     source = get_object_or_404(Directive.objects.restrict(request.user), pk=directive_id)
     if not can(request.user, "forward", source) or not office_units(request.user).exists():
         raise PermissionDenied
-    form = DirectiveForm(request.POST or None, user=request.user, initial=forward_initial(source, request.user))
+    form = DirectiveForm(request.POST or None, user=request.user, campaign=source.campaign,
+                         initial=forward_initial(source, request.user))
     if request.method == "POST" and form.is_valid():
         return _saved(request, actions.register_directive(form.instance, actor=request.user, forwards=source))
     return render(
-        request, "campaign/directive_form.html", {"form": form, "source": source, "title": _("转发公文")}
+        request, "campaign/directive_form.html",
+        {"form": form, "source": source, "title": _("转发公文"), "campaign": source.campaign},
     )

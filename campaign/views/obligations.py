@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from access.policy import can
 from access.views import refused
 from campaign import workflow
+from campaign.current import current_campaign
 from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
 from campaign.models import Obligation, Submission, SubmissionFile
 from campaign.status import countdown
@@ -154,6 +155,7 @@ def file_download(request, file_id):
 @login_required
 @require_GET
 def review_queue(request):
-    """Submissions on the office route waiting for this user's office (003, 004: route office)."""
-    queue = list(workflow.office_review_queue(request.user).with_status()[:200])
+    """Submissions on the office route waiting for this user's office (003, 004: route office), in the
+    current campaign."""
+    queue = list(workflow.office_review_queue(request.user).in_campaign(current_campaign(request)).with_status()[:200])
     return render(request, "campaign/work/review_queue.html", {"queue": queue})

@@ -6,25 +6,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from access.policy import can
 from access.scope import scope_for
 from campaign import actions
+from campaign.current import current_campaign
 from campaign.forms_participation import EnrolForm, UnitBatchForm
-from campaign.models import Campaign, Obligation, Participation
+from campaign.models import Obligation, Participation
 from units.models import Unit
 
 PAGE_SIZE = 100
 
 
 def _campaign(request):
-    """The campaign asked for (?campaign=<id>), else the latest one; 404 when there is none."""
-    wanted = request.GET.get("campaign") or request.POST.get("campaign") or ""
-    campaigns = Campaign.objects.order_by("-starts_on", "-pk")
-    found = campaigns.filter(pk=wanted).first() if wanted.isdecimal() else campaigns.first()
-    return get_object_or_404(campaigns, pk=found.pk) if found else get_object_or_404(campaigns, pk=0)
+    """The current campaign (campaign.current); 404 when the user can see none."""
+    campaign = current_campaign(request)
+    if campaign is None:
+        raise Http404
+    return campaign
 
 
 @login_required
@@ -38,17 +40,18 @@ def participants(request):
         changed = actions.enrol(form.units(), campaign=campaign, batch=form.cleaned_data["batch"],
                                 joined_on=form.cleaned_data["joined_on"], actor=request.user)
         messages.success(request, _("已调整 %(count)s 个单位的批次。") % {"count": changed})
-        return redirect(f"{request.path}?campaign={campaign.pk}")
-    taking_part = Participation.objects.restrict(request.user, "edit").filter(campaign=campaign)
+        return redirect(request.path)
+    taking_part = Participation.objects.restrict(request.user, "edit").in_campaign(campaign)
     by_batch = list(taking_part.order_by().values("batch__ordinal", "batch__name").annotate(units=Count("id"))
                     .order_by("batch__ordinal"))
     batch = request.GET.get("batch", "")
-    listed = taking_part.filter(batch_id=batch) if batch.isdecimal() else taking_part
+    batches = {str(pk) for pk in campaign.batches.values_list("pk", flat=True)}
+    listed = taking_part.filter(batch_id=int(batch)) if batch in batches else taking_part
     page = Paginator(listed.select_related("unit", "batch").order_by("unit__path"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "campaign/participants.html", {
-        "campaign": campaign, "campaigns": Campaign.objects.order_by("-starts_on", "-pk"), "form": form,
+        "campaign": campaign, "form": form,
         "by_batch": by_batch, "page": page, "batch": batch, "query": query.urlencode(),
     }, status=400 if form.is_bound else 200)
 
@@ -74,7 +77,7 @@ def unit_participation(request, unit_id):
     if not can(request.user, "manage", unit):
         raise PermissionDenied
     campaign = _campaign(request)
-    current = Participation.objects.filter(campaign=campaign, unit=unit).first()
+    current = Participation.objects.in_campaign(campaign).filter(unit=unit).first()
     form = UnitBatchForm(request.POST or None, campaign=campaign, user=request.user, initial={
         "batch": current.batch_id if current else "", "joined_on": current.joined_on if current else None,
     })

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from access.scope import scope_for
 from audit.models import AuditEntry
 from audit.vocabulary import describe
+from campaign.current import current_campaign
 from campaign.models import Meeting, Obligation, ObligationStatus
 from campaign.status import countdown
 from core import clock, panels
@@ -49,7 +50,7 @@ def workspace(request):
     unit_ids = scope_for(user).liaison_unit_ids
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path"))
     obligations = list(
-        Obligation.objects.restrict(user)
+        Obligation.objects.restrict(user).in_campaign(current_campaign(request))
         .filter(unit_id__in=unit_ids, requirement__is_active=True)
         .with_status(now)
         .select_related("unit", "requirement__phase")

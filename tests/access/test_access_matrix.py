@@ -37,6 +37,10 @@ OBJECTS = {
     # An account is managed by the office over every unit and group it works at.
     "account_id": ("liaison_organ", "office_province"),
     "import_id": ("unit_import", "office_province"),
+    # A campaign Hangzhou's office is preparing (seen and changed by the offices over Hangzhou only).
+    "campaign_id": ("hz_campaign", "office_hangzhou"),
+    "batch_id": ("hz_batch", "office_hangzhou"),
+    "phase_id": ("hz_phase", "office_hangzhou"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
@@ -81,6 +85,8 @@ PUBLIC = {
 @pytest.fixture
 def things(things, world):
     """The shared objects plus the look-back report of the insider unit and an import by its office."""
+    from campaign.actions import create_campaign
+    from campaign.blueprints import MASS_LINE
     from rectification.models import LookBackReport
     from units.models import UnitImport
 
@@ -90,6 +96,9 @@ def things(things, world):
     things.unit_import = UnitImport.objects.create(
         created_by=world.office_province, file_name="units.xlsx", stored_name="matrix.xlsx", status=UnitImport.Status.CHECKED
     )
+    things.hz_campaign = create_campaign("杭州市专题教育", "", world.campaign.starts_on, None, MASS_LINE,
+                                         actor=world.office_hangzhou, office=world.hangzhou)
+    things.hz_batch, things.hz_phase = things.hz_campaign.batches.first(), things.hz_campaign.phases.first()
     return things
 
 

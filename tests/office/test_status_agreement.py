@@ -63,7 +63,7 @@ def test_returned_then_late_is_late_on_every_page(world, client):
         rows = client.get(reverse("campaign:requirement", args=[world.requirement.pk])).content.decode()
         assert rows.count("逾期报送") == 1
         # The dashboard's counts.
-        counts = dashboard.subtree_figures(world.province, use_cache=False).by_requirement[world.requirement.pk]
+        counts = dashboard.subtree_figures(world.province, world.campaign, use_cache=False).by_requirement[world.requirement.pk]
         assert (counts.late, counts.on_time) == (1, 1)
         # The export.
         response = client.get(reverse("campaign:dashboard_export"))
