@@ -56,7 +56,10 @@ def test_the_province_dashboard_shows_every_state_and_colour(demo, client):
     from units.models import Unit
 
     province = Unit.objects.get(code="330000")
-    progress = progress_for(province, list(province.children.order_by("path")), now=PINNED, use_cache=False)
+    from campaign.models import Campaign
+
+    the_campaign = Campaign.objects.get(name="党的群众路线教育实践活动")
+    progress = progress_for(province, list(province.children.order_by("path")), the_campaign, now=PINNED, use_cache=False)
     total = progress.total
     assert total.pending and total.submitted and total.returned and total.accepted and total.overdue
     # A red, a yellow and a green unit (the cities' work is due after February: on track).
