@@ -4,12 +4,14 @@ validate; these functions apply the rule, keep the trail (DESIGN rule 10) and ru
 transaction.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import change, created, diff, record_change, record_changes, record_transitions, snapshot
+from campaign.gates import closing_phase_time_served
 from campaign.meetings import plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
-from campaign.models import Obligation, Participation, Requirement, Submission
+from campaign.models import Obligation, Participation, Requirement, Submission, UnitPhaseProgress
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
@@ -218,3 +220,55 @@ def enrol(units, *, campaign, batch=None, joined_on=None, actor):
     record_changes(changed, "edit", actor=actor, per_object=per_object)
     fan_out_to_units(list(Unit.objects.filter(pk__in=[p.unit_id for p in [*made, *changed]])), actor=actor)
     return len(made) + len(changed)
+
+
+# --- phase progress and the minimum stay (rule 8, 003) -------------------------------------------
+
+PHASE_PROGRESS_FIELDS = ["unit", "phase", "started_on", "finished_on", "note"]
+
+
+@transaction.atomic
+def record_phase_progress(progress, *, actor, reason=""):
+    """Save when a unit started and finished a phase (its values already set on `progress`), from
+    any entry point (the admin included). Finishing the course's closing phase is refused
+    (ValidationError on finished_on, nothing saved) before the unit's minimum stay is served
+    (campaign.gates.closing_phase_time_served, rule 8) unless its office waived it."""
+    # The participation is locked: a waiver granted at the same moment is seen or waited for.
+    list(Participation.objects.select_for_update().filter(unit_id=progress.unit_id, campaign_id=progress.phase.campaign_id))
+    missing = phase_progress_refusals(progress)
+    if missing:
+        raise ValidationError({"finished_on": missing})
+    is_new = progress.pk is None
+    before = {} if is_new else snapshot(UnitPhaseProgress.objects.get(pk=progress.pk), PHASE_PROGRESS_FIELDS)
+    progress.save()
+    if is_new:
+        record_change(progress, "create", actor=actor, changes=created(progress, PHASE_PROGRESS_FIELDS), reason=reason)
+    else:
+        record_change(progress, "edit", actor=actor, before=before, reason=reason)
+    return progress
+
+
+def phase_progress_refusals(progress):
+    """Why `progress` (as edited, not yet saved) may not be saved: rule 8 is asked when its
+    finished_on is new or changed (a note added to a phase finished earlier is not refused)."""
+    stored = UnitPhaseProgress.objects.filter(pk=progress.pk).values_list("finished_on", flat=True).first() if progress.pk else None
+    if progress.finished_on is None or progress.finished_on == stored:
+        return []
+    return closing_phase_time_served(progress)
+
+
+@transaction.atomic
+def waive_minimum_stay(participation, *, reason, actor):
+    """An office lets a unit sum up before its batch's minimum months (rule 8: 003 says 一般不少于
+    3个月, "as a rule"): who, when and why are kept on the participation and in the trail. The
+    caller has checked can(actor, "waive", participation) (campaign.rules: the offices over the unit)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"min_months_waiver_reason": _("准予不足最少月数的例外时必须说明理由。")})
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    fields = ["min_months_waived_by", "min_months_waived_at", "min_months_waiver_reason"]
+    before = snapshot(locked, fields)
+    locked.min_months_waived_by, locked.min_months_waived_at, locked.min_months_waiver_reason = actor, clock.now(), reason
+    locked.save(update_fields=fields)
+    record_change(locked, "waive_minimum_stay", actor=actor, before=before, reason=reason)
+    return locked

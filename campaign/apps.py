@@ -57,4 +57,6 @@ def register_vocabulary():
     })
     vocabulary.register(models.Directive, details={"forwards": _("转发的文件")})
     vocabulary.register(models.Meeting, actions={"prepare": _("更新准备情况")})
-    vocabulary.register(models.Participation, actions={"enrol": _("编入批次")})
+    vocabulary.register(models.Participation, actions={
+        "enrol": _("编入批次"), "waive_minimum_stay": _("准予不足最少月数的例外"),
+    })

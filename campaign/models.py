@@ -84,6 +84,14 @@ class Participation(models.Model):
         Batch, verbose_name=_("批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
     )
     joined_on = models.DateField(_("开展活动起始日"), null=True, blank=True, validators=[validate_plan_date])
+    # Rule 8 (003: 一般不少于3个月): "一般" leaves room for an exception the unit's office grants,
+    # with its reason (campaign.actions.waive_minimum_stay).
+    min_months_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("准予例外的人员"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    min_months_waived_at = models.DateTimeField(_("准予例外的时间"), null=True, blank=True)
+    min_months_waiver_reason = models.TextField(_("不足最少月数的例外理由"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -95,7 +103,12 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["campaign", "unit"], name="one_participation_per_campaign",
                 violation_error_message=_("该单位已参加此次活动。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(min_months_waived_at__isnull=True) | ~Q(min_months_waiver_reason=""),
+                name="min_months_waiver_has_reason",
+                violation_error_message=_("准予不足最少月数的例外时必须说明理由。"),
+            ),
         ]
         indexes = [models.Index(fields=["batch", "unit"], name="participation_batch_unit_idx")]
 

@@ -16,4 +16,6 @@ urlpatterns = [
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard_export"),
     path("participants/", participation.participants, name="participants"),
     path("participants/units/<int:unit_id>/", participation.unit_participation, name="unit_participation"),
+    path("participants/units/<int:unit_id>/waive-minimum/", participation.unit_minimum_stay_waiver,
+         name="unit_minimum_stay_waiver"),
 ]
