@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import change, created, diff, record_change, record_changes, record_transitions, snapshot
+from campaign.event_deadlines import move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
 from campaign.gates import closing_phase_time_served
-from campaign.meetings import plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
+from campaign.meetings import correct_held_date, plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
 from campaign.models import Obligation, Participation, Requirement, Submission, UnitPhaseProgress
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
@@ -23,7 +24,8 @@ DIRECTIVE_FIELDS = [
 ]
 REQUIREMENT_FIELDS = [
     "title", "description", "phase", "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types",
-    "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "route", "review_required", "is_active",
+    "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_event", "due_days", "due_workdays", "route",
+    "review_required", "is_active",
 ]
 
 
@@ -64,12 +66,16 @@ class RefusedRemoval(Exception):
 
 
 def _stored(requirement):
-    """The requirement as stored before this change: its snapshot and due moment (nothing for a new one)."""
+    """The requirement as stored before this change: its snapshot and the stored row (nothing for a new one)."""
     if requirement.pk is None:
         return {}, None
     stored = Requirement.objects.get(pk=requirement.pk)
     explicit = list(stored.explicit_units.order_by("path"))
-    return {**snapshot(stored, REQUIREMENT_FIELDS), "explicit_units": [{"pk": u.pk, "label": u.name} for u in explicit]}, stored.due_at
+    return {**snapshot(stored, REQUIREMENT_FIELDS), "explicit_units": [{"pk": u.pk, "label": u.name} for u in explicit]}, stored
+
+
+def _due_rule(requirement):
+    return requirement.due_at, requirement.due_event, requirement.due_days, requirement.due_workdays
 
 
 @transaction.atomic
@@ -80,11 +86,12 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     - every newly bound unit gets its one obligation, and units no longer bound lose theirs
       (rule 2); a removal is refused (RefusedRemoval, nothing saved) for an obligation that
       already has a submission; units deactivated since keep theirs as history;
-    - open obligations that still carried the old due moment move to the new one.
+    - open obligations that still carried the old due moment move to the new one; under a
+      deadline counting from a meeting (rule 13) each unit's moment follows its own meeting.
 
     Returns (requirement, added, removed).
     """
-    before, old_due = _stored(requirement)
+    before, stored = _stored(requirement)
     is_new = requirement.pk is None
     if is_new:
         requirement.created_by = actor
@@ -93,8 +100,8 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     if explicit_units is not None:
         requirement.explicit_units.set(explicit_units)
     removed = _remove_unbound(requirement, actor)
-    if old_due is not None and old_due != requirement.due_at:
-        move_deadline(requirement, old_due, actor=actor)
+    if stored is not None and _due_rule(stored) != _due_rule(requirement):
+        move_deadline(requirement, stored, actor=actor)
     added = fan_out(requirement, actor=actor)
     after = {**snapshot(requirement, REQUIREMENT_FIELDS),
              "explicit_units": [{"pk": u.pk, "label": u.name} for u in requirement.explicit_units.order_by("path")]}
@@ -127,15 +134,21 @@ def _remove_unbound(requirement, actor):
     return len(removed)
 
 
-def move_deadline(requirement, old_due, *, actor):
-    """Open obligations that still carry `old_due` move to the requirement's due moment (a return
-    that gave one unit its own moment is kept). updated_at moves too: the dashboard follows it."""
-    moved = list(requirement.obligations.open().filter(due_at=old_due))
-    if moved:
-        Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=clock.now())
-        record_changes(moved, "due_moved", actor=actor, changes={"due_at": change(old_due, requirement.due_at)},
-                       reason=_("报送要求的截止时间已调整"))
-    return len(moved)
+def move_deadline(requirement, previous, *, actor):
+    """Open obligations that still carry what `previous` (the requirement as stored before this
+    change) made their due moment move to what the requirement makes it now (a return that gave
+    one unit its own moment is kept). Dated on both sides: one moment for all; counting from a
+    meeting (rule 13) on either side: each unit's moment from its meeting (Requirement.due_after);
+    an obligation still 待定 always follows (nobody gave it a moment of its own)."""
+    obligations = requirement.obligations.open()
+    if not previous.due_event and not requirement.due_event:
+        return move_due(obligations.filter(due_at=previous.due_at), lambda _o: requirement.due_at, actor=actor,
+                         reason=_("报送要求的截止时间已调整"))
+    old_held, new_held = previous.event_held_on(), requirement.event_held_on()
+    moving = [o for o in obligations.only("pk", "unit_id", "due_at", "requirement_id")
+              if o.due_at is None or o.due_at == previous.due_after(old_held.get(o.unit_id))]
+    return move_due(moving, lambda o: requirement.due_after(new_held.get(o.unit_id)), actor=actor,
+                     reason=_("报送要求的截止时间已调整"))
 
 
 # Unit ids per query (SQLite allows 32,766 parameters in one statement).
@@ -156,7 +169,8 @@ def fan_out(requirement, *, actor, unit_ids=None):
         for start in range(0, len(unit_ids), ID_CHUNK):
             ids += [pk for pk in bound.filter(pk__in=unit_ids[start:start + ID_CHUNK]).values_list("pk", flat=True)
                     if pk not in existing]
-    rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_at) for pk in ids]
+    held = requirement.event_held_on(ids) if requirement.due_event else {}
+    rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_after(held.get(pk))) for pk in ids]
     made = [o for o in Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True) if o.pk]
     if len(made) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT
         made = list(requirement.obligations.filter(unit_id__in=ids))

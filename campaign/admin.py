@@ -85,7 +85,8 @@ class RequirementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # they change only on the requirement's page, through campaign.actions.save_requirement.
     readonly_fields = [
         "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types", "explicit_units",
-        "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_precision", "is_active",
+        "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_event", "due_days", "due_workdays",
+        "due_precision", "is_active",
     ]
 
 
