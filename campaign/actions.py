@@ -4,6 +4,7 @@ validate; these functions apply the rule, keep the trail (DESIGN rule 10) and ru
 transaction.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,10 @@ from audit.services import (
     record_transitions,
     snapshot,
 )
-from campaign.meetings import plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
-from campaign.models import Batch, Campaign, Obligation, Participation, Phase, Requirement, Submission
+from campaign.event_deadlines import move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
+from campaign.gates import closing_phase_time_served
+from campaign.meetings import correct_held_date, plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
+from campaign.models import Batch, Campaign, Obligation, Participation, Phase, Requirement, Submission, UnitPhaseProgress
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
@@ -30,7 +33,8 @@ DIRECTIVE_FIELDS = [
 ]
 REQUIREMENT_FIELDS = [
     "title", "description", "phase", "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types",
-    "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "route", "review_required", "is_active",
+    "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_event", "due_days", "due_workdays", "route",
+    "review_required", "is_active",
 ]
 
 
@@ -173,12 +177,16 @@ class RefusedRemoval(Exception):
 
 
 def _stored(requirement):
-    """The requirement as stored before this change: its snapshot and due moment (nothing for a new one)."""
+    """The requirement as stored before this change: its snapshot and the stored row (nothing for a new one)."""
     if requirement.pk is None:
         return {}, None
     stored = Requirement.objects.get(pk=requirement.pk)
     explicit = list(stored.explicit_units.order_by("path"))
-    return {**snapshot(stored, REQUIREMENT_FIELDS), "explicit_units": [{"pk": u.pk, "label": u.name} for u in explicit]}, stored.due_at
+    return {**snapshot(stored, REQUIREMENT_FIELDS), "explicit_units": [{"pk": u.pk, "label": u.name} for u in explicit]}, stored
+
+
+def _due_rule(requirement):
+    return requirement.due_at, requirement.due_event, requirement.due_days, requirement.due_workdays
 
 
 @transaction.atomic
@@ -189,11 +197,12 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     - every newly bound unit gets its one obligation, and units no longer bound lose theirs
       (rule 2); a removal is refused (RefusedRemoval, nothing saved) for an obligation that
       already has a submission; units deactivated since keep theirs as history;
-    - open obligations that still carried the old due moment move to the new one.
+    - open obligations that still carried the old due moment move to the new one; under a
+      deadline counting from a meeting (rule 13) each unit's moment follows its own meeting.
 
     Returns (requirement, added, removed).
     """
-    before, old_due = _stored(requirement)
+    before, stored = _stored(requirement)
     is_new = requirement.pk is None
     if is_new:
         requirement.created_by = actor
@@ -202,8 +211,8 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     if explicit_units is not None:
         requirement.explicit_units.set(explicit_units)
     removed = _remove_unbound(requirement, actor)
-    if old_due is not None and old_due != requirement.due_at:
-        move_deadline(requirement, old_due, actor=actor)
+    if stored is not None and _due_rule(stored) != _due_rule(requirement):
+        move_deadline(requirement, stored, actor=actor)
     added = fan_out(requirement, actor=actor)
     after = {**snapshot(requirement, REQUIREMENT_FIELDS),
              "explicit_units": [{"pk": u.pk, "label": u.name} for u in requirement.explicit_units.order_by("path")]}
@@ -236,15 +245,21 @@ def _remove_unbound(requirement, actor):
     return len(removed)
 
 
-def move_deadline(requirement, old_due, *, actor):
-    """Open obligations that still carry `old_due` move to the requirement's due moment (a return
-    that gave one unit its own moment is kept). updated_at moves too: the dashboard follows it."""
-    moved = list(requirement.obligations.open().filter(due_at=old_due))
-    if moved:
-        Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=requirement.due_at, updated_at=clock.now())
-        record_changes(moved, "due_moved", actor=actor, changes={"due_at": change(old_due, requirement.due_at)},
-                       reason=_("报送要求的截止时间已调整"))
-    return len(moved)
+def move_deadline(requirement, previous, *, actor):
+    """Open obligations that still carry what `previous` (the requirement as stored before this
+    change) made their due moment move to what the requirement makes it now (a return that gave
+    one unit its own moment is kept). Dated on both sides: one moment for all; counting from a
+    meeting (rule 13) on either side: each unit's moment from its meeting (Requirement.due_after);
+    an obligation still 待定 always follows (nobody gave it a moment of its own)."""
+    obligations = requirement.obligations.open()
+    if not previous.due_event and not requirement.due_event:
+        return move_due(obligations.filter(due_at=previous.due_at), lambda _o: requirement.due_at, actor=actor,
+                         reason=_("报送要求的截止时间已调整"))
+    old_held, new_held = previous.event_held_on(), requirement.event_held_on()
+    moving = [o for o in obligations.only("pk", "unit_id", "due_at", "requirement_id")
+              if o.due_at is None or o.due_at == previous.due_after(old_held.get(o.unit_id))]
+    return move_due(moving, lambda o: requirement.due_after(new_held.get(o.unit_id)), actor=actor,
+                     reason=_("报送要求的截止时间已调整"))
 
 
 # Unit ids per query (SQLite allows 32,766 parameters in one statement).
@@ -265,7 +280,8 @@ def fan_out(requirement, *, actor, unit_ids=None):
         for start in range(0, len(unit_ids), ID_CHUNK):
             ids += [pk for pk in bound.filter(pk__in=unit_ids[start:start + ID_CHUNK]).values_list("pk", flat=True)
                     if pk not in existing]
-    rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_at) for pk in ids]
+    held = requirement.event_held_on(ids) if requirement.due_event else {}
+    rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_after(held.get(pk))) for pk in ids]
     made = [o for o in Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True) if o.pk]
     if len(made) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT
         made = list(requirement.obligations.filter(unit_id__in=ids))
@@ -329,3 +345,55 @@ def enrol(units, *, campaign, batch=None, joined_on=None, actor):
     record_changes(changed, "edit", actor=actor, per_object=per_object)
     fan_out_to_units(list(Unit.objects.filter(pk__in=[p.unit_id for p in [*made, *changed]])), actor=actor)
     return len(made) + len(changed)
+
+
+# --- phase progress and the minimum stay (rule 8, 003) -------------------------------------------
+
+PHASE_PROGRESS_FIELDS = ["unit", "phase", "started_on", "finished_on", "note"]
+
+
+@transaction.atomic
+def record_phase_progress(progress, *, actor, reason=""):
+    """Save when a unit started and finished a phase (its values already set on `progress`), from
+    any entry point (the admin included). Finishing the course's closing phase is refused
+    (ValidationError on finished_on, nothing saved) before the unit's minimum stay is served
+    (campaign.gates.closing_phase_time_served, rule 8) unless its office waived it."""
+    # The participation is locked: a waiver granted at the same moment is seen or waited for.
+    list(Participation.objects.select_for_update().filter(unit_id=progress.unit_id, campaign_id=progress.phase.campaign_id))
+    missing = phase_progress_refusals(progress)
+    if missing:
+        raise ValidationError({"finished_on": missing})
+    is_new = progress.pk is None
+    before = {} if is_new else snapshot(UnitPhaseProgress.objects.get(pk=progress.pk), PHASE_PROGRESS_FIELDS)
+    progress.save()
+    if is_new:
+        record_change(progress, "create", actor=actor, changes=created(progress, PHASE_PROGRESS_FIELDS), reason=reason)
+    else:
+        record_change(progress, "edit", actor=actor, before=before, reason=reason)
+    return progress
+
+
+def phase_progress_refusals(progress):
+    """Why `progress` (as edited, not yet saved) may not be saved: rule 8 is asked when its
+    finished_on is new or changed (a note added to a phase finished earlier is not refused)."""
+    stored = UnitPhaseProgress.objects.filter(pk=progress.pk).values_list("finished_on", flat=True).first() if progress.pk else None
+    if progress.finished_on is None or progress.finished_on == stored:
+        return []
+    return closing_phase_time_served(progress)
+
+
+@transaction.atomic
+def waive_minimum_stay(participation, *, reason, actor):
+    """An office lets a unit sum up before its batch's minimum months (rule 8: 003 says 一般不少于
+    3个月, "as a rule"): who, when and why are kept on the participation and in the trail. The
+    caller has checked can(actor, "waive", participation) (campaign.rules: the offices over the unit)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"min_months_waiver_reason": _("准予不足最少月数的例外时必须说明理由。")})
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    fields = ["min_months_waived_by", "min_months_waived_at", "min_months_waiver_reason"]
+    before = snapshot(locked, fields)
+    locked.min_months_waived_by, locked.min_months_waived_at, locked.min_months_waiver_reason = actor, clock.now(), reason
+    locked.save(update_fields=fields)
+    record_change(locked, "waive_minimum_stay", actor=actor, before=before, reason=reason)
+    return locked

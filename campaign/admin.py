@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from access.admin import ScopedAdminMixin
+from campaign import actions
 from campaign.models import (
     Batch,
     Campaign,
@@ -83,7 +85,8 @@ class RequirementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # they change only on the requirement's page, through campaign.actions.save_requirement.
     readonly_fields = [
         "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types", "explicit_units",
-        "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_precision", "is_active",
+        "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_event", "due_days", "due_workdays",
+        "due_precision", "is_active",
     ]
 
 
@@ -141,12 +144,32 @@ class SubmissionAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmi
     inlines = [SubmissionFileInline]
 
 
+class UnitPhaseProgressForm(forms.ModelForm):
+    """Rule 8 is asked here as on every path (campaign.actions.phase_progress_refusals), so the
+    admin shows the refusal on the field instead of saving."""
+
+    class Meta:
+        model = UnitPhaseProgress
+        fields = actions.PHASE_PROGRESS_FIELDS
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            for sentence in actions.phase_progress_refusals(self.instance):
+                self.add_error("finished_on", sentence)
+
+
 @admin.register(UnitPhaseProgress)
 class UnitPhaseProgressAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = UnitPhaseProgressForm
     list_display = ["unit", "phase", "started_on", "finished_on"]
     list_filter = ["phase"]
     search_fields = ["unit__name"]
     raw_id_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        # The one action, with its rule (8) and its audit row; not ScopedAdminMixin's plain save.
+        actions.record_phase_progress(obj, actor=request.user)
 
 
 @admin.register(Meeting)
@@ -176,7 +199,9 @@ class ParticipationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["unit", "campaign", "batch"]
     # A changed batch changes what the unit owes (rule 2): campaign.actions.enrol does it, on the
     # campaign's participants page.
-    readonly_fields = ["unit", "campaign", "batch"]
+    # An exception to the minimum stay (rule 8) is granted on the unit's participation page
+    # (campaign.actions.waive_minimum_stay), with its reason.
+    readonly_fields = ["unit", "campaign", "batch", "min_months_waived_by", "min_months_waived_at", "min_months_waiver_reason"]
 
     def has_add_permission(self, request):
         return False

@@ -52,6 +52,7 @@ def register_vocabulary():
 
     vocabulary.register(models.Obligation, actions={
         "obligation_added": _("纳入报送范围"), "obligation_removed": _("移出报送范围"), "due_moved": _("截止时间随报送要求调整"),
+        "due_settled": _("截止时间随会议召开日期确定"),
     }, details={"version": _("版本"), "files": _("文件")})
     vocabulary.register(models.Requirement, actions={"reminder_policy": _("修改提醒规则")}, details={
         "explicit_units": _("指定单位"), "obligations_added": _("新增报送任务"), "obligations_removed": _("移除报送任务"),
@@ -61,5 +62,7 @@ def register_vocabulary():
         "template": _("模板"), "batches": _("批次"), "phases": _("环节"),
     })
     vocabulary.register(models.Phase, actions={"move": _("调整顺序")})
-    vocabulary.register(models.Meeting, actions={"prepare": _("更新准备情况")})
-    vocabulary.register(models.Participation, actions={"enrol": _("编入批次")})
+    vocabulary.register(models.Meeting, actions={"prepare": _("更新准备情况"), "correct_held_on": _("更正召开日期")})
+    vocabulary.register(models.Participation, actions={
+        "enrol": _("编入批次"), "waive_minimum_stay": _("准予不足最少月数的例外"),
+    })

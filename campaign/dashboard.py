@@ -116,7 +116,8 @@ def _requirement_info(requirement_ids):
     return {
         row["pk"]: row
         for row in Requirement.objects.filter(pk__in=requirement_ids).values(
-            "pk", "title", "due_at", "directive_id", "directive__number", "directive__title",
+            "pk", "title", "due_at", "due_event", "due_days", "due_workdays", "directive_id", "directive__number",
+            "directive__title",
             "phase_id", "phase__name", "phase__ordinal",
         )
     }
@@ -238,7 +239,8 @@ def progress_for(unit, children, campaign, now=None, use_cache=True):
     info = figures.info
     by_requirement = sorted(
         ((info[pk], counts) for pk, counts in figures.by_requirement.items() if pk in info),
-        key=lambda item: (item[0]["due_at"], item[0]["pk"]),
+        # A due moment still waiting for the units' meetings (待定, rule 13) sorts after every date.
+        key=lambda item: (item[0]["due_at"] is None, item[0]["due_at"] or 0, item[0]["pk"]),
     )
     phases = {}
     for requirement, counts in by_requirement:

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from campaign.deadlines import pending_due_label
 from campaign.models import ObligationStatus, Requirement
 from core import clock
 from core.spreadsheet import escape_formula
@@ -158,12 +159,14 @@ def write_obligations(obligations, target):
     def date_cell(column, row, value):
         return "" if value is None else f'<c r="{column}{row}" s="{DATE_STYLE}"><v>{serial(value)}</v></c>'
 
-    # requirement id -> (shared string of the document number or None, of the title): one query.
+    # requirement id -> (shared string of the document number or None, of the title, of the due
+    # moment while it waits for the unit's meeting: 待定（总结会议召开后15日内）, rule 13): one query.
     requirement_cells = {
-        pk: (strings(escape_formula(number)) if number else None, strings(escape_formula(title)))
-        for pk, number, title in Requirement.objects.filter(
+        pk: (strings(escape_formula(number)) if number else None, strings(escape_formula(title)),
+             strings(pending_due_label(event, days, workdays)) if days else None)
+        for pk, number, title, event, days, workdays in Requirement.objects.filter(
             pk__in=obligations.order_by().values("requirement_id")
-        ).values_list("pk", "directive__number", "title")
+        ).values_list("pk", "directive__number", "title", "due_event", "due_days", "due_workdays")
     }
 
     count = 0
@@ -193,7 +196,7 @@ def write_obligations(obligations, target):
                     last_unit = unit_id
                     level_index = strings(level_labels.get(level, level)) if level else None
                     code_text, name_text = xml_text(escape_formula(code or "")), xml_text(escape_formula(name or ""))
-                number_index, title_index = requirement_cells[requirement_id]
+                number_index, title_index, pending_index = requirement_cells[requirement_id]
                 n = str(number)
                 parts = [f'<row r="{n}">']
                 if code_text:
@@ -205,7 +208,10 @@ def write_obligations(obligations, target):
                 if number_index is not None:
                     parts.append(_shared("D", n, number_index))
                 parts.append(_shared("E", n, title_index))
-                parts.append(date_cell("F", n, due_at))
+                if due_at is None and pending_index is not None:
+                    parts.append(_shared("F", n, pending_index))
+                else:
+                    parts.append(date_cell("F", n, due_at))
                 parts.append(_shared("G", n, labels.get(status) if status in labels else strings(status)))
                 parts.append(date_cell("H", n, first))
                 parts.append(date_cell("I", n, last))

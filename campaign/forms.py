@@ -3,11 +3,12 @@
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.scope import scope_for
-from campaign.deadlines import DeadlineError, resolve_deadline
+from campaign.deadlines import DeadlineError, DueEvent, EventDeadline, read_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.forwarding import book_title, cited_document, forward_issuer, is_placeholder
 from campaign.models import Batch, Directive, Phase, Requirement
@@ -158,7 +159,10 @@ class RequirementForm(StyledForm, forms.ModelForm):
     deadline = forms.CharField(
         label=gettext_lazy("截止日期或期限"),
         max_length=100,
-        help_text=gettext_lazy("可填日期（2014-01-10）或原文表述（2014年1月10日前、12月底、1月中旬）。"),
+        help_text=gettext_lazy(
+            "可填日期（2014-01-10）或原文表述（2014年1月10日前、12月底、1月中旬）；从会议起算的写如“会后15日内”"
+            "“会议召开后5个工作日内”，并在下面选择所依据的会议。"
+        ),
     )
     target_levels = forms.MultipleChoiceField(
         label=gettext_lazy("层级"), required=False, choices=Level.choices, widget=forms.CheckboxSelectMultiple
@@ -176,15 +180,15 @@ class RequirementForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Requirement
         fields = [
-            "title", "description", "phase", "target_batch", "deadline_inclusive", "deadline_before_signing", "route",
-            "review_required",
+            "title", "description", "phase", "target_batch", "due_event", "deadline_inclusive", "deadline_before_signing",
+            "route", "review_required",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     # The deadline, then how to read it, right below it.
     field_order = [
-        "title", "description", "phase", "target_batch", "deadline", "deadline_inclusive", "deadline_before_signing",
-        "route", "review_required",
+        "title", "description", "phase", "target_batch", "deadline", "due_event", "deadline_inclusive",
+        "deadline_before_signing", "route", "review_required",
     ]
 
     def __init__(self, *args, directive, user, **kwargs):
@@ -196,6 +200,12 @@ class RequirementForm(StyledForm, forms.ModelForm):
             self.instance.submit_to = directive.issuing_unit
         self.fields["phase"].queryset = Phase.objects.filter(campaign_id=directive.campaign_id)
         self.fields["target_batch"].queryset = Batch.objects.filter(campaign_id=directive.campaign_id)
+        self.fields["due_event"].choices = [("", _("不从会议起算（按日期）"))] + list(DueEvent.choices)
+        # The preview of the deadline follows the chosen meeting too.
+        self.fields["due_event"].widget.attrs.update({
+            "hx-get": reverse("campaign:deadline_preview", kwargs={"directive_id": directive.pk}), "hx-trigger": "change",
+            "hx-target": "#deadline-preview", "hx-include": "[name=deadline],[name=deadline_inclusive]",
+        })
         if self.instance.pk:
             self.fields["deadline"].initial = self.instance.deadline_text
             self.fields["target_levels"].initial = self.instance.target_levels
@@ -208,10 +218,30 @@ class RequirementForm(StyledForm, forms.ModelForm):
         text = self.cleaned_data["deadline"]
         try:
             inclusive = self.cleaned_data.get("deadline_inclusive", True)
-            self.resolved = resolve_deadline(text, self.directive.signed_on, inclusive=inclusive)
+            self.resolved = read_deadline(text, self.directive.signed_on, inclusive=inclusive)
         except DeadlineError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return text
+
+    def clean(self):
+        """Rule 13: a deadline counting from a meeting says which meeting, in its text or the choice,
+        and the two agree; a date needs no meeting."""
+        cleaned = super().clean()
+        chosen = cleaned.get("due_event") or ""
+        if isinstance(self.resolved, EventDeadline):
+            named = self.resolved.event
+            if named and chosen and named != chosen:
+                self.add_error("due_event", _("期限“%(text)s”写的是%(named)s，与所选会议不一致。") % {
+                    "text": self.resolved.text, "named": DueEvent(named).label})
+            elif not named and not chosen:
+                self.add_error("due_event", _("期限“%(text)s”未写明是哪次会议，请选择期限所依据的会议。") % {
+                    "text": self.resolved.text})
+            else:
+                cleaned["due_event"] = named or chosen
+        elif self.resolved is not None and chosen:
+            self.add_error("deadline", _(
+                "已选择期限所依据的会议，期限请写成会后的天数，例如“会后15日内”或“会议召开后5个工作日内”；按日期报送的不必选择会议。"))
+        return cleaned
 
     def clean_explicit_codes(self):
         """Rule 2: explicit units must exist and lie inside the scope unit's subtree."""
@@ -238,8 +268,13 @@ class RequirementForm(StyledForm, forms.ModelForm):
 
     def _post_clean(self):
         data = self.cleaned_data
-        if self.resolved is not None:
+        if isinstance(self.resolved, EventDeadline):
             self.instance.deadline_text = self.resolved.text
+            self.instance.due_days, self.instance.due_workdays = self.resolved.days, self.resolved.workdays
+            self.instance.due_at, self.instance.due_precision = None, self.resolved.precision
+        elif self.resolved is not None:
+            self.instance.deadline_text = self.resolved.text
+            self.instance.due_days, self.instance.due_workdays = None, False
             self.instance.due_at, self.instance.due_precision = self.resolved.due_at, self.resolved.precision
         self.instance.target_levels = data.get("target_levels", [])
         self.instance.target_unit_types = data.get("target_unit_types", [])

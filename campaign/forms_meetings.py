@@ -24,3 +24,11 @@ class PreparationForm(StyledForm, forms.ModelForm):
 
 class HeldForm(StyledForm, forms.Form):
     held_on = forms.DateField(label=gettext_lazy("召开日期"), widget=DateInput(), validators=[validate_not_in_future])
+
+
+class CorrectHeldForm(StyledForm, forms.Form):
+    """A held meeting's date corrected, with the reason (deadlines counting from it follow, rule 13)."""
+
+    held_on = forms.DateField(label=gettext_lazy("正确的召开日期"), widget=DateInput(), validators=[validate_not_in_future])
+    reason = forms.CharField(label=gettext_lazy("更正理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": gettext_lazy("请说明更正理由。")})

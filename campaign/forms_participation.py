@@ -78,3 +78,17 @@ class EnrolForm(UnitBatchForm):
             if unknown:
                 self.add_error("codes", _("以下单位代码不在管辖范围内或不存在：%(codes)s") % {"codes": "、".join(unknown[:50])})
         return cleaned
+
+
+class MinimumStayWaiverForm(StyledForm, forms.Form):
+    """An office's exception to the minimum months (rule 8, 003: 一般不少于3个月), with its reason."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("例外理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("请说明例外理由。")},
+        help_text=gettext_lazy("说明为何准予本单位在不足规定月数时完成总结环节、召开总结会议。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.policy import can
 from access.transitions import Machine, Transition, TransitionRefused
 from audit.services import change, created, record_change, snapshot
+from campaign.event_deadlines import first_held_on, settle_event_deadlines
 from campaign.gates import phase_gates_open
 from campaign.models import Meeting
 from core import clock
@@ -57,11 +59,42 @@ def prepare_meeting(meeting, *, actor):
     return meeting
 
 
+@transaction.atomic
 def record_held(meeting, held_on, *, actor):
-    """Record `meeting` as held on `held_on`, only when its phase gate is open (rules 6 and 7)."""
+    """Record `meeting` as held on `held_on`, only when its phase gate is open (rules 6 and 7); the
+    unit's deadlines counting from this meeting are then set (rule 13, settle_event_deadlines)."""
 
     def effect(locked, rule, inputs):
         locked.held_on = held_on
         return {"held_on": change(None, held_on)}, None
 
-    return MACHINE.run(meeting, "record_held", actor, inputs={"held_on": held_on}, effect=effect, lock_related=("unit",))
+    previous = first_held_on(meeting.unit, meeting.kind)
+    meeting = MACHINE.run(meeting, "record_held", actor, inputs={"held_on": held_on}, effect=effect, lock_related=("unit",))
+    settle_event_deadlines(meeting.unit, meeting.kind, actor=actor, previous_held_on=previous)
+    return meeting
+
+
+@transaction.atomic
+def correct_held_date(meeting, held_on, *, actor, reason):
+    """Correct the day a held meeting was held (a typo found later): the same conditions as
+    recording it (a day that has come, the phase gates on the new day), a reason, the trail; the
+    unit's deadlines counting from the meeting follow the new day (rule 13)."""
+    locked = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    if locked.status != HELD:
+        raise TransitionRefused(_("会议尚未记录为召开，请直接记录召开日期。"))
+    if not can(actor, "record", locked):
+        raise TransitionRefused(_("只有本单位联络员或上级领导小组办公室可以更正召开日期。"), forbidden=True)
+    if not (reason or "").strip():
+        raise TransitionRefused(_("更正召开日期须说明理由。"))
+    missing = held_date_given(locked, {"held_on": held_on}) or phase_gates_open(locked, {"held_on": held_on})
+    if missing:
+        raise TransitionRefused(" ".join(str(sentence) for sentence in missing), missing=missing)
+    if held_on == locked.held_on:
+        return locked
+    previous = first_held_on(locked.unit, locked.kind)
+    before = snapshot(locked, ["held_on"])
+    locked.held_on = held_on
+    locked.save(update_fields=["held_on"])
+    record_change(locked, "correct_held_on", actor=actor, before=before, reason=reason.strip())
+    settle_event_deadlines(locked.unit, locked.kind, actor=actor, previous_held_on=previous)
+    return locked

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from access.policy import RestrictedQuerySet
 from campaign import status as obligation_status
-from campaign.deadlines import Precision, deadline_precedes_directive, resolve_deadline
+from campaign.deadlines import DueEvent, EventDeadline, Precision, deadline_precedes_directive, read_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.status import ObligationStatus
 from core import clock
@@ -176,6 +176,14 @@ class Participation(models.Model):
         Batch, verbose_name=_("批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
     )
     joined_on = models.DateField(_("开展活动起始日"), null=True, blank=True, validators=[validate_plan_date])
+    # Rule 8 (003: 一般不少于3个月): "一般" leaves room for an exception the unit's office grants,
+    # with its reason (campaign.actions.waive_minimum_stay).
+    min_months_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("准予例外的人员"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    min_months_waived_at = models.DateTimeField(_("准予例外的时间"), null=True, blank=True)
+    min_months_waiver_reason = models.TextField(_("不足最少月数的例外理由"), blank=True)
 
     objects = InCampaignQuerySet.as_manager()
 
@@ -187,7 +195,12 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["campaign", "unit"], name="one_participation_per_campaign",
                 violation_error_message=_("该单位已参加此次活动。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(min_months_waived_at__isnull=True) | ~Q(min_months_waiver_reason=""),
+                name="min_months_waiver_has_reason",
+                violation_error_message=_("准予不足最少月数的例外时必须说明理由。"),
+            ),
         ]
         indexes = [models.Index(fields=["batch", "unit"], name="participation_batch_unit_idx")]
 
@@ -440,7 +453,15 @@ class Requirement(models.Model):
         _("期限早于成文日期"), default=False,
         help_text=_("仅用于催报等重申已过期限的情形；勾选后才可保存早于成文日期的期限。"),
     )
-    due_at = models.DateTimeField(_("截止时间"), db_index=True)
+    # Empty for a requirement counting from an event (due_event): each obligation's own moment is
+    # set when its unit's meeting is held (campaign.event_deadlines.settle_event_deadlines).
+    due_at = models.DateTimeField(_("截止时间"), null=True, blank=True, db_index=True)
+    due_event = models.CharField(
+        _("期限所依据的会议"), max_length=24, choices=DueEvent.choices, blank=True,
+        help_text=_("期限从本单位该会议召开之日起算，如“总结会议召开后15日内”；会议召开前截止时间待定。"),
+    )
+    due_days = models.PositiveSmallIntegerField(_("会后天数"), null=True, blank=True)
+    due_workdays = models.BooleanField(_("按工作日计算"), default=False)
     due_precision = models.CharField(_("期限精度"), max_length=10, choices=Precision.choices, default=Precision.DAY)
     route = models.CharField(_("审核路径"), max_length=16, choices=Route.choices, default=Route.OFFICE)
     review_required = models.BooleanField(_("需要审核"), default=True)
@@ -456,9 +477,44 @@ class Requirement(models.Model):
         verbose_name_plural = _("报送要求")
         ordering = ["due_at", "id"]
         indexes = [models.Index(fields=["is_active", "due_at"], name="requirement_active_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(due_event="") & Q(due_at__isnull=False) & Q(due_days__isnull=True))
+                | (~Q(due_event="") & Q(due_days__gte=1) & Q(due_at__isnull=True)),
+                name="requirement_due_at_or_event_rule",
+                violation_error_message=_("报送要求须有截止时间，或写明在哪次会议召开后多少日内报送（二者只能选一）。"),
+            )
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def event_deadline(self):
+        """The rule of an event-relative deadline (campaign.deadlines.EventDeadline), else None."""
+        if not self.due_event or not self.due_days:
+            return None
+        return EventDeadline(self.deadline_text, self.due_event, self.due_days, self.due_workdays)
+
+    def due_after(self, held_on):
+        """The due moment of a unit whose meeting was held on `held_on` (None: not yet held);
+        a requirement with a date is due then whatever the meeting."""
+        rule = self.event_deadline
+        if rule is None:
+            return self.due_at
+        return rule.due_at_after(held_on) if held_on else None
+
+    def event_held_on(self, unit_ids=None):
+        """{unit id: the day its meeting of this requirement's event was first held}, for the
+        units of `unit_ids` (default: those with an obligation); empty for a dated requirement."""
+        if not self.due_event:
+            return {}
+        meetings = Meeting.objects.filter(kind=self.due_event, status=Meeting.Status.HELD, held_on__isnull=False)
+        if unit_ids is None:
+            meetings = meetings.filter(unit__obligations__requirement=self)
+        else:
+            meetings = meetings.filter(unit_id__in=unit_ids)
+        return dict(meetings.order_by().values("unit_id").annotate(first=models.Min("held_on")).values_list("unit_id", "first"))
 
     def get_absolute_url(self):
         return reverse("campaign:requirement", args=[self.pk])
@@ -473,8 +529,15 @@ class Requirement(models.Model):
                 ) % {"signed": format_day(self.directive.signed_on)}})
 
     def resolve_deadline(self):
-        """Set due_at and precision from deadline_text, relative to the directive's date (rule 3)."""
-        deadline = resolve_deadline(self.deadline_text, self.directive.signed_on, inclusive=self.deadline_inclusive)
+        """Set the due moment and precision from deadline_text, relative to the directive's date
+        (rule 3); a deadline counting from a meeting (rule 13, "会后15日内") sets the rule instead,
+        with due_at empty, keeping the meeting already chosen when the text names none."""
+        deadline = read_deadline(self.deadline_text, self.directive.signed_on, inclusive=self.deadline_inclusive)
+        if isinstance(deadline, EventDeadline):
+            self.due_event = deadline.event or self.due_event
+            self.due_days, self.due_workdays = deadline.days, deadline.workdays
+        else:
+            self.due_event, self.due_days, self.due_workdays = "", None, False
         self.due_at, self.due_precision = deadline.due_at, deadline.precision
         return deadline
 
@@ -517,7 +580,8 @@ class Obligation(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="obligations")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="obligations")
     status = models.CharField(_("状态"), max_length=16, choices=ObligationStatus.choices, default=ObligationStatus.PENDING)
-    due_at = models.DateTimeField(_("截止时间"))
+    # Empty while the requirement counts from a meeting the unit has not yet held (rule 13).
+    due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("最近报送时间"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("通过时间"), null=True, blank=True)

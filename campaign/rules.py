@@ -83,5 +83,6 @@ REVIEW = {"view": lambda user, scope: units.seen(scope, "obligation__unit__")}
 # A unit's batch in a campaign: seen with the unit, set by the offices over it (003).
 PARTICIPATION = {
     "view": lambda user, scope: units.seen(scope, "unit__"),
-    "edit": lambda user, scope: units.office_over(scope, "unit__"),
+    # Rule 8: the office over the unit may also let it sum up before its batch's minimum months.
+    **dict.fromkeys(("edit", "waive"), lambda user, scope: units.office_over(scope, "unit__")),
 }

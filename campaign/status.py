@@ -5,6 +5,9 @@ the one definition every page, the dashboard, the export and the reminder sweep 
 - **open**: waiting for the unit: pending, or returned for another version.
 - **overdue**: open and past its due moment (the obligation's own, which a return may move).
 - **due soon**: open and due within `core.traffic_light.due_soon_days()` (yellow).
+- **due moment to be set** (待定): a requirement counting from a meeting (DESIGN rule 13, "总结会议
+  召开后15日内") leaves the obligation's due moment empty until the unit's meeting is held; such an
+  obligation is never overdue nor due soon (an open one is on track), and nothing reminds of it.
 - **late** (逾期报送): a version was submitted after the due moment in force when it was
   submitted. A return that sets a new due moment puts that moment in force for the next
   version; an earlier late version stays late (rule 4: "late" stays visible afterwards).
@@ -41,12 +44,18 @@ def open_q(prefix=""):
     return Q(**{f"{prefix}status__in": OPEN_STATUSES})
 
 
+def has_due_moment_q(prefix=""):
+    """The due moment is known (not 待定 while the unit's meeting is still to come)."""
+    return Q(**{f"{prefix}due_at__isnull": False})
+
+
 def overdue_q(now, prefix=""):
-    return open_q(prefix) & Q(**{f"{prefix}due_at__lt": now})
+    return open_q(prefix) & has_due_moment_q(prefix) & Q(**{f"{prefix}due_at__lt": now})
 
 
 def due_soon_q(now, prefix=""):
-    return open_q(prefix) & Q(**{f"{prefix}due_at__gte": now, f"{prefix}due_at__lte": now + traffic_light.due_soon_window()})
+    return open_q(prefix) & has_due_moment_q(prefix) & Q(
+        **{f"{prefix}due_at__gte": now, f"{prefix}due_at__lte": now + traffic_light.due_soon_window()})
 
 
 def late_q(prefix=""):
@@ -58,8 +67,9 @@ def on_time_q(prefix=""):
 
 
 def is_late_submission(submitted_at, due_at_in_force):
-    """A version is late when it arrives after the due moment in force at that moment."""
-    return submitted_at > due_at_in_force
+    """A version is late when it arrives after the due moment in force at that moment (never
+    while that moment is still to be set)."""
+    return due_at_in_force is not None and submitted_at > due_at_in_force
 
 
 def light_expression(now, prefix=""):
@@ -108,7 +118,10 @@ def counts(now, prefix=""):
 
 
 def countdown(due_at, now):
-    """The time left until `due_at`, or past it, in words: '还剩 3 天 4 小时' / '已逾期 2 天 3 小时'."""
+    """The time left until `due_at`, or past it, in words: '还剩 3 天 4 小时' / '已逾期 2 天 3 小时';
+    nothing while the due moment is still to be set (the due column says 待定 and why)."""
+    if due_at is None:
+        return ""
     delta = due_at - now
     overdue = delta.total_seconds() < 0
     delta = abs(delta)

@@ -29,4 +29,6 @@ urlpatterns = [
     path("campaigns/phases/<int:phase_id>/edit/", campaigns.phase_edit, name="phase_edit"),
     path("campaigns/phases/<int:phase_id>/delete/", campaigns.phase_delete, name="phase_delete"),
     path("campaigns/phases/<int:phase_id>/move/", campaigns.phase_move, name="phase_move"),
+    path("participants/units/<int:unit_id>/waive-minimum/", participation.unit_minimum_stay_waiver,
+         name="unit_minimum_stay_waiver"),
 ]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:meeting_id>/prepare/", meetings.meeting_prepare, name="meeting_prepare"),
     path("meetings/<int:meeting_id>/held/", meetings.meeting_record_held, name="meeting_held"),
+    path("meetings/<int:meeting_id>/held-on/", meetings.meeting_correct_held, name="meeting_correct_held"),
 ]

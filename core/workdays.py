@@ -145,6 +145,16 @@ def working_days_between(start_day, end_day):
     return count
 
 
+def add_workdays(day, count):
+    """The `count`-th working day after `day` ("会议召开后5个工作日内", DESIGN rule 13). Days of
+    uncovered years count Monday to Friday; ask `uncovered_years()` to say so."""
+    for _i in range(count):
+        day += dt.timedelta(days=1)
+        while not is_workday(day):
+            day += dt.timedelta(days=1)
+    return day
+
+
 def _format(day):
     return f"{day.year}年{day.month}月{day.day}日"
 

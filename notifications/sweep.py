@@ -128,7 +128,8 @@ def recipient_sources(today):
 
 
 def _candidate_pairs(now, policies_horizon):
-    """(requirement_id, due_at) of open obligations whose due moment is within reach of a reminder now."""
+    """(requirement_id, due_at) of open obligations whose due moment is within reach of a reminder now;
+    a due moment still to be set (NULL until the unit's meeting is held, campaign.status) never is."""
     ahead, behind = policies_horizon
     return (
         Obligation.objects.open().filter(due_at__gt=now - behind, due_at__lte=now + ahead)

@@ -12,7 +12,7 @@ from access.policy import can
 from access.transitions import TransitionRefused
 from access.views import refused
 from campaign import actions, meetings
-from campaign.forms_meetings import HeldForm, MeetingForm, PreparationForm
+from campaign.forms_meetings import CorrectHeldForm, HeldForm, MeetingForm, PreparationForm
 from campaign.gates import phase_gates_open
 from campaign.models import Meeting
 from units.models import Unit
@@ -33,6 +33,9 @@ def render_meeting(request, meeting, status=200, **forms_):
         "may_attend": can(user, "attend", meeting),
         "prep_form": forms_.get("prep_form") or (PreparationForm(instance=meeting) if may_record else None),
         "held_form": forms_.get("held_form") or (HeldForm() if may_record else None),
+        "correct_form": forms_.get("correct_form") or (
+            CorrectHeldForm(initial={"held_on": meeting.held_on})
+            if meeting.status == Meeting.Status.HELD and can(user, "record", meeting) else None),
         "gate_refusal": forms_.get("gate_refusal"),
         "attendances": meeting.attendances.select_related("attendee", "group").order_by("created_at"),
     }
@@ -96,4 +99,22 @@ def meeting_record_held(request, meeting_id):
     except TransitionRefused as exc:
         return render_meeting(request, meeting, status=400, held_form=form, gate_refusal=exc.missing or [exc.message])
     messages.success(request, _("已记录会议召开。"))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_correct_held(request, meeting_id):
+    """Correct the day a held meeting was held, with a reason; deadlines counting from it follow (rule 13)."""
+    meeting = visible_meeting(request.user, meeting_id)
+    if not can(request.user, "record", meeting):
+        raise PermissionDenied
+    form = CorrectHeldForm(request.POST)
+    if not form.is_valid():
+        return render_meeting(request, meeting, status=400, correct_form=form)
+    try:
+        actions.correct_held_date(meeting, form.cleaned_data["held_on"], actor=request.user, reason=form.cleaned_data["reason"])
+    except TransitionRefused as exc:
+        return render_meeting(request, meeting, status=400, correct_form=form, gate_refusal=exc.missing or [exc.message])
+    messages.success(request, _("已更正召开日期。"))
     return redirect(meeting)

@@ -8,13 +8,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from access.policy import can
 from access.scope import scope_for
 from campaign import actions
 from campaign.current import current_campaign
-from campaign.forms_participation import EnrolForm, UnitBatchForm
+from campaign.forms_participation import EnrolForm, MinimumStayWaiverForm, UnitBatchForm
+from campaign.gates import minimum_stay
 from campaign.models import Obligation, Participation
 from units.models import Unit
 
@@ -86,5 +89,36 @@ def unit_participation(request, unit_id):
                       joined_on=form.cleaned_data["joined_on"], actor=request.user)
         messages.success(request, _("已调整批次。"))
         return redirect(unit)
-    return render(request, "campaign/unit_participation.html", {"unit": unit, "campaign": campaign, "form": form},
-                  status=400 if form.is_bound else 200)
+    return _participation_page(request, unit, campaign, current, form=form)
+
+
+def _participation_page(request, unit, campaign, current, *, form=None, waiver_form=None):
+    """A unit's batch in a campaign, its minimum stay (rule 8) and any exception granted to it."""
+    if form is None:
+        form = UnitBatchForm(campaign=campaign, user=request.user, initial={
+            "batch": current.batch_id if current else "", "joined_on": current.joined_on if current else None,
+        })
+    stay = minimum_stay(unit, campaign) if current else None
+    may_waive = stay is not None and not stay.waived and can(request.user, "waive", current)
+    bound = form.is_bound or (waiver_form is not None and waiver_form.is_bound)
+    return render(request, "campaign/unit_participation.html", {
+        "unit": unit, "campaign": campaign, "form": form, "participation": current, "stay": stay,
+        "waiver_form": (waiver_form or MinimumStayWaiverForm()) if may_waive else None,
+    }, status=400 if bound else 200)
+
+
+@login_required
+@require_POST
+def unit_minimum_stay_waiver(request, unit_id):
+    """The office over a unit lets it sum up before its batch's minimum months, with a reason (rule 8)."""
+    unit = get_object_or_404(Unit.objects.restrict(request.user), pk=unit_id)
+    campaign = _campaign(request)
+    current = get_object_or_404(Participation.objects.restrict(request.user), campaign=campaign, unit=unit)
+    if not can(request.user, "waive", current):
+        raise PermissionDenied
+    waiver_form = MinimumStayWaiverForm(request.POST)
+    if waiver_form.is_valid():
+        actions.waive_minimum_stay(current, reason=waiver_form.cleaned_data["reason"], actor=request.user)
+        messages.success(request, _("已准予本单位不足最少月数的例外。"))
+        return redirect(reverse("campaign:unit_participation", kwargs={"unit_id": unit.pk}))
+    return _participation_page(request, unit, campaign, current, waiver_form=waiver_form)

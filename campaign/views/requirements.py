@@ -10,7 +10,14 @@ from django.views.decorators.http import require_GET
 
 from access.policy import can
 from campaign import actions, dashboard
-from campaign.deadlines import DeadlineError, deadline_precedes_directive, resolve_deadline
+from campaign.deadlines import (
+    DeadlineError,
+    DueEvent,
+    EventDeadline,
+    deadline_precedes_directive,
+    pending_due_label,
+    read_deadline,
+)
 from campaign.forms import RequirementForm
 from campaign.models import Directive, Obligation, Requirement
 from core import panels
@@ -27,7 +34,8 @@ def requirement_detail(request, requirement_id):
     obligations = Obligation.objects.restrict(request.user).filter(requirement=requirement)
     status = request.GET.get("status", "")
     listed = obligations.filter(status=status) if status in dict(Obligation._meta.get_field("status").choices) else obligations
-    page = Paginator(listed.with_status().select_related("unit").order_by("unit__path"), 100).get_page(request.GET.get("page"))
+    listed = listed.with_status().select_related("unit", "requirement").order_by("unit__path")
+    page = Paginator(listed, 100).get_page(request.GET.get("page"))
     rows = dashboard.requirement_rows([requirement.pk], obligations)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
     return render(
@@ -95,13 +103,22 @@ def deadline_preview(request, directive_id):
     directive = get_object_or_404(Directive.objects.restrict(request.user), pk=directive_id)
     text = request.GET.get("deadline", "")
     inclusive = request.GET.get("deadline_inclusive") in ("on", "true", "1")
+    chosen = request.GET.get("due_event", "")
     context = {"text": text}
     if text.strip():
         try:
-            context["deadline"] = resolve_deadline(text, directive.signed_on, inclusive=inclusive)
+            deadline = read_deadline(text, directive.signed_on, inclusive=inclusive)
         except DeadlineError as exc:
             context["error"] = str(exc)
         else:
+            if isinstance(deadline, EventDeadline):
+                # Rule 13: no date yet; each unit's follows its meeting.
+                event = deadline.event or (chosen if chosen in DueEvent.values else "")
+                context["pending"] = pending_due_label(event, deadline.days, deadline.workdays)
+                if not event:
+                    context["error"] = _("请选择期限所依据的会议。")
+                return render(request, "campaign/_deadline_preview.html", context)
+            context["deadline"] = deadline
             context["warning"] = holiday_warning(context["deadline"].due_at)
             if deadline_precedes_directive(context["deadline"].due_at, directive.signed_on):
                 context["precedes"] = _(

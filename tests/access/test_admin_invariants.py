@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-from campaign.models import Meeting, Obligation, Requirement
+from campaign.models import Meeting, Obligation, Participation, Requirement
 from units.models import Unit
 
 
@@ -23,7 +23,11 @@ def readonly(model, request, obj):
 def test_rule_bearing_fields_are_read_only_even_for_superusers(world, superuser_request):
     assert {"deadline_text", "deadline_before_signing", "due_at", "explicit_units", "target_batch", "scope_unit"} <= readonly(
         Requirement, superuser_request, world.requirement)
+    assert {"due_event", "due_days", "due_workdays"} <= readonly(Requirement, superuser_request, world.requirement)
     assert {"status", "due_at", "submitted_late"} <= readonly(Obligation, superuser_request, world.obligation_organ)
+    participation = Participation.objects.get(unit=world.organ)
+    assert {"batch", "min_months_waived_by", "min_months_waived_at", "min_months_waiver_reason"} <= readonly(
+        Participation, superuser_request, participation)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
     assert {"status", "held_on"} <= readonly(Meeting, superuser_request, meeting)
     assert {"parent", "is_active", "path"} <= readonly(Unit, superuser_request, world.xihu)

@@ -5,7 +5,15 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaign.deadlines import DeadlineError, resolve_deadline
+from campaign.deadlines import (
+    MAX_DAYS_AFTER_EVENT,
+    DeadlineError,
+    DueEvent,
+    EventDeadline,
+    read_deadline,
+    read_event_deadline,
+    resolve_deadline,
+)
 from core.dates import EARLIEST, YEARS_AHEAD
 
 DIGITS = "0123456789〇零一二两三四五六七八九十元"
@@ -55,3 +63,67 @@ def test_the_reported_cases():
             raise AssertionError(text)
     assert resolve_deadline("2014年1月10日前", reference).due_on == dt.date(2014, 1, 10)
     assert resolve_deadline("二〇一四年一月十日前", reference).due_on == dt.date(2014, 1, 10)
+
+
+# Deadlines counting from a meeting (DESIGN rule 13): "会后一周内", "总结会议召开后15日内".
+EVENT_PIECES = ["会", "会议", "总结会", "总结会议", "专题民主生活会", "民主生活会", "召开", "结束", "之", "后", "个工作日",
+                "工作日", "日", "天", "周", "个星期", "内", "以内", "之内", "前"]
+event_phrases = st.lists(
+    st.one_of(st.text(alphabet=DIGITS, min_size=1, max_size=4), st.sampled_from(EVENT_PIECES)), max_size=8
+).map("".join)
+
+
+def assert_sensible_either(text, reference):
+    try:
+        deadline = read_deadline(text, reference)
+    except DeadlineError as exc:
+        assert str(exc).strip()
+        return
+    if isinstance(deadline, EventDeadline):
+        assert 1 <= deadline.days <= MAX_DAYS_AFTER_EVENT and deadline.due_at is None
+        assert deadline.event in ("", *DueEvent.values) and deadline.rule("summary").startswith("总结会议召开后")
+        held = dt.date(2014, 1, 27)
+        assert deadline.due_on(held) > held and deadline.due_at_after(held).tzinfo is not None
+    else:
+        assert EARLIEST <= deadline.due_on <= dt.date(reference.year + YEARS_AHEAD, 12, 31)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=event_phrases, reference=references)
+def test_event_phrases(text, reference):
+    assert_sensible_either(text, reference)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(phrases, st.text(max_size=40)), reference=references)
+def test_read_deadline_reads_anything(text, reference):
+    assert_sensible_either(text, reference)
+
+
+def test_the_event_phrases_offices_write():
+    reference = dt.date(2013, 12, 24)
+    cases = {
+        "会后15日内": ("", 15, False),
+        "会后一周内": ("", 7, False),
+        "会后两周内": ("", 14, False),
+        "会议召开后5个工作日内": ("", 5, True),
+        "会议结束后十日内": ("", 10, False),
+        "总结会议召开后15日内": ("summary", 15, False),
+        "总结会后 十五 天内": ("summary", 15, False),
+        "专题民主生活会召开后7日内": ("democratic_life", 7, False),
+        "民主生活会后3个工作日以内": ("democratic_life", 3, True),
+    }
+    for text, (event, days, workdays) in cases.items():
+        deadline = read_deadline(text, reference)
+        assert (deadline.event, deadline.days, deadline.workdays) == (event, days, workdays), text
+    assert read_event_deadline("2014年1月10日前") is None and read_event_deadline("15日内") is None
+    assert read_deadline("2014年1月10日前", reference).due_on == dt.date(2014, 1, 10)
+    for text in ("会后0日内", "会后400日内", "会后六十周内"):
+        try:
+            read_deadline(text, reference)
+        except DeadlineError as exc:
+            assert "1至366日" in str(exc)
+        else:
+            raise AssertionError(text)
+    assert read_deadline("会后15日内", reference).due_at_after(dt.date(2014, 1, 27)).isoformat() == "2014-02-11T23:59:59+08:00"
+    assert read_deadline("总结会议召开后15日内", reference).rule() == "总结会议召开后15日内"

@@ -115,7 +115,7 @@ def test_summary_meeting_only_after_the_batchs_minimum_months(world, client):
     with clock.frozen_at(dt.date(2014, 5, 1)):
         response = record_held(client, meeting, "2014-03-01")
         assert response.status_code == 400
-        assert "本单位自2014年1月10日开展活动，按要求不少于3个月，2014年4月10日起方可召开总结会议" in response.content.decode()
+        assert "本单位2014年1月10日开展活动，按规定每个单位一般不少于3个月，最早可于2014年4月10日召开总结会议" in response.content.decode()
         assert record_held(client, meeting, "2014-04-10").status_code == 302
     meeting.refresh_from_db()
     assert (meeting.status, meeting.held_on) == (Meeting.Status.HELD, dt.date(2014, 4, 10))

@@ -1,0 +1,53 @@
+"""Due moments that count from a unit's meeting (DESIGN rule 13: "会后一周内"; 000: 总结会议应安排
+在中央和省委会议之后，然后报正式书面总结): an obligation under such a requirement has no due
+moment (待定) until its unit's meeting is recorded as held; then it is due N days after that day
+(campaign.deadlines.EventDeadline, Requirement.due_after). campaign.meetings calls
+`settle_event_deadlines` when a meeting is recorded as held or its date corrected;
+campaign.actions.move_deadline uses `move_due` when a requirement's deadline changes.
+"""
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from audit.services import change, record_changes
+from campaign.deadlines import DueEvent
+from campaign.models import Meeting, Obligation
+from core import clock
+
+
+def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
+    """Give each of `obligations` the due moment `new_due_for(obligation)`: one UPDATE per (old, new)
+    pair, audited as `action`; updated_at moves too (the dashboard follows it). Returns how many moved."""
+    groups = {}
+    for obligation in obligations:
+        new_due = new_due_for(obligation)
+        if new_due != obligation.due_at:
+            groups.setdefault((obligation.due_at, new_due), []).append(obligation)
+    for (old_due, new_due), moved in groups.items():
+        Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=new_due, updated_at=clock.now())
+        record_changes(moved, action, actor=actor, changes={"due_at": change(old_due, new_due)}, reason=reason)
+    return sum(len(moved) for moved in groups.values())
+
+
+def first_held_on(unit, kind):
+    """The day `unit`'s first meeting of `kind` was held, or None: the day its deadlines count from."""
+    return Meeting.objects.filter(unit=unit, kind=kind, status=Meeting.Status.HELD, held_on__isnull=False).aggregate(
+        first=Min("held_on"))["first"]
+
+
+@transaction.atomic
+def settle_event_deadlines(unit, event, *, actor, previous_held_on):
+    """Rule 13 (000: 总结会议……之后，然后报正式书面总结): once `unit`'s meeting of kind `event` is
+    recorded as held, or its held date corrected, the unit's obligations under the requirements
+    counting from that meeting are due N days after the day it was first held (first_held_on),
+    end of day Asia/Shanghai. An obligation moves only while it still carries the moment
+    `previous_held_on` (the first held day before this change, None the first time: 待定) gave it;
+    a moment of its own from a return is kept. Called by campaign.meetings; returns how many moved."""
+    if event not in DueEvent.values:
+        return 0
+    held_on = first_held_on(unit, event)
+    obligations = Obligation.objects.filter(unit=unit, requirement__due_event=event).select_related("requirement")
+    moving = [o for o in obligations if o.due_at is None or o.due_at == o.requirement.due_after(previous_held_on)]
+    return move_due(moving, lambda o: o.requirement.due_after(held_on), actor=actor, action="due_settled",
+                    reason=_("本单位会议召开日期已记录，截止时间随之确定"))
