@@ -4,6 +4,8 @@ dates that an <input type="date"> can read back."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_plan_date
+
 # What an empty choice says, instead of Django's "---------".
 EMPTY_CHOICE = _("请选择")
 
@@ -69,8 +71,6 @@ class PinClockForm(StyledForm, forms.Form):
     time = forms.TimeField(label=_("时间"), initial="10:00", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def clean_day(self):
-        from core.dates import validate_plan_date
-
         day = self.cleaned_data["day"]
         validate_plan_date(day)
         return day

@@ -82,6 +82,19 @@ REQUIREMENTS = [
         target_batch=1,
     ),
     RequirementSpec(
+        directive="zj-2013-48",
+        title="正式书面总结",
+        description="总结会议应安排在中央和省委会议之后，然后报正式书面总结。"
+        "（文件未规定天数：总结会议召开后15日内由省委教育实践活动领导小组办公室确定。）",
+        phase="summary",
+        scope_code=ZHEJIANG_CODE,
+        submit_to_code=ZHEJIANG_CODE,
+        # 000 says only "然后报正式书面总结": due once the unit's summary meeting is held (待定 until then).
+        deadline_text="总结会议召开后15日内",
+        route="supervision",
+        target_batch=1,
+    ),
+    RequirementSpec(
         directive="central-2013-29",
         title="第一批教育实践活动初步总结",
         description="各地区各部门各单位教育实践活动领导小组办公室，请于12月底向中央教育实践活动领导小组办公室报第一批教育实践活动的初步总结。",
