@@ -7,9 +7,11 @@ transaction.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.policy import can
+from access.transitions import TransitionRefused
 from audit.services import change, created, diff, record_change, record_changes, record_transitions, snapshot
 from campaign.meetings import plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
-from campaign.models import Obligation, Participation, Requirement, Submission
+from campaign.models import AffiliationReview, Obligation, Participation, Requirement, Submission
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
@@ -218,3 +220,43 @@ def enrol(units, *, campaign, batch=None, joined_on=None, actor):
     record_changes(changed, "edit", actor=actor, per_object=per_object)
     fan_out_to_units(list(Unit.objects.filter(pk__in=[p.unit_id for p in [*made, *changed]])), actor=actor)
     return len(made) + len(changed)
+
+
+# --- the affiliation body's part of a report (004) -------------------------------------------------
+
+
+@transaction.atomic
+def review_affiliation_part(obligation, *, actor, decision, opinion=""):
+    """004 (省直各单位情况按党组织隶属关系同时分别报省直机关工委、省委教育工委、省国资委党委): the body the
+    unit belongs to by Party-organisation affiliation records its review of the latest version, in
+    its own name (AffiliationReview), once per version; the trail of the obligation keeps it with
+    the actor and the opinion as the reason. The office's decision (campaign.workflow) is untouched.
+
+    Refused with TransitionRefused: not staff of the unit's body on this route, or nothing
+    submitted yet (forbidden: 403); an opinion without text; a version the body already reviewed.
+    """
+    locked = (
+        Obligation.objects.select_for_update(of=("self",)).select_related("unit__party_affiliation").get(pk=obligation.pk)
+    )
+    if not can(actor, "review_affiliation", locked):
+        raise TransitionRefused(
+            _("您无权审阅：只有该单位党组织隶属的归口党（工）委工作人员，在材料报送后可以审阅。"), forbidden=True
+        )
+    opinion = (opinion or "").strip()
+    if decision not in AffiliationReview.Decision.values:
+        raise TransitionRefused(_("请选择审阅结论。"))
+    if decision == AffiliationReview.Decision.OPINION and not opinion:
+        raise TransitionRefused(_("提出意见时必须填写意见内容。"))
+    submission = locked.submissions.order_by("-version").first()
+    body = locked.unit.party_affiliation
+    if AffiliationReview.objects.filter(submission=submission, body=body).exists():
+        raise TransitionRefused(_("本单位已审阅过这一版材料；单位报送新版本后可再次审阅。"))
+    review = AffiliationReview.objects.create(
+        obligation=locked, submission=submission, body=body, reviewer=actor, decision=decision, opinion=opinion,
+        created_at=clock.now(),
+    )
+    record_change(locked, "affiliation_review", actor=actor, reason=opinion, changes={
+        "affiliation_review": change(None, f"{body.name}：{review.get_decision_display()}"),
+        "version": change(None, submission.version),
+    })
+    return review

@@ -19,6 +19,7 @@ from campaign.actions import enrol, fan_out, save_requirement
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Participation, Phase, Requirement
 from demo import accounts, campaign_data, directives, groups, reference, unit_tree
+from demo.affiliations import load_party_affiliations
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit, UnitMembership
@@ -50,6 +51,7 @@ def load_demo(shared_password=True):
     batches = {b.ordinal: b for b in the_campaign.batches.all()}
     phases = {p.code: p for p in the_campaign.phases.all()}
     unit_by_code = _load_units(the_campaign, batches, result)
+    load_party_affiliations(unit_by_code, result)
     directive_by_key = _load_directives(the_campaign, unit_by_code, result)
     _load_reference_data(result)
     users = _load_accounts(unit_by_code, result, shared_password)
