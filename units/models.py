@@ -322,13 +322,14 @@ class Unit(models.Model):
         unit = super().from_db(db, field_names, values)
         # The level and type as stored, so that clean() re-checks the children only when they change.
         unit._stored_place = (unit.__dict__.get("level"), unit.__dict__.get("unit_type"))
+        unit._stored_affiliation = unit.__dict__.get("party_affiliation_id")
         return unit
 
     def clean(self):
         """The unit's place in the tree (place_in_tree_error), under its parent and over its
         children when its level or type changes; errors go to the level, the field to change.
-        Then its Party-organisation affiliation (party_affiliation_error), and, for a body that
-        stops being one, the units still affiliated to it."""
+        Then its Party-organisation affiliation (party_affiliation_error) when it is set or the place
+        changes, and, for a body that stops being one, the units still affiliated to it."""
         if self.parent_id and self.pk and self.parent.is_within(self):
             raise ValidationError({"parent": _("不能把单位移到它自己或它的下级单位之下。")})
         problem = place_in_tree_error(self.level, self.unit_type, self.parent)
@@ -337,7 +338,10 @@ class Unit(models.Model):
             problem = self.children_place_error()
         if problem:
             raise ValidationError({"level": problem})
-        if self.party_affiliation_id:
+        # Held when it is set or the unit's place changes: a body deactivated since does not block
+        # other edits of its units (nor the import of their other columns).
+        affiliation_changed = self.party_affiliation_id != getattr(self, "_stored_affiliation", None)
+        if self.party_affiliation_id and (affiliation_changed or place_changed or not self.pk):
             problem = party_affiliation_error(self, self.party_affiliation)
             if problem:
                 raise ValidationError({"party_affiliation": problem})

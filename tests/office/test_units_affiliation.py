@@ -162,3 +162,16 @@ def test_a_file_without_the_column_keeps_affiliations_and_the_export_writes_it(o
     assert dataset.headers[-1] == PARTY_AFFILIATION_HEADER
     by_code = {line[0]: line for line in dataset}
     assert by_code[world.organ.code][-1] == jg.name and by_code[world.organ2.code][-1] == ""
+
+
+def test_a_body_deactivated_since_does_not_block_other_edits_of_its_units(world, jg):
+    world.organ.party_affiliation = jg
+    world.organ.save()
+    Unit.objects.filter(pk=jg.pk).update(is_active=False)
+    organ = Unit.objects.get(pk=world.organ.pk)
+    organ.name = "省发展和改革委员会"
+    organ.full_clean()  # its affiliation unchanged: not held against it
+    other = Unit.objects.get(pk=world.organ2.pk)
+    other.party_affiliation = Unit.objects.get(pk=jg.pk)  # choosing the deactivated body: refused
+    with pytest.raises(ValidationError, match="已撤销"):
+        other.full_clean()
