@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.policy import can
+from access.transitions import TransitionRefused
 from audit.services import (
     change,
     created,
@@ -21,7 +23,17 @@ from audit.services import (
 from campaign.event_deadlines import move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
 from campaign.gates import closing_phase_time_served
 from campaign.meetings import correct_held_date, plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
-from campaign.models import Batch, Campaign, Obligation, Participation, Phase, Requirement, Submission, UnitPhaseProgress
+from campaign.models import (
+    AffiliationReview,
+    Batch,
+    Campaign,
+    Obligation,
+    Participation,
+    Phase,
+    Requirement,
+    Submission,
+    UnitPhaseProgress,
+)
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
@@ -397,3 +409,43 @@ def waive_minimum_stay(participation, *, reason, actor):
     locked.save(update_fields=fields)
     record_change(locked, "waive_minimum_stay", actor=actor, before=before, reason=reason)
     return locked
+
+
+# --- the affiliation body's part of a report (004) -------------------------------------------------
+
+
+@transaction.atomic
+def review_affiliation_part(obligation, *, actor, decision, opinion=""):
+    """004 (省直各单位情况按党组织隶属关系同时分别报省直机关工委、省委教育工委、省国资委党委): the body the
+    unit belongs to by Party-organisation affiliation records its review of the latest version, in
+    its own name (AffiliationReview), once per version; the trail of the obligation keeps it with
+    the actor and the opinion as the reason. The office's decision (campaign.workflow) is untouched.
+
+    Refused with TransitionRefused: not staff of the unit's body on this route, or nothing
+    submitted yet (forbidden: 403); an opinion without text; a version the body already reviewed.
+    """
+    locked = (
+        Obligation.objects.select_for_update(of=("self",)).select_related("unit__party_affiliation").get(pk=obligation.pk)
+    )
+    if not can(actor, "review_affiliation", locked):
+        raise TransitionRefused(
+            _("您无权审阅：只有该单位党组织隶属的归口党（工）委工作人员，在材料报送后可以审阅。"), forbidden=True
+        )
+    opinion = (opinion or "").strip()
+    if decision not in AffiliationReview.Decision.values:
+        raise TransitionRefused(_("请选择审阅结论。"))
+    if decision == AffiliationReview.Decision.OPINION and not opinion:
+        raise TransitionRefused(_("提出意见时必须填写意见内容。"))
+    submission = locked.submissions.order_by("-version").first()
+    body = locked.unit.party_affiliation
+    if AffiliationReview.objects.filter(submission=submission, body=body).exists():
+        raise TransitionRefused(_("本单位已审阅过这一版材料；单位报送新版本后可再次审阅。"))
+    review = AffiliationReview.objects.create(
+        obligation=locked, submission=submission, body=body, reviewer=actor, decision=decision, opinion=opinion,
+        created_at=clock.now(),
+    )
+    record_change(locked, "affiliation_review", actor=actor, reason=opinion, changes={
+        "affiliation_review": change(None, f"{body.name}：{review.get_decision_display()}"),
+        "version": change(None, submission.version),
+    })
+    return review

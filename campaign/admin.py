@@ -4,6 +4,7 @@ from django.contrib import admin
 from access.admin import ScopedAdminMixin
 from campaign import actions
 from campaign.models import (
+    AffiliationReview,
     Batch,
     Campaign,
     Directive,
@@ -188,6 +189,14 @@ class ReviewAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["decision"]
     search_fields = ["obligation__unit__name", "reason"]
     raw_id_fields = ["obligation", "submission", "reviewer"]
+
+
+@admin.register(AffiliationReview)
+class AffiliationReviewAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["obligation", "body", "decision", "reviewer", "created_at"]
+    list_filter = ["decision"]
+    search_fields = ["obligation__unit__name", "body__name", "opinion"]
+    raw_id_fields = ["obligation", "submission", "body", "reviewer"]
 
 
 @admin.register(Participation)

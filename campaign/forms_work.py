@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.deadlines import END_OF_DAY, SHANGHAI
+from campaign.models import AffiliationReview
 from campaign.uploads import UploadRefused, check_upload
 from core import clock
 from core.dates import validate_plan_date
@@ -82,3 +83,18 @@ class ReviewForm(StyledForm, forms.Form):
 
 class ReopenForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("重新打开的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class AffiliationReviewForm(StyledForm, forms.Form):
+    """The affiliation body's review of its part (004): agree, or give an opinion in words."""
+
+    decision = forms.ChoiceField(
+        label=_("审阅结论"), choices=AffiliationReview.Decision.choices, widget=forms.RadioSelect
+    )
+    opinion = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == AffiliationReview.Decision.OPINION and not (cleaned.get("opinion") or "").strip():
+            self.add_error("opinion", _("提出意见时必须填写意见内容。"))
+        return cleaned

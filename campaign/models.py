@@ -402,10 +402,18 @@ class DirectiveAttachment(models.Model):
 
 
 class Route(models.TextChoices):
-    """Where a report goes first: the office, or a supervision group that reviews it first (004)."""
+    """Where a report goes (004): the office; a supervision group that reviews it first (各市情况先报
+    省委督查组审核); or the office and, at the same time, the body the unit belongs to by
+    Party-organisation affiliation (省直各单位情况按党组织隶属关系同时分别报省直机关工委、省委教育工委、
+    省国资委党委), which reviews its part (AffiliationReview) while the office decides."""
 
     OFFICE = "office", _("直接报送领导小组办公室")
     SUPERVISION_FIRST = "supervision", _("先报督导组审核")
+    OFFICE_AND_AFFILIATION = "affiliation", _("报送领导小组办公室，并按党组织隶属关系同时报归口党（工）委")
+
+
+# The routes on which the office the report is submitted to decides (approve / return / reopen).
+OFFICE_DECIDES = (Route.OFFICE, Route.OFFICE_AND_AFFILIATION)
 
 
 class RequirementQuerySet(InCampaignQuerySet):
@@ -570,6 +578,15 @@ class ObligationQuerySet(InCampaignQuerySet):
         is_overdue, is_due_soon, was_late, light, days_late. The one definition is campaign.status."""
         return self.annotate(**obligation_status.annotations(now or clock.now()))
 
+    def routed_to_affiliation(self):
+        """On the route that also reaches the unit's affiliation body, for units that have one (004)."""
+        return self.filter(requirement__route=Route.OFFICE_AND_AFFILIATION, unit__party_affiliation__isnull=False)
+
+    def with_affiliation_status(self):
+        """Whether the unit's affiliation body has reviewed the latest version (annotation
+        `affiliation_reviewed`; campaign.status.affiliation_reviewed)."""
+        return self.annotate(affiliation_reviewed=obligation_status.affiliation_reviewed(AffiliationReview.objects))
+
 
 class Obligation(models.Model):
     """One unit's duty under one requirement, with its state and every submitted version.
@@ -714,6 +731,53 @@ class Review(models.Model):
     def is_decided(self):
         """A review is a decision from the moment it is recorded (003): it stands as made; a
         different view is a new review of a new submission, never an edit."""
+        return True
+
+
+class AffiliationReview(models.Model):
+    """The affiliation body's review of its part of a report (004: 省直各单位情况按党组织隶属关系同时
+    分别报省直机关工委、省委教育工委、省国资委党委): one per body and submitted version. It records what
+    the body thinks of the version; the office's decision (Review, campaign.workflow) is untouched."""
+
+    class Decision(models.TextChoices):
+        AGREE = "agree", _("审阅同意")
+        OPINION = "opinion", _("提出意见")
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="affiliation_reviews")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="affiliation_reviews")
+    body = models.ForeignKey(
+        "units.Unit", verbose_name=_("归口党（工）委"), on_delete=models.PROTECT, related_name="affiliation_reviews"
+    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="affiliation_reviews")
+    decision = models.CharField(_("结论"), max_length=8, choices=Decision.choices)
+    opinion = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(_("审阅时间"), default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("归口党（工）委审阅")
+        verbose_name_plural = _("归口党（工）委审阅")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "body"], name="one_affiliation_review_per_version",
+                violation_error_message=_("本单位已审阅过这一版材料。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="agree") | ~Q(opinion=""),
+                name="affiliation_opinion_needs_text",
+                violation_error_message=_("提出意见时必须填写意见内容。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["obligation", "body"], name="affil_review_obligation_idx")]
+
+    def __str__(self):
+        return f"{self.submission} · {self.body} · {self.get_decision_display()}"
+
+    @property
+    def is_decided(self):
+        """Recorded as made, like a Review: a new view is a review of a new version."""
         return True
 
 

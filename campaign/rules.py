@@ -6,6 +6,10 @@ out); obligations of units in the subtree (view, remind); review and reopen when
 requirement is routed to the office and reported to a unit in the subtree.
 Supervision group members: obligations of their units; review and reopen when the
 requirement is routed to the supervision group first (004).
+Affiliation bodies (省直机关工委, 省委教育工委, 省国资委党委: office staff at the body unit): the
+obligations, versions, files and office reviews of the units affiliated to the body when the
+requirement is routed to the office and the affiliation body (004); they review their part
+(review_affiliation, AffiliationReview) once something is submitted, never the office's decision.
 Liaisons: their unit's obligations; submit while an obligation is open (campaign.status).
 Everybody signed in: the launched campaigns, their batches and phases (reference data). A
 campaign being prepared (筹备中) is seen, and every campaign changed, by the offices over the
@@ -14,7 +18,7 @@ unit that set it up (Campaign.office); superusers alone for a campaign without o
 
 from django.db.models import Q
 
-from campaign.models import Campaign, Route
+from campaign.models import OFFICE_DECIDES, Campaign, Route
 from campaign.status import open_q
 from units import scope as units
 
@@ -22,13 +26,11 @@ from units import scope as units
 def _review(user, scope):
     """004: some reports go through the supervision group first; the rest to the office they are
     submitted to, by its staff, for units in its subtree."""
-    office_route = Q(requirement__route=Route.OFFICE) & units.office_over(scope, "requirement__submit_to__") & units.office_over(
+    office_route = Q(requirement__route__in=OFFICE_DECIDES) & units.office_over(scope, "requirement__submit_to__") & units.office_over(
         scope, "unit__"
     )
     group_route = Q(requirement__route=Route.SUPERVISION_FIRST) & units.supervised(scope, "unit__")
     return office_route | group_route
-
-
 
 
 def _campaign_owned(scope, prefix=""):
@@ -49,6 +51,32 @@ CAMPAIGN_PART = {
     "view": lambda user, scope: _campaign_seen(scope, "campaign__"),
     "edit": lambda user, scope: _campaign_owned(scope, "campaign__"),
 }
+
+
+def routed_to_body(scope, prefix=""):
+    """004: obligations (through `prefix`) of units affiliated to a body the user staffs, on the
+    route that reaches the affiliation body as well as the office."""
+    return Q(**{f"{prefix}requirement__route": Route.OFFICE_AND_AFFILIATION}) & units.affiliated_to_office(
+        scope, f"{prefix}unit__"
+    )
+
+
+def _seen_or_routed(prefix, *more):
+    """Whoever sees the unit (units.seen), and its affiliation body on the 004 route; `more`:
+    further rules(scope) joined with OR. Everything for a superuser (an empty Q joined with OR
+    would otherwise stand for nothing but the other side)."""
+
+    def rule(user, scope):
+        if scope.everything:
+            return Q()
+        condition = units.seen(scope, f"{prefix}unit__") | routed_to_body(scope, prefix)
+        for other in more:
+            condition |= other(scope)
+        return condition
+
+    return rule
+
+
 DIRECTIVE = {
     "view": lambda user, scope: units.issued_to(scope, "issuing_unit__"),
     **dict.fromkeys(("edit", "delete", "add_requirement"), lambda user, scope: units.office_over(scope, "issuing_unit__")),
@@ -60,15 +88,20 @@ REQUIREMENT = {
     **dict.fromkeys(("edit", "fan_out"), lambda user, scope: units.office_over(scope, "directive__issuing_unit__")),
 }
 OBLIGATION = {
-    "view": lambda user, scope: units.seen(scope, "unit__"),
+    "view": _seen_or_routed(""),
+    # The affiliation body's list (its part) and its review of a submitted version.
+    "affiliation": lambda user, scope: routed_to_body(scope) & Q(unit__party_affiliation__isnull=False),
+    "review_affiliation": lambda user, scope: (
+        routed_to_body(scope) & Q(unit__party_affiliation__isnull=False, submitted_at__isnull=False)
+    ),
     "submit": lambda user, scope: units.liaison_of(scope, "unit__") & open_q(),
     "review": _review,
     "reopen": _review,
     "remind": lambda user, scope: units.office_over(scope, "unit__"),
 }
-SUBMISSION = {"view": lambda user, scope: units.seen(scope, "obligation__unit__")}
+SUBMISSION = {"view": _seen_or_routed("obligation__")}
 SUBMISSION_FILE = {
-    "view": lambda user, scope: units.seen(scope, "submission__obligation__unit__"),
+    "view": _seen_or_routed("submission__obligation__"),
     "download": lambda user, scope: Q(),
 }
 MEETING = {
@@ -79,7 +112,9 @@ MEETING = {
     "attend": lambda user, scope: units.supervised(scope, "unit__"),
 }
 PHASE_PROGRESS = {"view": lambda user, scope: units.seen(scope, "unit__")}
-REVIEW = {"view": lambda user, scope: units.seen(scope, "obligation__unit__")}
+REVIEW = {"view": _seen_or_routed("obligation__")}
+# A body's reviews of its part: seen with the report, and by the body's staff whatever happened since.
+AFFILIATION_REVIEW = {"view": _seen_or_routed("obligation__", lambda scope: units.office_at(scope, "body__"))}
 # A unit's batch in a campaign: seen with the unit, set by the offices over it (003).
 PARTICIPATION = {
     "view": lambda user, scope: units.seen(scope, "unit__"),

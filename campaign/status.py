@@ -14,6 +14,9 @@ the one definition every page, the dashboard, the export and the reminder sweep 
   The submit transition records it (`Obligation.submitted_late`, and the moment in force on
   each `Submission.due_at`); everything else reads it from there.
 - **on time**: submitted at least once and never late.
+- **awaiting the affiliation body** (004, route OFFICE_AND_AFFILIATION): submitted, and the body
+  the unit belongs to by Party-organisation affiliation has not reviewed the latest version. The
+  body's part never moves the obligation's state, which the office decides.
 
 Each rule is a Q object over an optional relation `prefix` (so that counts over
 `unit__obligations__` use the same words), combined into `annotations(now)` for
@@ -21,7 +24,7 @@ Each rule is a Q object over an optional relation `prefix` (so that counts over
 """
 
 from django.db import models
-from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,6 +67,24 @@ def late_q(prefix=""):
 
 def on_time_q(prefix=""):
     return Q(**{f"{prefix}first_submitted_at__isnull": False, f"{prefix}submitted_late": False})
+
+
+def affiliation_reviewed(reviews):
+    """The affiliation body's part (004, route OFFICE_AND_AFFILIATION): done when the body the unit
+    belongs to now has reviewed the latest version (a review of a version submitted no earlier than
+    the obligation's latest submission); a new version makes it due again. `reviews` is
+    AffiliationReview's manager (passed in: this module is below the models). An expression for
+    Obligation querysets; an obligation never submitted has nothing to review (False)."""
+    return Exists(reviews.filter(
+        obligation=OuterRef("pk"), body_id=OuterRef("unit__party_affiliation_id"),
+        submission__submitted_at__gte=OuterRef("submitted_at"),
+    ))
+
+
+def awaiting_affiliation_q():
+    """Submitted at least once, and the affiliation body's part not done: needs the
+    `affiliation_reviewed` annotation (ObligationQuerySet.with_affiliation_status)."""
+    return Q(submitted_at__isnull=False, affiliation_reviewed=False)
 
 
 def is_late_submission(submitted_at, due_at_in_force):

@@ -1,14 +1,17 @@
 from django.urls import path
 
-from campaign.views import meetings, obligations, workspace
+from campaign.views import affiliation, meetings, obligations, workspace
 
 urlpatterns = [
     path("work/", workspace.workspace, name="workspace"),
     path("work/reviews/", obligations.review_queue, name="review_queue"),
+    path("work/affiliation/", affiliation.affiliation_queue, name="affiliation_queue"),
     path("obligations/<int:obligation_id>/", obligations.obligation_detail, name="obligation"),
     path("obligations/<int:obligation_id>/submit/", obligations.obligation_submit, name="obligation_submit"),
     path("obligations/<int:obligation_id>/review/", obligations.obligation_review, name="obligation_review"),
     path("obligations/<int:obligation_id>/reopen/", obligations.obligation_reopen, name="obligation_reopen"),
+    path("obligations/<int:obligation_id>/affiliation-review/", obligations.obligation_affiliation_review,
+         name="obligation_affiliation_review"),
     path("submissions/<int:submission_id>/", obligations.submission_detail, name="submission"),
     path("files/<int:file_id>/download/", obligations.file_download, name="file"),
     path("units/<int:unit_id>/meetings/new/", meetings.meeting_create, name="meeting_create"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from access.scope import scope_for
 from access.transitions import Machine, Transition, TransitionRefused, reason_given  # noqa: F401 (TransitionRefused re-exported)
 from audit.services import change
-from campaign.models import Obligation, ObligationStatus, Review, Route, Submission
+from campaign.models import OFFICE_DECIDES, Obligation, ObligationStatus, Review, Route, Submission
 from campaign.status import is_late_submission
 from campaign.uploads import store_files
 from core import clock
@@ -168,22 +168,23 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
     )
 
 
-def review_queue(user, route):
-    """Submitted versions on `route` waiting for `user`'s review: the obligations `user` may review
+def review_queue(user, routes):
+    """Submitted versions on `routes` waiting for `user`'s review: the obligations `user` may review
     (Obligation.objects.restrict(user, "review")) in the state a review starts from."""
     return (
         Obligation.objects.restrict(user, "review")
-        .filter(status__in=MACHINE.by_action["approve"].sources, requirement__route=route)
+        .filter(status__in=MACHINE.by_action["approve"].sources, requirement__route__in=routes)
         .select_related("requirement", "unit")
         .order_by("submitted_at", "pk")
     )
 
 
 def office_review_queue(user):
-    """What the user's office reviews (003, 004: route office)."""
-    return review_queue(user, Route.OFFICE)
+    """What the user's office reviews (003, 004: route office, and the office's decision on the route
+    that also reaches the affiliation body)."""
+    return review_queue(user, OFFICE_DECIDES)
 
 
 def group_review_queue(user):
     """What the user's supervision groups review first (004: route supervision)."""
-    return review_queue(user, Route.SUPERVISION_FIRST)
+    return review_queue(user, (Route.SUPERVISION_FIRST,))

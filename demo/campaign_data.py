@@ -137,6 +137,7 @@ REQUIREMENTS = [
         scope_code=ZHEJIANG_CODE,
         submit_to_code=ZHEJIANG_CODE,
         deadline_text="2月底前",
+        route="affiliation",
         target_levels=("province",),
         target_unit_types=tuple(PROVINCIAL_UNIT_TYPES),
     ),

@@ -19,6 +19,7 @@ from campaign.actions import enrol, fan_out, save_requirement
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Participation, Phase, Requirement
 from demo import accounts, campaign_data, directives, groups, motion, reference, unit_tree
+from demo.affiliations import load_party_affiliations
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
 from units.models import Unit, UnitMembership
@@ -46,12 +47,16 @@ def load_demo(shared_password=True, story=True):
     With `shared_password` (a development machine) every demo login gets DEMO_PASSWORD, the
     one `make run` prints. Without it (loaded into production on purpose) each new login gets
     its own initial password, returned once in `initial_passwords` and to be changed at first
-    login: a published password must never open a production system."""
+    login: a published password must never open a production system.
+
+    With `story` (the default) the campaign is shown in motion as of 8 January 2014 (demo.motion);
+    without it, as it stood before anyone acted: every obligation pending, no reminder sent."""
     result = LoadResult()
     the_campaign = _load_campaign(result)
     batches = {b.ordinal: b for b in the_campaign.batches.all()}
     phases = {p.code: p for p in the_campaign.phases.all()}
     unit_by_code = _load_units(the_campaign, batches, result)
+    load_party_affiliations(unit_by_code, result)
     directive_by_key = _load_directives(the_campaign, unit_by_code, result)
     _load_reference_data(result)
     users = _load_accounts(unit_by_code, result, shared_password)

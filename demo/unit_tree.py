@@ -71,6 +71,33 @@ ZHEJIANG_PROVINCIAL_UNITS = [
     ("浙江省能源集团有限公司", "enterprise", False, 2),
 ]
 
+# 004: the bodies provincial units report to by Party-organisation affiliation (按党组织隶属关系), as
+# (code, name, short name as 004 writes it), and which body each kind of provincial unit belongs to:
+# organs and directly affiliated units to 省直机关工委, universities to 省委教育工委, state enterprises
+# to 省国资委党委. They receive reports; they are not batch units of their own in the demo.
+ZHEJIANG_AFFILIATION_BODIES = [
+    ("330000-JG", "中共浙江省直属机关工作委员会", "省直机关工委"),
+    ("330000-JY", "中共浙江省委教育工作委员会", "省委教育工委"),
+    ("330000-GZ", "中共浙江省人民政府国有资产监督管理委员会委员会", "省国资委党委"),
+]
+AFFILIATION_BY_UNIT_TYPE = {
+    "organ": "330000-JG",
+    "affiliated": "330000-JG",
+    "institution": "330000-JG",
+    "university": "330000-JY",
+    "enterprise": "330000-GZ",
+}
+
+
+def party_affiliations():
+    """{provincial unit code: its affiliation body's code} (004)."""
+    return {
+        f"{ZHEJIANG_CODE}-{ordinal:02d}": AFFILIATION_BY_UNIT_TYPE[unit_type]
+        for ordinal, (_name, unit_type, _window, _batch) in enumerate(ZHEJIANG_PROVINCIAL_UNITS, start=1)
+        if unit_type in AFFILIATION_BY_UNIT_TYPE
+    }
+
+
 # The 11 cities and all their counties (市辖区、县、县级市) as of 2013.
 ZHEJIANG_CITIES = [
     (
@@ -292,6 +319,8 @@ def unit_rows():
     ]
     for ordinal, (name, unit_type, window, batch) in enumerate(ZHEJIANG_PROVINCIAL_UNITS, start=1):
         rows.append(UnitRow(f"{ZHEJIANG_CODE}-{ordinal:02d}", name, ZHEJIANG_CODE, "province", unit_type, batch, window))
+    for code, name, _short_name in ZHEJIANG_AFFILIATION_BODIES:
+        rows.append(UnitRow(code, name, ZHEJIANG_CODE, "province", "work_committee", None))
     for city_code, city_name, counties in ZHEJIANG_CITIES:
         rows.append(UnitRow(city_code, city_name, ZHEJIANG_CODE, "city", "committee", 2))
         for ordinal, (suffix, unit_type, window) in enumerate(CITY_ORGANS, start=1):

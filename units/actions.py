@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import translation
@@ -20,13 +21,16 @@ from django.utils.translation import gettext as _
 from audit.services import change, created, diff, record_change, record_changes, snapshot
 from core import clock
 from units.imports import ImportRefused, check_size, count_rows, read_rows
-from units.models import Unit, UnitImport
-from units.resources import HEADERS, UnitResource
+from units.models import Unit, UnitImport, party_affiliation_error
+from units.resources import COLUMNS, UnitResource
 from units.signals import collect_new_units, units_joined
 
 logger = logging.getLogger(__name__)
 
-UNIT_FIELDS = ["code", "name", "short_name", "parent", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
+UNIT_FIELDS = [
+    "code", "name", "short_name", "parent", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active",
+    "party_affiliation",
+]
 # A change of these may bind the unit to requirements it was not bound to (rule 2).
 BINDING_FIELDS = {"level", "unit_type", "parent"}
 
@@ -88,6 +92,30 @@ def set_unit_type(units, unit_type, *, actor):
     return len(units)
 
 
+@transaction.atomic
+def set_party_affiliation(units, body, *, actor, reason=""):
+    """004: the units' Party organisations belong to `body` (省直机关工委, 省委教育工委, 省国资委党委), or
+    to none (`body` None), in one UPDATE; each unit is held to units.models.party_affiliation_error
+    (ValidationError naming the unit otherwise) and the trail records who and why. Reports on the
+    route that reaches the affiliation body follow the unit at once (campaign.rules)."""
+    units = list(units)
+    problems = [f"{unit.name}：{problem}" for unit in units if (problem := party_affiliation_error(unit, body))]
+    if problems:
+        raise ValidationError(problems)
+    changed = [unit for unit in units if unit.party_affiliation_id != getattr(body, "pk", None)]
+    if not changed:
+        return 0
+    before = {unit.pk: unit.party_affiliation for unit in Unit.objects.filter(pk__in=[u.pk for u in changed]).select_related(
+        "party_affiliation")}
+    Unit.objects.filter(pk__in=list(before)).update(party_affiliation=body)
+    record_changes(changed, "edit", actor=actor, reason=reason, per_object={
+        pk: {"changes": {"party_affiliation": change(old, body)}} for pk, old in before.items()
+    })
+    for unit in changed:
+        unit.party_affiliation = body
+    return len(changed)
+
+
 # --- import: a file of units, checked with a preview of every change, then written ------------
 
 # A step claimed longer ago than this was lost with its worker (the writing transaction rolled
@@ -129,7 +157,7 @@ def _import_errors(result, numbers):
     """Row-by-row problems: [(row number in the file, [messages])]."""
     rows = []
     for invalid in result.invalid_rows:
-        messages = [f"{HEADERS.get(name, name)}：{message}" for name, errors in invalid.error_dict.items() for message in errors]
+        messages = [f"{COLUMNS.get(name, name)}：{message}" for name, errors in invalid.error_dict.items() for message in errors]
         rows.append((numbers[invalid.number - 1], messages))
     for number, errors in result.row_errors():
         for error in errors:

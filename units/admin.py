@@ -16,7 +16,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "level", "unit_type", "parent", "is_window_unit", "is_contact_point", "is_active"]
     list_filter = ["level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
     search_fields = ["name", "short_name", "code"]
-    raw_id_fields = ["parent"]
+    raw_id_fields = ["parent", "party_affiliation"]
     readonly_fields = ["path", "depth"]
 
     def get_readonly_fields(self, request, obj=None):

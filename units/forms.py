@@ -35,11 +35,15 @@ class UnitForm(StyledForm, forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point"]
+        fields = ["code", "name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point", "party_affiliation"]
 
     def __init__(self, *args, user, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent_code"].user = user
+        # 004: the bodies the office sees; Unit.clean holds the choice to party_affiliation_error.
+        self.fields["party_affiliation"].queryset = (
+            Unit.objects.restrict(user).filter(unit_type=UnitType.WORK_COMMITTEE, is_active=True).order_by("path")
+        )
         if self.instance.pk:
             del self.fields["parent_code"]
         elif parent is not None:

@@ -71,6 +71,9 @@ class UnitType(models.TextChoices):
     NON_PUBLIC = "non_public", _("非公有制经济组织")
     SOCIAL = "social", _("社会组织")
     OTHER = "other", _("其他基层组织")
+    # 004: the bodies provincial units report to "by Party-organisation affiliation" (按党组织隶属关系):
+    # 省直机关工委, 省委教育工委, 省国资委党委. A unit names its body in Unit.party_affiliation.
+    WORK_COMMITTEE = "work_committee", _("归口管理党（工）委")
 
 
 TYPE_LABELS = dict(UnitType.choices)
@@ -166,6 +169,35 @@ def _not_formula(field):
     return condition
 
 
+def party_affiliation_error(unit, body):
+    """Why `unit` cannot belong to `body` by Party-organisation affiliation (党组织隶属关系, 004);
+    None when it can (or when no body is named). The one rule, used by the model (Unit.clean),
+    its forms, the admin, the import and units.actions.set_party_affiliation:
+
+    1. the body is a unit of the type “归口管理党（工）委” (UnitType.WORK_COMMITTEE), and active;
+    2. it is not the unit itself;
+    3. it serves the unit's own level of the unit's own territory: the body stands at the unit's
+       level, and the unit lies in the subtree of the body's parent (省直机关工委 under the
+       province serves the provincial units, not a city's).
+
+    `unit` may be new (no path yet): its parent then says where it will stand (a parent new in
+    the same import file has no path before it is written: the territory is checked then).
+    """
+    if body is None:
+        return None
+    if unit.pk is not None and body.pk == unit.pk:
+        return _("单位不能隶属于它自己。")
+    if body.unit_type != UnitType.WORK_COMMITTEE:
+        return _("“%(body)s”不是归口管理党（工）委，不能作为党组织隶属单位。") % {"body": body.name}
+    if not body.is_active:
+        return _("“%(body)s”已撤销，不能作为党组织隶属单位。") % {"body": body.name}
+    where = unit.path or (unit.parent.path if unit.parent is not None else "")
+    territory = body.path[:-PATH_SEGMENT]
+    if body.level != unit.level or (where and not where.startswith(territory)):
+        return _("“%(body)s”只管理与它同级、同一地区的单位，不能作为本单位的党组织隶属单位。") % {"body": body.name}
+    return None
+
+
 class UnitQuerySet(RestrictedQuerySet):
     def subtree(self, unit, include_self=True):
         """All units under `unit`: one prefix match on an indexed column."""
@@ -203,6 +235,12 @@ class Unit(models.Model):
     is_window_unit = models.BooleanField(_("执法监管部门和窗口单位、服务行业"), default=False)
     is_contact_point = models.BooleanField(_("联系点"), default=False)
     is_active = models.BooleanField(_("有效"), default=True)
+    # 004: 省直各单位情况按党组织隶属关系同时分别报省直机关工委、省委教育工委、省国资委党委.
+    party_affiliation = models.ForeignKey(
+        "self", verbose_name=_("党组织隶属"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="affiliated_units",
+        help_text=_("本单位党组织归口管理的党（工）委，如省直机关工委、省委教育工委、省国资委党委。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()
@@ -245,6 +283,12 @@ class Unit(models.Model):
                 name="unit_code_not_formula",
                 violation_error_message=_("单位代码不能以公式符号（= + - @）开头。"),
             ),
+            # The rest of the affiliation rule reads the body's row (party_affiliation_error).
+            models.CheckConstraint(
+                condition=Q(party_affiliation__isnull=True) | ~Q(party_affiliation=F("pk")),
+                name="unit_not_affiliated_to_itself",
+                violation_error_message=_("单位不能隶属于它自己。"),
+            ),
         ]
         # The roles of UnitMembership as django-guardian names them (UnitPermission).
         permissions = [
@@ -278,18 +322,44 @@ class Unit(models.Model):
         unit = super().from_db(db, field_names, values)
         # The level and type as stored, so that clean() re-checks the children only when they change.
         unit._stored_place = (unit.__dict__.get("level"), unit.__dict__.get("unit_type"))
+        unit._stored_affiliation = unit.__dict__.get("party_affiliation_id")
         return unit
 
     def clean(self):
         """The unit's place in the tree (place_in_tree_error), under its parent and over its
-        children when its level or type changes; errors go to the level, the field to change."""
+        children when its level or type changes; errors go to the level, the field to change.
+        Then its Party-organisation affiliation (party_affiliation_error) when it is set or the place
+        changes, and, for a body that stops being one, the units still affiliated to it."""
         if self.parent_id and self.pk and self.parent.is_within(self):
             raise ValidationError({"parent": _("不能把单位移到它自己或它的下级单位之下。")})
         problem = place_in_tree_error(self.level, self.unit_type, self.parent)
-        if problem is None and self.pk and getattr(self, "_stored_place", None) not in (None, (self.level, self.unit_type)):
+        place_changed = self.pk and getattr(self, "_stored_place", None) not in (None, (self.level, self.unit_type))
+        if problem is None and place_changed:
             problem = self.children_place_error()
         if problem:
             raise ValidationError({"level": problem})
+        # Held when it is set or the unit's place changes: a body deactivated since does not block
+        # other edits of its units (nor the import of their other columns).
+        affiliation_changed = self.party_affiliation_id != getattr(self, "_stored_affiliation", None)
+        if self.party_affiliation_id and (affiliation_changed or place_changed or not self.pk):
+            problem = party_affiliation_error(self, self.party_affiliation)
+            if problem:
+                raise ValidationError({"party_affiliation": problem})
+        if place_changed and self._stored_place[1] == UnitType.WORK_COMMITTEE:
+            problem = self.affiliated_units_error()
+            if problem:
+                raise ValidationError({"unit_type": problem})
+
+    def affiliated_units_error(self):
+        """Why this body may not stop being one as it is now (its level or type changed): the
+        units whose affiliation would no longer fit (one query)."""
+        affiliated = Unit.objects.filter(party_affiliation_id=self.pk)
+        if self.unit_type == UnitType.WORK_COMMITTEE:
+            affiliated = affiliated.exclude(level=self.level)
+        count = affiliated.count()
+        if count:
+            return _("仍有 %(count)s 个单位的党组织隶属于本单位，请先修改它们的党组织隶属。") % {"count": count}
+        return None
 
     def children_place_error(self):
         """The first child that would no longer fit under this unit as it is now (one query)."""

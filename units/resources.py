@@ -24,7 +24,9 @@ from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
 
 BULK_BATCH = 2000
 # The columns an import may change, as the audit trail records them.
-AUDITED_FIELDS = ["name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active"]
+AUDITED_FIELDS = [
+    "name", "short_name", "level", "unit_type", "is_window_unit", "is_contact_point", "is_active", "party_affiliation",
+]
 # Codes per lookup query (SQLite allows 32,766 parameters in one statement).
 CODE_CHUNK = 5000
 # The fields a row's values are held to by the model's own rules (Unit.clean_fields): lengths,
@@ -46,6 +48,11 @@ HEADERS = {
     "is_contact_point": "联系点",
     "is_active": "有效",
 }
+# 004: the body the unit's Party organisation belongs to (省直机关工委, 省委教育工委, 省国资委党委), by its
+# code, name or short name. The last column, and optional: a file without it leaves every unit's
+# affiliation as it is; an empty cell clears it.
+PARTY_AFFILIATION_HEADER = "党组织隶属"
+COLUMNS = {**HEADERS, "party_affiliation": PARTY_AFFILIATION_HEADER}
 
 
 class LabelChoiceWidget(widgets.Widget):
@@ -128,12 +135,13 @@ class UnitResource(resources.ModelResource):
         attribute="is_contact_point", column_name=HEADERS["is_contact_point"], widget=BooleanTextWidget()
     )
     is_active = fields.Field(attribute="is_active", column_name=HEADERS["is_active"], widget=BooleanTextWidget(default=True))
+    party_affiliation = fields.Field(attribute="party_affiliation", column_name=PARTY_AFFILIATION_HEADER)
 
     class Meta:
         model = Unit
         import_id_fields = ("code",)
-        fields = tuple(HEADERS)
-        export_order = tuple(HEADERS)
+        fields = tuple(COLUMNS)
+        export_order = tuple(COLUMNS)
         skip_diff = True
         clean_model_instances = False
 
@@ -156,15 +164,22 @@ class UnitResource(resources.ModelResource):
         # What the file changes, for the preview: counts and the first PREVIEW_LIMIT of each kind.
         self.preview = {"new": [], "changed": [], "deactivated": [], "new_count": 0, "changed_count": 0, "deactivated_count": 0}
         self.fields["parent"].widget = RegistryWidget(self._parent, _("未知的上级单位代码“%(value)s”"))
+        self.fields["party_affiliation"].widget = RegistryWidget(
+            self._body, _("未找到代码或名称为“%(value)s”的归口管理党（工）委")
+        )
         self._registry = None
+        self._bodies = None
 
     # --- export -------------------------------------------------------------------------
 
     def dehydrate_parent(self, unit):
         return unit.parent.code if unit.parent_id else ""
 
+    def dehydrate_party_affiliation(self, unit):
+        return unit.party_affiliation.name if unit.party_affiliation_id else ""
+
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("parent").order_by("path")
+        return queryset.select_related("parent", "party_affiliation").order_by("path")
 
     # --- import registry ---------------------------------------------------------------
 
@@ -227,6 +242,24 @@ class UnitResource(resources.ModelResource):
             return Unit(pk=pk, path=path, code=code, level=level, unit_type=unit_type, name=name)
         return None
 
+    def _body(self, text):
+        """The affiliation body a cell names by code, else by name or short name (every body is read
+        once per import: there are a few per level); ValueError when a name fits several."""
+        if self._bodies is None:
+            self._bodies = {"code": {}, "name": {}}
+            for body in Unit.objects.filter(unit_type=UnitType.WORK_COMMITTEE).only(
+                "pk", "code", "name", "short_name", "path", "level", "unit_type", "is_active"
+            ):
+                self._bodies["code"][body.code] = body
+                for name in {body.name, body.short_name} - {""}:
+                    self._bodies["name"].setdefault(name, []).append(body)
+        if text in self._bodies["code"]:
+            return self._bodies["code"][text]
+        found = self._bodies["name"].get(text, [])
+        if len(found) > 1:
+            raise ValueError(_("名称“%(value)s”对应多个归口管理党（工）委，请填写其单位代码") % {"value": shown(text)})
+        return found[0] if found else None
+
     def before_import(self, dataset, **kwargs):
         missing = [HEADERS[name] for name in ("code", "name", "parent", "level", "unit_type") if HEADERS[name] not in dataset.headers]
         if missing:
@@ -259,7 +292,7 @@ class UnitResource(resources.ModelResource):
         code = str(row.get(HEADERS["code"]) or "").strip()
         if code not in self._load()["units"]:
             return None
-        unit = Unit.objects.select_related("parent").get(code=code)
+        unit = Unit.objects.select_related("parent", "party_affiliation").get(code=code)
         # What the unit was before the file changed it, for the audit trail (units.actions).
         unit._before_import = snapshot(unit, AUDITED_FIELDS)
         return unit

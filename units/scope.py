@@ -60,6 +60,21 @@ def supervised_by_own_group(scope, unit_prefix, group_field):
     return condition
 
 
+def affiliated_to_office(scope, prefix=""):
+    """Units whose Party organisation belongs to a body the user staffs (004: 按党组织隶属关系):
+    the office role at the body itself, not the body's subtree, and not an office above it."""
+    if scope.everything:
+        return Q()
+    return Q(**{f"{prefix}party_affiliation_id__in": scope.office_unit_ids}) if scope.offices else NOTHING
+
+
+def office_at(scope, prefix=""):
+    """The units the user is office staff of, themselves (a body acting in its own name)."""
+    if scope.everything:
+        return Q()
+    return Q(**{f"{prefix}pk__in": scope.office_unit_ids}) if scope.offices else NOTHING
+
+
 def seen(scope, prefix=""):
     """Every unit the user sees: office subtrees, own units, supervised units."""
     if scope.everything:

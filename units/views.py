@@ -26,7 +26,7 @@ from units import actions, tasks
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.imports import ImportRefused
 from units.models import PATH_SEGMENT, Level, Unit, UnitImport, UnitType
-from units.resources import HEADERS, UnitResource
+from units.resources import COLUMNS, UnitResource
 
 PAGE_SIZE = 100
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
@@ -205,8 +205,8 @@ def unit_export(request):
 
 @login_required
 def import_template(request):
-    dataset = tablib.Dataset(headers=list(HEADERS.values()))
-    dataset.append(["330106002", "西湖区灵隐街道", "灵隐街道", "330106", "乡镇、街道", "街道", "否", "否", "是"])
+    dataset = tablib.Dataset(headers=list(COLUMNS.values()))
+    dataset.append(["330106002", "西湖区灵隐街道", "灵隐街道", "330106", "乡镇、街道", "街道", "否", "否", "是", ""])
     return _download(dataset, request.GET.get("format", "xlsx"), "units-template")
 
 

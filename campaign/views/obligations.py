@@ -14,18 +14,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
 from access.views import refused
-from campaign import workflow
+from campaign import actions, workflow
 from campaign.current import current_campaign
-from campaign.forms_work import ReopenForm, ReviewForm, SubmitForm
-from campaign.models import Obligation, Submission, SubmissionFile
+from campaign.forms_work import AffiliationReviewForm, ReopenForm, ReviewForm, SubmitForm
+from campaign.models import Obligation, Route, Submission, SubmissionFile
 from campaign.status import countdown
 from campaign.uploads import UploadRefused, allowed_extensions, file_response
+from campaign.views import affiliation
 from core import clock
+
+# How many reports waiting for an affiliation body the review queue shows (the body's page lists all).
+AFFILIATION_PREVIEW = 20
 
 
 def visible_obligation(user, obligation_id):
     return get_object_or_404(
-        Obligation.objects.restrict(user).with_status().select_related("requirement__directive", "requirement__phase", "unit"),
+        Obligation.objects.restrict(user).with_status().select_related(
+            "requirement__directive", "requirement__phase", "requirement__submit_to", "unit__party_affiliation"
+        ),
         pk=obligation_id,
     )
 
@@ -40,6 +46,7 @@ def obligation_context(request, obligation, **forms):
     reviews = list(obligation.reviews.select_related("reviewer", "submission").order_by("-created_at", "-pk"))
     last_return = next((r for r in reviews if r.decision == "return"), None)
     return {
+        **affiliation_context(user, obligation, submissions, forms.get("affiliation_form")),
         "obligation": obligation,
         "countdown": countdown(obligation.due_at, now),
         "submissions": submissions,
@@ -51,6 +58,24 @@ def obligation_context(request, obligation, **forms):
         "review_form": forms.get("review_form") or (ReviewForm() if {"approve", "return"} & set(actions) else None),
         "reopen_form": forms.get("reopen_form") or (ReopenForm() if "reopen" in actions else None),
         "allowed_extensions": sorted(allowed_extensions()),
+    }
+
+
+def affiliation_context(user, obligation, submissions, form=None):
+    """The affiliation body's part on the obligation page (004): its reviews, and its form while
+    the latest version waits for the body's staff. Nothing (and no query) on the other routes."""
+    if obligation.requirement.route != Route.OFFICE_AND_AFFILIATION:
+        return {"affiliation_route": False}
+    reviews = list(
+        obligation.affiliation_reviews.select_related("reviewer", "body", "submission").order_by("-created_at", "-pk")
+    )
+    body_id = obligation.unit.party_affiliation_id
+    reviewed = bool(submissions) and any(r.submission_id == submissions[0].pk and r.body_id == body_id for r in reviews)
+    may_review = not reviewed and can(user, "review_affiliation", obligation)
+    return {
+        "affiliation_route": True,
+        "affiliation_reviews": reviews,
+        "affiliation_form": (form or AffiliationReviewForm()) if may_review else None,
     }
 
 
@@ -124,6 +149,27 @@ def obligation_reopen(request, obligation_id):
 
 
 @login_required
+@require_POST
+def obligation_affiliation_review(request, obligation_id):
+    """The affiliation body reviews its part (004): campaign.actions.review_affiliation_part."""
+    obligation = visible_obligation(request.user, obligation_id)
+    form = AffiliationReviewForm(request.POST)
+    page = "campaign/work/obligation.html"
+    if not can(request.user, "review_affiliation", obligation):
+        raise PermissionDenied
+    if not form.is_valid():
+        return render(request, page, obligation_context(request, obligation, affiliation_form=form), status=400)
+    try:
+        actions.review_affiliation_part(
+            obligation, actor=request.user, decision=form.cleaned_data["decision"], opinion=form.cleaned_data["opinion"]
+        )
+    except workflow.TransitionRefused as exc:
+        return _refused(request, obligation, exc, affiliation_form=form)
+    messages.success(request, _("审阅结论已记录，领导小组办公室和报送单位可以看到。"))
+    return redirect(obligation)
+
+
+@login_required
 @require_GET
 def submission_detail(request, submission_id):
     submission = get_object_or_404(
@@ -157,5 +203,9 @@ def file_download(request, file_id):
 def review_queue(request):
     """Submissions on the office route waiting for this user's office (003, 004: route office), in the
     current campaign."""
-    queue = list(workflow.office_review_queue(request.user).in_campaign(current_campaign(request)).with_status()[:200])
-    return render(request, "campaign/work/review_queue.html", {"queue": queue})
+    campaign = current_campaign(request)
+    queue = list(workflow.office_review_queue(request.user).in_campaign(campaign).with_status()[:200])
+    # Staff of an affiliation body (004) find the reports waiting for their part here too.
+    bodies = list(affiliation.staffed_bodies(request.user))
+    awaiting = list(affiliation.awaiting(request.user).in_campaign(campaign)[:AFFILIATION_PREVIEW]) if bodies else []
+    return render(request, "campaign/work/review_queue.html", {"queue": queue, "bodies": bodies, "affiliation_queue": awaiting})

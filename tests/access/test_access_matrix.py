@@ -69,11 +69,13 @@ RIGHTFUL_BY_URL = {
     "supervision:group_member_remove": "office_province",
     "supervision:group_assign": "office_province",
     "rectification:item_review": "group_member",
+    # 004: the affiliation body reviews its part of a report on the route that reaches it.
+    "campaign:obligation_affiliation_review": ("affiliated_obligation", "office_affiliation_body"),
 }
 
 # Outsiders of each kind: a liaison of another unit, a member of a group not assigned,
-# staff of another city's office.
-OUTSIDERS = ["liaison_organ2", "other_member", "office_ningbo"]
+# staff of another city's office, staff of an affiliation body the insider unit does not belong to (004).
+OUTSIDERS = ["liaison_organ2", "other_member", "office_ningbo", "office_other_body"]
 
 # Names reachable without signing in (a password reset link carries its own proof: its token).
 PUBLIC = {
@@ -84,11 +86,38 @@ PUBLIC = {
 
 @pytest.fixture
 def things(things, world):
-    """The shared objects plus the look-back report of the insider unit and an import by its office."""
-    from campaign.actions import create_campaign
+    """The shared objects plus the look-back report of the insider unit and an import by its office;
+    and 004's affiliation bodies: the insider unit belongs to one (its staff are the rightful
+    reviewers of its part of a report on the affiliation route), the other's staff are outsiders."""
+    from campaign.actions import create_campaign, fan_out
     from campaign.blueprints import MASS_LINE
+    from campaign.models import Requirement, Route
+    from campaign.workflow import transition
     from rectification.models import LookBackReport
-    from units.models import UnitImport
+    from tests.conftest import make_unit, make_user
+    from units.models import Level, UnitImport, UnitMembership, UnitType
+
+    body = make_unit(code="330000-JG", name="省直机关工委", parent=world.province, level=Level.PROVINCE,
+                     unit_type=UnitType.WORK_COMMITTEE)
+    other_body = make_unit(code="330000-JY", name="省委教育工委", parent=world.province, level=Level.PROVINCE,
+                           unit_type=UnitType.WORK_COMMITTEE)
+    world.office_affiliation_body = make_user("szjg_office")
+    world.office_other_body = make_user("jygw_office")
+    UnitMembership.objects.create(user=world.office_affiliation_body, unit=body, role=UnitMembership.Role.OFFICE)
+    UnitMembership.objects.create(user=world.office_other_body, unit=other_body, role=UnitMembership.Role.OFFICE)
+    world.organ.party_affiliation = body
+    world.organ.save()
+    world.organ2.party_affiliation = other_body
+    world.organ2.save()
+    lookback = Requirement.objects.create(
+        directive=world.zj_48, title="省直单位整改落实“回头看”自查情况报告", scope_unit=world.province,
+        submit_to=world.province, target_levels=["province"], target_unit_types=["organ"], deadline_text="2月底前",
+        due_at=world.requirement.due_at, route=Route.OFFICE_AND_AFFILIATION,
+    )
+    fan_out(lookback, actor=None)
+    things.affiliated_obligation = transition(
+        lookback.obligations.get(unit=world.organ), "submit", world.liaison_organ, text="回头看自查报告"
+    )
 
     things.lookback_report = LookBackReport.objects.create(
         campaign=world.campaign, unit=world.organ, summary="整改落实情况自查", created_by=world.liaison_organ

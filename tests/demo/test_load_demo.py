@@ -193,7 +193,7 @@ def test_other_seed_deadlines(demo):
     for requirement in (cities, provincial):
         assert requirement.due_at == dt.datetime(2015, 2, 28, 23, 59, 59, tzinfo=SHANGHAI)
         assert requirement.directive.number == "浙整改办发〔2015〕2号"
-    assert cities.route == Route.SUPERVISION_FIRST and provincial.route == Route.OFFICE
+    assert cities.route == Route.SUPERVISION_FIRST and provincial.route == Route.OFFICE_AND_AFFILIATION
     assert cities.obligations.count() == 11
     provincial_units = set(provincial.obligations.values_list("unit__name", flat=True))
     assert {"省发展改革委", "浙江工业大学", "浙江省物产集团有限公司"} <= provincial_units
