@@ -107,6 +107,8 @@ HOME_WORK = {
     "liaison_beishan": ["教育实践活动实施方案", "领导班子对照检查材料"],
     "liaison_yucun": ["问题清单和整改措施"],
     "admin": ["初步书面总结"],
+    # 004's affiliation body: the provincial units' look-back reaches it in 2015.
+    "szjg_office": ["省直单位整改落实“回头看”自查情况报告"],
 }
 
 
