@@ -74,8 +74,9 @@ def demo_in_motion(db, settings, tmp_path):
     from campaign import actions, meetings
 
     users = {user.username: user for user in get_user_model().objects.all()}
-    obligation = Obligation.objects.filter(unit__memberships__user__username="liaison_fgw",
-                                           requirement__route=Route.SUPERVISION_FIRST).first()
+    # The preliminary summary, which demo.motion left returned to the unit.
+    obligation = Obligation.objects.get(unit__memberships__user__username="liaison_fgw",
+                                        requirement__route=Route.SUPERVISION_FIRST, requirement__title="初步书面总结")
     pdf = SimpleUploadedFile("初步总结.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     with clock.frozen_at(obligation.due_at + dt.timedelta(days=2)):
         actions.move_obligation(obligation, "submit", users["liaison_fgw"], files=[pdf], text="初步总结")
