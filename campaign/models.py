@@ -29,11 +29,16 @@ class InCampaignQuerySet(RestrictedQuerySet):
 
     campaign_field = "campaign"
 
+    @classmethod
+    def campaign_q(cls, campaign, prefix=""):
+        """The condition "belongs to `campaign`", for rows reached through `prefix` (a count's filter)."""
+        return Q(**{f"{prefix}{cls.campaign_field}": campaign})
+
     def in_campaign(self, campaign):
         """The rows of `campaign` (none when there is no campaign at all)."""
         if campaign is None:
             return self.none()
-        return self.filter(**{self.campaign_field: campaign})
+        return self.filter(self.campaign_q(campaign))
 
 
 class CampaignQuerySet(RestrictedQuerySet):

@@ -8,6 +8,7 @@ from access.scope import scope_for
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
+from campaign.models import ObligationQuerySet
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
 from units import scope as units
 
@@ -18,14 +19,15 @@ def supervision_section(user, now, campaign):
     groups = list(SupervisionGroup.objects.in_campaign(campaign).filter(members__user=user, is_active=True).order_by("name", "pk"))
     if not groups:
         return None
+    in_campaign = ObligationQuerySet.campaign_q(campaign, "unit__obligations__")
     assignments = (
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
         .filter(units.seen(scope_for(user), "unit__"))
         .select_related("unit")
         .annotate(
-            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__")),
-            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__")),
+            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
+            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
         )
         .order_by("unit__path", "pk")
     )

@@ -20,7 +20,7 @@ from audit.services import snapshot
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
-from campaign.models import Meeting
+from campaign.models import Meeting, ObligationQuerySet
 from core import clock, traffic_light
 from supervision import actions
 from supervision import workflow as feedback_workflow
@@ -42,14 +42,15 @@ def workspace(request):
     now = clock.now()
     campaign = current_campaign(request)
     groups = list(SupervisionGroup.objects.in_campaign(campaign).filter(members__user=user, is_active=True).order_by("name", "pk"))
+    in_campaign = ObligationQuerySet.campaign_q(campaign, "unit__obligations__")
     assignments = list(
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
         .select_related("unit", "group")
         .annotate(
-            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__")),
-            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__")),
-            due_soon_count=Count("unit__obligations", filter=obligation_status.due_soon_q(now, "unit__obligations__")),
+            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
+            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
+            due_soon_count=Count("unit__obligations", filter=obligation_status.due_soon_q(now, "unit__obligations__") & in_campaign),
         )
         .order_by("group__name", "unit__path")
     )

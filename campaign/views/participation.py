@@ -67,7 +67,7 @@ def unit_panel(request, unit):
     )
     return {
         "participations": participations,
-        "obligation_count": Obligation.objects.restrict(request.user).filter(unit=unit).count(),
+        "obligation_count": Obligation.objects.restrict(request.user).in_campaign(current_campaign(request)).filter(unit=unit).count(),
         "may_manage": can(request.user, "manage", unit),
         "unit": unit,
     }

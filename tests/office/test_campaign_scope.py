@@ -159,6 +159,31 @@ def test_rectification_and_supervision_follow_it(client, office, world, second):
     assert [group.name for group, _load in rows] == ["专题教育督导组"]
 
 
+def test_a_groups_counts_and_a_units_task_count_follow_it(client, world, second):
+    """The group's units count only the current campaign's open work, and so does a unit's page."""
+    from campaign.models import Participation
+    from supervision.models import GroupAssignment, GroupMember
+
+    Participation.objects.get_or_create(campaign=second, unit=world.hangzhou)
+    earlier = Requirement(directive=world.zj_48, title="市级实施方案", scope_unit=world.province, submit_to=world.province,
+                          deadline_text="2014年2月28日前", route=Route.OFFICE, target_levels=["city"])
+    earlier.resolve_deadline()
+    earlier.save()
+    fan_out(earlier, actor=None)  # Hangzhou owes work in the first campaign too
+    group = SupervisionGroup.objects.create(campaign=second, office=world.province, name="专题教育督导组")
+    GroupMember.objects.create(group=group, user=world.group_member)
+    GroupAssignment.objects.create(group=group, unit=world.hangzhou, starts_on=dt.date(2015, 5, 1))
+    client.force_login(world.group_member)
+    switch(client, second)
+    assignments = {a.unit: a for a in client.get(reverse("supervision:workspace")).context["assignments"]}
+    assert assignments[world.hangzhou].open_count == 1  # 专题教育方案 only
+    client.force_login(world.office_province)
+    switch(client, second)
+    assert client.get(world.organ.get_absolute_url()).context["obligation_count"] == 0
+    switch(client, world.campaign)
+    assert client.get(world.organ.get_absolute_url()).context["obligation_count"] == 1
+
+
 def test_pages_cost_the_same_with_the_switcher(office, world, second, django_assert_max_num_queries):
     for url in (reverse("campaign:directives"), reverse("campaign:campaigns"), reverse("campaign:campaign", args=[second.pk])):
         office.get(url)
