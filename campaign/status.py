@@ -48,7 +48,8 @@ def open_q(prefix=""):
 
 
 def has_due_moment_q(prefix=""):
-    """The due moment is known (not 待定 while the unit's meeting is still to come)."""
+    """The due moment is known (not 待定 while the unit's meeting is still to come). A filter would
+    leave NULLs out by itself; an annotation would read NULL, not False, without this."""
     return Q(**{f"{prefix}due_at__isnull": False})
 
 

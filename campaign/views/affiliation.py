@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from access.scope import scope_for
+from campaign.current import current_campaign
 from campaign.models import Obligation, ObligationStatus
 from campaign.status import awaiting_affiliation_q
 from units.models import Unit, UnitType
@@ -45,7 +46,7 @@ def affiliation_queue(request):
     user = request.user
     show = request.GET.get("show")
     show = show if show in {"awaiting", "all"} else "awaiting"
-    routed = routed_to(user)
+    routed = routed_to(user).in_campaign(current_campaign(request))
     counts = routed.aggregate(
         total=Count("pk"),
         submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
@@ -53,7 +54,7 @@ def affiliation_queue(request):
         accepted=Count("pk", filter=Q(status=ObligationStatus.ACCEPTED)),
     )
     if show == "awaiting":
-        rows = awaiting(user)
+        rows = awaiting(user).in_campaign(current_campaign(request))
     else:
         rows = routed.with_status().select_related("unit", "requirement").order_by("unit__path", "requirement__due_at", "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -249,3 +249,17 @@ def test_the_body_list_costs_the_same_queries_at_any_size(world, bodies, client,
     assert "省发展改革委" in page
     with django_assert_max_num_queries(16):
         client.get(reverse("campaign:review_queue"))
+
+
+def test_the_body_list_follows_the_current_campaign(world, bodies, client):
+    """Like every list, the body's part shows the current campaign only (campaign.current)."""
+    from campaign import actions, blueprints
+
+    submit(client, world, bodies.organ, world.liaison_organ)
+    later = actions.create_campaign("“三严三实”专题教育", "", dt.date(2015, 4, 28), None, blueprints.THEME_EDUCATION,
+                                    actor=world.office_province, office=world.province)
+    actions.launch_campaign(later, actor=world.office_province)
+    client.force_login(bodies.office_jg)
+    assert "省发展改革委" not in client.get(reverse("campaign:affiliation_queue")).content.decode()
+    client.post(reverse("campaign:campaign_switch"), {"campaign": world.campaign.pk, "next": "/"})
+    assert "省发展改革委" in client.get(reverse("campaign:affiliation_queue")).content.decode()
