@@ -180,10 +180,10 @@ def _summary_text(unit, *, first):
 
 def _play_rectification(unit, summary):
     """省发展改革委's rectification plan (000: 边总结边整改), one item in each state."""
-    liaison = liaison_of(unit)
-    leader, _member = reviewers_of(unit, at(1, 8))
     if RectificationPlan.objects.filter(unit=unit, campaign=summary.directive.campaign).exists():
         return 0
+    liaison = liaison_of(unit)
+    leader, _member = reviewers_of(unit, at(1, 8))
     with clock.frozen_at(at(11, 20, year=2013)):
         plan = create_plan(
             RectificationPlan(title="省发展改革委领导班子整改方案", responsible_person="主任",
@@ -212,10 +212,10 @@ def _play_rectification(unit, summary):
 
 def _play_feedback(unit):
     """The group's feedback on the summary, drafted by a member and waiting for the leader (001)."""
-    leader, member = reviewers_of(unit, at(1, 8))
     assignment = GroupAssignment.objects.current(dt.date(2014, 1, 8)).filter(unit=unit).select_related("group").first()
     if Feedback.objects.filter(unit=unit, group=assignment.group).exists():
         return 0
+    _leader, member = reviewers_of(unit, at(1, 8))
     with clock.frozen_at(at(1, 7, 17)):
         feedback = record_for_unit(
             Feedback(subject="关于第一批教育实践活动初步总结的反馈意见",
