@@ -5,6 +5,7 @@ under its name so that databases made before this model existed keep every row: 
 accounts.adoption and migrations 0001-0004.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,11 @@ class User(AbstractUser):
     # Set when someone else chose the password (an office, an import, the demo in production):
     # every page leads to the password change until its owner picks one (accounts.middleware).
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
+    # Preferences (issue 13): the language pages and messages are shown in (empty: the site's), and
+    # the channels, among those the deployment offers (NOTIFICATION_CHANNELS), this person turned
+    # off; the notification centre cannot be turned off.
+    language = models.CharField(_("界面语言"), max_length=10, choices=settings.LANGUAGES, blank=True, default="")
+    quiet_channels = models.JSONField(_("不接收的渠道"), default=list, blank=True)
 
     class Meta(AbstractUser.Meta):
         db_table = "auth_user"
@@ -34,3 +40,7 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.strip()
+
+    def hears_on(self, channel_name):
+        """Whether this person takes messages on `channel_name` (the notification centre always)."""
+        return channel_name == "inapp" or channel_name not in (self.quiet_channels or [])

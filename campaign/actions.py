@@ -20,6 +20,7 @@ from audit.services import (
     record_transitions,
     snapshot,
 )
+from campaign import signals
 from campaign.event_deadlines import move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
 from campaign.gates import closing_phase_time_served
 from campaign.meetings import correct_held_date, plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
@@ -298,6 +299,8 @@ def fan_out(requirement, *, actor, unit_ids=None):
     if len(made) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT
         made = list(requirement.obligations.filter(unit_id__in=ids))
     record_transitions(made, "obligation_added", actor=actor, to_state=ObligationStatus.PENDING, reason=_("属于报送要求的范围"))
+    if made:
+        signals.obligations_issued.send(Requirement, requirement=requirement, obligation_ids=[o.pk for o in made], actor=actor)
     return len(made)
 
 

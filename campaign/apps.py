@@ -20,6 +20,7 @@ class CampaignConfig(AppConfig):
         policy.register(models.Requirement, rules.REQUIREMENT)
         policy.register(models.Obligation, rules.OBLIGATION)
         policy.register(models.Submission, rules.SUBMISSION)
+        policy.register(models.Chase, rules.CHASE)
         policy.register(models.SubmissionFile, rules.SUBMISSION_FILE)
         policy.register(models.Review, rules.REVIEW)
         policy.register(models.AffiliationReview, rules.AFFILIATION_REVIEW)

@@ -11,6 +11,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from audit.services import change, record_changes
+from campaign import signals
 from campaign.deadlines import DueEvent
 from campaign.models import Meeting, Obligation
 from core import clock
@@ -27,6 +28,9 @@ def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
     for (old_due, new_due), moved in groups.items():
         Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=new_due, updated_at=clock.now())
         record_changes(moved, action, actor=actor, changes={"due_at": change(old_due, new_due)}, reason=reason)
+    if groups:
+        moves = [(o.pk, old_due, new_due) for (old_due, new_due), moved in groups.items() for o in moved]
+        signals.due_moved.send(Obligation, moves=moves, actor=actor, reason=reason)
     return sum(len(moved) for moved in groups.values())
 
 

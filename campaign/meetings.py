@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from access.policy import can
 from access.transitions import Machine, Transition, TransitionRefused
 from audit.services import change, created, record_change, snapshot
+from campaign import signals
 from campaign.event_deadlines import first_held_on, settle_event_deadlines
 from campaign.gates import phase_gates_open
 from campaign.models import Meeting
@@ -44,6 +45,8 @@ def plan_meeting(meeting, *, unit, actor):
     meeting.unit, meeting.status, meeting.held_on = unit, PLANNED, None
     meeting.save()
     record_change(meeting, "create", actor=actor, changes=created(meeting, ["kind", "status", *PREPARATION_FIELDS]))
+    if meeting.planned_on:
+        signals.meeting_scheduled.send(Meeting, meeting=meeting, actor=actor)
     return meeting
 
 
@@ -56,6 +59,8 @@ def prepare_meeting(meeting, *, actor):
     before = snapshot(stored, PREPARATION_FIELDS)
     meeting.save(update_fields=PREPARATION_FIELDS)
     record_change(meeting, "prepare", actor=actor, before=before)
+    if meeting.planned_on and meeting.planned_on != stored.planned_on:
+        signals.meeting_scheduled.send(Meeting, meeting=meeting, actor=actor)
     return meeting
 
 

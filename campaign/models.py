@@ -639,6 +639,33 @@ class Obligation(models.Model):
 
 
 
+class Chase(models.Model):
+    """催办: an office, or a supervision group over its units, chasing one unit's open obligation
+    by hand, with an optional note (issue 13; the automatic reminders are DESIGN rule 5's). The
+    row is the record (who, when, note); its delivery to the unit's liaisons goes through the
+    notifications outbox, which writes the channels it went out on, and the liaison's first
+    opening of the obligation afterwards signs for it (签收)."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="chases")
+    chased_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("催办人"), on_delete=models.PROTECT,
+                                  related_name="chases")
+    chased_at = models.DateTimeField(_("催办时间"), default=clock.now)
+    note = models.TextField(_("催办说明"), blank=True, max_length=500)
+    channels = models.JSONField(_("发送渠道"), default=list, blank=True)
+    received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        ordering = ["-chased_at", "-id"]
+        indexes = [models.Index(fields=["obligation", "chased_at"], name="chase_obligation_at_idx")]
+
+    def __str__(self):
+        return f"{self.obligation} · {self.chased_at:%Y-%m-%d %H:%M}"
+
+
 class Submission(models.Model):
     """One version of what a unit submitted for an obligation: text plus files. Never overwritten."""
 

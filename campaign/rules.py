@@ -2,9 +2,9 @@
 
 Office staff, over their office's subtree: directives issued in the subtree (edit, delete,
 add requirements) and above it (view, forward); requirements of those directives (edit, fan
-out); obligations of units in the subtree (view, remind); review and reopen when the
+out); obligations of units in the subtree (view, remind: 催办); review and reopen when the
 requirement is routed to the office and reported to a unit in the subtree.
-Supervision group members: obligations of their units; review and reopen when the
+Supervision group members: obligations of their units (view, remind); review and reopen when the
 requirement is routed to the supervision group first (004).
 Affiliation bodies (省直机关工委, 省委教育工委, 省国资委党委: office staff at the body unit): the
 obligations, versions, files and office reviews of the units affiliated to the body when the
@@ -97,8 +97,11 @@ OBLIGATION = {
     "submit": lambda user, scope: units.liaison_of(scope, "unit__") & open_q(),
     "review": _review,
     "reopen": _review,
-    "remind": lambda user, scope: units.office_over(scope, "unit__"),
+    # 催办 (issue 13): the offices over the unit, and the supervision groups over it.
+    "remind": lambda user, scope: units.office_over(scope, "unit__") | units.supervised(scope, "unit__"),
 }
+# A chase is seen by whoever sees the obligation.
+CHASE = {"view": _seen_or_routed("obligation__")}
 SUBMISSION = {"view": _seen_or_routed("obligation__")}
 SUBMISSION_FILE = {
     "view": _seen_or_routed("submission__obligation__"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.views import campaigns, dashboard, directives, participation, requirements
+from campaign.views import campaigns, chasing, dashboard, directives, participation, requirements
 
 urlpatterns = [
     path("", directives.directive_list, name="directives"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("requirements/<int:requirement_id>/", requirements.requirement_detail, name="requirement"),
     path("requirements/<int:requirement_id>/edit/", requirements.requirement_edit, name="requirement_edit"),
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
+    path("overdue/", chasing.overdue_list, name="overdue"),
+    path("chase/", chasing.chase, name="chase"),
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard_export"),
     path("participants/", participation.participants, name="participants"),
     path("participants/units/<int:unit_id>/", participation.unit_participation, name="unit_participation"),

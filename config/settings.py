@@ -252,6 +252,9 @@ REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "0"))
 # lost; deliveries per task (in-app notices are quick); the time limit of one send; how long the
 # bookkeeping after a send keeps retrying while the database is away.
 DELIVERY_DISPATCH_SECONDS = float(os.environ.get("DELIVERY_DISPATCH_SECONDS", "10"))
+# Event notifications (notifications/events.py: a new obligation, a decision, a chase …) wait at
+# most this long to be gathered into one digest per person.
+EVENT_FLUSH_SECONDS = float(os.environ.get("EVENT_FLUSH_SECONDS", "60"))
 DELIVERY_LOST_AFTER_SECONDS = int(os.environ.get("DELIVERY_LOST_AFTER_SECONDS", "30"))
 DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "20"))
 DELIVERY_BATCH_SIZES = {"inapp": int(os.environ.get("DELIVERY_INAPP_BATCH_SIZE", "200"))}
@@ -270,6 +273,7 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {
     "notifications.tasks.sweep_reminders": {"queue": "sweep"},
     "notifications.tasks.dispatch_deliveries": {"queue": "sweep"},
+    "notifications.tasks.flush_events": {"queue": "sweep"},
 }
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -279,6 +283,7 @@ UNIT_IMPORT_RESUME_SECONDS = int(os.environ.get("UNIT_IMPORT_RESUME_SECONDS", "3
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
     "delivery-dispatch": {"task": "notifications.tasks.dispatch_deliveries", "schedule": DELIVERY_DISPATCH_SECONDS},
+    "event-flush": {"task": "notifications.tasks.flush_events", "schedule": EVENT_FLUSH_SECONDS},
     "unit-import-expiry": {"task": "units.tasks.expire_unit_imports", "schedule": 3600.0},
     "unit-import-resume": {"task": "units.tasks.resume_unit_imports", "schedule": float(UNIT_IMPORT_RESUME_SECONDS)},
 }

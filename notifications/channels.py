@@ -16,6 +16,8 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -50,18 +52,37 @@ def merge_same_day(reminders):
     return list(lines.values())
 
 
+def absolute(path):
+    """A link for a message read outside the site (e-mail, SMS): SITE_URL and the path."""
+    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path
+
+
 def render_digest(digest):
-    """One message for everything in a digest, in Chinese, with a link to each item (issue point 3)."""
-    items = [{"text": reminder.describe(merged), "url": reminder.link()} for reminder, merged in merge_same_day(digest.items())]
-    overdue = sum(1 for reminder in digest.reminders.all() if reminder.kind != reminder.Kind.BEFORE)
-    subject = _("报送提醒：%(count)s 项待办") % {"count": len(items)}
-    if overdue:
-        subject += _("（含 %(overdue)s 项逾期）") % {"overdue": overdue}
-    body = render_to_string(
-        "notifications/digest.txt",
-        {"recipient": digest.recipient, "items": items, "site_url": settings.SITE_URL,
-         "center_url": settings.SITE_URL.rstrip("/") + "/notifications/"},
-    )
+    """One message for everything in a digest, in the recipient's language (User.language, else
+    the site's): the happenings first (notifications.events), then the reminders, each with the
+    link to its page (relative; e-mails add SITE_URL)."""
+    recipient = digest.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        events = [{"text": event.describe(), "url": event.path} for event in digest.events]
+        reminders = [{"text": reminder.describe(merged), "url": reminder.path()}
+                     for reminder, merged in merge_same_day(digest.items())]
+        items = events + reminders
+        if reminders:
+            overdue = sum(1 for reminder in digest.reminders.all() if reminder.kind != reminder.Kind.BEFORE)
+            subject = _("报送提醒：%(count)s 项待办") % {"count": len(reminders)}
+            if overdue:
+                subject += _("（含 %(overdue)s 项逾期）") % {"overdue": overdue}
+            if events:
+                subject += _("，另有 %(count)s 条通知") % {"count": len(events)}
+        elif len(events) == 1:
+            subject = events[0]["text"][:150]
+        else:
+            subject = _("工作通知：%(count)s 条") % {"count": len(events)}
+        body = render_to_string(
+            "notifications/digest.txt",
+            {"recipient": recipient, "items": [{**item, "url": absolute(item["url"])} for item in items],
+             "center_url": absolute(reverse("notifications:list"))},
+        )
     return Message(subject=subject, body=body, items=items)
 
 

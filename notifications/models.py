@@ -302,6 +302,11 @@ class Digest(models.Model):
             .order_by("obligation__due_at", "kind", "unit__path", "id")
         )
 
+    @property
+    def events(self):
+        """This digest's happenings: the flush's event rows for this recipient (Event)."""
+        return Event.objects.filter(sweep_id=self.sweep_id, recipient_id=self.recipient_id).order_by("created_at", "id")
+
     def settle(self):
         """Carry the deliveries' outcome to the reminders: sent once any channel delivered, failed
         once every channel has given up."""
@@ -425,15 +430,81 @@ class Reminder(models.Model):
             when = _("已逾期 %(days)s 天（截止时间 %(due)s）") % {"days": overdue, "due": due_text}
         return f"【{self.get_kind_display()}】{self.unit.name}：{self.requirement.title}，{when}"
 
-    def link(self):
-        """Absolute link to the obligation's page (or its requirement's, while that page is missing)."""
+    def path(self):
+        """The obligation's page (or its requirement's, while that page is missing), relative: the
+        notification centre links within the site it is served from; e-mails add SITE_URL."""
         for obj in (self.obligation, self.requirement):
             try:
-                path = obj.get_absolute_url()
+                return obj.get_absolute_url()
             except NoReverseMatch:
                 continue
-            return settings.SITE_URL.rstrip("/") + path
-        return settings.SITE_URL.rstrip("/") + reverse("notifications:list")
+        return reverse("notifications:list")
+
+    def link(self):
+        """The absolute link an e-mail carries: SITE_URL and path()."""
+        return settings.SITE_URL.rstrip("/") + self.path()
+
+
+class Event(models.Model):
+    """The outbox row of something that happened and one person must hear of (issue 13): a new
+    obligation, material to review, a decision, feedback to sign or signed, a moved deadline, a
+    close request, a meeting, a chase. Like Reminder: recorded in the transaction of the change,
+    unique on (recipient, key) so that the same happening is never told twice, then gathered by
+    the next flush into that person's digest (one message per channel; notifications.events).
+
+    The text is not stored: `params` keeps the facts, and the words are rendered at delivery in
+    the recipient's language (Event.describe)."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("新的报送任务")
+        SUBMITTED = "submitted", _("材料待审核")
+        RETURNED = "returned", _("材料被退回")
+        APPROVED = "approved", _("材料已通过")
+        REOPENED = "reopened", _("材料重新打开")
+        FEEDBACK_PENDING = "feedback_pending", _("反馈意见待签发")
+        FEEDBACK_SIGNED = "feedback_signed", _("反馈意见已签发")
+        DUE_MOVED = "due_moved", _("截止时间调整")
+        CLOSE_REQUESTED = "close_requested", _("整改事项申请销号")
+        CLOSED = "closed", _("整改事项已销号")
+        CLOSE_REJECTED = "close_rejected", _("销号申请被退回")
+        MEETING = "meeting", _("会议安排")
+        CHASED = "chased", _("催办")
+        EXTENSION_REQUESTED = "ext_requested", _("延期申请")
+        EXTENSION_DECIDED = "ext_decided", _("延期申请结果")
+        EXEMPTED = "exempted", _("免报")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    # What happened, the same for everyone told of it ("submitted:submission:42"): with the
+    # recipient, the key of exactly once.
+    key = models.CharField(max_length=120)
+    params = models.JSONField(default=dict, blank=True)
+    path = models.CharField(_("链接"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), default=clock.now)
+    # The flush that put it into a digest; empty while it waits for one.
+    sweep = models.ForeignKey(Sweep, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事件通知")
+        verbose_name_plural = _("事件通知")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="unique_event_per_recipient")]
+        indexes = [
+            models.Index(fields=["sweep", "recipient"], name="event_sweep_recipient_idx"),
+            models.Index(fields=["created_at"], condition=Q(sweep__isnull=True), name="event_waiting_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+    def describe(self):
+        """The line people read, in the active language (the sender activates the recipient's)."""
+        # Imported here: the texts live with the rest of the events' logic, which imports this module.
+        from notifications.events import describe
+
+        return describe(self)
 
 
 class DeliveryQuerySet(RestrictedQuerySet):

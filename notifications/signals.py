@@ -1,19 +1,28 @@
 """What the notifications app does when something happens elsewhere.
 
 - A requirement is saved: record (or clear) the holiday flag on its due date (DESIGN rule 5).
-- A reviewer decides on an obligation or a rectification item (access.transitions): the
-  unit's liaisons read the decision, and why, in their notification centre.
+- Everything people around a report must hear of (issue 13) is recorded in the outbox
+  (notifications.events, whose docstring says who hears what): state moves arrive through
+  access.transitions.transitioned; new obligations, moved deadlines, chases and scheduled
+  meetings through campaign.signals.
 """
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils.translation import gettext_lazy as _
 
 from access.transitions import transitioned
-from campaign.models import Obligation, Requirement
-from notifications.inbox import notify_unit_liaisons
-from notifications.models import DueDateFlag
+from campaign import signals as campaign_signals
+from campaign.models import Chase, Obligation, Requirement, Route
+from core import clock
+from notifications import recipients
+from notifications.channels import configured_channels
+from notifications.events import Kind, moment_param, tell, tell_many
+from notifications.models import DueDateFlag, Event
 from rectification.models import RectificationItem
+from supervision.models import Feedback
+
+# Units per query when telling many at once (a fan-out to a province).
+CHUNK = 5000
 
 
 @receiver(post_save, sender=Requirement, dispatch_uid="notifications.flag_holiday_due_date")
@@ -24,26 +33,115 @@ def flag_holiday_due_date(sender, instance, raw=False, **kwargs):
     DueDateFlag.record(instance)
 
 
-_OBLIGATION_TITLES = {
-    "approve": _("“%(title)s”已审核通过"),
-    "return": _("“%(title)s”被退回，请修改后重新报送"),
-    "reopen": _("“%(title)s”已重新打开，请重新报送"),
-}
-_ITEM_TITLES = {
-    "approve_close": _("整改事项“%(problem)s”已销号"),
-    "reject_close": _("整改事项“%(problem)s”的销号申请被退回，请继续整改"),
-}
+def _obligation_params(obligation, **more):
+    return {"unit": obligation.unit.name, "title": obligation.requirement.title, **more}
 
 
-@receiver(transitioned, sender=Obligation, dispatch_uid="notifications.obligation_decided")
-def tell_liaisons_of_the_review(sender, obj, transition, reason, **kwargs):
-    title = _OBLIGATION_TITLES.get(transition.action)
-    if title:
-        notify_unit_liaisons(obj.unit, title % {"title": obj.requirement.title}, reason, obj.get_absolute_url())
+_DECISIONS = {"approve": Kind.APPROVED, "return": Kind.RETURNED, "reopen": Kind.REOPENED}
 
 
-@receiver(transitioned, sender=RectificationItem, dispatch_uid="notifications.item_decided")
-def tell_liaisons_of_the_close_review(sender, obj, transition, reason, **kwargs):
-    title = _ITEM_TITLES.get(transition.action)
-    if title:
-        notify_unit_liaisons(obj.plan.unit, title % {"problem": str(obj)}, reason, obj.get_absolute_url())
+def reviewers_of(obligation):
+    """Who reviews `obligation`'s material (004): on the group-first route the supervision group over
+    the unit; else the staff of the office it is submitted to."""
+    if obligation.requirement.route == Route.SUPERVISION_FIRST:
+        return recipients.supervisors(obligation.unit)
+    return recipients.office_staff(obligation.requirement.submit_to_id)
+
+
+@receiver(transitioned, sender=Obligation, dispatch_uid="notifications.obligation_moved")
+def tell_of_obligation_move(sender, obj, transition, reason, **kwargs):
+    version = obj.submissions.count()
+    if transition.action == "submit":
+        tell(reviewers_of(obj), Kind.SUBMITTED, f"submitted:{obj.pk}:v{version}",
+             _obligation_params(obj, version=version), obj.get_absolute_url())
+    elif transition.action in _DECISIONS:
+        liaisons = recipients.liaisons([obj.unit_id]).get(obj.unit_id, [])
+        tell(liaisons, _DECISIONS[transition.action], f"{transition.action}:{obj.pk}:v{version}",
+             _obligation_params(obj, reason=reason or ""), obj.get_absolute_url())
+
+
+@receiver(transitioned, sender=RectificationItem, dispatch_uid="notifications.item_moved")
+def tell_of_item_move(sender, obj, transition, reason, **kwargs):
+    unit = obj.plan.unit
+    params = {"unit": unit.name, "problem": str(obj), "reason": reason or ""}
+    stamp = clock.now().isoformat()
+    if transition.action == "request_close":
+        tell(recipients.supervisors(unit), Kind.CLOSE_REQUESTED, f"close_requested:{obj.pk}:{stamp}", params,
+             obj.get_absolute_url())
+    elif transition.action == "approve_close":
+        tell(recipients.liaisons([unit.pk]).get(unit.pk, []), Kind.CLOSED, f"closed:{obj.pk}", params,
+             obj.get_absolute_url())
+    elif transition.action == "reject_close":
+        tell(recipients.liaisons([unit.pk]).get(unit.pk, []), Kind.CLOSE_REJECTED, f"close_rejected:{obj.pk}:{stamp}",
+             params, obj.get_absolute_url())
+
+
+@receiver(transitioned, sender=Feedback, dispatch_uid="notifications.feedback_moved")
+def tell_of_feedback_move(sender, obj, transition, reason, **kwargs):
+    params = {"unit": obj.unit.name, "subject": obj.subject}
+    if transition.action == "request_sign_off":
+        tell(recipients.group_members(obj.group, leaders_only=True), Kind.FEEDBACK_PENDING,
+             f"feedback_pending:{obj.pk}:{clock.now().isoformat()}", params, obj.get_absolute_url())
+    elif transition.action == "sign_off":
+        told = recipients.liaisons([obj.unit_id]).get(obj.unit_id, []) + recipients.group_members(obj.group)
+        tell(told, Kind.FEEDBACK_SIGNED, f"feedback_signed:{obj.pk}", params, obj.get_absolute_url())
+
+
+@receiver(campaign_signals.obligations_issued, dispatch_uid="notifications.obligations_issued")
+def tell_of_new_obligations(sender, requirement, obligation_ids, **kwargs):
+    """Each new obligation reaches its unit's liaisons: bulk, a fan-out may reach a province."""
+    for start in range(0, len(obligation_ids), CHUNK):
+        rows = list(Obligation.objects.filter(pk__in=obligation_ids[start:start + CHUNK])
+                    .values_list("pk", "unit_id", "unit__name", "due_at"))
+        by_unit = recipients.liaisons({unit_id for _pk, unit_id, _name, _due in rows})
+        now = clock.now()
+        tell_many([
+            Event(recipient_id=user_id, kind=Kind.ISSUED, key=f"issued:{pk}", created_at=now,
+                  params={"unit": name, "title": requirement.title, "due": moment_param(due)},
+                  path=Obligation(pk=pk).get_absolute_url())
+            for pk, unit_id, name, due in rows for user_id in by_unit.get(unit_id, [])
+        ])
+
+
+@receiver(campaign_signals.due_moved, dispatch_uid="notifications.due_moved")
+def tell_of_moved_deadlines(sender, moves, **kwargs):
+    """A deadline moved (the requirement's, a meeting's, an extension): the units' liaisons, old → new."""
+    for start in range(0, len(moves), CHUNK):
+        chunk = moves[start:start + CHUNK]
+        facts = {pk: (unit_id, name, title) for pk, unit_id, name, title in Obligation.objects.filter(
+            pk__in=[pk for pk, _old, _new in chunk]).values_list("pk", "unit_id", "unit__name", "requirement__title")}
+        by_unit = recipients.liaisons({unit_id for unit_id, _name, _title in facts.values()})
+        now = clock.now()
+        tell_many([
+            Event(recipient_id=user_id, kind=Kind.DUE_MOVED, key=f"due_moved:{pk}:{moment_param(new)}", created_at=now,
+                  params={"unit": facts[pk][1], "title": facts[pk][2], "old": moment_param(old), "new": moment_param(new)},
+                  path=Obligation(pk=pk).get_absolute_url())
+            for pk, old, new in chunk if pk in facts for user_id in by_unit.get(facts[pk][0], [])
+        ])
+
+
+@receiver(campaign_signals.chased, dispatch_uid="notifications.chased")
+def tell_of_chases(sender, chases, actor, **kwargs):
+    """A chase reaches the unit's liaisons on every channel; the chase records which."""
+    facts = {pk: (unit_id, name, title) for pk, unit_id, name, title in Obligation.objects.filter(
+        pk__in=[chase.obligation_id for chase in chases]).values_list("pk", "unit_id", "unit__name", "requirement__title")}
+    by_unit = recipients.liaisons({unit_id for unit_id, _name, _title in facts.values()})
+    by = actor.get_full_name() or actor.get_username()
+    now = clock.now()
+    tell_many([
+        Event(recipient_id=user_id, kind=Kind.CHASED, key=f"chased:{chase.pk}", created_at=now,
+              params={"unit": facts[chase.obligation_id][1], "title": facts[chase.obligation_id][2], "by": by,
+                      "note": chase.note},
+              path=Obligation(pk=chase.obligation_id).get_absolute_url())
+        for chase in chases for user_id in by_unit.get(facts[chase.obligation_id][0], [])
+    ])
+    Chase.objects.filter(pk__in=[chase.pk for chase in chases]).update(
+        channels=[channel.name for channel in configured_channels()])
+
+
+@receiver(campaign_signals.meeting_scheduled, dispatch_uid="notifications.meeting_scheduled")
+def tell_of_scheduled_meeting(sender, meeting, **kwargs):
+    """003: the supervision group over the unit attends its democratic life meeting."""
+    tell(recipients.supervisors(meeting.unit), Kind.MEETING, f"meeting:{meeting.pk}:{meeting.planned_on.isoformat()}",
+         {"unit": meeting.unit.name, "meeting": meeting.kind,
+          "day": meeting.planned_on.isoformat()}, meeting.get_absolute_url())

@@ -8,6 +8,7 @@ database, so a lost or redelivered message never loses or duplicates a reminder.
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from notifications import events
 from notifications.dispatch import dispatch
 from notifications.models import Delivery
 from notifications.sending import deliver
@@ -19,6 +20,13 @@ def sweep_reminders(now=None):
     """Run one sweep (as of `now`, ISO 8601, for demos and tests; default the current moment)."""
     result = run_sweep(as_of(now) if now else None)
     return {"created": result.created, "digests": result.digests}
+
+
+@shared_task(name="notifications.tasks.flush_events", ignore_result=True)
+def flush_events():
+    """Gather the waiting event notifications into digests and queue them (notifications.events)."""
+    taken, digests, _ids = events.flush()
+    return {"events": taken, "digests": digests}
 
 
 @shared_task(name="notifications.tasks.dispatch_deliveries", ignore_result=True)

@@ -231,3 +231,12 @@ def people(world):
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
     return world
+
+
+def deliver_events():
+    """Gather the waiting event notifications into digests and send them in this process, as the
+    beat's flush and the workers would (notifications.events, notifications.sending)."""
+    from notifications import events, sending
+
+    events.flush(dispatch=False)
+    return sending.send_due()

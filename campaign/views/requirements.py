@@ -20,9 +20,14 @@ from campaign.deadlines import (
 )
 from campaign.forms import RequirementForm
 from campaign.models import Directive, Obligation, Requirement
-from core import panels
+from campaign.status import overdue_q
+from campaign.views import chasing
+from core import clock, panels
 from core.templatetags.core_tags import format_day
 from core.workdays import holiday_warning
+
+# The requirement page's filter for late units (beside the obligation states).
+OVERDUE = "overdue"
 
 
 @login_required
@@ -31,13 +36,25 @@ def requirement_detail(request, requirement_id):
         Requirement.objects.restrict(request.user).select_related("directive", "phase", "target_batch", "scope_unit", "submit_to"),
         pk=requirement_id,
     )
+    now = clock.now()
     obligations = Obligation.objects.restrict(request.user).filter(requirement=requirement)
     status = request.GET.get("status", "")
-    listed = obligations.filter(status=status) if status in dict(Obligation._meta.get_field("status").choices) else obligations
-    listed = listed.with_status().select_related("unit", "requirement").order_by("unit__path")
+    if status == OVERDUE:  # 只看逾期: late units first, the most overdue on top
+        listed = obligations.filter(overdue_q(now)).order_by("due_at", "unit__path")
+    elif status in dict(Obligation._meta.get_field("status").choices):
+        listed = obligations.filter(status=status).order_by("unit__path")
+    else:
+        if status:
+            messages.warning(request, _("筛选条件无效，已显示全部报送任务。"))
+        status = ""
+        listed = obligations.order_by("unit__path")
+    listed = listed.with_status(now).select_related("unit", "requirement")
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
+    page.object_list = chasing.decorate(page.object_list)
     rows = dashboard.requirement_rows([requirement.pk], obligations)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
+    remindable = set(Obligation.objects.restrict(request.user, "remind").filter(pk__in=[o.pk for o in page.object_list])
+                     .values_list("pk", flat=True))
     return render(
         request,
         "campaign/requirement_detail.html",
@@ -46,6 +63,11 @@ def requirement_detail(request, requirement_id):
             "counts": counts,
             "page": page,
             "status": status,
+            "statuses": [(OVERDUE, _("只看逾期")), *Obligation._meta.get_field("status").choices],
+            "query": f"status={status}" if status else "",
+            "remindable": remindable,
+            "overdue_remindable": bool(remindable) or Obligation.objects.restrict(request.user, "remind").filter(
+                requirement=requirement).exists(),
             "explicit_units": requirement.explicit_units.order_by("path")[:200],
             "can_edit": can(request.user, "edit", requirement),
             "panels": panels.fill("requirement_detail", request, requirement=requirement),

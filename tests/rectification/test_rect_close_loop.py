@@ -9,7 +9,7 @@ from audit.models import AuditEntry
 from notifications.models import Notification
 from rectification import workflow
 from rectification.models import ProgressUpdate, RectificationItem, RectificationPlan
-from tests.conftest import make_unit
+from tests.conftest import deliver_events, make_unit
 
 
 def audit_trail(obj):
@@ -93,6 +93,7 @@ def test_liaison_creates_plan_then_the_whole_close_loop_by_the_supervision_group
         ("request_close", "in_progress", "close_requested"),
         ("approve_close", "close_requested", "closed"),
     ]
+    deliver_events()
     assert Notification.objects.filter(user=world.liaison_organ, url=item_url).exists()
 
     # Closed is final for the unit: no more edits or progress.
@@ -118,7 +119,9 @@ def test_reviewer_sends_back_with_a_reason(world, client):
     assert item.status == RectificationItem.Status.IN_PROGRESS and item.closed_by is None
     entry = AuditEntry.objects.for_object(item).get(action="reject_close")
     assert entry.reason == "佐证材料不足" and entry.actor == world.group_leader
-    assert Notification.objects.filter(user=world.liaison_organ, body="佐证材料不足").exists()
+    deliver_events()
+    assert any("佐证材料不足" in item["text"] for note in Notification.objects.filter(user=world.liaison_organ)
+               for item in note.items)
 
 
 def test_refusals_are_plain_chinese(world):

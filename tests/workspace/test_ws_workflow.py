@@ -10,6 +10,7 @@ from audit.models import AuditEntry
 from campaign import workflow
 from campaign.models import ObligationStatus, Review, Route
 from notifications.models import Notification
+from tests.conftest import deliver_events
 from tests.workspace.workspace_helpers import PDF, logged_in, upload
 
 
@@ -50,11 +51,18 @@ def test_submit_return_resubmit_approve_keeps_every_version_and_audit(world):
     ]
     entry = AuditEntry.objects.for_object(ob).get(action="return")
     assert entry.actor == world.group_member and entry.reason == "缺少整改成效数据"
-    # The liaison is told in the notification centre, with the reason.
-    notes = list(Notification.objects.filter(user=world.liaison_organ).order_by("created_at", "id"))
-    assert [n.title for n in notes] == ["“初步书面总结”被退回，请修改后重新报送", "“初步书面总结”已审核通过"]
-    assert notes[0].body == "缺少整改成效数据" and notes[0].url == ob.get_absolute_url()
-    assert not Notification.objects.filter(user=world.liaison_organ2).exists()
+    # The liaison is told in the notification centre, with the reason (one digest: the outbox
+    # gathers what happened since its last flush).
+    Notification.objects.all().delete()
+    deliver_events()
+    [note] = Notification.objects.filter(user=world.liaison_organ)
+    texts = [item["text"] for item in note.items]
+    assert texts[0].startswith("新的报送任务：省发展改革委 · “初步书面总结”，截止时间 2014年1月10日")
+    assert texts[1:] == ["“初步书面总结”被退回，请修改后重新报送。理由：缺少整改成效数据", "“初步书面总结”已审核通过"]
+    assert all(item["url"] == ob.get_absolute_url() for item in note.items)
+    # The other unit's liaison hears of its own new obligation only.
+    [other] = Notification.objects.filter(user=world.liaison_organ2)
+    assert [item["text"][:7] for item in other.items] == ["新的报送任务："] and "省教育厅" in other.title
 
 
 @pytest.mark.parametrize(
