@@ -94,7 +94,8 @@ def test_liaison_creates_plan_then_the_whole_close_loop_by_the_supervision_group
         ("approve_close", "close_requested", "closed"),
     ]
     deliver_events()
-    assert Notification.objects.filter(user=world.liaison_organ, url=item_url).exists()
+    assert any(item["url"] == item_url and "已销号" in item["text"]
+               for note in Notification.objects.filter(user=world.liaison_organ) for item in note.items)
 
     # Closed is final for the unit: no more edits or progress.
     client.force_login(world.liaison_organ)
