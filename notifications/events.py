@@ -53,8 +53,8 @@ TEXTS = {
     Kind.CLOSED: lambda p: _("整改事项“%(problem)s”已销号") % p,
     Kind.CLOSE_REJECTED: lambda p: _("整改事项“%(problem)s”的销号申请被退回，请继续整改。理由：%(reason)s") % p,
     Kind.MEETING: lambda p: _("%(unit)s的%(meeting)s定于 %(day)s 召开") % p,
-    Kind.CHASED: lambda p: (_("【催办】%(unit)s · “%(title)s”，%(by)s催办：%(note)s") if p.get("note")
-                            else _("【催办】%(unit)s · “%(title)s”，%(by)s催办，请尽快报送")) % p,
+    Kind.CHASED: lambda p: (_("【催办】%(unit)s · “%(title)s”：%(note)s（催办人：%(by)s）") if p.get("note")
+                            else _("【催办】%(unit)s · “%(title)s”，请尽快报送（催办人：%(by)s）")) % p,
     Kind.EXTENSION_REQUESTED: lambda p: _("%(unit)s 申请将“%(title)s”延期至 %(new)s，理由：%(reason)s") % p,
     Kind.EXTENSION_DECIDED: lambda p: (_("“%(title)s”的延期申请已批准，新的截止时间 %(new)s") if p.get("granted")
                                        else _("“%(title)s”的延期申请未获批准。理由：%(reason)s")) % p,

@@ -14,6 +14,7 @@ from access.transitions import transitioned
 from campaign import signals as campaign_signals
 from campaign.models import Chase, Obligation, Requirement, Route
 from core import clock
+from core.people import person_name
 from notifications import recipients
 from notifications.channels import configured_channels
 from notifications.events import Kind, moment_param, tell, tell_many
@@ -126,7 +127,7 @@ def tell_of_chases(sender, chases, actor, **kwargs):
     facts = {pk: (unit_id, name, title) for pk, unit_id, name, title in Obligation.objects.filter(
         pk__in=[chase.obligation_id for chase in chases]).values_list("pk", "unit_id", "unit__name", "requirement__title")}
     by_unit = recipients.liaisons({unit_id for unit_id, _name, _title in facts.values()})
-    by = actor.get_full_name() or actor.get_username()
+    by = person_name(actor)
     now = clock.now()
     tell_many([
         Event(recipient_id=user_id, kind=Kind.CHASED, key=f"chased:{chase.pk}", created_at=now,
