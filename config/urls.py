@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.views import home, pin_clock
+from notifications import views as notifications_views
 
 urlpatterns = [
     path("", home, name="home"),
     path("clock/", pin_clock, name="pin_clock"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", notifications_views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),

@@ -92,3 +92,19 @@ def _channels_of(ids):
             Delivery.objects.filter(pk__in=ids[start:start + 5000]).order_by().values_list("channel").annotate(n=Count("pk"))
         ))
     return dict(counts)
+
+
+@transaction.atomic
+def set_preferences(user, *, actor, language=None, quiet_channels=None):
+    """A person's own preferences (issue 13): the language of pages and messages (rendered at
+    delivery in it), and the channels they turned off among those offered (the notification
+    centre stays on). Audited on the person."""
+    before = snapshot(user, ["language", "quiet_channels"])
+    if language is not None:
+        user.language = language
+    if quiet_channels is not None:
+        user.quiet_channels = sorted(set(quiet_channels) - {"inapp"})
+    user.save(update_fields=["language", "quiet_channels"])
+    if snapshot(user, ["language", "quiet_channels"]) != before:
+        record_change(user, "preferences", actor=actor, before=before)
+    return user

@@ -2,9 +2,11 @@
 (both are PolicyFields; an empty field inherits, DESIGN rule 5)."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
+from notifications.channels import configured_channels
 from notifications.models import OfficeReminderDefaults, PolicyFields, ReminderPolicy
 
 
@@ -60,3 +62,23 @@ class ResendForm(StyledForm, forms.Form):
     reason = forms.CharField(
         label=_("理由"), max_length=500, help_text=_("记入留痕，例如“邮件服务器已恢复”。"),
     )
+
+
+class PreferencesForm(StyledForm, forms.Form):
+    """A person's own language and channels (issue 13). The channels offered are those the
+    deployment configures (NOTIFICATION_CHANNELS); the notification centre cannot be turned off."""
+
+    language = forms.ChoiceField(label=_("界面与消息语言"), choices=settings.LANGUAGES)
+    channels = forms.MultipleChoiceField(label=_("接收渠道"), required=False, widget=forms.CheckboxSelectMultiple,
+                                         help_text=_("站内通知始终接收；其他渠道可按需关闭。"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = [channel for channel in configured_channels() if channel.name != "inapp"]
+        self.offered = [channel.name for channel in offered]
+        self.fields["channels"].choices = [(channel.name, channel.label) for channel in offered]
+        self.initial.setdefault("language", user.language or settings.LANGUAGE_CODE)
+        self.initial.setdefault("channels", [name for name in self.offered if user.hears_on(name)])
+
+    def quiet_channels(self):
+        return [name for name in self.offered if name not in self.cleaned_data["channels"]]

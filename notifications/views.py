@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from access.policy import can
@@ -20,7 +21,7 @@ from audit.services import snapshot
 from campaign.models import Requirement
 from core.redirects import redirect_back
 from notifications import actions, outcomes
-from notifications.forms import OfficeDefaultsForm, ReminderPolicyForm, ResendForm
+from notifications.forms import OfficeDefaultsForm, PreferencesForm, ReminderPolicyForm, ResendForm
 from notifications.models import (
     Delivery,
     Digest,
@@ -233,3 +234,28 @@ def office_defaults(request, unit_id):
     inherited = EffectivePolicy.for_office(office)
     return render(request, "notifications/office_defaults.html", {"office": office, "form": form, "inherited": inherited},
                   status=400 if form.is_bound else 200)
+
+
+@login_required
+def preferences(request):
+    """通知与语言: the person's language and channels (issue 13)."""
+    form = PreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        actions.set_preferences(request.user, actor=request.user, language=form.cleaned_data["language"],
+                                quiet_channels=form.quiet_channels())
+        messages.success(request, _("设置已保存。"))
+        response = redirect("notifications:preferences")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"],
+                            max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+        return response
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """The language switch: Django's own view (the cookie, the way back) and, for a signed-in
+    person, their preference too, so that their messages follow (rendered at delivery)."""
+    chosen = request.POST.get("language", "")
+    if request.user.is_authenticated and chosen in dict(settings.LANGUAGES):
+        actions.set_preferences(request.user, actor=request.user, language=chosen)
+    return i18n.set_language(request)

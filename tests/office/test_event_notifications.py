@@ -162,3 +162,32 @@ def test_each_recipient_reads_in_their_own_language_on_the_channels_they_keep(pe
     assert [message.to for message in mail.outbox] == [["liaison_jyt@example.org"]]
     skipped = Delivery.objects.get(digest__recipient=people.liaison_organ, channel="email")
     assert skipped.status == Delivery.Status.SKIPPED
+
+
+def test_preferences_page_sets_language_and_channels_and_the_switch_remembers(people, client, settings):
+    from django.urls import reverse
+
+    from audit.models import AuditEntry
+
+    settings.NOTIFICATION_CHANNELS = ["inapp", "email"]
+    client.force_login(people.liaison_organ)
+    page = client.get(reverse("notifications:preferences"))
+    assert page.status_code == 200 and "电子邮件" in page.content.decode()
+    response = client.post(reverse("notifications:preferences"), {"language": "en", "channels": []})
+    assert response.status_code == 302
+    people.liaison_organ.refresh_from_db()
+    assert people.liaison_organ.language == "en" and people.liaison_organ.quiet_channels == ["email"]
+    assert AuditEntry.objects.for_object(people.liaison_organ).filter(action="preferences").count() == 1
+    # Nonsense is refused with a message, never a 500.
+    bad = client.post(reverse("notifications:preferences"), {"language": "xx", "channels": ["telegraph"]})
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode() or "is-invalid" in bad.content.decode()
+    # The language switch remembers the choice for the person's messages.
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    people.liaison_organ.refresh_from_db()
+    assert people.liaison_organ.language == "zh-hans"
+    # With no cookie (a new browser), the person's language is used.
+    client.cookies.clear()
+    client.force_login(people.office_province)
+    people.office_province.language = "en"
+    people.office_province.save()
+    assert 'lang="en"' in client.get("/").content.decode()
