@@ -10,7 +10,8 @@ DEV := DEBUG=$${DEBUG:-1}
 # The demo lives on 8 January 2014, 10:00, two days before the preliminary summary is due (000):
 # its clock starts there and runs on (core.clock); `make run CAMPAIGN_CLOCK=` runs it on real time.
 # Its e-mails (reminders of the sweeps load_demo replays, and the worker's) are files in var/mail.
-DEMO := $(DEV) CAMPAIGN_CLOCK=$${CAMPAIGN_CLOCK-2014-01-08T10:00+08:00} \
+# Links in e-mails start with SITE_URL: where this server answers unless told otherwise.
+DEMO := $(DEV) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} CAMPAIGN_CLOCK=$${CAMPAIGN_CLOCK-2014-01-08T10:00+08:00} \
 	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 
 .PHONY: run test lint venv dev-venv chromium redis-server demo worker clean
