@@ -10,7 +10,8 @@ that missed the new date its group gave it, and the rest not yet started. The re
 group). 省发展改革委 works through its rectification plan (000: 边总结边整改) with an item in
 every state, and its group has drafted feedback waiting for the leader's sign-off. Second-batch
 units hold their materials (003) and 北山街道 is preparing a democratic life meeting that its
-gate does not yet allow (rule 7).
+gate does not yet allow (rule 7). On the morning of the 8th the province's office chases the late
+unit, and everything that happened has reached the people concerned (issue 13).
 
 Each step runs inside `core.clock.frozen_at(moment)`, so timestamps, audit rows, lateness and
 reminder texts are those of the day. The whole story is played once: `load_demo` runs it when
@@ -22,10 +23,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from campaign import workflow
+from campaign import chases, workflow
 from campaign.meetings import plan_meeting
 from campaign.models import Meeting, Obligation, Requirement, Submission
 from core import clock
+from notifications import events
 from notifications.sending import send_due
 from notifications.sweep import run_sweep
 from rectification.actions import add_item, create_plan, move_item
@@ -113,6 +115,8 @@ def play(unit_by_code):
     steps += _play_feedback(unit_by_code["330000-05"])
     steps += _play_meetings(unit_by_code)
     steps += _play_sweeps()
+    steps += _play_chase(unit_by_code[organ(30)])
+    steps += _deliver_news()
     return steps
 
 
@@ -250,3 +254,27 @@ def _play_sweeps():
             send_due()
     return len(SWEEPS)
 
+
+
+CHASE_NOTE = "你单位初步书面总结已超过督导组给定的1月6日期限，请于今天下班前报送修改稿。"
+
+
+def _play_chase(unit):
+    """The province's office chases the one late unit on the morning of the 8th (issue 13: 催办);
+    its liaison has not opened it yet (未签收)."""
+    obligation = Obligation.objects.get(unit=unit, requirement__title=SUMMARY_TITLE)
+    office = (UnitMembership.objects.filter(unit__code="330000", role=UnitMembership.Role.OFFICE)
+              .select_related("user").order_by("pk").first().user)
+    with clock.frozen_at(at(1, 8, 9, 20)):
+        chases.chase(Obligation.objects.filter(pk=obligation.pk), actor=office, note=CHASE_NOTE)
+    return 1
+
+
+def _deliver_news():
+    """What happened reaches everyone concerned (issue 13): the events recorded while the story was
+    played (new obligations, submissions, decisions, the feedback to sign, the meeting, the chase)
+    gathered and sent, as the beat's flush would have by 9:30 on the 8th."""
+    with clock.frozen_at(at(1, 8, 9, 30)):
+        events.flush(dispatch=False)
+        send_due()
+    return 1
