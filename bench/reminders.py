@@ -149,6 +149,42 @@ def run():
     print(f"peak memory (max RSS of this process): {peak:.0f} MiB")
     print(f"reminder rows: {Reminder.objects.count()}, sweeps recorded: {Sweep.objects.count()}")
     redis.Redis.from_url(REDIS_DB).flushdb()
+    run_events()
+
+
+def run_events():
+    """Event notifications at the same scale (issue 13): one requirement's obligations issued to
+    every unit tell 50,000 liaisons (the fan-out's receiver, in its transaction), then one flush
+    gathers them into 50,000 digests and 100,000 deliveries, and an immediate re-run finds nothing."""
+    import redis
+    from django.db import connection, transaction
+
+    from campaign.models import Requirement
+    from notifications import events
+    from notifications.models import Event
+    from notifications.signals import tell_of_new_obligations
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE notifications_event, notifications_sweep, notifications_digest, "
+                       "notifications_delivery, notifications_notification CASCADE")
+    requirement = Requirement.objects.order_by("pk").first()
+    ids = list(requirement.obligations.values_list("pk", flat=True))
+    started = time.perf_counter()
+    with transaction.atomic():
+        tell_of_new_obligations(Requirement, requirement=requirement, obligation_ids=ids)
+    recorded = time.perf_counter() - started
+    started = time.perf_counter()
+    taken, digests, deliveries = events.flush()
+    flushed = time.perf_counter() - started
+    started = time.perf_counter()
+    again = events.flush()
+    rerun = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"events recorded: {Event.objects.count()} in {recorded:.2f} s")
+    print(f"event flush: {flushed:.2f} s  events={taken} digests={digests} deliveries={len(deliveries)}")
+    print(f"event flush re-run: {rerun:.2f} s  events={again[0]}")
+    print(f"peak memory after the events (max RSS of this process): {peak:.0f} MiB")
+    redis.Redis.from_url(REDIS_DB).flushdb()
 
 
 def main():
