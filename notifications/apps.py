@@ -35,11 +35,16 @@ def register_vocabulary():
     """A requirement's trail names the fields of its reminder policy and says who resent its
     reminders (notifications.actions)."""
     # Imported here: apps.py is imported before the models are ready.
+    from django.contrib.auth import get_user_model
+
     from audit import vocabulary
     from campaign.models import Requirement
     from notifications.actions import POLICY_FIELDS, RESEND_DETAILS
     from notifications.models import ReminderPolicy
 
+    vocabulary.register(get_user_model(), actions={"preferences": _("修改通知与语言设置")}, details={
+        "language": _("界面与消息语言"), "quiet_channels": _("不接收的渠道"),
+    })
     vocabulary.register(Requirement, actions={"resend_deliveries": _("重新发送未送达的提醒")}, details={
         **{name: ReminderPolicy._meta.get_field(name).verbose_name for name in POLICY_FIELDS}, **RESEND_DETAILS,
     })
