@@ -519,7 +519,8 @@ class Requirement(models.Model):
 
     def event_held_on(self, unit_ids=None):
         """{unit id: the day its meeting of this requirement's event was first held}, for the
-        units of `unit_ids` (default: those with an obligation); empty for a dated requirement."""
+        units of `unit_ids` (default: those with an obligation); empty for a dated requirement
+        (and for one counting from the notice: campaign.event_deadlines.counted_from reads that day)."""
         if not self.due_event:
             return {}
         meetings = Meeting.objects.filter(kind=self.due_event, status=Meeting.Status.HELD, held_on__isnull=False)
@@ -547,7 +548,9 @@ class Requirement(models.Model):
         with due_at empty, keeping the meeting already chosen when the text names none."""
         deadline = read_deadline(self.deadline_text, self.directive.signed_on, inclusive=self.deadline_inclusive)
         if isinstance(deadline, EventDeadline):
-            self.due_event = deadline.event or self.due_event
+            # "会后15日内" names no meeting: the meeting chosen stands, never the notice (DueEvent.RECEIVED).
+            kept = self.due_event if self.due_event != DueEvent.RECEIVED else ""
+            self.due_event = deadline.event or kept
             self.due_days, self.due_workdays = deadline.days, deadline.workdays
         else:
             self.due_event, self.due_days, self.due_workdays = "", None, False

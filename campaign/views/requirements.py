@@ -20,7 +20,7 @@ from campaign.deadlines import (
 )
 from campaign.forms import RequirementForm
 from campaign.models import Directive, Obligation, Requirement
-from core import panels
+from core import clock, panels
 from core.templatetags.core_tags import format_day
 from core.workdays import holiday_warning
 
@@ -72,6 +72,9 @@ def _form_page(request, form, directive, requirement=None):
             warning = holiday_warning(requirement.due_at)
             if warning:
                 messages.warning(request, warning)
+            # What the text says but its date contradicts (a wrong weekday): saved, and said (issue 13).
+            for text_warning in getattr(form.resolved, "warnings", ()):
+                messages.warning(request, text_warning)
             return redirect(requirement)
     return render(request, "campaign/requirement_form.html", {"form": form, "directive": directive, "requirement": requirement})
 
@@ -112,14 +115,20 @@ def deadline_preview(request, directive_id):
             context["error"] = str(exc)
         else:
             if isinstance(deadline, EventDeadline):
-                # Rule 13: no date yet; each unit's follows its meeting.
+                # Rule 13: no date yet; each unit's follows its meeting, or the day the notice reaches it.
                 event = deadline.event or (chosen if chosen in DueEvent.values else "")
+                if event == DueEvent.RECEIVED and not deadline.event:
+                    event = ""
                 context["pending"] = pending_due_label(event, deadline.days, deadline.workdays)
+                if event == DueEvent.RECEIVED:
+                    context["received"] = True
+                    context["if_issued_today"] = deadline.due_at_after(clock.today())
                 if not event:
                     context["error"] = _("请选择期限所依据的会议。")
                 return render(request, "campaign/_deadline_preview.html", context)
             context["deadline"] = deadline
             context["warning"] = holiday_warning(context["deadline"].due_at)
+            context["text_warnings"] = deadline.warnings
             if deadline_precedes_directive(context["deadline"].due_at, directive.signed_on):
                 context["precedes"] = _(
                     "期限早于公文成文日期（%(signed)s），仅催报等重申已过期限时可用，须勾选“期限早于成文日期”。"
