@@ -239,7 +239,7 @@ def _normalized(value):
     """The phrase without spaces (any: "2014 年2 月12 日前"), in half-width characters, without the
     "于"/"在" before it nor the "报送"/"上报" after it ("会后一周内报送")."""
     text = re.sub(r"[\s\u200b-\u200d\ufeff]+", "", unicodedata.normalize("NFKC", (value or "").strip()))
-    text = re.sub(r"(?:报送|上报|报出)$", "", text)
+    text = re.sub(r"(?:报送|上报|报出|报)$", "", text)
     return text.removeprefix("于").removeprefix("在")
 
 

@@ -471,7 +471,8 @@ class Requirement(models.Model):
     due_at = models.DateTimeField(_("截止时间"), null=True, blank=True, db_index=True)
     due_event = models.CharField(
         _("期限所依据的会议"), max_length=24, choices=DueEvent.choices, blank=True,
-        help_text=_("期限从本单位该会议召开之日起算，如“总结会议召开后15日内”；会议召开前截止时间待定。"),
+        help_text=_("期限从本单位该会议召开之日起算，如“总结会议召开后15日内”，会议召开前截止时间待定；"
+                    "选“收到通知”则从报送任务下达本单位之日起算，如“收到通知后10个工作日内”。"),
     )
     due_days = models.PositiveSmallIntegerField(_("会后天数"), null=True, blank=True)
     due_workdays = models.BooleanField(_("按工作日计算"), default=False)
