@@ -14,7 +14,8 @@ They read as an EventDeadline: the meeting (DueEvent, or none when the text only
 the number of days and whether they are working days (core.workdays). Each unit's due moment
 is then the end of the N-th day after the day its meeting was held, Asia/Shanghai, like any
 day-precision deadline; until then it is 待定 ("to be set"), shown with the rule.
-`read_deadline` reads either kind; `resolve_deadline` reads dates and periods only.
+`read_deadline` reads either kind; `resolve_deadline` reads dates, periods and holidays only
+(a holiday phrase reads the work calendar's tables; every other phrase is pure arithmetic).
 
 The notice itself is such an event too (issue 13: "收到通知后10个工作日内", "接到通知后5日内"):
 DueEvent.RECEIVED counts from the day the notice reached the unit, which is the day its

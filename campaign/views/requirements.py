@@ -37,6 +37,7 @@ def requirement_detail(request, requirement_id):
     listed = listed.with_status().select_related("unit", "requirement").order_by("unit__path")
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
     rows = dashboard.requirement_rows([requirement.pk], obligations)
+    can_edit = can(request.user, "edit", requirement)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
     return render(
         request,
@@ -47,10 +48,23 @@ def requirement_detail(request, requirement_id):
             "page": page,
             "status": status,
             "explicit_units": requirement.explicit_units.order_by("path")[:200],
-            "can_edit": can(request.user, "edit", requirement),
+            "can_edit": can_edit,
+            "deadline_warnings": _text_warnings(requirement) if can_edit else (),
             "panels": panels.fill("requirement_detail", request, requirement=requirement),
         },
     )
+
+
+def _text_warnings(requirement):
+    """What the deadline text says but its date contradicts (issue 13: a wrong weekday), for the
+    office that can correct it; the text was read when saved, so an error now (a calendar since
+    changed) is the form's to say, not this page's."""
+    try:
+        deadline = read_deadline(requirement.deadline_text, requirement.directive.signed_on,
+                                 inclusive=requirement.deadline_inclusive)
+    except DeadlineError:
+        return ()
+    return getattr(deadline, "warnings", ())
 
 
 def _form_page(request, form, directive, requirement=None):

@@ -277,6 +277,10 @@ def test_the_office_sees_a_wrong_weekday_on_the_preview_and_after_saving(world, 
     assert warning in [str(message) for message in get_messages(response.wsgi_request)]
     requirement = Requirement.objects.get(title="初步总结（补）")
     assert requirement.due_at == end_of(2014, 1, 10)
+    assert warning in client.get(requirement.get_absolute_url()).content.decode()  # still said on its page
+    client.force_login(world.liaison_organ)
+    page = client.get(requirement.get_absolute_url())
+    assert page.status_code == 200 and warning not in page.content.decode()  # the office's to correct
 
 
 def test_a_time_of_day_reaches_every_obligation(world):
