@@ -21,7 +21,8 @@ from audit.services import (
     snapshot,
 )
 from campaign import signals
-from campaign.event_deadlines import move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
+from campaign.deadlines import DueEvent
+from campaign.event_deadlines import counted_from, move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
 from campaign.gates import closing_phase_time_served
 from campaign.meetings import correct_held_date, plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
 from campaign.models import (
@@ -262,13 +263,14 @@ def move_deadline(requirement, previous, *, actor):
     """Open obligations that still carry what `previous` (the requirement as stored before this
     change) made their due moment move to what the requirement makes it now (a return that gave
     one unit its own moment is kept). Dated on both sides: one moment for all; counting from a
-    meeting (rule 13) on either side: each unit's moment from its meeting (Requirement.due_after);
-    an obligation still 待定 always follows (nobody gave it a moment of its own)."""
+    meeting (rule 13) or from the notice (DueEvent.RECEIVED) on either side: each unit's moment from
+    its meeting or from the day its obligation was issued (event_deadlines.counted_from,
+    Requirement.due_after); an obligation still 待定 always follows (nobody gave it a moment of its own)."""
     obligations = requirement.obligations.open()
     if not previous.due_event and not requirement.due_event:
         return move_due(obligations.filter(due_at=previous.due_at), lambda _o: requirement.due_at, actor=actor,
                          reason=_("报送要求的截止时间已调整"))
-    old_held, new_held = previous.event_held_on(), requirement.event_held_on()
+    old_held, new_held = counted_from(previous), counted_from(requirement)
     moving = [o for o in obligations.only("pk", "unit_id", "due_at", "requirement_id")
               if o.due_at is None or o.due_at == previous.due_after(old_held.get(o.unit_id))]
     return move_due(moving, lambda o: requirement.due_after(new_held.get(o.unit_id)), actor=actor,
@@ -293,7 +295,11 @@ def fan_out(requirement, *, actor, unit_ids=None):
         for start in range(0, len(unit_ids), ID_CHUNK):
             ids += [pk for pk in bound.filter(pk__in=unit_ids[start:start + ID_CHUNK]).values_list("pk", flat=True)
                     if pk not in existing]
-    held = requirement.event_held_on(ids) if requirement.due_event else {}
+    if requirement.due_event == DueEvent.RECEIVED:
+        # "收到通知后10个工作日内" (issue 13): the notice reaches these units now, as their obligations are issued.
+        held = dict.fromkeys(ids, clock.today())
+    else:
+        held = requirement.event_held_on(ids) if requirement.due_event else {}
     rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_after(held.get(pk))) for pk in ids]
     made = [o for o in Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True) if o.pk]
     if len(made) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT

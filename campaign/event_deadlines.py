@@ -4,12 +4,19 @@ moment (待定) until its unit's meeting is recorded as held; then it is due N d
 (campaign.deadlines.EventDeadline, Requirement.due_after). campaign.meetings calls
 `settle_event_deadlines` when a meeting is recorded as held or its date corrected;
 campaign.actions.move_deadline uses `move_due` when a requirement's deadline changes.
+
+A deadline counting from the notice itself ("收到通知后10个工作日内", DueEvent.RECEIVED, issue 13)
+counts from the day the notice reached the unit: the day its obligation was issued. Fan-out
+sets the moment then (campaign.actions.fan_out); when the rule changes later, `counted_from`
+reads that day back from the obligation's "obligation_added" audit row.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
 from audit.services import change, record_changes
 from campaign import signals
 from campaign.deadlines import DueEvent
@@ -34,6 +41,29 @@ def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
     return sum(len(moved) for moved in groups.values())
 
 
+def issued_on(requirement):
+    """{unit id: the day (Asia/Shanghai) its obligation under `requirement` was issued}: the first
+    "obligation_added" audit row of each (campaign.actions.fan_out writes it). An obligation
+    without one (written in bulk by a generator) counts from today, as if the notice reached it now."""
+    obligations = Obligation.objects.filter(requirement_id=requirement.pk)
+    unit_of = dict(obligations.values_list("pk", "unit_id"))
+    # A subquery, not a list of ids: a requirement may bind 50,000 units (DESIGN: scale).
+    firsts = (AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Obligation),
+                                        action="obligation_added", object_id__in=obligations.values("pk"))
+              .order_by().values("object_id").annotate(first=Min("at")).values_list("object_id", "first"))
+    issued = {unit_of[pk]: clock.local(at).date() for pk, at in firsts if pk in unit_of}
+    today = clock.today()
+    return {unit_id: issued.get(unit_id, today) for unit_id in unit_of.values()}
+
+
+def counted_from(requirement):
+    """{unit id: the day its deadline under `requirement` counts from}: the day its meeting was
+    first held (rule 13), or the day the notice reached it (DueEvent.RECEIVED); empty for a date."""
+    if requirement.due_event == DueEvent.RECEIVED:
+        return issued_on(requirement)
+    return requirement.event_held_on()
+
+
 def first_held_on(unit, kind):
     """The day `unit`'s first meeting of `kind` was held, or None: the day its deadlines count from."""
     return Meeting.objects.filter(unit=unit, kind=kind, status=Meeting.Status.HELD, held_on__isnull=False).aggregate(
@@ -48,7 +78,7 @@ def settle_event_deadlines(unit, event, *, actor, previous_held_on):
     end of day Asia/Shanghai. An obligation moves only while it still carries the moment
     `previous_held_on` (the first held day before this change, None the first time: 待定) gave it;
     a moment of its own from a return is kept. Called by campaign.meetings; returns how many moved."""
-    if event not in DueEvent.values:
+    if event not in DueEvent.values or event == DueEvent.RECEIVED:
         return 0
     held_on = first_held_on(unit, event)
     obligations = Obligation.objects.filter(unit=unit, requirement__due_event=event).select_related("requirement")

@@ -236,6 +236,10 @@ class RequirementForm(StyledForm, forms.ModelForm):
             elif not named and not chosen:
                 self.add_error("due_event", _("期限“%(text)s”未写明是哪次会议，请选择期限所依据的会议。") % {
                     "text": self.resolved.text})
+            elif not named and chosen == DueEvent.RECEIVED:
+                # "会后15日内" counts from a meeting; the notice is named in the text ("收到通知后…").
+                self.add_error("due_event", _("期限“%(text)s”是从会议召开起算的，请选择期限所依据的会议。") % {
+                    "text": self.resolved.text})
             else:
                 cleaned["due_event"] = named or chosen
         elif self.resolved is not None and chosen:

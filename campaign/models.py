@@ -471,7 +471,8 @@ class Requirement(models.Model):
     due_at = models.DateTimeField(_("截止时间"), null=True, blank=True, db_index=True)
     due_event = models.CharField(
         _("期限所依据的会议"), max_length=24, choices=DueEvent.choices, blank=True,
-        help_text=_("期限从本单位该会议召开之日起算，如“总结会议召开后15日内”；会议召开前截止时间待定。"),
+        help_text=_("期限从本单位该会议召开之日起算，如“总结会议召开后15日内”，会议召开前截止时间待定；"
+                    "选“收到通知”则从报送任务下达本单位之日起算，如“收到通知后10个工作日内”。"),
     )
     due_days = models.PositiveSmallIntegerField(_("会后天数"), null=True, blank=True)
     due_workdays = models.BooleanField(_("按工作日计算"), default=False)
@@ -519,7 +520,8 @@ class Requirement(models.Model):
 
     def event_held_on(self, unit_ids=None):
         """{unit id: the day its meeting of this requirement's event was first held}, for the
-        units of `unit_ids` (default: those with an obligation); empty for a dated requirement."""
+        units of `unit_ids` (default: those with an obligation); empty for a dated requirement
+        (and for one counting from the notice: campaign.event_deadlines.counted_from reads that day)."""
         if not self.due_event:
             return {}
         meetings = Meeting.objects.filter(kind=self.due_event, status=Meeting.Status.HELD, held_on__isnull=False)
@@ -547,7 +549,9 @@ class Requirement(models.Model):
         with due_at empty, keeping the meeting already chosen when the text names none."""
         deadline = read_deadline(self.deadline_text, self.directive.signed_on, inclusive=self.deadline_inclusive)
         if isinstance(deadline, EventDeadline):
-            self.due_event = deadline.event or self.due_event
+            # "会后15日内" names no meeting: the meeting chosen stands, never the notice (DueEvent.RECEIVED).
+            kept = self.due_event if self.due_event != DueEvent.RECEIVED else ""
+            self.due_event = deadline.event or kept
             self.due_days, self.due_workdays = deadline.days, deadline.workdays
         else:
             self.due_event, self.due_days, self.due_workdays = "", None, False

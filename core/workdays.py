@@ -155,6 +155,45 @@ def add_workdays(day, count):
     return day
 
 
+def holiday_breaks(year, stems):
+    """The runs of days off (first day off, last day off), in date order, that contain a holiday of
+    `year` whose name contains one of `stems` ("春节"; ("劳动", "五一") …), as the calendar names them.
+
+    For deadlines such as "春节前" and "国庆节后一周内" (campaign.deadlines): the notice gives a break
+    as "1月31日至2月6日放假调休，共7天"; only the weekdays off carry the holiday's name in the
+    table (core.calendar_seed), so the weekends at either end and inside are joined here. A break
+    may start in the year before (元旦 2024 began on Saturday 30 December 2023). Empty when `year`
+    is not covered: nobody has entered its holidays."""
+    if year not in covered_years():
+        return []
+    named = sorted(day for day, (kind, name) in _exceptions(year).items()
+                   if kind == "holiday" and any(stem in (name or "") for stem in stems))
+    breaks = []
+    for day in named:
+        if breaks and day <= breaks[-1][1]:
+            continue
+        first = last = day
+        for _i in range(40):  # the longest break (Spring Festival) is far shorter
+            if is_workday(first - dt.timedelta(days=1)):
+                break
+            first -= dt.timedelta(days=1)
+        for _i in range(40):
+            if is_workday(last + dt.timedelta(days=1)):
+                break
+            last += dt.timedelta(days=1)
+        breaks.append((first, last))
+    return breaks
+
+
+def last_workday_before(day):
+    """The last working day before `day` ("春节前": the end of the last working day before the break)."""
+    for _i in range(40):
+        day -= dt.timedelta(days=1)
+        if is_workday(day):
+            return day
+    return day
+
+
 def _format(day):
     return f"{day.year}年{day.month}月{day.day}日"
 

@@ -40,6 +40,17 @@ def work_calendar_forgotten_after_a_change():
         workdays.changed = False
 
 
+@pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request in English (a cookie, a person's preference) leaves English active in the thread;
+    the next test starts in the site's language again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """On SQLite the test database is a file (one per test process), not shared memory, so that a

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0013_affiliation_route_and_reviews'),
+        ('campaign', '0014_received_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -52,6 +52,7 @@ def requirement_detail(request, requirement_id):
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
     page.object_list = chasing.decorate(page.object_list)
     rows = dashboard.requirement_rows([requirement.pk], obligations)
+    can_edit = can(request.user, "edit", requirement)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
     remindable = set(Obligation.objects.restrict(request.user, "remind").filter(pk__in=[o.pk for o in page.object_list])
                      .values_list("pk", flat=True))
@@ -69,10 +70,23 @@ def requirement_detail(request, requirement_id):
             "overdue_remindable": bool(remindable) or Obligation.objects.restrict(request.user, "remind").filter(
                 requirement=requirement).exists(),
             "explicit_units": requirement.explicit_units.order_by("path")[:200],
-            "can_edit": can(request.user, "edit", requirement),
+            "can_edit": can_edit,
+            "deadline_warnings": _text_warnings(requirement) if can_edit else (),
             "panels": panels.fill("requirement_detail", request, requirement=requirement),
         },
     )
+
+
+def _text_warnings(requirement):
+    """What the deadline text says but its date contradicts (issue 13: a wrong weekday), for the
+    office that can correct it; the text was read when saved, so an error now (a calendar since
+    changed) is the form's to say, not this page's."""
+    try:
+        deadline = read_deadline(requirement.deadline_text, requirement.directive.signed_on,
+                                 inclusive=requirement.deadline_inclusive)
+    except DeadlineError:
+        return ()
+    return getattr(deadline, "warnings", ())
 
 
 def _form_page(request, form, directive, requirement=None):
@@ -94,6 +108,9 @@ def _form_page(request, form, directive, requirement=None):
             warning = holiday_warning(requirement.due_at)
             if warning:
                 messages.warning(request, warning)
+            # What the text says but its date contradicts (a wrong weekday): saved, and said (issue 13).
+            for text_warning in getattr(form.resolved, "warnings", ()):
+                messages.warning(request, text_warning)
             return redirect(requirement)
     return render(request, "campaign/requirement_form.html", {"form": form, "directive": directive, "requirement": requirement})
 
@@ -134,14 +151,20 @@ def deadline_preview(request, directive_id):
             context["error"] = str(exc)
         else:
             if isinstance(deadline, EventDeadline):
-                # Rule 13: no date yet; each unit's follows its meeting.
+                # Rule 13: no date yet; each unit's follows its meeting, or the day the notice reaches it.
                 event = deadline.event or (chosen if chosen in DueEvent.values else "")
+                if event == DueEvent.RECEIVED and not deadline.event:
+                    event = ""
                 context["pending"] = pending_due_label(event, deadline.days, deadline.workdays)
+                if event == DueEvent.RECEIVED:
+                    context["received"] = True
+                    context["if_issued_today"] = deadline.due_at_after(clock.today())
                 if not event:
                     context["error"] = _("请选择期限所依据的会议。")
                 return render(request, "campaign/_deadline_preview.html", context)
             context["deadline"] = deadline
             context["warning"] = holiday_warning(context["deadline"].due_at)
+            context["text_warnings"] = deadline.warnings
             if deadline_precedes_directive(context["deadline"].due_at, directive.signed_on):
                 context["precedes"] = _(
                     "期限早于公文成文日期（%(signed)s），仅催报等重申已过期限时可用，须勾选“期限早于成文日期”。"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,9 @@ from campaign.deadlines import (
     resolve_deadline,
 )
 from core.dates import EARLIEST, YEARS_AHEAD
+
+# Holiday phrases ("春节前") read the work calendar: every test may touch it.
+pytestmark = pytest.mark.django_db
 
 DIGITS = "0123456789〇零一二两三四五六七八九十元"
 PIECES = ["年", "月", "日", "号", "份", "上旬", "中旬", "下旬", "月底", "月末", "底", "末", "年底", "前", "以前", "之前",
@@ -86,6 +90,8 @@ def assert_sensible_either(text, reference):
         assert deadline.due_on(held) > held and deadline.due_at_after(held).tzinfo is not None
     else:
         assert EARLIEST <= deadline.due_on <= dt.date(reference.year + YEARS_AHEAD, 12, 31)
+        assert deadline.due_at.tzinfo is not None and deadline.due_at.date() in (deadline.due_on, deadline.due_on - dt.timedelta(days=1))
+        assert all(isinstance(warning, str) and warning.strip() for warning in deadline.warnings)
 
 
 @settings(max_examples=400, deadline=None)
@@ -127,3 +133,32 @@ def test_the_event_phrases_offices_write():
             raise AssertionError(text)
     assert read_deadline("会后15日内", reference).due_at_after(dt.date(2014, 1, 27)).isoformat() == "2014-02-11T23:59:59+08:00"
     assert read_deadline("总结会议召开后15日内", reference).rule() == "总结会议召开后15日内"
+
+
+# The phrases of issue 13: 本月底, 春节前, 国庆节后一周内, a weekday beside the date, a time of day,
+# 收到通知后10个工作日内, in any combination, full width or not, with spaces.
+PHRASE_PIECES = ["本月", "底", "末", "春节", "元旦", "国庆", "国庆节", "清明节", "劳动节", "五一", "端午节", "中秋节", "前", "后",
+                 "之后", "个工作日", "工作日", "周", "日", "号", "天", "内", "以内", "月", "年", "（", "）", "(", ")", "星期",
+                 "礼拜", "上午", "下午", "中午", "晚上", "凌晨", "时", "点", "分", "半", ":", "：", "收到", "接到", "本",
+                 "通知", "文件", "报送", " ", "\u3000", "１", "０"]
+new_phrases = st.lists(
+    st.one_of(st.text(alphabet=DIGITS, min_size=1, max_size=4), st.sampled_from(PHRASE_PIECES)), max_size=9
+).map("".join)
+# Mostly years the calendar covers (2004-2026), some it does not.
+calendar_references = st.one_of(st.dates(min_value=dt.date(2004, 1, 1), max_value=dt.date(2026, 12, 31)), references)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=new_phrases, reference=calendar_references)
+def test_the_phrases_of_issue_13(text, reference):
+    assert_sensible_either(text, reference)
+
+
+def test_the_phrases_of_issue_13_read():
+    reference = dt.date(2013, 12, 24)
+    assert read_deadline("春节前", reference).due_on == dt.date(2014, 1, 30)
+    assert read_deadline("国庆节后一周内", reference).due_on == dt.date(2014, 10, 14)
+    assert read_deadline("本月底", reference).due_on == dt.date(2013, 12, 31)
+    assert read_deadline("1月10日（星期四）前", reference).warnings
+    assert read_deadline("1月24日下午4:00前", reference).due_at.isoformat() == "2014-01-24T16:00:00+08:00"
+    assert read_deadline("收到通知后10个工作日内", reference).event == DueEvent.RECEIVED
