@@ -119,6 +119,7 @@ def _requirement_info(requirement_ids):
             "pk", "title", "due_at", "due_event", "due_days", "due_workdays", "directive_id", "directive__number",
             "directive__title",
             "phase_id", "phase__name", "phase__ordinal",
+            "recurrence_frequency", "recurrence_day", "recurrence_weekday", "recurrence_month",
         )
     }
 
