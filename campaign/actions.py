@@ -337,8 +337,10 @@ def _bound_ids(requirement, unit_ids):
 def _fan_out_periods(requirement, *, actor, unit_ids=None, now=None):
     """Every period of a recurring requirement due within its horizon from `now` (default: the
     clock) and not after its end, for every unit it binds (or those of `unit_ids`): one bulk insert
-    per period of the pairs still missing (a complete period costs one count). The label is written
-    in the site's language: it is stored, and read by everybody."""
+    per period of the pairs still missing (the periods every bound unit has cost one grouped count
+    together). The label is written in the site's language: it is stored, and read by everybody.
+    A unit joining later (fan_out_to_units) gets every period issued so far, as it would get a
+    one-off obligation already past due."""
     now = now or clock.now()
     with translation.override(settings.LANGUAGE_CODE):
         periods = requirement.periods(now + dt.timedelta(days=requirement.recurrence_horizon_days))
@@ -347,16 +349,24 @@ def _fan_out_periods(requirement, *, actor, unit_ids=None, now=None):
     ids = _bound_ids(requirement, unit_ids)
     if not ids:
         return 0
-    issued = dict(
-        requirement.obligations.filter(period_start__in=[p.start for p in periods]).order_by()
-        .values("period_start").annotate(n=Count("pk")).values_list("period_start", "n")
-    )
+    starts = [period.start for period in periods]
+    complete = set()
+    if unit_ids is None:
+        # A period every bound unit already has costs nothing more than this one grouped count.
+        complete = {start for start, n in requirement.obligations.filter(period_start__in=starts, unit__in=requirement.bound_units())
+                    .order_by().values("period_start").annotate(n=Count("pk")).values_list("period_start", "n") if n >= len(ids)}
     made = 0
     for period in periods:
-        missing = ids
-        if issued.get(period.start):
-            existing = set(requirement.obligations.filter(period_start=period.start).values_list("unit_id", flat=True))
-            missing = [pk for pk in ids if pk not in existing]
+        if period.start in complete:
+            continue
+        issued = requirement.obligations.filter(period_start=period.start)
+        if unit_ids is None:
+            existing = set(issued.values_list("unit_id", flat=True))
+        else:
+            existing = set()
+            for start in range(0, len(ids), ID_CHUNK):
+                existing.update(issued.filter(unit_id__in=ids[start:start + ID_CHUNK]).values_list("unit_id", flat=True))
+        missing = [pk for pk in ids if pk not in existing]
         if not missing:
             continue
         rows = [Obligation(requirement=requirement, unit_id=pk, due_at=period.due_at, period_start=period.start,
@@ -382,7 +392,8 @@ def issue_recurring_periods(now=None, *, requirements=None, actor=None):
     Returns how many obligations were created."""
     now = now or clock.now()
     if requirements is None:
-        requirements = Requirement.objects.filter(is_active=True).exclude(recurrence_frequency="")
+        requirements = (Requirement.objects.filter(is_active=True).exclude(recurrence_frequency="")
+                        .select_related("directive", "scope_unit").order_by("pk"))
     made = 0
     for requirement in requirements:
         with transaction.atomic():

@@ -355,3 +355,16 @@ def test_the_directive_page_and_dashboard_show_the_rule(office, world):
         board = office.get(reverse("campaign:dashboard"))
     assert "每月5日前（按月，自2014年1月起）" in directive.content.decode()
     assert board.status_code == 200 and "每月5日前" in board.content.decode()
+
+
+def test_a_new_due_day_moves_each_open_period(office, world):
+    with clock.frozen_at(at(2014, 2, 1)):
+        requirement = monthly(world)
+        workflow.transition(requirement.obligations.get(unit=world.organ, period_start=dt.date(2014, 2, 1)), "submit",
+                            world.liaison_organ, files=[pdf()])
+        response = office.post(reverse("campaign:requirement_edit", args=[requirement.pk]),
+                               edit_post(requirement, world, deadline="每月10日前"))
+    assert response.status_code == 302, response.content.decode()
+    dues = {(o.unit_id, o.period_label): o.due_at.astimezone(SHANGHAI).day for o in requirement.obligations.all()}
+    assert dues[(world.organ.pk, "2014年2月")] == 5  # submitted: its moment stays
+    assert dues[(world.organ2.pk, "2014年2月")] == 10 and dues[(world.organ.pk, "2014年1月")] == 10
