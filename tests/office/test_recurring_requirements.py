@@ -368,3 +368,17 @@ def test_a_new_due_day_moves_each_open_period(office, world):
     dues = {(o.unit_id, o.period_label): o.due_at.astimezone(SHANGHAI).day for o in requirement.obligations.all()}
     assert dues[(world.organ.pk, "2014年2月")] == 5  # submitted: its moment stays
     assert dues[(world.organ2.pk, "2014年2月")] == 10 and dues[(world.organ.pk, "2014年1月")] == 10
+
+
+@pytest.mark.parametrize("extra_units", [0, 40])
+def test_issuing_is_a_bulk_insert_per_period(world, django_assert_max_num_queries, extra_units):
+    for n in range(extra_units):
+        make_unit(code=f"330000-8{n:02d}", name=f"省直机关{n}", parent=world.province, level=Level.PROVINCE,
+                  unit_type=UnitType.ORGAN, batch=world.batch1)
+    with clock.frozen_at(at(2014, 1, 1)):
+        requirement = monthly(world)
+    with clock.frozen_at(at(2014, 4, 1)), django_assert_max_num_queries(20):
+        assert actions.issue_recurring_periods() == 3 * (3 + extra_units)  # February, March, April
+    with clock.frozen_at(at(2014, 4, 1)), django_assert_max_num_queries(7):
+        assert actions.issue_recurring_periods() == 0  # complete periods: one grouped count
+    assert requirement.obligations.count() == 4 * (3 + extra_units)
