@@ -4,8 +4,13 @@ validate; these functions apply the rule, keep the trail (DESIGN rule 10) and ru
 transaction.
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from access.policy import can
@@ -39,6 +44,7 @@ from campaign.models import (
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
+from core.templatetags.core_tags import format_day
 from units.models import PATH_SEGMENT, Unit
 
 DIRECTIVE_FIELDS = [
@@ -48,7 +54,8 @@ DIRECTIVE_FIELDS = [
 REQUIREMENT_FIELDS = [
     "title", "description", "phase", "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types",
     "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_event", "due_days", "due_workdays", "route",
-    "review_required", "is_active",
+    "review_required", "is_active", "recurrence_frequency", "recurrence_day", "recurrence_weekday", "recurrence_month",
+    "recurrence_starts_on", "recurrence_ends_on", "recurrence_horizon_days",
 ]
 
 
@@ -200,7 +207,7 @@ def _stored(requirement):
 
 
 def _due_rule(requirement):
-    return requirement.due_at, requirement.due_event, requirement.due_days, requirement.due_workdays
+    return requirement.due_at, requirement.due_event, requirement.due_days, requirement.due_workdays, requirement.recurrence
 
 
 @transaction.atomic
@@ -212,7 +219,10 @@ def save_requirement(requirement, *, actor, explicit_units=None):
       (rule 2); a removal is refused (RefusedRemoval, nothing saved) for an obligation that
       already has a submission; units deactivated since keep theirs as history;
     - open obligations that still carried the old due moment move to the new one; under a
-      deadline counting from a meeting (rule 13) each unit's moment follows its own meeting.
+      deadline counting from a meeting (rule 13) each unit's moment follows its own meeting;
+    - a recurring requirement (每月5日前, campaign.recurrence) gets its periods issued at once
+      (issue_recurring_periods), and ending it (recurrence_ends_on) removes the periods after
+      the end that nobody touched (end_recurrence).
 
     Returns (requirement, added, removed).
     """
@@ -227,6 +237,7 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     removed = _remove_unbound(requirement, actor)
     if stored is not None and _due_rule(stored) != _due_rule(requirement):
         move_deadline(requirement, stored, actor=actor)
+    removed += end_recurrence(requirement, actor=actor)
     added = fan_out(requirement, actor=actor)
     after = {**snapshot(requirement, REQUIREMENT_FIELDS),
              "explicit_units": [{"pk": u.pk, "label": u.name} for u in requirement.explicit_units.order_by("path")]}
@@ -267,6 +278,14 @@ def move_deadline(requirement, previous, *, actor):
     its meeting or from the day its obligation was issued (event_deadlines.counted_from,
     Requirement.due_after); an obligation still 待定 always follows (nobody gave it a moment of its own)."""
     obligations = requirement.obligations.open()
+    if requirement.recurrence is not None and previous.recurrence is not None:
+        # Per period: what the old rule made its due moment becomes what the new rule makes it (the
+        # kind of period never changes once issued: Requirement.clean).
+        old_rule, new_rule = previous.recurrence, requirement.recurrence
+        moving = [o for o in obligations.filter(period_start__isnull=False).only("pk", "period_start", "due_at", "requirement_id")
+                  if o.due_at == old_rule.period(o.period_start).due_at]
+        return move_due(moving, lambda o: new_rule.period(o.period_start).due_at, actor=actor,
+                         reason=_("报送要求的截止时间已调整"))
     if not previous.due_event and not requirement.due_event:
         return move_due(obligations.filter(due_at=previous.due_at), lambda _o: requirement.due_at, actor=actor,
                          reason=_("报送要求的截止时间已调整"))
@@ -281,11 +300,14 @@ def move_deadline(requirement, previous, *, actor):
 ID_CHUNK = 5000
 
 
-def fan_out(requirement, *, actor, unit_ids=None):
+def fan_out(requirement, *, actor, unit_ids=None, now=None):
     """Give every unit the requirement binds (rule 2), or only those of `unit_ids`, its one
-    obligation; returns how many were created."""
+    obligation; returns how many were created. A recurring requirement gives them one per period
+    issued by `now` (issue_recurring_periods)."""
     if not requirement.is_active:
         return 0
+    if requirement.recurrence is not None:
+        return _fan_out_periods(requirement, actor=actor, unit_ids=unit_ids, now=now)
     bound = requirement.bound_units()
     existing = set(requirement.obligations.values_list("unit_id", flat=True))
     ids = []
@@ -308,6 +330,109 @@ def fan_out(requirement, *, actor, unit_ids=None):
     if made:
         signals.obligations_issued.send(Requirement, requirement=requirement, obligation_ids=[o.pk for o in made], actor=actor)
     return len(made)
+
+
+def _bound_ids(requirement, unit_ids):
+    """The ids of the units the requirement binds, among `unit_ids` when given (in chunks)."""
+    bound = requirement.bound_units()
+    if unit_ids is None:
+        return list(bound.values_list("pk", flat=True).iterator())
+    ids = []
+    for start in range(0, len(unit_ids), ID_CHUNK):
+        ids += list(bound.filter(pk__in=unit_ids[start:start + ID_CHUNK]).values_list("pk", flat=True))
+    return ids
+
+
+def _fan_out_periods(requirement, *, actor, unit_ids=None, now=None):
+    """Every period of a recurring requirement due within its horizon from `now` (default: the
+    clock) and not after its end, for every unit it binds (or those of `unit_ids`): one bulk insert
+    per period of the pairs still missing (the periods every bound unit has cost one grouped count
+    together). The label is written in the site's language: it is stored, and read by everybody.
+    A unit joining later (fan_out_to_units) gets every period issued so far, as it would get a
+    one-off obligation already past due."""
+    now = now or clock.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        periods = requirement.periods(now + dt.timedelta(days=requirement.recurrence_horizon_days))
+    if not periods:
+        return 0
+    ids = _bound_ids(requirement, unit_ids)
+    if not ids:
+        return 0
+    starts = [period.start for period in periods]
+    complete = set()
+    if unit_ids is None:
+        # A period every bound unit already has costs nothing more than this one grouped count.
+        complete = {start for start, n in requirement.obligations.filter(period_start__in=starts, unit__in=requirement.bound_units())
+                    .order_by().values("period_start").annotate(n=Count("pk")).values_list("period_start", "n") if n >= len(ids)}
+    made = 0
+    for period in periods:
+        if period.start in complete:
+            continue
+        issued = requirement.obligations.filter(period_start=period.start)
+        if unit_ids is None:
+            existing = set(issued.values_list("unit_id", flat=True))
+        else:
+            existing = set()
+            for start in range(0, len(ids), ID_CHUNK):
+                existing.update(issued.filter(unit_id__in=ids[start:start + ID_CHUNK]).values_list("unit_id", flat=True))
+        missing = [pk for pk in ids if pk not in existing]
+        if not missing:
+            continue
+        rows = [Obligation(requirement=requirement, unit_id=pk, due_at=period.due_at, period_start=period.start,
+                           period_label=period.label) for pk in missing]
+        created_rows = [o for o in Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True) if o.pk]
+        if len(created_rows) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT
+            created_rows = list(requirement.obligations.filter(period_start=period.start, unit_id__in=missing[:ID_CHUNK]))
+            for start in range(ID_CHUNK, len(missing), ID_CHUNK):
+                created_rows += list(requirement.obligations.filter(
+                    period_start=period.start, unit_id__in=missing[start:start + ID_CHUNK]))
+        record_transitions(created_rows, "obligation_added", actor=actor, to_state=ObligationStatus.PENDING,
+                           reason=_("属于报送要求的范围（%(period)s）") % {"period": period.label})
+        made += len(created_rows)
+    return made
+
+
+def issue_recurring_periods(now=None, *, requirements=None, actor=None):
+    """Issue the periods of every active recurring requirement (or of `requirements`) that are due
+    within the requirement's horizon from `now` (default: the clock) and not after its end, for
+    every unit it binds (fan_out, rule 2). Idempotent: a second run makes nothing (the existing
+    pairs are skipped, and the unique constraints per period back it). Run hourly by beat
+    (campaign.tasks.issue_recurring_periods) and right after a recurring requirement is saved.
+    Returns how many obligations were created."""
+    now = now or clock.now()
+    if requirements is None:
+        requirements = (Requirement.objects.filter(is_active=True).exclude(recurrence_frequency="")
+                        .select_related("directive", "scope_unit").order_by("pk"))
+    made = 0
+    for requirement in requirements:
+        with transaction.atomic():
+            made += fan_out(requirement, actor=actor, now=now)
+    return made
+
+
+def end_recurrence(requirement, *, actor):
+    """Ending a recurring requirement (recurrence_ends_on) stops its future periods and keeps the
+    past: the obligations of periods due after the end that nobody touched (pending, never
+    submitted) are removed, each with its audit row; the others stay as they are. Returns how
+    many were removed."""
+    rule = requirement.recurrence
+    if rule is None or requirement.recurrence_ends_on is None:
+        return 0
+    after_end = [start for start in requirement.obligations.filter(period_start__isnull=False).order_by()
+                 .values_list("period_start", flat=True).distinct()
+                 if rule.due_on(start) > requirement.recurrence_ends_on]
+    if not after_end:
+        return 0
+    untouched = list(
+        requirement.obligations.filter(period_start__in=after_end, status=ObligationStatus.PENDING,
+                                       first_submitted_at__isnull=True)
+        .exclude(pk__in=Submission.objects.values("obligation_id")).select_related("unit")
+    )
+    if untouched:
+        record_transitions(untouched, "obligation_removed", actor=actor, from_state=ObligationStatus.PENDING,
+                           reason=_("周期性报送要求已于%(day)s结束") % {"day": format_day(requirement.recurrence_ends_on)})
+        Obligation.objects.filter(pk__in=[o.pk for o in untouched]).delete()
+    return len(untouched)
 
 
 def fan_out_to_units(units, *, actor):

@@ -87,7 +87,8 @@ class RequirementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "scope_unit", "submit_to", "target_batch", "target_levels", "target_unit_types", "explicit_units",
         "deadline_text", "deadline_inclusive", "deadline_before_signing", "due_at", "due_event", "due_days", "due_workdays",
-        "due_precision", "is_active",
+        "due_precision", "is_active", "recurrence_frequency", "recurrence_day", "recurrence_weekday", "recurrence_month",
+        "recurrence_starts_on", "recurrence_ends_on", "recurrence_horizon_days",
     ]
 
 
@@ -102,7 +103,7 @@ class SubmissionInline(admin.TabularInline):
 
 @admin.register(Obligation)
 class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["unit", "requirement", "status", "due_at", "submitted_at", "accepted_at"]
+    list_display = ["unit", "requirement", "period_label", "status", "due_at", "submitted_at", "accepted_at"]
     list_filter = ["status", "requirement__directive__campaign", "unit__level"]
     search_fields = ["unit__name", "unit__code", "requirement__title"]
     raw_id_fields = ["requirement", "unit"]
@@ -110,7 +111,7 @@ class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # States and due moments move through campaign.workflow and campaign.actions (with their
     # checks and audit rows), not by hand.
     readonly_fields = ["requirement", "unit", "status", "due_at", "submitted_at", "first_submitted_at", "accepted_at",
-                       "submitted_late"]
+                       "submitted_late", "period_start", "period_label"]
     inlines = [SubmissionInline]
 
 

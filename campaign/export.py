@@ -45,7 +45,7 @@ COLUMNS = [
     ("submitted_at", "最近报送时间"),
     ("accepted_at", "通过时间"),
 ]
-LETTERS = "ABCDEFGHIJKL"
+LETTERS = "ABCDEFGHIJKLM"
 DATE_STYLE = 1  # index into cellXfs of styles.xml below
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
@@ -101,7 +101,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 _SHEET_START = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
 <cols><col min="1" max="2" width="24" customWidth="1"/><col min="3" max="5" width="20" customWidth="1"/>\
-<col min="6" max="12" width="17" customWidth="1"/></cols><sheetData>"""
+<col min="6" max="12" width="17" customWidth="1"/><col min="13" max="13" width="30" customWidth="1"/></cols><sheetData>"""
 _SHEET_END = "</sheetData></worksheet>"
 
 
@@ -178,19 +178,19 @@ def write_obligations(obligations, target):
         book.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         book.writestr("xl/styles.xml", _STYLES)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            headers = [_(title) for _field, title in COLUMNS] + [_("是否逾期"), _("逾期报送")]
+            # The period of a recurring requirement (2014年1月) comes last: the columns before keep their places.
+            headers = [_(title) for _field, title in COLUMNS] + [_("是否逾期"), _("逾期报送"), _("报送周期")]
             head = "".join(_shared(LETTERS[i], 1, strings(title)) for i, title in enumerate(headers))
             sheet.write(f'{_SHEET_START}<row r="1">{head}</row>'.encode())
-            rows = obligations.with_status(now).order_by("unit__path", "requirement_id").values_list(
+            rows = obligations.with_status(now).order_by("unit__path", "requirement_id", "period_start").values_list(
                 "unit_id", "unit__code", "unit__name", "unit__level", "requirement_id", "due_at", "status",
-                "first_submitted_at", "submitted_at", "accepted_at", "is_overdue", "was_late",
+                "first_submitted_at", "submitted_at", "accepted_at", "is_overdue", "was_late", "period_label",
             )
             buffer = []
             last_unit = code_text = name_text = level_index = None
             number = 1
-            for unit_id, code, name, level, requirement_id, due_at, status, first, last, accepted, overdue, late in rows.iterator(
-                chunk_size=CHUNK
-            ):
+            for (unit_id, code, name, level, requirement_id, due_at, status, first, last, accepted, overdue, late,
+                 period) in rows.iterator(chunk_size=CHUNK):
                 number += 1
                 if unit_id != last_unit:
                     last_unit = unit_id
@@ -220,6 +220,8 @@ def write_obligations(obligations, target):
                     parts.append(_shared("K", n, yes))
                 if late:
                     parts.append(_shared("L", n, yes))
+                if period:
+                    parts.append(_shared("M", n, strings(period)))
                 parts.append("</row>")
                 buffer.append("".join(parts))
                 if len(buffer) >= CHUNK:

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.scope import scope_for
-from campaign.deadlines import DeadlineError, DueEvent, EventDeadline, read_deadline
+from campaign.deadlines import DeadlineError, DueEvent, EventDeadline, Precision, read_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.forwarding import book_title, cited_document, forward_issuer, is_placeholder
 from campaign.models import Batch, Directive, Phase, Requirement
+from campaign.recurrence import Rule, read_recurrence
 from core import clock
 from core.forms import DateInput, StyledForm
 from units.models import Level, Unit, UnitType
@@ -161,7 +162,7 @@ class RequirementForm(StyledForm, forms.ModelForm):
         max_length=100,
         help_text=gettext_lazy(
             "可填日期（2014-01-10）或原文表述（2014年1月10日前、12月底、1月中旬）；从会议起算的写如“会后15日内”"
-            "“会议召开后5个工作日内”，并在下面选择所依据的会议。"
+            "“会议召开后5个工作日内”，并在下面选择所依据的会议；定期报送的写如“每月5日前”“每季度末”“每周五前”。"
         ),
     )
     target_levels = forms.MultipleChoiceField(
@@ -181,15 +182,23 @@ class RequirementForm(StyledForm, forms.ModelForm):
         model = Requirement
         fields = [
             "title", "description", "phase", "target_batch", "due_event", "deadline_inclusive", "deadline_before_signing",
-            "route", "review_required",
+            "route", "review_required", "recurrence_starts_on", "recurrence_ends_on", "recurrence_horizon_days",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "recurrence_starts_on": DateInput(),
+            "recurrence_ends_on": DateInput(),
+        }
 
     # The deadline, then how to read it, right below it.
     field_order = [
         "title", "description", "phase", "target_batch", "deadline", "due_event", "deadline_inclusive",
-        "deadline_before_signing", "route", "review_required",
+        "deadline_before_signing", "recurrence_starts_on", "recurrence_ends_on", "recurrence_horizon_days",
+        "route", "review_required",
     ]
+
+    # The horizon's bounds (the model's constraint recurrence_horizon_in_range).
+    HORIZON_DAYS = (1, 400)
 
     def __init__(self, *args, directive, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,10 +211,15 @@ class RequirementForm(StyledForm, forms.ModelForm):
         self.fields["target_batch"].queryset = Batch.objects.filter(campaign_id=directive.campaign_id)
         self.fields["due_event"].choices = [("", _("不从会议起算（按日期）"))] + list(DueEvent.choices)
         # The preview of the deadline follows the chosen meeting too.
-        self.fields["due_event"].widget.attrs.update({
+        preview = {
             "hx-get": reverse("campaign:deadline_preview", kwargs={"directive_id": directive.pk}), "hx-trigger": "change",
-            "hx-target": "#deadline-preview", "hx-include": "[name=deadline],[name=deadline_inclusive]",
-        })
+            "hx-target": "#deadline-preview",
+            "hx-include": "[name=deadline],[name=deadline_inclusive],[name=due_event],[name=recurrence_starts_on],"
+                          "[name=recurrence_ends_on]",
+        }
+        for name in ("due_event", "recurrence_starts_on", "recurrence_ends_on"):
+            self.fields[name].widget.attrs.update(preview)
+        self.fields["recurrence_horizon_days"].required = False
         if self.instance.pk:
             self.fields["deadline"].initial = self.instance.deadline_text
             self.fields["target_levels"].initial = self.instance.target_levels
@@ -215,13 +229,23 @@ class RequirementForm(StyledForm, forms.ModelForm):
         self.style_widgets()
 
     def clean_deadline(self):
+        """A recurring text (每月5日前, campaign.recurrence) is read first; anything else by campaign.deadlines."""
         text = self.cleaned_data["deadline"]
         try:
             inclusive = self.cleaned_data.get("deadline_inclusive", True)
-            self.resolved = read_deadline(text, self.directive.signed_on, inclusive=inclusive)
+            self.resolved = read_recurrence(text) or read_deadline(text, self.directive.signed_on, inclusive=inclusive)
         except DeadlineError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return text
+
+    def clean_recurrence_horizon_days(self):
+        days = self.cleaned_data.get("recurrence_horizon_days")
+        low, high = self.HORIZON_DAYS
+        if days is None:  # not asked (a one-off requirement's form may leave it out): unchanged
+            return self.instance.recurrence_horizon_days
+        if not low <= days <= high:
+            raise forms.ValidationError(_("提前生成天数须在%(low)s至%(high)s天之间。") % {"low": low, "high": high})
+        return days
 
     def clean(self):
         """Rule 13: a deadline counting from a meeting says which meeting, in its text or the choice,
@@ -272,7 +296,14 @@ class RequirementForm(StyledForm, forms.ModelForm):
 
     def _post_clean(self):
         data = self.cleaned_data
-        if isinstance(self.resolved, EventDeadline):
+        self.instance.set_recurrence(self.resolved if isinstance(self.resolved, Rule) else None)
+        if isinstance(self.resolved, Rule):
+            self.instance.deadline_text = data["deadline"].strip()
+            self.instance.due_days, self.instance.due_workdays = None, False
+            starts_on = data.get("recurrence_starts_on") or self.directive.signed_on
+            self.instance.due_at = self.resolved.first_period(starts_on).due_at
+            self.instance.due_precision = Precision.DAY
+        elif isinstance(self.resolved, EventDeadline):
             self.instance.deadline_text = self.resolved.text
             self.instance.due_days, self.instance.due_workdays = self.resolved.days, self.resolved.workdays
             self.instance.due_at, self.instance.due_precision = None, self.resolved.precision

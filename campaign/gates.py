@@ -46,7 +46,8 @@ def democratic_life_meeting_gate(meeting, held_on=None):
         if obligation.status != ObligationStatus.ACCEPTED:
             missing.append(
                 _("对照检查材料“%(title)s”尚未经督导组审核通过（当前：%(status)s）。")
-                % {"title": obligation.requirement.title, "status": obligation.get_status_display()}
+                % {"title": f"{obligation.requirement.title}（{obligation.period_label}）" if obligation.period_label
+                   else obligation.requirement.title, "status": obligation.get_status_display()}
             )
     return missing
 

@@ -16,6 +16,7 @@ from access.policy import RestrictedQuerySet
 from campaign import status as obligation_status
 from campaign.deadlines import DueEvent, EventDeadline, Precision, deadline_precedes_directive, read_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
+from campaign.recurrence import Frequency, Rule, read_recurrence
 from campaign.status import ObligationStatus
 from core import clock
 from core.dates import validate_document_date, validate_not_in_future, validate_plan_date
@@ -477,6 +478,27 @@ class Requirement(models.Model):
     due_days = models.PositiveSmallIntegerField(_("会后天数"), null=True, blank=True)
     due_workdays = models.BooleanField(_("按工作日计算"), default=False)
     due_precision = models.CharField(_("期限精度"), max_length=10, choices=Precision.choices, default=Precision.DAY)
+    # A recurring duty (每月5日前, 每季度末, 每周五前, campaign.recurrence): one obligation per unit and
+    # period, issued `recurrence_horizon_days` ahead (campaign.actions.issue_recurring_periods); due_at
+    # is then the first period's due moment. Empty frequency: a one-off requirement.
+    recurrence_frequency = models.CharField(
+        _("报送周期"), max_length=12, choices=Frequency.choices, blank=True, editable=False,
+    )
+    recurrence_day = models.PositiveSmallIntegerField(_("周期内的截止日"), null=True, blank=True, editable=False)
+    recurrence_weekday = models.PositiveSmallIntegerField(_("截止星期"), null=True, blank=True, editable=False)
+    recurrence_month = models.PositiveSmallIntegerField(_("截止月份"), null=True, blank=True, editable=False)
+    recurrence_starts_on = models.DateField(
+        _("周期报送起始日"), null=True, blank=True, validators=[validate_plan_date],
+        help_text=_("从包含此日的周期开始报送；不填则为公文成文日期。"),
+    )
+    recurrence_ends_on = models.DateField(
+        _("周期报送结束日"), null=True, blank=True, validators=[validate_plan_date],
+        help_text=_("截止日晚于此日的周期不再生成；不填则长期有效。"),
+    )
+    recurrence_horizon_days = models.PositiveSmallIntegerField(
+        _("提前生成天数"), default=35,
+        help_text=_("截止时间在此天数之内的周期提前生成报送任务。"),
+    )
     route = models.CharField(_("审核路径"), max_length=16, choices=Route.choices, default=Route.OFFICE)
     review_required = models.BooleanField(_("需要审核"), default=True)
     is_active = models.BooleanField(_("有效"), default=True)
@@ -497,7 +519,18 @@ class Requirement(models.Model):
                 | (~Q(due_event="") & Q(due_days__gte=1) & Q(due_at__isnull=True)),
                 name="requirement_due_at_or_event_rule",
                 violation_error_message=_("报送要求须有截止时间，或写明在哪次会议召开后多少日内报送（二者只能选一）。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence_ends_on__isnull=True) | Q(recurrence_starts_on__isnull=True)
+                | Q(recurrence_ends_on__gte=F("recurrence_starts_on")),
+                name="recurrence_ends_after_start",
+                violation_error_message=_("周期报送结束日不能早于起始日。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence_horizon_days__gte=1) & Q(recurrence_horizon_days__lte=400),
+                name="recurrence_horizon_in_range",
+                violation_error_message=_("提前生成天数须在1至400天之间。"),
+            ),
         ]
 
     def __str__(self):
@@ -509,6 +542,32 @@ class Requirement(models.Model):
         if not self.due_event or not self.due_days:
             return None
         return EventDeadline(self.deadline_text, self.due_event, self.due_days, self.due_workdays)
+
+    @property
+    def recurrence(self):
+        """The rule of a recurring requirement (campaign.recurrence.Rule), else None."""
+        if not self.recurrence_frequency:
+            return None
+        return Rule(self.recurrence_frequency, day=self.recurrence_day, weekday=self.recurrence_weekday,
+                    month=self.recurrence_month)
+
+    @property
+    def recurrence_first_day(self):
+        """The day the rule starts from: its own start, else the directive's date."""
+        return self.recurrence_starts_on or self.directive.signed_on
+
+    def periods(self, until):
+        """The periods of a recurring requirement whose due moment is at most `until` and not after
+        its end (campaign.recurrence.Rule.periods); none for a one-off requirement."""
+        rule = self.recurrence
+        if rule is None:
+            return []
+        return list(rule.periods(self.recurrence_first_day, until=until, ends_on=self.recurrence_ends_on))
+
+    def recurrence_summary(self):
+        """每月5日前（按月，自2014年1月起）, for the pages."""
+        rule = self.recurrence
+        return rule.summary(self.recurrence_first_day, self.recurrence_ends_on) if rule else ""
 
     def due_after(self, held_on):
         """The due moment of a unit whose meeting was held on `held_on` (None: not yet held);
@@ -535,8 +594,16 @@ class Requirement(models.Model):
         return reverse("campaign:requirement", args=[self.pk])
 
     def clean(self):
-        """Rule 3: a deadline passed before its directive was signed needs saying so."""
+        """Rule 3: a deadline passed before its directive was signed needs saying so. A requirement
+        whose periods were issued keeps its kind of period (its obligations are per period)."""
         super().clean()
+        if self.recurrence_starts_on and self.recurrence_ends_on and self.recurrence_ends_on < self.recurrence_starts_on:
+            raise ValidationError({"recurrence_ends_on": _("周期报送结束日不能早于起始日。")})
+        if self.pk:
+            stored = Requirement.objects.filter(pk=self.pk).values_list("recurrence_frequency", flat=True).first()
+            if stored is not None and stored != self.recurrence_frequency and self.obligations.exists():
+                raise ValidationError({"deadline_text": _(
+                    "已生成报送任务后，不能改变报送周期（一次性、按周、按月等）。如需改变，请另建报送要求。")})
         if self.due_at and self.directive_id and not self.deadline_before_signing:
             if deadline_precedes_directive(self.due_at, self.directive.signed_on):
                 raise ValidationError({"deadline_text": _(
@@ -546,7 +613,15 @@ class Requirement(models.Model):
     def resolve_deadline(self):
         """Set the due moment and precision from deadline_text, relative to the directive's date
         (rule 3); a deadline counting from a meeting (rule 13, "会后15日内") sets the rule instead,
-        with due_at empty, keeping the meeting already chosen when the text names none."""
+        with due_at empty, keeping the meeting already chosen when the text names none. A recurring
+        text (每月5日前, campaign.recurrence) is tried first: it sets the rule, and due_at to the first
+        period's due moment."""
+        rule = read_recurrence(self.deadline_text)
+        self.set_recurrence(rule)
+        if rule is not None:
+            self.due_event, self.due_days, self.due_workdays = "", None, False
+            self.due_at, self.due_precision = rule.first_period(self.recurrence_first_day).due_at, Precision.DAY
+            return rule
         deadline = read_deadline(self.deadline_text, self.directive.signed_on, inclusive=self.deadline_inclusive)
         if isinstance(deadline, EventDeadline):
             # "会后15日内" names no meeting: the meeting chosen stands, never the notice (DueEvent.RECEIVED).
@@ -557,6 +632,14 @@ class Requirement(models.Model):
             self.due_event, self.due_days, self.due_workdays = "", None, False
         self.due_at, self.due_precision = deadline.due_at, deadline.precision
         return deadline
+
+    def set_recurrence(self, rule):
+        """Keep `rule` (a campaign.recurrence.Rule, or None for a one-off deadline) on the requirement."""
+        if rule is None:
+            self.recurrence_frequency, self.recurrence_day, self.recurrence_weekday, self.recurrence_month = "", None, None, None
+        else:
+            self.recurrence_frequency, self.recurrence_day = rule.frequency, rule.day
+            self.recurrence_weekday, self.recurrence_month = rule.weekday, rule.month
 
     def bound_units(self):
         """The units this requirement binds: its targeting, always inside scope_unit's subtree (rule 2)."""
@@ -614,6 +697,10 @@ class Obligation(models.Model):
     submitted_late = models.BooleanField(
         _("逾期报送"), default=False, help_text=_("有一版材料晚于当时有效的截止时间报送（campaign.status）。")
     )
+    # The period of a recurring requirement this obligation is for (campaign.recurrence): its first
+    # day and its label (2014年1月); empty for a one-off requirement.
+    period_start = models.DateField(_("报送周期起始日"), null=True, blank=True)
+    period_label = models.CharField(_("报送周期"), max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ObligationQuerySet.as_manager()
@@ -625,9 +712,16 @@ class Obligation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["requirement", "unit"],
+                condition=Q(period_start__isnull=True),
                 name="unique_obligation_per_unit",
                 violation_error_message=_("该单位在此报送要求下已有一项报送任务。"),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["requirement", "unit", "period_start"],
+                condition=Q(period_start__isnull=False),
+                name="unique_obligation_per_unit_period",
+                violation_error_message=_("该单位在此报送要求的这一周期已有一项报送任务。"),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="obligation_status_due_idx"),
@@ -636,6 +730,8 @@ class Obligation(models.Model):
         ]
 
     def __str__(self):
+        if self.period_label:
+            return f"{self.unit} · {self.requirement}（{self.period_label}）"
         return f"{self.unit} · {self.requirement}"
 
     def get_absolute_url(self):

@@ -287,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
     "event-flush": {"task": "notifications.tasks.flush_events", "schedule": EVENT_FLUSH_SECONDS},
     "unit-import-expiry": {"task": "units.tasks.expire_unit_imports", "schedule": 3600.0},
     "unit-import-resume": {"task": "units.tasks.resume_unit_imports", "schedule": float(UNIT_IMPORT_RESUME_SECONDS)},
+    # Recurring requirements (每月5日前): the periods coming within each one's horizon get their obligations.
+    "recurring-periods": {"task": "campaign.tasks.issue_recurring_periods", "schedule": 3600.0},
 }
 
 # Units: the shape of a unit code (a regular expression the whole code must match) and how a

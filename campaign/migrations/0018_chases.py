@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0014_received_event'),
+        ('campaign', '0015_recurrence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,12 +3,15 @@
 - ``{{ obligation|due }}`` / ``{{ requirement|due }}`` / ``{{ row|due }}`` (a dashboard row, a
   dict of a requirement's values): the due moment as pages show it, or, while it waits for the
   unit's meeting (DESIGN rule 13), 待定（总结会议召开后15日内）. ``{{ obligation|due:"day" }}``
-  shows the day only. The one way a due moment is written on a page.
+  shows the day only. The one way a due moment is written on a page. A recurring requirement
+  (campaign.recurrence) shows its rule instead: 每月5日前（按月，自2014年1月起）; its obligations
+  show their own period's moment.
 """
 
 from django import template
 
 from campaign.deadlines import pending_due_label
+from campaign.recurrence import Rule
 from core.templatetags.core_tags import format_day, format_moment
 
 register = template.Library()
@@ -26,6 +29,11 @@ def _rule(obj):
 def due(obj, precision="moment"):
     if obj in (None, ""):
         return ""
+    if isinstance(obj, dict) and obj.get("recurrence_frequency"):
+        return Rule(obj["recurrence_frequency"], day=obj.get("recurrence_day"), weekday=obj.get("recurrence_weekday"),
+                    month=obj.get("recurrence_month")).describe()
+    if getattr(obj, "recurrence_frequency", ""):
+        return obj.recurrence_summary()
     due_at = obj.get("due_at") if isinstance(obj, dict) else obj.due_at
     if due_at is not None:
         return format_day(due_at) if precision == "day" else format_moment(due_at)

@@ -1,5 +1,8 @@
 """Requirements of a directive: targeting, deadline (with an htmx preview) and fan-out (rules 2, 3)."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +23,7 @@ from campaign.deadlines import (
 )
 from campaign.forms import RequirementForm
 from campaign.models import Directive, Obligation, Requirement
+from campaign.recurrence import read_recurrence
 from campaign.status import overdue_q
 from campaign.views import chasing
 from core import clock, panels
@@ -40,14 +44,20 @@ def requirement_detail(request, requirement_id):
     obligations = Obligation.objects.restrict(request.user).filter(requirement=requirement)
     status = request.GET.get("status", "")
     if status == OVERDUE:  # 只看逾期: late units first, the most overdue on top
-        listed = obligations.filter(overdue_q(now)).order_by("due_at", "unit__path")
+        listed = obligations.filter(overdue_q(now)).order_by("due_at", "unit__path", "period_start")
     elif status in dict(Obligation._meta.get_field("status").choices):
-        listed = obligations.filter(status=status).order_by("unit__path")
+        listed = obligations.filter(status=status).order_by("unit__path", "period_start")
     else:
         if status:
             messages.warning(request, _("筛选条件无效，已显示全部报送任务。"))
         status = ""
-        listed = obligations.order_by("unit__path")
+        listed = obligations.order_by("unit__path", "period_start")
+    periods, period, period_error = [], None, ""
+    if requirement.recurrence is not None:
+        periods = dashboard.period_rows(obligations)
+        period, period_error = _chosen_period(request, requirement, periods)
+        if period is not None:
+            listed = listed.filter(period_start=period.start)
     listed = listed.with_status(now).select_related("unit", "requirement")
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
     page.object_list = chasing.decorate(page.object_list)
@@ -65,10 +75,15 @@ def requirement_detail(request, requirement_id):
             "page": page,
             "status": status,
             "statuses": [(OVERDUE, _("只看逾期")), *Obligation._meta.get_field("status").choices],
-            "query": f"status={status}" if status else "",
             "remindable": remindable,
             "overdue_remindable": bool(remindable) or Obligation.objects.restrict(request.user, "remind").filter(
                 requirement=requirement).exists(),
+            "periods": periods,
+            "period": period,
+            # The pager keeps the filters.
+            "query": urlencode({key: value for key, value in [
+                ("status", status), ("period", period.start.isoformat() if period else ("all" if periods else ""))] if value}),
+            "period_error": period_error,
             "explicit_units": requirement.explicit_units.order_by("path")[:200],
             "can_edit": can_edit,
             "deadline_warnings": _text_warnings(requirement) if can_edit else (),
@@ -87,6 +102,28 @@ def _text_warnings(requirement):
     except DeadlineError:
         return ()
     return getattr(deadline, "warnings", ())
+
+
+def _chosen_period(request, requirement, periods):
+    """The period whose obligations the page lists: `?period=2014-01-01` (its first day), `all`
+    for every period, by default the current one (containing today; else the latest issued
+    before today, else the first). Returns (PeriodRow or None for all, message for a bad value)."""
+    if not periods:
+        return None, ""
+    wanted = request.GET.get("period", "").strip()
+    if wanted == "all":
+        return None, ""
+    by_start = {row.start: row for row in periods}
+    if wanted:
+        try:
+            return by_start[dt.date.fromisoformat(wanted)], ""
+        except (ValueError, KeyError):
+            message = _("没有这一报送周期，已显示当前周期。")
+    else:
+        message = ""
+    current = requirement.recurrence.period_start(clock.today())
+    started = [row for row in periods if row.start <= current]
+    return by_start.get(current) or (started[-1] if started else periods[0]), message
 
 
 def _form_page(request, form, directive, requirement=None):
@@ -146,10 +183,13 @@ def deadline_preview(request, directive_id):
     context = {"text": text}
     if text.strip():
         try:
-            deadline = read_deadline(text, directive.signed_on, inclusive=inclusive)
+            rule = read_recurrence(text)
+            deadline = None if rule else read_deadline(text, directive.signed_on, inclusive=inclusive)
         except DeadlineError as exc:
             context["error"] = str(exc)
         else:
+            if rule is not None:
+                return _recurring_preview(request, rule, directive, context)
             if isinstance(deadline, EventDeadline):
                 # Rule 13: no date yet; each unit's follows its meeting, or the day the notice reaches it.
                 event = deadline.event or (chosen if chosen in DueEvent.values else "")
@@ -169,4 +209,26 @@ def deadline_preview(request, directive_id):
                 context["precedes"] = _(
                     "期限早于公文成文日期（%(signed)s），仅催报等重申已过期限时可用，须勾选“期限早于成文日期”。"
                 ) % {"signed": format_day(directive.signed_on)}
+    return render(request, "campaign/_deadline_preview.html", context)
+
+
+def _preview_day(request, name):
+    """A date typed in the form (2014-01-31), or None when empty or not a date (the form says why on saving)."""
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+def _recurring_preview(request, rule, directive, context):
+    """A recurring deadline in words, from the start the form names (default: the directive's
+    date): 每月5日前（按月，自2014年1月起）, and the first period's due moment."""
+    starts_on = _preview_day(request, "recurrence_starts_on") or directive.signed_on
+    ends_on = _preview_day(request, "recurrence_ends_on")
+    first = rule.first_period(starts_on)
+    context["recurrence"] = rule.summary(starts_on, ends_on)
+    context["first_period"] = first
+    context["warning"] = holiday_warning(first.due_at)
+    if ends_on and ends_on < first.due_on:
+        context["error"] = _("结束日早于首个周期的截止日（%(day)s），不会生成任何报送任务。") % {"day": format_day(first.due_on)}
     return render(request, "campaign/_deadline_preview.html", context)

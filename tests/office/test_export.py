@@ -56,11 +56,11 @@ def test_every_cell_matches_the_database(world, read_only):
     count, book, rows = exported_rows(queryset, read_only)
     assert book.sheetnames == ["报送任务"]
     assert rows[0] == ("单位代码", "单位名称", "层级", "发文字号", "报送事项", "截止时间", "状态", "首次报送时间",
-                       "最近报送时间", "通过时间", "是否逾期", "逾期报送")
+                       "最近报送时间", "通过时间", "是否逾期", "逾期报送", "报送周期")
     expected = list(queryset.with_status().order_by("unit__path", "requirement_id").select_related("unit", "requirement__directive"))
     assert count == len(expected) == len(rows) - 1 == 4
     for row, obligation in zip(rows[1:], expected, strict=True):
-        row = list(row) + [None] * (12 - len(row))  # read-only mode drops trailing empty cells
+        row = list(row) + [None] * (13 - len(row))  # read-only mode drops trailing empty cells
         unit = obligation.unit
         assert row[0] == unit.code
         # The control character XML forbids is dropped; the markup characters survive.
@@ -73,6 +73,7 @@ def test_every_cell_matches_the_database(world, read_only):
             assert close(cell, value), (cell, value)
         assert row[10] == ("是" if obligation.is_overdue else None)
         assert row[11] == ("是" if obligation.was_late else None)
+        assert row[12] is None  # a one-off requirement has no period
     assert [row[1] for row in rows[1:]].count("省A&B<委>\"办\"") == 1
     assert {row[6] for row in rows[1:]} == {"待报送", "已报送待审核", "已通过"}
 
