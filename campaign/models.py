@@ -859,7 +859,8 @@ class ExtensionRequest(models.Model):
         return f"{self.obligation} · {self.get_status_display()}"
 
     def get_absolute_url(self):
-        return reverse("campaign:obligation", args=[self.obligation_id])
+        """Shown, and decided, on its obligation's page."""
+        return f"{reverse('campaign:obligation', args=[self.obligation_id])}#extension-{self.pk}"
 
     @property
     def is_decided(self):
