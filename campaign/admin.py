@@ -114,7 +114,7 @@ class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # States and due moments move through campaign.workflow and campaign.actions (with their
     # checks and audit rows), not by hand.
     readonly_fields = ["requirement", "unit", "status", "due_at", "submitted_at", "first_submitted_at", "accepted_at",
-                       "submitted_late"]
+                       "submitted_late", "exempted_by", "exempted_at", "exemption_reason"]
     inlines = [SubmissionInline]
 
 

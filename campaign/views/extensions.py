@@ -82,4 +82,4 @@ def extension_requests(request):
     """The requests waiting for this user's decision in the current campaign, oldest first."""
     pending = extensions.pending_for(request.user).in_campaign(current_campaign(request))
     page = Paginator(pending, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "campaign/work/extension_requests.html", {"page": page, "form": ExtensionDecisionForm()})
+    return render(request, "campaign/work/extension_requests.html", {"page": page})

@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.contrib import admin
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -295,6 +296,12 @@ def test_the_admin_goes_through_the_same_actions(world, client):
         assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == "granted" and fresh(world.obligation_organ).due_at == END_OF_20_JANUARY
+    # Who excused a unit, and a request's state, move only through the actions.
+    obligation_admin, request_admin = admin.site._registry[Obligation], admin.site._registry[ExtensionRequest]
+    wsgi = client.get(change).wsgi_request
+    assert {"status", "exempted_by", "exempted_at", "exemption_reason"} <= set(
+        obligation_admin.get_readonly_fields(wsgi, world.obligation_organ))
+    assert {"status", "decided_by", "decided_at", "requested_by"} <= set(request_admin.get_readonly_fields(wsgi, request))
     # Decided: view-only from now on.
     page = client.get(change).content.decode()
     assert 'name="decision"' not in page
