@@ -153,7 +153,6 @@ class Machine:
             transitioned.send(sender=self.model, obj=locked, transition=rule, actor=user, reason=reason, changes=changes)
         return locked
 
-
     def check_start(self, parent, action, user):
         """Raise TransitionRefused unless `user` may start a row by `action` on `parent` (the row
         it hangs on, of which the permission is asked); returns the Transition."""
