@@ -14,6 +14,9 @@ locked:
 4. applies the app's effect (new versions, timestamps) and the target state,
 5. writes one audit row (audit.services.record_transition) with the fixed schema,
 6. sends `transitioned` so that other apps (notifications) can react in the same transaction.
+
+A transition from NEW creates its row (a unit's request): `Machine.start()` asks the permission
+of the row the new one hangs on and otherwise does the same, in the same order.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +32,9 @@ from audit.services import record_transition
 
 # sender: the model class; kwargs: obj, transition, actor, reason, changes.
 transitioned = Signal()
+
+# The source state of a transition that creates its row (a request): see Machine.start.
+NEW = ""
 
 
 class TransitionRefused(Exception):
@@ -80,7 +86,7 @@ class Machine:
 
     def described(self):
         """The transitions in words, for the pages: verb, from which states, to which, who may."""
-        names = dict(self.states)
+        names = {NEW: gettext_lazy("（新建）"), **dict(self.states)}
         return [
             DescribedTransition(t.label, [names[state] for state in t.sources], names[t.target], t.who)
             for t in self.transitions
@@ -146,6 +152,46 @@ class Machine:
             )
             transitioned.send(sender=self.model, obj=locked, transition=rule, actor=user, reason=reason, changes=changes)
         return locked
+
+    def check_start(self, parent, action, user):
+        """Raise TransitionRefused unless `user` may start a row by `action` on `parent` (the row
+        it hangs on, of which the permission is asked); returns the Transition."""
+        rule = self.by_action.get(action)
+        if rule is None or NEW not in rule.sources:
+            raise TransitionRefused(_("未知的操作：%(action)s") % {"action": action})
+        if not can(user, rule.permission, parent):
+            raise TransitionRefused(
+                _("您无权执行“%(label)s”：只有%(who)s可以执行。") % {"label": rule.label, "who": rule.who}, forbidden=True
+            )
+        return rule
+
+    def start(self, obj, action, user, *, parent_field, reason="", inputs=None, effect=None):
+        """Create `obj` (unsaved) by `action`, a transition from NEW, for `user`; returns it saved.
+
+        The row `obj` hangs on (its `parent_field`) is locked for the transaction and put back on
+        `obj`, so that two requests at the same moment are taken one after the other and the
+        guards read it as it is now; the permission is asked of that row (the new one has none
+        yet). Then, as in run(): the guards, `effect(obj, rule, inputs)`, the target state, one
+        audit row (from NEW) and `transitioned`.
+        """
+        inputs = dict(inputs or {})
+        reason = (reason or "").strip()
+        inputs.setdefault("reason", reason)
+        with transaction.atomic():
+            parent = getattr(obj, parent_field)
+            locked = type(parent)._default_manager.select_for_update(of=("self",)).get(pk=parent.pk)
+            setattr(obj, parent_field, locked)
+            rule = self.check_start(locked, action, user)
+            missing = self.missing(obj, action, inputs)
+            if missing:
+                raise TransitionRefused(" ".join(str(m) for m in missing), missing=missing)
+            changes, target = effect(obj, rule, inputs) if effect else ({}, None)
+            target = target or rule.target
+            setattr(obj, self.state_field, target)
+            obj.save()
+            record_transition(obj, action, actor=user, from_state=NEW, to_state=target, changes=changes, reason=reason)
+            transitioned.send(sender=self.model, obj=obj, transition=rule, actor=user, reason=reason, changes=changes)
+        return obj
 
 
 def reason_given(message):

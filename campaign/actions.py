@@ -28,6 +28,7 @@ from audit.services import (
 from campaign import signals
 from campaign.deadlines import DueEvent
 from campaign.event_deadlines import counted_from, move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
+from campaign.extensions import decide_extension, request_extension  # noqa: F401 - extension requests' entry points
 from campaign.gates import closing_phase_time_served
 from campaign.meetings import correct_held_date, plan_meeting, prepare_meeting, record_held  # noqa: F401 - meetings' entry points
 from campaign.models import (

@@ -1,14 +1,18 @@
 from django import forms
 from django.contrib import admin
+from django.forms.models import construct_instance
+from django.utils.translation import gettext_lazy as _
 
 from access.admin import ScopedAdminMixin
-from campaign import actions
+from access.transitions import TransitionRefused
+from campaign import actions, extensions
 from campaign.models import (
     AffiliationReview,
     Batch,
     Campaign,
     Directive,
     DirectiveAttachment,
+    ExtensionRequest,
     Meeting,
     Obligation,
     Participation,
@@ -111,7 +115,8 @@ class ObligationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # States and due moments move through campaign.workflow and campaign.actions (with their
     # checks and audit rows), not by hand.
     readonly_fields = ["requirement", "unit", "status", "due_at", "submitted_at", "first_submitted_at", "accepted_at",
-                       "submitted_late", "period_start", "period_label"]
+                       "submitted_late", "period_start", "period_label", "exempted_by", "exempted_at",
+                       "exemption_reason"]
     inlines = [SubmissionInline]
 
 
@@ -215,3 +220,96 @@ class ParticipationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ExtensionRequestAdminForm(forms.ModelForm):
+    """A request made here, or the decision on a pending one, goes through campaign.extensions like
+    on the pages: its rules are asked while the form is validated (refusals shown on the form);
+    save_model then applies the action. Nothing else on a request is edited by hand."""
+
+    decision = forms.ChoiceField(
+        label=_("审批结论"), required=False,
+        choices=[("", _("暂不审批")), ("grant", _("批准")), ("refuse", _("不予批准"))],
+    )
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["obligation", "requested_due_at", "reason", "decision_reason"]
+
+    user = None  # set by the admin (get_form)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            if self.instance.pk is None:
+                obligation = cleaned["obligation"]
+                extensions.precheck_request(obligation, self.user)
+                probe = ExtensionRequest(obligation=obligation, requested_due_at=cleaned["requested_due_at"],
+                                         reason=(cleaned.get("reason") or "").strip(), requested_by=self.user)
+                missing = extensions.MACHINE.missing(probe, "request", {"reason": probe.reason})
+            elif cleaned.get("decision"):
+                extensions.precheck_decision(self.instance, cleaned["decision"], self.user)
+                missing = extensions.MACHINE.missing(self.instance, cleaned["decision"],
+                                                     {"reason": (cleaned.get("decision_reason") or "").strip()})
+            else:
+                missing = []
+        except TransitionRefused as exc:
+            missing = [exc.message]
+        if missing:
+            raise forms.ValidationError([str(m) for m in missing])
+        return cleaned
+
+    def validate_unique(self):
+        # The one-pending-request constraint is asked by the action's guard, in its words.
+        pass
+
+    def _post_clean(self):
+        # The instance is not saved from this form (save_model calls campaign.extensions): its
+        # values are copied onto it, and the model's validation of a half-made row is left to
+        # the action.
+        construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = ExtensionRequestAdminForm
+    list_display = ["obligation", "requested_due_at", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["obligation__unit__name", "obligation__requirement__title", "reason"]
+    raw_id_fields = ["obligation"]
+    list_select_related = ["obligation__unit", "obligation__requirement", "requested_by", "decided_by"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["obligation", "requested_due_at", "reason"]
+        return ["obligation", "requested_due_at", "previous_due_at", "reason", "requested_by", "requested_at", "status",
+                "decided_by", "decided_at", "decision", "decision_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["obligation", "requested_due_at", "previous_due_at", "reason", "requested_by", "requested_at", "status",
+                "decided_by", "decided_at"]
+
+    def save_model(self, request, obj, form, change):
+        # The actions, with their rules and audit rows; not ScopedAdminMixin's plain save.
+        data = form.cleaned_data
+        if not change:
+            made = extensions.request_extension(
+                data["obligation"], requested_due_at=data["requested_due_at"], reason=data["reason"], actor=request.user
+            )
+            # The admin logs and redirects to `obj`: it becomes the row the action made.
+            obj.pk, obj.status, obj.requested_at, obj.previous_due_at = made.pk, made.status, made.requested_at, made.previous_due_at
+            obj._state.adding = False
+        elif data.get("decision"):
+            extensions.decide_extension(obj, data["decision"], actor=request.user, reason=data.get("decision_reason") or "")
+
+    def save_related(self, request, form, formsets, change):
+        pass

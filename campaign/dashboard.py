@@ -37,12 +37,13 @@ class Counts:
     submitted: int = 0
     returned: int = 0
     accepted: int = 0
+    exempt: int = 0
     overdue: int = 0
     due_soon: int = 0
     on_time: int = 0
     late: int = 0
 
-    FIELDS = ("total", "pending", "submitted", "returned", "accepted", "overdue", "due_soon", "on_time", "late")
+    FIELDS = ("total", "pending", "submitted", "returned", "accepted", "exempt", "overdue", "due_soon", "on_time", "late")
 
     def add(self, other):
         for name in self.FIELDS:
@@ -54,7 +55,8 @@ class Counts:
         """Share of the obligations that came due or were submitted that were submitted on time.
 
         Denominator: submitted on time + submitted late + still open past the due moment.
-        None when nothing has come due yet.
+        Exempt obligations (免报) are in none of these (campaign.status.counts): an office's
+        exemption neither raises nor lowers the rate. None when nothing has come due yet.
         """
         base = self.on_time + self.late + self.overdue
         return None if not base else round(100 * self.on_time / base, 1)

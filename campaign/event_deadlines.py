@@ -37,7 +37,7 @@ def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
         record_changes(moved, action, actor=actor, changes={"due_at": change(old_due, new_due)}, reason=reason)
     if groups:
         moves = [(o.pk, old_due, new_due) for (old_due, new_due), moved in groups.items() for o in moved]
-        signals.due_moved.send(Obligation, moves=moves, actor=actor, reason=reason)
+        signals.due_moved.send(Obligation, moves=moves, actor=actor, reason=reason, action=action)
     return sum(len(moved) for moved in groups.values())
 
 

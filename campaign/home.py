@@ -54,6 +54,7 @@ def office_section(user, now, campaign):
         requirement.total_count, requirement.overdue_count = figures.total, figures.overdue
         requirement.pending_count, requirement.submitted_count = figures.pending, figures.submitted
         requirement.returned_count, requirement.accepted_count = figures.returned, figures.accepted
+        requirement.exempt_count = figures.exempt
     return {
         "directives": directive_rows,
         "directives_truncated": directives_truncated,

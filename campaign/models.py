@@ -701,6 +701,14 @@ class Obligation(models.Model):
     # day and its label (2014年1月); empty for a one-off requirement.
     period_start = models.DateField(_("报送周期起始日"), null=True, blank=True)
     period_label = models.CharField(_("报送周期"), max_length=60, blank=True)
+    # Who excused the unit from this obligation (免报), when and why, while it is exempt
+    # (campaign.workflow: exempt / unexempt; the trail keeps every earlier exemption).
+    exempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("免报决定人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exempted_at = models.DateTimeField(_("免报时间"), null=True, blank=True)
+    exemption_reason = models.TextField(_("免报理由"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ObligationQuerySet.as_manager()
@@ -911,6 +919,80 @@ class AffiliationReview(models.Model):
     def is_decided(self):
         """Recorded as made, like a Review: a new view is a review of a new version."""
         return True
+
+
+class ExtensionRequestQuerySet(InCampaignQuerySet):
+    campaign_field = "obligation__requirement__directive__campaign"
+
+    def pending(self):
+        return self.filter(status=ExtensionRequest.Status.PENDING)
+
+
+class ExtensionRequest(models.Model):
+    """A unit's request for more time on one obligation (延期申请), and its decision: by the office
+    the report is submitted to, or, on the supervision-first route, by the unit's supervision group
+    (004; campaign.rules "decide_extension"). A grant moves the obligation's own due moment
+    (campaign.event_deadlines.move_due), so that reminders and overdue follow the new moment.
+    At most one request per obligation waits for a decision (campaign.extensions)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        GRANTED = "granted", _("已批准")
+        REFUSED = "refused", _("未批准")
+
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=pgettext_lazy("singular", "报送任务"), on_delete=models.CASCADE,
+        related_name="extension_requests",
+    )
+    requested_due_at = models.DateTimeField(_("申请延至"))
+    # The due moment in force when the unit asked (what a grant extends).
+    previous_due_at = models.DateTimeField(_("原截止时间"), null=True, blank=True)
+    reason = models.TextField(_("申请理由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审批意见"), blank=True)
+
+    objects = ExtensionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation"], condition=Q(status="pending"), name="one_pending_extension_per_obligation",
+                violation_error_message=_("该报送任务已有一项待审批的延期申请，请等待审批结果后再申请。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="extension_request_has_reason",
+                violation_error_message=_("申请延期时必须说明理由。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_reason=""), name="extension_refusal_has_reason",
+                violation_error_message=_("不予批准时必须说明理由。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="extension_status_idx")]
+
+    def __str__(self):
+        return f"{self.obligation} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        """Shown, and decided, on its obligation's page."""
+        return f"{reverse('campaign:obligation', args=[self.obligation_id])}#extension-{self.pk}"
+
+    @property
+    def is_decided(self):
+        """A decision stands as made: a new request is a new row, never an edit of this one."""
+        return self.status != self.Status.PENDING
 
 
 class UnitPhaseProgress(models.Model):

@@ -10,7 +10,9 @@ Affiliation bodies (省直机关工委, 省委教育工委, 省国资委党委: 
 obligations, versions, files and office reviews of the units affiliated to the body when the
 requirement is routed to the office and the affiliation body (004); they review their part
 (review_affiliation, AffiliationReview) once something is submitted, never the office's decision.
-Liaisons: their unit's obligations; submit while an obligation is open (campaign.status).
+Liaisons: their unit's obligations; submit, and ask for more time (延期申请), while an obligation
+is open (campaign.status). Extension requests are decided by whoever reviews the report; an
+exemption (免报) is granted and withdrawn by the office the report is submitted to, over the unit.
 Everybody signed in: the launched campaigns, their batches and phases (reference data). A
 campaign being prepared (筹备中) is seen, and every campaign changed, by the offices over the
 unit that set it up (Campaign.office); superusers alone for a campaign without one.
@@ -23,14 +25,34 @@ from campaign.status import open_q
 from units import scope as units
 
 
-def _review(user, scope):
+def _review(user, scope, prefix=""):
     """004: some reports go through the supervision group first; the rest to the office they are
-    submitted to, by its staff, for units in its subtree."""
-    office_route = Q(requirement__route__in=OFFICE_DECIDES) & units.office_over(scope, "requirement__submit_to__") & units.office_over(
-        scope, "unit__"
+    submitted to, by its staff, for units in its subtree. `prefix` reaches the obligation from
+    another row (an extension request)."""
+    office_route = (
+        Q(**{f"{prefix}requirement__route__in": OFFICE_DECIDES})
+        & units.office_over(scope, f"{prefix}requirement__submit_to__")
+        & units.office_over(scope, f"{prefix}unit__")
     )
-    group_route = Q(requirement__route=Route.SUPERVISION_FIRST) & units.supervised(scope, "unit__")
+    group_route = Q(**{f"{prefix}requirement__route": Route.SUPERVISION_FIRST}) & units.supervised(scope, f"{prefix}unit__")
     return office_route | group_route
+
+
+def _request_extension(user, scope, prefix=""):
+    """A liaison of the unit asks for more time (延期申请) while the obligation waits for the unit."""
+    return units.liaison_of(scope, f"{prefix}unit__") & open_q(prefix)
+
+
+def _decide_extension(user, scope, prefix=""):
+    """Whoever decides on the report decides on more time for it: the office it is submitted to, for
+    units in its subtree; on the supervision-first route (004) the unit's supervision group."""
+    return _review(user, scope, prefix)
+
+
+def _exempt(user, scope, prefix=""):
+    """免报: the office the report is submitted to (or one above it), over the unit, excuses the unit
+    from it; a unit's own office cannot excuse it from what an office above requires."""
+    return units.office_over(scope, f"{prefix}requirement__submit_to__") & units.office_over(scope, f"{prefix}unit__")
 
 
 def _campaign_owned(scope, prefix=""):
@@ -99,6 +121,15 @@ OBLIGATION = {
     "reopen": _review,
     # 催办 (issue 13): the offices over the unit, and the supervision groups over it.
     "remind": lambda user, scope: units.office_over(scope, "unit__") | units.supervised(scope, "unit__"),
+    "request_extension": _request_extension,
+    "decide_extension": _decide_extension,
+    "exempt": _exempt,
+}
+# A unit's requests for more time: seen with the obligation; decided (and, in the admin, edited
+# while pending) by whoever decides on the obligation ("decide_extension").
+EXTENSION_REQUEST = {
+    "view": _seen_or_routed("obligation__"),
+    **dict.fromkeys(("decide", "edit"), lambda user, scope: _decide_extension(user, scope, "obligation__")),
 }
 # A chase is seen by whoever sees the obligation.
 CHASE = {"view": _seen_or_routed("obligation__")}

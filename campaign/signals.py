@@ -5,7 +5,7 @@ state move (state moves send access.transitions.transitioned).
   `obligation_ids` and `actor`.
 - `due_moved` (sender: Obligation): obligations got a new due moment (a requirement's deadline
   changed, a meeting set it, an extension was granted), with `moves` [(obligation id, old, new)],
-  `actor` and `reason`.
+  `actor`, `reason` and the trail's `action` ("extension_granted" for a granted request).
 - `chased` (sender: Chase): an office or a supervision group chased units (催办), with `chases`.
 - `meeting_scheduled` (sender: Meeting): a meeting got its planned day or a new one, with
   `meeting` and `actor` (003: the supervision group attends the democratic life meeting).

@@ -3,6 +3,10 @@ the one definition every page, the dashboard, the export and the reminder sweep 
 (DESIGN rule 4; seed 000: the preliminary written summary due before 10 January 2014).
 
 - **open**: waiting for the unit: pending, or returned for another version.
+- **exempt** (免报): an office over the unit excused it from this one obligation, with a reason
+  (campaign.workflow `exempt`; withdrawn by `unexempt`). Never open, so never overdue, due soon
+  or reminded (the reminder sweep reads `open_q`); counted apart (`counts()["exempt"]`) and
+  left out of on-time and late counts, hence out of the on-time rate's denominator.
 - **overdue**: open and past its due moment (the obligation's own, which a return may move).
 - **due soon**: open and due within `core.traffic_light.due_soon_days()` (yellow).
 - **due moment to be set** (待定): a requirement counting from a meeting (DESIGN rule 13, "总结会议
@@ -37,14 +41,26 @@ class ObligationStatus(models.TextChoices):
     SUBMITTED = "submitted", gettext_lazy("已报送待审核")
     RETURNED = "returned", gettext_lazy("已退回")
     ACCEPTED = "accepted", gettext_lazy("已通过")
+    EXEMPT = "exempt", gettext_lazy("免报")
 
 
 # An obligation still waiting for the unit: the only states that can be overdue or reminded (rules 4, 5).
+# An exempt one (免报) is not among them: nothing is owed.
 OPEN_STATUSES = (ObligationStatus.PENDING, ObligationStatus.RETURNED)
 
 
 def open_q(prefix=""):
     return Q(**{f"{prefix}status__in": OPEN_STATUSES})
+
+
+def exempt_q(prefix=""):
+    """Excused from this obligation by an office (免报)."""
+    return Q(**{f"{prefix}status": ObligationStatus.EXEMPT})
+
+
+def owed_q(prefix=""):
+    """Not exempt: stated positively, so that it reads the same through a multi-valued `prefix`."""
+    return Q(**{f"{prefix}status__in": [s for s in ObligationStatus.values if s != ObligationStatus.EXEMPT]})
 
 
 def has_due_moment_q(prefix=""):
@@ -119,7 +135,10 @@ def annotations(now):
 
 def counts(now, prefix=""):
     """Conditional counts of the obligations reached through `prefix` (e.g. "unit__obligations__"),
-    one per state and rule, for dashboards and workspaces."""
+    one per state and rule, for dashboards and workspaces. Exempt obligations (免报) are counted
+    apart ("exempt") and neither on time nor late, even if a version was filed before the
+    exemption: an on-time rate (campaign.dashboard.Counts.on_time_rate) leaves them out of its
+    denominator; "total" still includes them."""
     field = f"{prefix}id" if prefix else "id"
 
     def count(condition=None):
@@ -131,11 +150,12 @@ def counts(now, prefix=""):
         "submitted": count(Q(**{f"{prefix}status": ObligationStatus.SUBMITTED})),
         "returned": count(Q(**{f"{prefix}status": ObligationStatus.RETURNED})),
         "accepted": count(Q(**{f"{prefix}status": ObligationStatus.ACCEPTED})),
+        "exempt": count(exempt_q(prefix)),
         "open": count(open_q(prefix)),
         "overdue": count(overdue_q(now, prefix)),
         "due_soon": count(due_soon_q(now, prefix)),
-        "on_time": count(on_time_q(prefix)),
-        "late": count(late_q(prefix)),
+        "on_time": count(on_time_q(prefix) & owed_q(prefix)),
+        "late": count(late_q(prefix) & owed_q(prefix)),
     }
 
 

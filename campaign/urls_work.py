@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.views import affiliation, meetings, obligations, workspace
+from campaign.views import affiliation, extensions, meetings, obligations, workspace
 
 urlpatterns = [
     path("work/", workspace.workspace, name="workspace"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("obligations/<int:obligation_id>/reopen/", obligations.obligation_reopen, name="obligation_reopen"),
     path("obligations/<int:obligation_id>/affiliation-review/", obligations.obligation_affiliation_review,
          name="obligation_affiliation_review"),
+    path("obligations/<int:obligation_id>/exempt/", obligations.obligation_exempt, name="obligation_exempt"),
+    path("obligations/<int:obligation_id>/unexempt/", obligations.obligation_unexempt, name="obligation_unexempt"),
+    path("obligations/<int:obligation_id>/extension/", extensions.extension_request, name="extension_request"),
+    path("extensions/", extensions.extension_requests, name="extension_requests"),
+    path("extensions/<int:request_id>/decide/", extensions.extension_decide, name="extension_decide"),
     path("submissions/<int:submission_id>/", obligations.submission_detail, name="submission"),
     path("files/<int:file_id>/download/", obligations.file_download, name="file"),
     path("units/<int:unit_id>/meetings/new/", meetings.meeting_create, name="meeting_create"),

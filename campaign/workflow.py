@@ -1,7 +1,9 @@
 """The obligation state machine, on the one transition engine (access.transitions).
 
 States (campaign.status.ObligationStatus): pending → submitted → returned / accepted; an
-accepted obligation may be reopened (DESIGN: Obligation). `transition()` is the one way an
+accepted obligation may be reopened (DESIGN: Obligation). An office over the unit may excuse it
+from one obligation while it waits for the unit (免报: pending / returned → exempt, with a
+reason) and withdraw that (exempt → pending, with a reason). `transition()` is the one way an
 obligation changes state, for the pages, the admin, commands and the API alike: it locks
 the row, checks the state, the person (access.policy) and the guards, writes the new
 version or the review, the timestamps and the audit row, in one transaction.
@@ -25,11 +27,12 @@ from campaign.status import is_late_submission
 from campaign.uploads import store_files
 from core import clock
 
-PENDING, SUBMITTED, RETURNED, ACCEPTED = (
+PENDING, SUBMITTED, RETURNED, ACCEPTED, EXEMPT = (
     ObligationStatus.PENDING,
     ObligationStatus.SUBMITTED,
     ObligationStatus.RETURNED,
     ObligationStatus.ACCEPTED,
+    ObligationStatus.EXEMPT,
 )
 
 
@@ -57,6 +60,7 @@ def no_new_due_moment(obligation, inputs):
 
 _LIAISON = gettext_lazy("本单位联络员")
 _REVIEWER = gettext_lazy("审核方（督导组或领导小组办公室）")
+_OFFICE = gettext_lazy("报送至的领导小组办公室（或其上级）")
 _REASON = reason_given(gettext_lazy("退回或重新打开时必须说明理由。"))
 
 TRANSITIONS = (
@@ -66,7 +70,14 @@ TRANSITIONS = (
     Transition("return", (SUBMITTED,), RETURNED, "review", _REVIEWER, gettext_lazy("退回"),
                guards=(_REASON, new_due_moment_is_later)),
     Transition("reopen", (ACCEPTED,), RETURNED, "reopen", _REVIEWER, gettext_lazy("重新打开"), guards=(_REASON, no_new_due_moment)),
+    Transition("exempt", (PENDING, RETURNED), EXEMPT, "exempt", _OFFICE, gettext_lazy("免报"),
+               guards=(reason_given(gettext_lazy("免报时必须说明理由。")), no_new_due_moment)),
+    Transition("unexempt", (EXEMPT,), PENDING, "exempt", _OFFICE, gettext_lazy("撤销免报"),
+               guards=(reason_given(gettext_lazy("撤销免报时必须说明理由。")), no_new_due_moment)),
 )
+_EXEMPT_ALREADY = gettext_lazy("本项已免报，无需报送或审核；如需报送，请领导小组办公室先撤销免报。")
+_ONLY_OPEN_EXEMPTED = gettext_lazy("只有待报送或已退回的报送任务才能免报；材料已报送或已通过的，不能免报。")
+_NOT_EXEMPT = gettext_lazy("本项未免报，无可撤销。")
 
 # Why an action is refused in a given state, in words a liaison understands.
 _STATE_REASONS = {
@@ -81,6 +92,17 @@ _STATE_REASONS = {
     ("reopen", PENDING): gettext_lazy("只有已通过的材料才能重新打开。"),
     ("reopen", SUBMITTED): gettext_lazy("只有已通过的材料才能重新打开。"),
     ("reopen", RETURNED): gettext_lazy("只有已通过的材料才能重新打开。"),
+    ("submit", EXEMPT): _EXEMPT_ALREADY,
+    ("approve", EXEMPT): _EXEMPT_ALREADY,
+    ("return", EXEMPT): _EXEMPT_ALREADY,
+    ("reopen", EXEMPT): _EXEMPT_ALREADY,
+    ("exempt", SUBMITTED): _ONLY_OPEN_EXEMPTED,
+    ("exempt", ACCEPTED): _ONLY_OPEN_EXEMPTED,
+    ("exempt", EXEMPT): gettext_lazy("本项已免报。"),
+    ("unexempt", PENDING): _NOT_EXEMPT,
+    ("unexempt", SUBMITTED): _NOT_EXEMPT,
+    ("unexempt", RETURNED): _NOT_EXEMPT,
+    ("unexempt", ACCEPTED): _NOT_EXEMPT,
 }
 
 MACHINE = Machine(Obligation, TRANSITIONS, _STATE_REASONS)
@@ -98,6 +120,8 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
     - approve / return: a Review of the latest version; a return needs `reason` and may set
       `new_due_at` (the obligation's due moment moves, the requirement's does not).
     - reopen: an accepted obligation goes back to returned with `reason`, so the unit may submit again.
+    - exempt: an office over the unit excuses it (免报) with `reason`: who, when and why are kept on
+      the obligation while it is exempt; unexempt withdraws that with `reason` (back to pending).
     """
     inputs = {"text": text, "files": list(files), "new_due_at": new_due_at}
 
@@ -105,6 +129,8 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
         now = clock.now()
         if action == "submit":
             return _submit(locked, user, inputs, stored, now)
+        if action in {"exempt", "unexempt"}:
+            return _exemption(locked, action, user, inputs["reason"], now), None
         if action in {"approve", "return"}:
             _record_review(locked, action, user, inputs["reason"], inputs["new_due_at"], now)
             if action == "approve":
@@ -120,6 +146,16 @@ def transition(obligation, action, user, reason="", *, text="", files=(), new_du
     with store_files() as stored:
         return MACHINE.run(obligation, action, user, reason=reason, inputs=inputs, effect=effect,
                            lock_related=("requirement__submit_to", "unit"))
+
+
+def _exemption(obligation, action, user, reason, now):
+    """Who excused the unit, when and why, set by exempt and cleared by unexempt (the audit row keeps both)."""
+    fields = ("exempted_by", "exempted_at", "exemption_reason")
+    before = {name: getattr(obligation, name) for name in fields}
+    after = dict(zip(fields, (user, now, reason) if action == "exempt" else (None, None, ""), strict=True))
+    for name, value in after.items():
+        setattr(obligation, name, value)
+    return {name: change(before[name], after[name]) for name in fields if before[name] != after[name]}
 
 
 def _submit(obligation, user, inputs, stored, now):

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 
 from access.transitions import transitioned
 from campaign import signals as campaign_signals
-from campaign.models import Chase, Obligation, Requirement, Route
+from campaign.models import Chase, ExtensionRequest, Obligation, Requirement, Route
 from core import clock
 from core.people import person_name
 from notifications import recipients
@@ -39,6 +39,7 @@ def _obligation_params(obligation, **more):
 
 
 _DECISIONS = {"approve": Kind.APPROVED, "return": Kind.RETURNED, "reopen": Kind.REOPENED}
+_EXEMPTIONS = {"exempt": True, "unexempt": False}
 
 
 def reviewers_of(obligation):
@@ -59,6 +60,24 @@ def tell_of_obligation_move(sender, obj, transition, reason, **kwargs):
         liaisons = recipients.liaisons([obj.unit_id]).get(obj.unit_id, [])
         tell(liaisons, _DECISIONS[transition.action], f"{transition.action}:{obj.pk}:v{version}",
              _obligation_params(obj, reason=reason or ""), obj.get_absolute_url())
+    elif transition.action in _EXEMPTIONS:
+        liaisons = recipients.liaisons([obj.unit_id]).get(obj.unit_id, [])
+        tell(liaisons, Kind.EXEMPTED, f"{transition.action}:{obj.pk}:{clock.now().isoformat()}",
+             _obligation_params(obj, reason=reason or "", exempt=_EXEMPTIONS[transition.action]), obj.get_absolute_url())
+
+
+@receiver(transitioned, sender=ExtensionRequest, dispatch_uid="notifications.extension_moved")
+def tell_of_extension(sender, obj, transition, reason, **kwargs):
+    """A request reaches whoever decides on the obligation (its reviewers); the decision its liaisons."""
+    obligation = obj.obligation
+    params = _obligation_params(obligation, new=moment_param(obj.requested_due_at),
+                                reason=obj.reason if transition.action == "request" else (reason or obj.decision_reason))
+    if transition.action == "request":
+        tell(reviewers_of(obligation), Kind.EXTENSION_REQUESTED, f"ext_requested:{obj.pk}", params,
+             obligation.get_absolute_url())
+    elif transition.action in ("grant", "refuse"):
+        tell(recipients.liaisons([obligation.unit_id]).get(obligation.unit_id, []), Kind.EXTENSION_DECIDED,
+             f"ext_decided:{obj.pk}", {**params, "granted": transition.action == "grant"}, obligation.get_absolute_url())
 
 
 @receiver(transitioned, sender=RectificationItem, dispatch_uid="notifications.item_moved")
@@ -105,8 +124,11 @@ def tell_of_new_obligations(sender, requirement, obligation_ids, **kwargs):
 
 
 @receiver(campaign_signals.due_moved, dispatch_uid="notifications.due_moved")
-def tell_of_moved_deadlines(sender, moves, **kwargs):
-    """A deadline moved (the requirement's, a meeting's, an extension): the units' liaisons, old → new."""
+def tell_of_moved_deadlines(sender, moves, action="", **kwargs):
+    """A deadline moved (the requirement's, a meeting's): the units' liaisons, old → new. A granted
+    extension says so itself (tell_of_extension), once."""
+    if action == "extension_granted":
+        return
     for start in range(0, len(moves), CHUNK):
         chunk = moves[start:start + CHUNK]
         facts = {pk: (unit_id, name, title) for pk, unit_id, name, title in Obligation.objects.filter(

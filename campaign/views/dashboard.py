@@ -64,7 +64,7 @@ def dashboard_view(request):
         "units": [child.unit.name for child in progress.children],
         "series": {
             state: [getattr(child.counts, state) for child in progress.children]
-            for state in ("pending", "submitted", "returned", "accepted", "overdue")
+            for state in ("pending", "submitted", "returned", "accepted", "exempt", "overdue")
         },
         "phases": [name for name, _counts in progress.by_phase],
         "phase_rates": [counts.on_time_rate or 0 for _name, counts in progress.by_phase],

@@ -1,4 +1,4 @@
-"""Obligation pages: one obligation with its versions, the submit / review / reopen actions,
+"""Obligation pages: one obligation with its versions, the submit / review / reopen / exempt actions,
 one submission version, file downloads and the office's review queue.
 
 Objects out of the user's scope are 404 (visible_to); refused actions are 403 (can());
@@ -16,11 +16,13 @@ from access.policy import can
 from access.views import refused
 from campaign import actions, workflow
 from campaign.current import current_campaign
+from campaign.forms_extensions import ExemptionForm
 from campaign.forms_work import AffiliationReviewForm, ReopenForm, ReviewForm, SubmitForm
 from campaign.models import Obligation, Route, Submission, SubmissionFile
 from campaign.status import countdown
 from campaign.uploads import UploadRefused, allowed_extensions, file_response
 from campaign.views import affiliation
+from campaign.views.extension_panel import extension_context
 from core import clock
 
 # How many reports waiting for an affiliation body the review queue shows (the body's page lists all).
@@ -47,6 +49,7 @@ def obligation_context(request, obligation, **forms):
     last_return = next((r for r in reviews if r.decision == "return"), None)
     return {
         **affiliation_context(user, obligation, submissions, forms.get("affiliation_form")),
+        **extension_context(user, obligation, actions, forms),
         "obligation": obligation,
         "countdown": countdown(obligation.due_at, now),
         "submissions": submissions,
@@ -145,6 +148,26 @@ def obligation_reopen(request, obligation_id):
     return _act(
         request, obligation_id, "reopen", ReopenForm(request.POST), "reopen_form",
         lambda data: {"reason": data["reason"]}, _("已重新打开，单位可再次报送。"),
+    )
+
+
+@login_required
+@require_POST
+def obligation_exempt(request, obligation_id):
+    """免报: the office excuses the unit from this obligation, with a reason (campaign.workflow)."""
+    return _act(
+        request, obligation_id, "exempt", ExemptionForm(request.POST), "exempt_form",
+        lambda data: {"reason": data["reason"]}, _("已免报：该单位此项无需报送，不再提醒，也不计逾期。"),
+    )
+
+
+@login_required
+@require_POST
+def obligation_unexempt(request, obligation_id):
+    """撤销免报: the unit owes the obligation again (待报送), with a reason."""
+    return _act(
+        request, obligation_id, "unexempt", ExemptionForm(request.POST), "unexempt_form",
+        lambda data: {"reason": data["reason"]}, _("已撤销免报，该单位须按期报送。"),
     )
 
 

@@ -31,14 +31,18 @@ URGENCY = Case(
 )
 
 
+FINISHED = (ObligationStatus.ACCEPTED, ObligationStatus.EXEMPT)
+
+
 def phase_summary(obligations):
-    """Group obligations by phase: [(phase name, done list, open list)], in phase order."""
+    """Group obligations by phase: [(phase name, done list, open list)], in phase order. An exempt
+    obligation (免报) is with the done ones: nothing is owed."""
     phases = {}
     for obligation in obligations:
         phase = obligation.requirement.phase
         key = (phase.ordinal if phase else 999, phase.name if phase else "")
         done, open_ = phases.setdefault(key, ([], []))
-        (done if obligation.status == ObligationStatus.ACCEPTED else open_).append(obligation)
+        (done if obligation.status in FINISHED else open_).append(obligation)
     return [(name, done, open_) for (_ordinal, name), (done, open_) in sorted(phases.items())]
 
 

@@ -6,8 +6,8 @@
     return;
   }
   var data = JSON.parse(source.textContent);
-  var labels = { pending: "待报送", submitted: "待审核", returned: "已退回", accepted: "已通过", overdue: "逾期" };
-  var colours = { pending: "#adb5bd", submitted: "#0d6efd", returned: "#fd7e14", accepted: "#198754", overdue: "#dc3545" };
+  var labels = { pending: "待报送", submitted: "待审核", returned: "已退回", accepted: "已通过", exempt: "免报", overdue: "逾期" };
+  var colours = { pending: "#adb5bd", submitted: "#0d6efd", returned: "#fd7e14", accepted: "#198754", exempt: "#6f42c1", overdue: "#dc3545" };
 
   var unitsEl = document.getElementById("dashboard-units-chart");
   var phaseEl = document.getElementById("dashboard-phase-chart");
@@ -18,8 +18,8 @@
   });
   if (unitsEl) {
     var chart = echarts.init(unitsEl);
-    var series = ["accepted", "submitted", "returned", "pending"].map(function (key) {
-      return { name: labels[key], type: "bar", stack: "all", data: data.series[key], itemStyle: { color: colours[key] } };
+    var series = ["accepted", "submitted", "returned", "pending", "exempt"].map(function (key) {
+      return { name: labels[key], type: "bar", stack: "all", data: data.series[key] || [], itemStyle: { color: colours[key] } };
     });
     series.push({ name: labels.overdue, type: "line", data: data.series.overdue, itemStyle: { color: colours.overdue } });
     chart.setOption({

@@ -18,7 +18,7 @@ class Things:
 
 @pytest.fixture
 def things(world):
-    from campaign.models import Directive, Meeting, Requirement, Review, Submission
+    from campaign.models import Directive, ExtensionRequest, Meeting, Requirement, Review, Submission
     from campaign.uploads import StoredFiles
     from rectification.models import RectificationItem, RectificationPlan
     from supervision.models import Evaluation, Feedback, Visit
@@ -40,6 +40,10 @@ def things(world):
     t.review = Review.objects.create(
         obligation=w.obligation_organ, submission=t.submission, reviewed_for=w.group.name, reviewer=w.group_leader,
         decision=Review.Decision.RETURN, reason="材料不全",
+    )
+    t.extension_request = ExtensionRequest.objects.create(
+        obligation=w.obligation_organ, requested_due_at=w.obligation_organ.due_at + dt.timedelta(days=10),
+        previous_due_at=w.obligation_organ.due_at, reason="材料涉及多个部门，需要更多时间", requested_by=w.liaison_organ,
     )
     t.meeting = Meeting.objects.create(unit=w.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 20))
     t.feedback = Feedback.objects.create(

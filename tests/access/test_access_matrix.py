@@ -33,6 +33,8 @@ OBJECTS = {
     "item_id": ("item", "liaison_organ"),
     "report_id": ("lookback_report", "liaison_organ"),
     "review_id": ("review", "liaison_organ"),
+    # A unit's extension request, decided on the supervision-first route by the unit's group (004).
+    "request_id": ("extension_request", "group_member"),
     "notification_id": ("notification", "liaison_organ"),
     # An account is managed by the office over every unit and group it works at.
     "account_id": ("liaison_organ", "office_province"),

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from campaign import actions, chases, workflow
 from campaign.models import Meeting, Obligation, Route
+from core import clock
 from notifications.models import Delivery, Event, Notification
 from rectification import workflow as item_workflow
 from rectification.models import RectificationItem, RectificationPlan
@@ -191,3 +192,21 @@ def test_preferences_page_sets_language_and_channels_and_the_switch_remembers(pe
     people.office_province.language = "en"
     people.office_province.save()
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_extension_request_decisions_and_exemptions(people, told):
+    from campaign import extensions
+    from campaign.deadlines import SHANGHAI
+
+    ob = people.obligation_organ
+    with clock.frozen_at(dt.datetime(2014, 1, 8, 10, tzinfo=SHANGHAI)):
+        request = extensions.request_extension(ob, actor=people.liaison_organ,
+                                               requested_due_at=dt.datetime(2014, 1, 20, 18, tzinfo=SHANGHAI),
+                                               reason="主要负责同志出差")
+        news = told()
+        assert set(news) == {"sup_leader", "sup_member"}  # the group decides on the group-first route
+        assert news["sup_leader"] == ["省发展改革委 申请将“初步书面总结”延期至 2014年1月20日 18:00，理由：主要负责同志出差"]
+        extensions.decide_extension(request, "grant", actor=people.group_leader)
+        assert told() == {"liaison_fgw": ["“初步书面总结”的延期申请已批准，新的截止时间 2014年1月20日 18:00"]}
+    workflow.transition(people.obligation_organ2, "exempt", people.office_province, reason="机构撤并")
+    assert told() == {"liaison_jyt": ["省教育厅 已免报“初步书面总结”。理由：机构撤并"]}

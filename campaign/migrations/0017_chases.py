@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0015_recurrence'),
+        ('campaign', '0016_extensions_and_exemptions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
