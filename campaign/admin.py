@@ -10,6 +10,7 @@ from campaign.models import (
     AffiliationReview,
     Batch,
     Campaign,
+    Chase,
     Directive,
     DirectiveAttachment,
     ExtensionRequest,
@@ -313,3 +314,13 @@ class ExtensionRequestAdmin(DecidedRecordAdminMixin, ScopedAdminMixin, admin.Mod
 
     def save_related(self, request, form, formsets, change):
         pass
+
+
+@admin.register(Chase)
+class ChaseAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The chases (催办), as recorded: a chase is made on the requirement's page or the list of late
+    units (campaign.chases), never here."""
+
+    list_display = ["obligation", "chased_by", "chased_at", "note", "received_at"]
+    search_fields = ["obligation__unit__name", "obligation__requirement__title", "note"]
+    list_select_related = ["obligation__unit", "obligation__requirement", "chased_by"]

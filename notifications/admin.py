@@ -13,6 +13,7 @@ from notifications.models import (
     Delivery,
     Digest,
     DueDateFlag,
+    Event,
     Notification,
     OfficeReminderDefaults,
     Reminder,
@@ -65,6 +66,16 @@ class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["recipient__username", "unit__name", "requirement__title"]
     list_select_related = ["recipient", "requirement", "unit"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The outbox's news rows (notifications.events): who is told what, and which flush took it."""
+
+    list_display = ["recipient", "kind", "created_at", "sweep"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "key"]
+    list_select_related = ["recipient", "sweep"]
 
 
 @admin.register(Digest)

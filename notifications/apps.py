@@ -18,6 +18,7 @@ class NotificationsConfig(AppConfig):
         policy.register(models.DueDateFlag, rules.REQUIREMENT_REMINDERS)
         policy.register(models.OfficeReminderDefaults, rules.OFFICE_DEFAULTS)
         policy.register(models.Delivery, rules.DELIVERY)
+        policy.register(models.Event, rules.EVENT)
         register_vocabulary()
         from core import panels
         from notifications.panels import failures_panel, inbox_panel, office_panel, requirement_panel

@@ -32,6 +32,8 @@ def _delivery_of_issuing_office(user, scope):
 
 
 NOTIFICATION = {"view": lambda user, scope: Q(user=user)}
+# The news waiting for a person's next digest: their own.
+EVENT = {"view": lambda user, scope: Q(recipient=user)}
 REQUIREMENT_REMINDERS = {"view": _of_issuing_office, "edit": _of_issuing_office}
 OFFICE_DEFAULTS = {
     "view": lambda user, scope: units.office_over(scope, "office__"),

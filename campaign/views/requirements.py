@@ -76,8 +76,9 @@ def requirement_detail(request, requirement_id):
             "status": status,
             "statuses": [(OVERDUE, _("只看逾期")), *Obligation._meta.get_field("status").choices],
             "remindable": remindable,
-            "overdue_remindable": bool(remindable) or Obligation.objects.restrict(request.user, "remind").filter(
-                requirement=requirement).exists(),
+            # The "chase all late units" form, on the late units' list, for whoever may chase some of them.
+            "overdue_remindable": status == OVERDUE and (bool(remindable) or Obligation.objects.restrict(
+                request.user, "remind").filter(requirement=requirement).exists()),
             "periods": periods,
             "period": period,
             # The pager keeps the filters.
