@@ -10,7 +10,8 @@ Affiliation bodies (省直机关工委, 省委教育工委, 省国资委党委: 
 obligations, versions, files and office reviews of the units affiliated to the body when the
 requirement is routed to the office and the affiliation body (004); they review their part
 (review_affiliation, AffiliationReview) once something is submitted, never the office's decision.
-Liaisons: their unit's obligations; submit while an obligation is open (campaign.status).
+Liaisons: their unit's obligations; submit while an obligation is open (campaign.status); their
+first opening is the unit's receipt (签收), which nobody else's opening gives.
 Everybody signed in: the launched campaigns, their batches and phases (reference data). A
 campaign being prepared (筹备中) is seen, and every campaign changed, by the offices over the
 unit that set it up (Campaign.office); superusers alone for a campaign without one.
@@ -98,6 +99,8 @@ OBLIGATION = {
     "review": _review,
     "reopen": _review,
     "remind": lambda user, scope: units.office_over(scope, "unit__"),
+    # Receipt (签收): the unit's own liaisons only, never its office, its group or a superuser.
+    "sign_for": lambda user, scope: Q(unit_id__in=scope.liaison_unit_ids),
 }
 SUBMISSION = {"view": _seen_or_routed("obligation__")}
 SUBMISSION_FILE = {

@@ -30,7 +30,8 @@ AFFILIATION_PREVIEW = 20
 def visible_obligation(user, obligation_id):
     return get_object_or_404(
         Obligation.objects.restrict(user).with_status().select_related(
-            "requirement__directive", "requirement__phase", "requirement__submit_to", "unit__party_affiliation"
+            "requirement__directive", "requirement__phase", "requirement__submit_to", "unit__party_affiliation",
+            "received_by",
         ),
         pk=obligation_id,
     )
@@ -83,6 +84,7 @@ def affiliation_context(user, obligation, submissions, form=None):
 @require_GET
 def obligation_detail(request, obligation_id):
     obligation = visible_obligation(request.user, obligation_id)
+    actions.sign_for_obligation(obligation, request.user)  # a liaison's first opening is the unit's receipt
     return render(request, "campaign/work/obligation.html", obligation_context(request, obligation))
 
 

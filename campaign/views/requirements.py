@@ -18,9 +18,9 @@ from campaign.deadlines import (
     pending_due_label,
     read_deadline,
 )
-from campaign.forms import RequirementForm
+from campaign.forms import ObligationFilterForm, RequirementForm
 from campaign.models import Directive, Obligation, Requirement
-from core import panels
+from core import clock, panels
 from core.templatetags.core_tags import format_day
 from core.workdays import holiday_warning
 
@@ -32,10 +32,14 @@ def requirement_detail(request, requirement_id):
         pk=requirement_id,
     )
     obligations = Obligation.objects.restrict(request.user).filter(requirement=requirement)
-    status = request.GET.get("status", "")
-    listed = obligations.filter(status=status) if status in dict(Obligation._meta.get_field("status").choices) else obligations
-    listed = listed.with_status().select_related("unit", "requirement").order_by("unit__path")
+    now = clock.now()
+    # Filters by state and by receipt (签收); a refused value shows its reason and filters nothing.
+    form = ObligationFilterForm(request.GET)
+    listed = form.apply(obligations, now)
+    listed = listed.with_status(now).select_related("unit", "requirement", "received_by").order_by("unit__path")
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     rows = dashboard.requirement_rows([requirement.pk], obligations)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
     return render(
@@ -45,7 +49,9 @@ def requirement_detail(request, requirement_id):
             "requirement": requirement,
             "counts": counts,
             "page": page,
-            "status": status,
+            "status": form.cleaned_data.get("status", "") if form.is_valid() else "",
+            "filter_form": form,
+            "query": query.urlencode(),
             "explicit_units": requirement.explicit_units.order_by("path")[:200],
             "can_edit": can(request.user, "edit", requirement),
             "panels": panels.fill("requirement_detail", request, requirement=requirement),
