@@ -3,30 +3,20 @@
 from django.utils.functional import SimpleLazyObject
 
 from notifications import todo
-from notifications.models import Notification
+
+
+def _lazy(request, count):
+    """A count run only when a template reads it, zero for an anonymous visitor."""
+    user = getattr(request, "user", None)
+    return SimpleLazyObject(lambda: count(request) if getattr(user, "is_authenticated", False) else 0)
 
 
 def unread_notifications(request):
-    """`unread_notification_count`: one COUNT query, run only when a template reads it."""
-    user = getattr(request, "user", None)
-
-    def count():
-        if not getattr(user, "is_authenticated", False):
-            return 0
-
-        return Notification.objects.restrict(user).unread().count()
-
-    return {"unread_notification_count": SimpleLazyObject(count)}
+    """`unread_notification_count`: counted in the one query of the top bar's counts (notifications.todo)."""
+    return {"unread_notification_count": _lazy(request, todo.unread_count)}
 
 
 def todo_count(request):
-    """`todo_count`: the badge beside the bell, COUNT queries only (notifications.todo), run only
-    when a template reads it, and shared with the to-do page and the home panel of the request."""
-    user = getattr(request, "user", None)
-
-    def count():
-        if not getattr(user, "is_authenticated", False):
-            return 0
-        return todo.total(request)
-
-    return {"todo_count": SimpleLazyObject(count)}
+    """`todo_count`: the badge beside the bell, COUNTs only (notifications.todo), shared with the
+    to-do page and the home panel of the request."""
+    return {"todo_count": _lazy(request, todo.total)}

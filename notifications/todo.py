@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, F, Min
-from django.urls import reverse
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -32,11 +31,12 @@ from access.scope import scope_for
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
-from campaign.models import Meeting, Obligation
+from campaign.models import Meeting, Obligation, Requirement
 from campaign.templatetags.campaign_tags import due
 from campaign.views.affiliation import awaiting as awaiting_affiliation
 from core import clock
 from core.templatetags.core_tags import format_day, format_moment
+from notifications.models import Notification
 from rectification import workflow as rectification_workflow
 from rectification.models import RectificationItem
 from supervision.models import Feedback
@@ -220,24 +220,24 @@ def office_reviews(user, scope, now, campaign):
 
 
 def late_units(user, scope, now, campaign):
-    """Overdue obligations (campaign.status) of the units the office chases (rule "remind": its
-    subtree), one row per requirement with how many units are late, longest overdue first."""
+    """The requirements with overdue obligations (campaign.status) among the units the office chases
+    (rule "remind": its subtree), each with how many units are late, earliest due first. The badge
+    counts the requirements alone: one EXISTS per requirement on the (requirement, status) index,
+    no aggregation over the obligations; the page adds the number of late units per row."""
+    overdue = Obligation.objects.restrict(user, "remind").filter(obligation_status.overdue_q(now), requirement=OuterRef("pk"))
     return (
-        Obligation.objects.restrict(user, "remind").in_campaign(campaign).filter(requirement__is_active=True)
-        .filter(obligation_status.overdue_q(now))
-        .values("requirement_id", "requirement__title")
-        .annotate(units=Count("pk"), since=Min("due_at"))
-        .order_by("since", "requirement_id")
+        Requirement.objects.restrict(user).in_campaign(campaign).filter(is_active=True).filter(Exists(overdue))
+        .annotate(late_units=Subquery(overdue.order_by().values("requirement").annotate(n=Count("pk")).values("n")[:1]))
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
 
 
-def _late_units_item(row, now):
-    count = row["units"]
-    return Item(row["requirement__title"],
-                reverse("campaign:requirement", args=[row["requirement_id"]]) + "?status=overdue",
+def _late_units_item(requirement, now):
+    count = requirement.late_units
+    countdown = obligation_status.countdown(requirement.due_at, now)
+    return Item(requirement.title, requirement.get_absolute_url() + "?status=overdue",
                 ngettext("%(count)d 个单位逾期未报送", "%(count)d 个单位逾期未报送", count) % {"count": count},
-                _("最早截止 %(moment)s · %(countdown)s") % {
-                    "moment": format_moment(row["since"]), "countdown": obligation_status.countdown(row["since"], now)},
+                _("截止 %(due)s") % {"due": due(requirement)} + (f" · {countdown}" if countdown else ""),
                 overdue=True)
 
 
@@ -300,15 +300,16 @@ def _query(kind, user, now, campaign):
     return kind.query(user, scope_for(user), now, campaign)
 
 
-def counts(user, now, campaign):
+def counts(user, now, campaign, extra=None):
     """{kind name: how many} for the badge, no rows: the COUNT of every kind of the person's roles
     in ONE query (a SELECT of one scalar subquery per kind), since the badge is on every page and
     an office holds several kinds. Each subquery is the kind's own queryset, compiled as Django
-    would run it, so the badge counts exactly what the page lists."""
+    would run it, so the badge counts exactly what the page lists. `extra` ({name: queryset}) rides
+    along: the top bar's unread notifications, so the shell costs no more queries than before."""
     found, parts = {}, []
-    for kind in kinds_for(user):
-        found[kind.name] = 0
-        queryset = _query(kind, user, now, campaign)
+    querysets = [(kind.name, _query(kind, user, now, campaign)) for kind in kinds_for(user)]
+    for name, queryset in querysets + list((extra or {}).items()):
+        found[name] = 0
         if queryset is None:
             continue
         # Plain rows are counted by key (a grouped queryset keeps its own columns); order is irrelevant.
@@ -317,7 +318,7 @@ def counts(user, now, campaign):
             sql, params = queryset.query.sql_with_params()
         except EmptyResultSet:  # the rules grant nothing here: zero without asking
             continue
-        parts.append((kind.name, sql, params))
+        parts.append((name, sql, params))
     if parts:
         select = ", ".join(f"(SELECT COUNT(*) FROM ({sql}) todo_{n})" for n, (_, sql, _) in enumerate(parts))
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
@@ -327,7 +328,7 @@ def counts(user, now, campaign):
     return found
 
 
-def sections(user, now, campaign, limit=PAGE_LIMIT, known_counts=None):
+def sections(user, now, campaign, limit=PAGE_LIMIT):
     """The page: every kind of the person's roles with its count and its first `limit` items. A kind
     whose rows do not fill the page is counted from them (no COUNT query)."""
     found = []
@@ -337,20 +338,34 @@ def sections(user, now, campaign, limit=PAGE_LIMIT, known_counts=None):
             found.append(Section(kind, 0))
             continue
         rows = list(queryset[:limit])
-        if known_counts is not None and kind.name in known_counts:
-            count = known_counts[kind.name]
-        else:
-            count = len(rows) if len(rows) < limit else queryset.count()
+        count = len(rows) if len(rows) < limit else queryset.count()
         found.append(Section(kind, count, [kind.item(row, now) for row in rows]))
     return found
 
 
+_UNREAD = "_unread"
+
+
 def request_counts(request):
-    """The counts of the request's person, worked out once per request (the badge, the page and the
-    home panel share them)."""
+    """The counts of the request's person, worked out once per request with the unread notifications
+    of the top bar (the badge, the page and the home panel share them)."""
     if not hasattr(request, "_todo_counts"):
-        request._todo_counts = counts(request.user, clock.now(), current_campaign(request))
+        found = counts(request.user, clock.now(), current_campaign(request),
+                       extra={_UNREAD: Notification.objects.restrict(request.user).unread()})
+        request._unread_count = found.pop(_UNREAD)
+        request._todo_counts = found
     return request._todo_counts
+
+
+def unread_count(request):
+    """The person's unread notifications (the bell), counted with the to-do unless the to-do page
+    already counted its kinds from its rows."""
+    if not hasattr(request, "_unread_count"):
+        if hasattr(request, "_todo_counts"):
+            request._unread_count = Notification.objects.restrict(request.user).unread().count()
+        else:
+            request_counts(request)
+    return request._unread_count
 
 
 def remember_counts(request, found_sections):
