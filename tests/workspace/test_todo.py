@@ -249,3 +249,18 @@ def test_page_queries_do_not_grow_with_the_work(world, work, client, django_asse
         assert response.status_code == 200 and page_total(html) == badge(html) > 0
         with django_assert_max_num_queries(22):
             assert client.get(reverse("home")).status_code == 200
+
+
+def test_todo_fits_a_phone(browser_page, live_server, world, work):
+    """360 px wide: long titles wrap, nothing scrolls sideways (the page and the home panel)."""
+    requirement(world, "关于认真做好第一批党的群众路线教育实践活动总结工作并同时报送整改落实情况和建章立制情况的专题报告" * 2,
+                "2014年1月12日前")
+    from tests.conftest import login
+
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, live_server, world.office_province.username)
+    for path in (reverse("notifications:todo"), reverse("home")):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_selector("[data-todo-kind]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
