@@ -181,7 +181,7 @@ def test_extension_requests_hook_is_empty_until_filled():
 
 
 @pytest.mark.parametrize("persona", ["liaison_organ", "liaison_organ2", "group_member", "group_leader", "other_member",
-                                     "office_province", "office_hangzhou", "liaison_xihu"])
+                                     "office_province", "office_hangzhou", "liaison_xihu", "superuser"])
 def test_badge_counts_what_the_page_lists(world, work, client, persona):
     user = getattr(world, persona)
     html = todo_page(client, user)
