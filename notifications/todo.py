@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from access.scope import scope_for
+from campaign import dashboard
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
@@ -40,6 +41,7 @@ from notifications.models import Notification
 from rectification import workflow as rectification_workflow
 from rectification.models import RectificationItem
 from supervision.models import Feedback
+from units.models import Unit
 
 LIAISON, GROUP, LEADER, OFFICE = "liaison", "group", "leader", "office"
 ROLE_LABELS = {
@@ -72,6 +74,7 @@ class Kind:
     applies: object  # scope -> bool: the role holds the kind at all (no query)
     query: object  # (user, scope, now, campaign) -> queryset, or None for nothing
     item: object  # (row, now) -> Item
+    prepare: object = None  # (user, now, campaign, rows) -> rows: what the items need besides the rows
 
 
 @dataclass
@@ -221,22 +224,32 @@ def office_reviews(user, scope, now, campaign):
 
 def late_units(user, scope, now, campaign):
     """The requirements with overdue obligations (campaign.status) among the units the office chases
-    (rule "remind": its subtree), each with how many units are late, earliest due first. The badge
-    counts the requirements alone: one EXISTS per requirement on the (requirement, status) index,
-    no aggregation over the obligations; the page adds the number of late units per row."""
+    (rule "remind": its subtree), earliest due first: one EXISTS per requirement on the
+    (requirement, status) index, no aggregation over the obligations on every page."""
     overdue = Obligation.objects.restrict(user, "remind").filter(obligation_status.overdue_q(now), requirement=OuterRef("pk"))
     return (
         Requirement.objects.restrict(user).in_campaign(campaign).filter(is_active=True).filter(Exists(overdue))
-        .annotate(late_units=Subquery(overdue.order_by().values("requirement").annotate(n=Count("pk")).values("n")[:1]))
         .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
+
+
+def _with_late_counts(user, now, campaign, requirements):
+    """How many units are late under each requirement, from the dashboard's cached figures over the
+    office's subtrees (campaign.dashboard: the numbers the dashboard and the office's home show;
+    no aggregation while they are warm)."""
+    totals = dashboard.counts_by_requirement(list(dashboard.with_data_version(Unit.objects.office_roots(user))), campaign,
+                                             now=now)
+    for requirement in requirements:
+        requirement.late_units = getattr(totals.get(requirement.pk), "overdue", 0)
+    return requirements
 
 
 def _late_units_item(requirement, now):
     count = requirement.late_units
     countdown = obligation_status.countdown(requirement.due_at, now)
-    return Item(requirement.title, requirement.get_absolute_url() + "?status=overdue",
-                ngettext("%(count)d 个单位逾期未报送", "%(count)d 个单位逾期未报送", count) % {"count": count},
+    line = (ngettext("%(count)d 个单位逾期未报送", "%(count)d 个单位逾期未报送", count) % {"count": count} if count
+            else _("有单位逾期未报送"))  # figures a minute old may not count a unit that just became late
+    return Item(requirement.title, requirement.get_absolute_url() + "?status=overdue", line,
                 _("截止 %(due)s") % {"due": due(requirement)} + (f" · {countdown}" if countdown else ""),
                 overdue=True)
 
@@ -284,7 +297,7 @@ KINDS = (
     Kind("extension_requests", gettext_lazy("待审批的延期申请"), OFFICE, lambda scope: scope.is_office,
          extension_requests, _extension_item),
     Kind("late_units", gettext_lazy("逾期未报送的单位"), OFFICE, lambda scope: scope.is_office,
-         late_units, _late_units_item),
+         late_units, _late_units_item, _with_late_counts),
     Kind("affiliation_reviews", gettext_lazy("待归口党（工）委审阅的材料"), OFFICE, lambda scope: scope.is_office,
          affiliation_reviews, _affiliation_item),
 )
@@ -328,6 +341,12 @@ def counts(user, now, campaign, extra=None):
     return found
 
 
+def _items(kind, user, now, campaign, rows):
+    if kind.prepare is not None and rows:
+        rows = kind.prepare(user, now, campaign, rows)
+    return [kind.item(row, now) for row in rows]
+
+
 def sections(user, now, campaign, limit=PAGE_LIMIT):
     """The page: every kind of the person's roles with its count and its first `limit` items. A kind
     whose rows do not fill the page is counted from them (no COUNT query)."""
@@ -339,7 +358,7 @@ def sections(user, now, campaign, limit=PAGE_LIMIT):
             continue
         rows = list(queryset[:limit])
         count = len(rows) if len(rows) < limit else queryset.count()
-        found.append(Section(kind, count, [kind.item(row, now) for row in rows]))
+        found.append(Section(kind, count, _items(kind, user, now, campaign, rows)))
     return found
 
 
@@ -389,5 +408,5 @@ def panel_items(user, now, campaign, known_counts, limit=PANEL_LIMIT):
         queryset = _query(kind, user, now, campaign)
         if queryset is None:
             continue
-        items += [(kind, kind.item(row, now)) for row in queryset[: limit - len(items)]]
+        items += [(kind, item) for item in _items(kind, user, now, campaign, list(queryset[: limit - len(items)]))]
     return items
