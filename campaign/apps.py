@@ -57,7 +57,7 @@ def register_vocabulary():
         "obligation_added": _("纳入报送范围"), "obligation_removed": _("移出报送范围"), "due_moved": _("截止时间随报送要求调整"),
         "due_settled": _("截止时间随会议召开日期确定"),
         "affiliation_review": _("归口党（工）委审阅"), "chase": _("催办"), "sign_for_chases": _("签收催办"),
-        "extension_granted": _("批准延期，截止时间调整"),
+        "extension_granted": _("批准延期，截止时间调整"), "sign_for": _("签收"),
     }, details={"version": _("版本"), "files": _("文件"), "affiliation_review": _("审阅结论"), "note": _("催办说明")})
     vocabulary.register(models.Requirement, actions={"reminder_policy": _("修改提醒规则")}, details={
         "explicit_units": _("指定单位"), "obligations_added": _("新增报送任务"), "obligations_removed": _("移除报送任务"),

@@ -15,10 +15,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import change, record_changes
+from audit.services import change, record_change, record_changes
 from campaign import signals
 from campaign.deadlines import SHANGHAI
-from campaign.models import Chase
+from campaign.models import Chase, Obligation
 from campaign.status import open_q
 from core import clock
 
@@ -71,7 +71,17 @@ def chase(obligations, *, actor, note="", confirm=False):
     return ChaseResult(rows if targets else [], [o for o in waiting if o.pk in today], len(candidates) - len(waiting))
 
 
-def sign_for_chases(obligation, user, now=None):
-    """签收: the unit's first opening of its obligation after a chase signs for every chase not yet
-    signed for (one guarded UPDATE: opened twice, recorded once). Returns how many."""
-    return Chase.objects.filter(obligation=obligation, received_at__isnull=True).update(received_at=now or clock.now())
+def sign_for_chases(obligation, user):
+    """签收: a liaison of the unit opening its obligation after a chase signs for every chase not yet
+    signed for, once (the guarded UPDATE only touches unsigned chases, and only when the rules say
+    this person's opening counts: campaign.rules "sign_for"); audited when it signed any. Returns
+    how many."""
+    now = clock.now()
+    with transaction.atomic():
+        signed = Chase.objects.filter(
+            obligation__in=Obligation.objects.restrict(user, "sign_for").filter(pk=obligation.pk),
+            received_at__isnull=True,
+        ).update(received_at=now)
+        if signed:
+            record_change(obligation, "sign_for_chases", actor=user, changes={"chases": change(None, signed)})
+    return signed

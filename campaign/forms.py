@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.scope import scope_for
+from campaign import status as obligation_status
 from campaign.deadlines import DeadlineError, DueEvent, EventDeadline, Precision, read_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.forwarding import book_title, cited_document, forward_issuer, is_placeholder
-from campaign.models import Batch, Directive, Phase, Requirement
+from campaign.models import Batch, Directive, ObligationStatus, Phase, Requirement
 from campaign.recurrence import Rule, read_recurrence
 from core import clock
 from core.forms import DateInput, StyledForm
@@ -151,6 +152,52 @@ class DirectiveFilterForm(StyledForm, forms.Form):
             queryset = queryset.filter(doc_type=data["doc_type"])
         if data["issuer"]:
             queryset = queryset.filter(Q(issuer_name__icontains=data["issuer"]) | Q(issuing_unit__name__icontains=data["issuer"]))
+        return queryset
+
+
+class ObligationFilterForm(StyledForm, forms.Form):
+    """The filters of a requirement's list of obligations: by state, overdue (campaign.status), and
+    by receipt (签收): not signed for, or not signed for more than N days. Only validates; a value
+    it refuses leaves the list unfiltered and says why."""
+
+    OVERDUE = "overdue"
+    UNSIGNED, SIGNED = "unsigned", "signed"
+
+    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
+    receipt = forms.ChoiceField(label=gettext_lazy("签收"), required=False, choices=[
+        ("", gettext_lazy("全部")), (UNSIGNED, gettext_lazy("未签收")), (SIGNED, gettext_lazy("已签收")),
+    ])
+    unsigned_days = forms.IntegerField(
+        label=gettext_lazy("超过几天未签收"), required=False, min_value=1, max_value=3650,
+        error_messages={
+            "invalid": gettext_lazy("“超过几天未签收”须填写正整数天数。"),
+            "min_value": gettext_lazy("“超过几天未签收”须填写正整数天数。"),
+            "max_value": gettext_lazy("“超过几天未签收”最多填写 3650 天。"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部")), *ObligationStatus.choices, (self.OVERDUE, _("已逾期"))]
+        self.fields["status"].error_messages["invalid_choice"] = _("没有这种状态，已显示全部报送任务。")
+        self.fields["receipt"].error_messages["invalid_choice"] = _("签收筛选只能选择“未签收”或“已签收”，已显示全部报送任务。")
+        self.style_widgets()
+
+    def apply(self, queryset, now):
+        """The obligations the valid filters keep (all of them when a filter is invalid)."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["status"] == self.OVERDUE:
+            queryset = queryset.filter(obligation_status.overdue_q(now))
+        elif data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["receipt"] == self.UNSIGNED:
+            queryset = queryset.filter(obligation_status.unreceived_q())
+        elif data["receipt"] == self.SIGNED:
+            queryset = queryset.exclude(obligation_status.unreceived_q())
+        if data["unsigned_days"]:
+            queryset = queryset.filter(obligation_status.unreceived_for_q(now, data["unsigned_days"]))
         return queryset
 
 

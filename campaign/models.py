@@ -709,6 +709,13 @@ class Obligation(models.Model):
     )
     exempted_at = models.DateTimeField(_("免报时间"), null=True, blank=True)
     exemption_reason = models.TextField(_("免报理由"), blank=True)
+    # When the unit was given the obligation, and the first opening by one of its liaisons (签收):
+    # the office sees who has not yet signed for it and for how long (campaign.actions.sign_for_obligation).
+    assigned_at = models.DateTimeField(_("下达时间"), default=clock.now)
+    received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ObligationQuerySet.as_manager()

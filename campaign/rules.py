@@ -11,8 +11,9 @@ obligations, versions, files and office reviews of the units affiliated to the b
 requirement is routed to the office and the affiliation body (004); they review their part
 (review_affiliation, AffiliationReview) once something is submitted, never the office's decision.
 Liaisons: their unit's obligations; submit, and ask for more time (延期申请), while an obligation
-is open (campaign.status). Extension requests are decided by whoever reviews the report; an
-exemption (免报) is granted and withdrawn by the office the report is submitted to, over the unit.
+is open (campaign.status); their first opening is the unit's receipt (签收), which nobody else's
+opening gives. Extension requests are decided by whoever reviews the report; an exemption (免报)
+is granted and withdrawn by the office the report is submitted to, over the unit.
 Everybody signed in: the launched campaigns, their batches and phases (reference data). A
 campaign being prepared (筹备中) is seen, and every campaign changed, by the offices over the
 unit that set it up (Campaign.office); superusers alone for a campaign without one.
@@ -124,6 +125,8 @@ OBLIGATION = {
     "request_extension": _request_extension,
     "decide_extension": _decide_extension,
     "exempt": _exempt,
+    # Receipt (签收): the unit's own liaisons only, never its office, its group or a superuser.
+    "sign_for": lambda user, scope: Q(unit_id__in=scope.liaison_unit_ids),
 }
 # A unit's requests for more time: seen with the obligation; decided (and, in the admin, edited
 # while pending) by whoever decides on the obligation ("decide_extension").

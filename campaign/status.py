@@ -18,6 +18,9 @@ the one definition every page, the dashboard, the export and the reminder sweep 
   The submit transition records it (`Obligation.submitted_late`, and the moment in force on
   each `Submission.due_at`); everything else reads it from there.
 - **on time**: submitted at least once and never late.
+- **not signed for** (未签收): none of the unit's liaisons has opened the obligation yet
+  (campaign.actions.sign_for_obligation records the receipt); "for more than N days" counts
+  from the moment the unit was given it (`assigned_at`).
 - **awaiting the affiliation body** (004, route OFFICE_AND_AFFILIATION): submitted, and the body
   the unit belongs to by Party-organisation affiliation has not reviewed the latest version. The
   body's part never moves the obligation's state, which the office decides.
@@ -26,6 +29,8 @@ Each rule is a Q object over an optional relation `prefix` (so that counts over
 `unit__obligations__` use the same words), combined into `annotations(now)` for
 `Obligation.objects.with_status(now)`.
 """
+
+import datetime as dt
 
 from django.db import models
 from django.db.models import BooleanField, Case, CharField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value, When
@@ -84,6 +89,16 @@ def late_q(prefix=""):
 
 def on_time_q(prefix=""):
     return Q(**{f"{prefix}first_submitted_at__isnull": False, f"{prefix}submitted_late": False})
+
+
+def unreceived_q(prefix=""):
+    """Not signed for (未签收) by the unit yet."""
+    return Q(**{f"{prefix}received_at__isnull": True})
+
+
+def unreceived_for_q(now, days, prefix=""):
+    """Not signed for, more than `days` whole days after the unit was given the obligation."""
+    return unreceived_q(prefix) & Q(**{f"{prefix}assigned_at__lt": now - dt.timedelta(days=days)})
 
 
 def affiliation_reviewed(reviews):

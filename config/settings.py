@@ -98,6 +98,7 @@ TEMPLATES = [
                 "core.context_processors.clock_ribbon",
                 "campaign.context_processors.campaign_switcher",
                 "notifications.context_processors.unread_notifications",
+                "notifications.context_processors.todo_count",
             ],
         },
     },

@@ -21,13 +21,15 @@ class NotificationsConfig(AppConfig):
         policy.register(models.Event, rules.EVENT)
         register_vocabulary()
         from core import panels
-        from notifications.panels import failures_panel, inbox_panel, office_panel, requirement_panel
+        from notifications.panels import failures_panel, inbox_panel, office_panel, requirement_panel, todo_panel
 
         panels.register("unit_workspace", "inbox", template="notifications/_inbox_panel.html", context=inbox_panel, order=10)
         panels.register("requirement_detail", "reminders", template="notifications/_requirement_panel.html",
                         context=requirement_panel, order=10)
         panels.register("unit_detail", "reminders", template="notifications/_office_panel.html", context=office_panel, order=20)
         # Before the office's own section: a mail server that was down is news for the office.
+        # The home page leads with the to-do of every role (issue 13).
+        panels.register("home", "todo", template="notifications/home/todo.html", context=todo_panel, order=1)
         panels.register("home", "delivery_failures", template="notifications/home/failures.html", context=failures_panel,
                         order=5)
 

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from access.policy import can
 from access.scope import scope_for
-from notifications import outcomes
+from campaign.current import current_campaign
+from notifications import outcomes, todo
 from notifications.models import Delivery, EffectivePolicy, Notification
 
 INBOX_LIMIT = 20
@@ -52,3 +53,17 @@ def failures_panel(request, now=None):
     for row in rows:
         row.log_url = reverse("notifications:requirement_log", args=[row.requirement.pk]) + "?delivery=failed"
     return {"failures": {"rows": rows, "truncated": truncated}}
+
+
+def todo_panel(request, now):
+    """The home page leads with the person's to-do (issue 13): how many items of each kind, the
+    first few, and the way to all of them. Nothing for a person without a role."""
+    if not todo.kinds_for(request.user):
+        return None
+    counts = todo.request_counts(request)
+    kinds = [(kind, counts.get(kind.name, 0)) for kind in todo.kinds_for(request.user) if counts.get(kind.name)]
+    return {"todo": {
+        "total": sum(counts.values()),
+        "kinds": kinds,
+        "items": todo.panel_items(request.user, now, current_campaign(request), counts),
+    }}

@@ -7,6 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("preferences/", views.preferences, name="preferences"),
+    path("todo/", views.todo_list, name="todo"),
     path("read-all/", views.notification_mark_all_read, name="mark_all_read"),
     path("<int:notification_id>/", views.notification_detail, name="detail"),
     path("<int:notification_id>/read/", views.notification_mark_read, name="mark_read"),

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from access.policy import can
 from audit.services import snapshot
+from campaign.current import current_campaign
 from campaign.models import Requirement
+from core import clock
 from core.redirects import redirect_back
-from notifications import actions, outcomes
+from notifications import actions, outcomes, todo
 from notifications.forms import OfficeDefaultsForm, PreferencesForm, ReminderPolicyForm, ResendForm
 from notifications.models import (
     Delivery,
@@ -33,6 +35,20 @@ from notifications.models import (
     ReminderPolicy,
 )
 from units.models import Unit
+
+
+@login_required
+def todo_list(request):
+    """Everything waiting for the person, by kind, each with where it is done (issue 13)."""
+    now = clock.now()
+    sections = todo.sections(request.user, now, current_campaign(request))
+    todo.remember_counts(request, sections)
+    return render(request, "notifications/todo.html", {
+        "sections": [section for section in sections if section.count],
+        "has_role": bool(sections),
+        "total": sum(section.count for section in sections),
+        "roles": todo.ROLE_LABELS,
+    })
 
 
 @login_required

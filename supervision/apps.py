@@ -49,4 +49,5 @@ def register_vocabulary():
         "member_added": _("增加成员"), "member_changed": _("调整成员"), "member_removed": _("移除成员"), "assigned": _("分配督导单位"),
     }, details={"member": _("成员"), "is_leader": _("组长"), "unit": _("单位"), "include_subtree": _("含下级单位"),
                 "starts_on": _("开始日期"), "ends_on": _("结束日期")})
+    vocabulary.register(models.Feedback, actions={"sign_for": _("签收")})
     vocabulary.register(models.MeetingAttendance, actions={"attend": _("列席"), "comment": _("点评")})

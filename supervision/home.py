@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from access.scope import scope_for
 from campaign import status as obligation_status
-from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
 from campaign.models import ObligationQuerySet
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
@@ -36,13 +35,9 @@ def supervision_section(user, now, campaign):
         by_group[assignment.group_id].append(assignment)
     for group in groups:
         group.current_assignments = by_group[group.pk]
-    leading = SupervisionGroup.objects.filter(pk__in=[g.pk for g in groups], members__user=user, members__is_leader=True)
-    return {
-        "groups": groups,
-        # What waits for this person, first on the page: material to review, feedback to sign off (001).
-        "review_count": obligation_workflow.group_review_queue(user).in_campaign(campaign).count(),
-        "sign_off_count": Feedback.objects.filter(group__in=leading, status=Feedback.Status.PENDING).count(),
-    }
+    # What waits for this person (material to review, feedback to sign off) is counted by the to-do
+    # (notifications.todo), which leads the home page.
+    return {"groups": groups}
 
 
 def supervision_panel(request, now):

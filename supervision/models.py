@@ -242,6 +242,12 @@ class Feedback(models.Model):
     )
     signed_off_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
     refusal_reason = models.TextField(_("未签发理由"), blank=True)
+    # The unit's first reading of the signed-off feedback by one of its liaisons (签收,
+    # supervision.actions.sign_for_feedback).
+    received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FeedbackQuerySet.as_manager()

@@ -51,6 +51,8 @@ FEEDBACK = {
     "edit": lambda user, scope: _member_of(scope) & Q(status=Feedback.Status.DRAFT),
     "request_sign_off": lambda user, scope: _member_of(scope),
     "sign_off": lambda user, scope: _leader_of(scope),
+    # Receipt (签收) of signed-off feedback: the unit's own liaisons only, never the group or the office.
+    "sign_for": lambda user, scope: Q(status=Feedback.Status.SIGNED_OFF, unit_id__in=scope.liaison_unit_ids),
 }
 SPOT_CHECK = {
     "view": lambda user, scope: units.office_over(scope, "unit__") | units.office_over(scope, "office__"),

@@ -133,7 +133,7 @@ def feedback_create(request, unit_id):
 
 
 def visible_feedback(user, feedback_id):
-    return get_object_or_404(Feedback.objects.restrict(user).select_related("group", "unit", "drafted_by"), pk=feedback_id)
+    return get_object_or_404(Feedback.objects.restrict(user).select_related("group", "unit", "drafted_by", "received_by"), pk=feedback_id)
 
 
 def render_feedback(request, feedback, status=200, **forms_):
@@ -152,7 +152,9 @@ def render_feedback(request, feedback, status=200, **forms_):
 @login_required
 @require_GET
 def feedback_detail(request, feedback_id):
-    return render_feedback(request, visible_feedback(request.user, feedback_id))
+    feedback = visible_feedback(request.user, feedback_id)
+    actions.sign_for_feedback(feedback, request.user)  # a liaison's first reading is the unit's receipt
+    return render_feedback(request, feedback)
 
 
 @login_required

@@ -4,7 +4,7 @@ chase itself (campaign.chases). The requirement page shows the same rows."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,8 +21,9 @@ from units.models import Unit, UnitMembership
 
 
 def decorate(obligations):
-    """Give each obligation of a page `liaisons` (UnitMembership rows with their users: name and
-    mobile beside a late unit) and `chase_count` / `last_chased_at`: two queries for the page."""
+    """Give each obligation of a page `liaisons` (their users: name and mobile beside a late unit),
+    `chase_count` / `last_chased_at` and whether the unit signed for the chases (签收): two queries
+    for the page."""
     obligations = list(obligations)
     unit_ids = {o.unit_id for o in obligations}
     liaisons = {}
@@ -31,12 +32,16 @@ def decorate(obligations):
                        .select_related("user").order_by("user__full_name", "user_id")):
         liaisons.setdefault(membership.unit_id, []).append(membership.user)
     counts = {row["obligation_id"]: row for row in Chase.objects.filter(obligation_id__in=[o.pk for o in obligations])
-              .values("obligation_id").annotate(n=Count("pk"), last=Max("chased_at")).order_by()}
+              .values("obligation_id").annotate(n=Count("pk"), last=Max("chased_at"), received=Max("received_at"),
+                                                unsigned=Count("pk", filter=Q(received_at__isnull=True))).order_by()}
     for obligation in obligations:
         obligation.liaisons = liaisons.get(obligation.unit_id, [])
         row = counts.get(obligation.pk)
         obligation.chase_count = row["n"] if row else 0
         obligation.last_chased_at = row["last"] if row else None
+        # 签收: the unit has opened its obligation since the last chase, or not yet.
+        obligation.chase_unsigned = bool(row and row["unsigned"])
+        obligation.chase_received_at = row["received"] if row else None
     return obligations
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
 from access.views import refused
-from campaign import actions, workflow
+from campaign import actions, chases, workflow
 from campaign.current import current_campaign
 from campaign.forms_extensions import ExemptionForm
 from campaign.forms_work import AffiliationReviewForm, ReopenForm, ReviewForm, SubmitForm
@@ -32,7 +32,8 @@ AFFILIATION_PREVIEW = 20
 def visible_obligation(user, obligation_id):
     return get_object_or_404(
         Obligation.objects.restrict(user).with_status().select_related(
-            "requirement__directive", "requirement__phase", "requirement__submit_to", "unit__party_affiliation"
+            "requirement__directive", "requirement__phase", "requirement__submit_to", "unit__party_affiliation",
+            "received_by",
         ),
         pk=obligation_id,
     )
@@ -86,6 +87,8 @@ def affiliation_context(user, obligation, submissions, form=None):
 @require_GET
 def obligation_detail(request, obligation_id):
     obligation = visible_obligation(request.user, obligation_id)
+    actions.sign_for_obligation(obligation, request.user)  # a liaison's first opening is the unit's receipt
+    chases.sign_for_chases(obligation, request.user)  # and of the chases since
     return render(request, "campaign/work/obligation.html", obligation_context(request, obligation))
 
 

@@ -1,7 +1,6 @@
 """Requirements of a directive: targeting, deadline (with an htmx preview) and fan-out (rules 2, 3)."""
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,17 +20,16 @@ from campaign.deadlines import (
     pending_due_label,
     read_deadline,
 )
-from campaign.forms import RequirementForm
+from campaign.forms import ObligationFilterForm, RequirementForm
 from campaign.models import Directive, Obligation, Requirement
 from campaign.recurrence import read_recurrence
-from campaign.status import overdue_q
 from campaign.views import chasing
 from core import clock, panels
 from core.templatetags.core_tags import format_day
 from core.workdays import holiday_warning
 
 # The requirement page's filter for late units (beside the obligation states).
-OVERDUE = "overdue"
+OVERDUE = ObligationFilterForm.OVERDUE
 
 
 @login_required
@@ -42,25 +40,24 @@ def requirement_detail(request, requirement_id):
     )
     now = clock.now()
     obligations = Obligation.objects.restrict(request.user).filter(requirement=requirement)
-    status = request.GET.get("status", "")
-    if status == OVERDUE:  # 只看逾期: late units first, the most overdue on top
-        listed = obligations.filter(overdue_q(now)).order_by("due_at", "unit__path", "period_start")
-    elif status in dict(Obligation._meta.get_field("status").choices):
-        listed = obligations.filter(status=status).order_by("unit__path", "period_start")
-    else:
-        if status:
-            messages.warning(request, _("筛选条件无效，已显示全部报送任务。"))
-        status = ""
-        listed = obligations.order_by("unit__path", "period_start")
+    # Filters by state (已逾期 among them) and by receipt (签收); a refused value shows its reason and
+    # filters nothing.
+    form = ObligationFilterForm(request.GET)
+    listed = form.apply(obligations, now)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     periods, period, period_error = [], None, ""
     if requirement.recurrence is not None:
         periods = dashboard.period_rows(obligations)
         period, period_error = _chosen_period(request, requirement, periods)
         if period is not None:
             listed = listed.filter(period_start=period.start)
-    listed = listed.with_status(now).select_related("unit", "requirement")
+    # 只看逾期: the most overdue on top.
+    order = ("due_at", "unit__path", "period_start") if status == OVERDUE else ("unit__path", "period_start")
+    listed = listed.with_status(now).select_related("unit", "requirement", "received_by").order_by(*order)
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
     page.object_list = chasing.decorate(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     rows = dashboard.requirement_rows([requirement.pk], obligations)
     can_edit = can(request.user, "edit", requirement)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
@@ -74,16 +71,14 @@ def requirement_detail(request, requirement_id):
             "counts": counts,
             "page": page,
             "status": status,
-            "statuses": [(OVERDUE, _("只看逾期")), *Obligation._meta.get_field("status").choices],
+            "filter_form": form,
+            "query": query.urlencode(),
             "remindable": remindable,
             # The "chase all late units" form, on the late units' list, for whoever may chase some of them.
             "overdue_remindable": status == OVERDUE and (bool(remindable) or Obligation.objects.restrict(
                 request.user, "remind").filter(requirement=requirement).exists()),
             "periods": periods,
             "period": period,
-            # The pager keeps the filters.
-            "query": urlencode({key: value for key, value in [
-                ("status", status), ("period", period.start.isoformat() if period else ("all" if periods else ""))] if value}),
             "period_error": period_error,
             "explicit_units": requirement.explicit_units.order_by("path")[:200],
             "can_edit": can_edit,

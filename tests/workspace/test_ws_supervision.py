@@ -66,7 +66,8 @@ def test_feedback_is_invisible_to_the_unit_until_the_leader_signs_it_off(world, 
     assert client_for(world.liaison_organ2).get(url).status_code == 404
     assert client_for(world.other_member).get(url).status_code == 404
     actions = list(AuditEntry.objects.for_object(feedback).order_by("at", "id").values_list("action", flat=True))
-    assert actions == ["create", "request_sign_off", "refuse_sign_off", "request_sign_off", "sign_off"]
+    # The unit's liaison opening it once signed off is the unit's receipt (签收), recorded once.
+    assert actions == ["create", "request_sign_off", "refuse_sign_off", "request_sign_off", "sign_off", "sign_for"]
 
 
 def test_visits_and_evaluations_are_recorded_for_assigned_units_only(world, client):

@@ -1,0 +1,456 @@
+"""The to-do list (待办, issue 13): what waits for the signed-in person, in every role they hold.
+
+Each kind of item is one queryset built from the rule that already says what is open, overdue
+or whose decision it is (campaign.status, campaign.workflow's review queues, access.policy's
+restrict() with each app's rules): nothing here decides who reviews or what is late. The top
+bar's badge counts the same querysets (COUNT only, no rows) and the page and the home panel list
+them, so the badge and the page agree by construction.
+
+- **liaison** (单位联络员): obligations to submit or correct, soonest due first (overdue marked);
+  signed-off feedback the unit has not yet signed for (签收); rectification items to report on.
+- **supervision group member**: material waiting for the group's review; the democratic life
+  meetings of the group's units coming up (to attend); close requests (销号) to decide.
+- **group leader**: feedback waiting for sign-off (001).
+- **office**: material routed to the office; late units per requirement; reports waiting for the
+  affiliation body (004); extension requests (延期申请) to decide.
+- the liaison's chases (催办) not yet signed for, and the group's extension requests on the
+  group-first route.
+
+The cost is fixed per role whatever the size of the province: one query for the badge (the counts
+of every kind at once), and one row query (plus a COUNT when the rows fill the page) per kind
+for the page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Exists, F, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from access.scope import scope_for
+from campaign import dashboard
+from campaign import status as obligation_status
+from campaign import workflow as obligation_workflow
+from campaign.current import current_campaign
+from campaign.models import Chase, ExtensionRequest, Meeting, Obligation, Requirement, Route
+from campaign.templatetags.campaign_tags import due
+from campaign.views.affiliation import awaiting as awaiting_affiliation
+from core import clock
+from core.people import person_name
+from core.templatetags.core_tags import format_day, format_moment
+from notifications.models import Notification
+from rectification import workflow as rectification_workflow
+from rectification.models import RectificationItem
+from supervision.models import Feedback
+from units.models import Unit
+
+LIAISON, GROUP, LEADER, OFFICE = "liaison", "group", "leader", "office"
+ROLE_LABELS = {
+    LIAISON: gettext_lazy("单位联络员"),
+    GROUP: gettext_lazy("督导组"),
+    LEADER: gettext_lazy("督导组组长"),
+    OFFICE: gettext_lazy("领导小组办公室"),
+}
+PAGE_LIMIT = 50  # rows per kind on the page; the heading gives the full count
+PANEL_LIMIT = 5  # items on the home page's panel
+
+
+@dataclass
+class Item:
+    """One thing to do: where it is done, what it is, when it is due or how long it has waited."""
+
+    title: str
+    url: str
+    line: str
+    when: str = ""
+    overdue: bool = False
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    role: str
+    applies: object  # scope -> bool: the role holds the kind at all (no query)
+    query: object  # (user, scope, now, campaign) -> queryset, or None for nothing
+    item: object  # (row, now) -> Item
+    prepare: object = None  # (user, now, campaign, rows) -> rows: what the items need besides the rows
+
+
+@dataclass
+class Section:
+    kind: Kind
+    count: int
+    items: list = field(default_factory=list)
+
+    @property
+    def truncated(self):
+        return self.count > len(self.items)
+
+
+def _waited(moment, now):
+    """How long something has waited, in whole days (an age, for queues with no due moment)."""
+    days = max((now - moment).days, 0) if moment else 0
+    return ngettext("已等待 %(days)d 天", "已等待 %(days)d 天", days) % {"days": days}
+
+
+# --- liaison ---------------------------------------------------------------------------------------
+
+
+def obligations_to_submit(user, scope, now, campaign):
+    """The unit's open obligations (campaign.status: pending or returned), soonest due first; those
+    whose due moment waits for a meeting (待定) last."""
+    return (
+        Obligation.objects.restrict(user, "submit").in_campaign(campaign).filter(requirement__is_active=True)
+        .select_related("unit", "requirement").with_status(now)
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
+    )
+
+
+def _obligation_item(obligation, now):
+    if obligation.status == obligation_status.ObligationStatus.RETURNED:
+        line = _("%(unit)s · 材料已退回，请修改后重新报送") % {"unit": obligation.unit.name}
+    else:
+        line = _("%(unit)s · 请按时报送材料") % {"unit": obligation.unit.name}
+    countdown = obligation_status.countdown(obligation.due_at, now)
+    when = _("截止 %(due)s") % {"due": due(obligation)} + (f" · {countdown}" if countdown else "")
+    return Item(obligation.requirement.title, obligation.get_absolute_url(), line, when,
+                overdue=obligation.is_overdue, new=obligation.received_at is None)
+
+
+def feedback_to_read(user, scope, now, campaign):
+    """Signed-off feedback to the unit that none of its liaisons has opened yet (签收)."""
+    if campaign is None:
+        return None
+    return (
+        Feedback.objects.restrict(user, "sign_for").filter(group__campaign=campaign, received_at__isnull=True)
+        .select_related("group", "unit").order_by("signed_off_at", "pk")
+    )
+
+
+def _feedback_to_read_item(feedback, now):
+    return Item(feedback.subject, feedback.get_absolute_url(),
+                _("%(group)s致%(unit)s的反馈意见，请阅读签收") % {"group": feedback.group.name, "unit": feedback.unit.name},
+                _("签发于 %(moment)s") % {"moment": format_moment(feedback.signed_off_at)}, new=True)
+
+
+def rectification_to_report(user, scope, now, campaign):
+    """The unit's rectification items still open or in progress: the states from which the unit
+    reports progress (rectification.workflow), earliest time limit first."""
+    return (
+        RectificationItem.objects.restrict(user, "request_close").in_campaign(campaign)
+        .filter(status__in=rectification_workflow.MACHINE.by_action["progress"].sources)
+        .select_related("plan__unit").with_status(clock.today())
+        .order_by("due_on", "pk")
+    )
+
+
+def _rectification_item(item, now):
+    return Item(str(item), item.get_absolute_url(),
+                _("%(unit)s · %(status)s：请报告整改进展，完成后申请销号") % {
+                    "unit": item.plan.unit.name, "status": item.get_status_display()},
+                _("完成时限 %(day)s") % {"day": format_day(item.due_on)}, overdue=item.is_overdue)
+
+
+# --- supervision group -----------------------------------------------------------------------------
+
+
+def group_reviews(user, scope, now, campaign):
+    return obligation_workflow.group_review_queue(user).in_campaign(campaign)
+
+
+def _review_item(obligation, now):
+    return Item(obligation.requirement.title, obligation.get_absolute_url(),
+                _("%(unit)s已报送，请审核") % {"unit": obligation.unit.name},
+                _("报送于 %(moment)s · %(waited)s") % {
+                    "moment": format_moment(obligation.submitted_at), "waited": _waited(obligation.submitted_at, now)})
+
+
+def meetings_to_attend(user, scope, now, campaign):
+    """The democratic life meetings of the group's units planned from today on, not yet held (003:
+    督导组列席), that the person has not attended yet."""
+    return (
+        Meeting.objects.restrict(user, "attend")
+        .filter(kind=Meeting.Kind.DEMOCRATIC_LIFE, status=Meeting.Status.PLANNED, planned_on__gte=clock.today())
+        .exclude(attendances__attendee=user)
+        .select_related("unit").order_by("planned_on", "pk")
+    )
+
+
+def _meeting_item(meeting, now):
+    return Item(_("%(unit)s%(kind)s") % {"unit": meeting.unit.name, "kind": meeting.get_kind_display()},
+                meeting.get_absolute_url(), _("请安排列席并点评"),
+                _("计划 %(day)s 召开") % {"day": format_day(meeting.planned_on)})
+
+
+def close_requests(user, scope, now, campaign):
+    """Rectification items whose unit asked to close them (申请销号), for the reviewer who decides
+    (rectification.rules: the group over the unit or an office strictly above it)."""
+    return (
+        RectificationItem.objects.restrict(user, "approve_close").in_campaign(campaign)
+        .filter(status=RectificationItem.Status.CLOSE_REQUESTED)
+        .select_related("plan__unit").with_status(clock.today()).order_by("due_on", "pk")
+    )
+
+
+def _close_request_item(item, now):
+    return Item(str(item), item.get_absolute_url(),
+                _("%(unit)s申请销号，请审核佐证材料") % {"unit": item.plan.unit.name},
+                _("完成时限 %(day)s") % {"day": format_day(item.due_on)}, overdue=item.is_overdue)
+
+
+def feedback_to_sign_off(user, scope, now, campaign):
+    """Feedback the person's groups asked their leader to sign off (001)."""
+    if campaign is None:
+        return None
+    return (
+        Feedback.objects.restrict(user, "sign_off").filter(status=Feedback.Status.PENDING, group__campaign=campaign)
+        .select_related("group", "unit").order_by("created_at", "pk")
+    )
+
+
+def _sign_off_item(feedback, now):
+    return Item(feedback.subject, feedback.get_absolute_url(),
+                _("%(group)s致%(unit)s，待组长签发") % {"group": feedback.group.name, "unit": feedback.unit.name},
+                _waited(feedback.created_at, now))
+
+
+# --- office ----------------------------------------------------------------------------------------
+
+
+def office_reviews(user, scope, now, campaign):
+    return obligation_workflow.office_review_queue(user).in_campaign(campaign)
+
+
+def late_units(user, scope, now, campaign):
+    """The requirements with overdue obligations (campaign.status) among the units the office chases
+    (rule "remind": its subtree), earliest due first: one EXISTS per requirement on the
+    (requirement, status) index, no aggregation over the obligations on every page."""
+    overdue = Obligation.objects.restrict(user, "remind").filter(obligation_status.overdue_q(now), requirement=OuterRef("pk"))
+    return (
+        Requirement.objects.restrict(user).in_campaign(campaign).filter(is_active=True).filter(Exists(overdue))
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
+    )
+
+
+def _with_late_counts(user, now, campaign, requirements):
+    """How many units are late under each requirement, from the dashboard's cached figures over the
+    office's subtrees (campaign.dashboard: the numbers the dashboard and the office's home show;
+    no aggregation while they are warm)."""
+    totals = dashboard.counts_by_requirement(list(dashboard.with_data_version(Unit.objects.office_roots(user))), campaign,
+                                             now=now)
+    for requirement in requirements:
+        requirement.late_units = getattr(totals.get(requirement.pk), "overdue", 0)
+    return requirements
+
+
+def _late_units_item(requirement, now):
+    count = requirement.late_units
+    countdown = obligation_status.countdown(requirement.due_at, now)
+    line = (ngettext("%(count)d 个单位逾期未报送", "%(count)d 个单位逾期未报送", count) % {"count": count} if count
+            else _("有单位逾期未报送"))  # figures a minute old may not count a unit that just became late
+    return Item(requirement.title, requirement.get_absolute_url() + "?status=overdue", line,
+                _("截止 %(due)s") % {"due": due(requirement)} + (f" · {countdown}" if countdown else ""),
+                overdue=True)
+
+
+def affiliation_reviews(user, scope, now, campaign):
+    """Reports whose latest version waits for the affiliation body the person staffs (004)."""
+    return awaiting_affiliation(user).in_campaign(campaign)
+
+
+def _affiliation_item(obligation, now):
+    return Item(obligation.requirement.title, obligation.get_absolute_url(),
+                _("%(unit)s已报送，请归口党（工）委审阅") % {"unit": obligation.unit.name},
+                _("报送于 %(moment)s · %(waited)s") % {
+                    "moment": format_moment(obligation.submitted_at), "waited": _waited(obligation.submitted_at, now)})
+
+
+def _pending_extensions(user, campaign):
+    if campaign is None:
+        return ExtensionRequest.objects.none()
+    return (
+        ExtensionRequest.objects.restrict(user, "decide").filter(status=ExtensionRequest.Status.PENDING)
+        .filter(Obligation.objects.all().campaign_q(campaign, "obligation__"))
+        .select_related("obligation__unit", "obligation__requirement").order_by("requested_at", "pk")
+    )
+
+
+def extension_requests(user, scope, now, campaign):
+    """Extension requests (延期申请) waiting for the office's decision: on the routes the office
+    decides (campaign.rules "decide_extension")."""
+    return _pending_extensions(user, campaign).exclude(obligation__requirement__route=Route.SUPERVISION_FIRST)
+
+
+def group_extension_requests(user, scope, now, campaign):
+    """Extension requests waiting for the group's decision: on the group-first route (004)."""
+    return _pending_extensions(user, campaign).filter(obligation__requirement__route=Route.SUPERVISION_FIRST)
+
+
+def _extension_item(request, now):
+    return Item(request.obligation.requirement.title, request.obligation.get_absolute_url(),
+                _("%(unit)s申请延期至 %(moment)s：%(reason)s") % {
+                    "unit": request.obligation.unit.name, "moment": format_moment(request.requested_due_at),
+                    "reason": request.reason},
+                _("申请于 %(moment)s · %(waited)s") % {
+                    "moment": format_moment(request.requested_at), "waited": _waited(request.requested_at, now)})
+
+
+def chases_to_sign_for(user, scope, now, campaign):
+    """Chases (催办) of the unit's open obligations that none of its liaisons has opened since:
+    opening the obligation signs for them (campaign.chases.sign_for_chases)."""
+    return (
+        Chase.objects.filter(received_at__isnull=True)
+        .filter(obligation__in=Obligation.objects.restrict(user, "sign_for").in_campaign(campaign)
+                .filter(obligation_status.open_q()))
+        .select_related("obligation__unit", "obligation__requirement", "chased_by").order_by("-chased_at", "pk")
+    )
+
+
+def _chase_item(chase, now):
+    line = _("%(unit)s · %(person)s催办") % {"unit": chase.obligation.unit.name, "person": person_name(chase.chased_by)}
+    if chase.note:
+        line += f"：{chase.note}"
+    return Item(chase.obligation.requirement.title, chase.obligation.get_absolute_url(), line,
+                _("催办于 %(moment)s") % {"moment": format_moment(chase.chased_at)}, new=True)
+
+
+KINDS = (
+    Kind("chases", gettext_lazy("催办"), LIAISON, lambda scope: scope.is_liaison, chases_to_sign_for, _chase_item),
+    Kind("obligations", gettext_lazy("待报送或补正的材料"), LIAISON, lambda scope: scope.is_liaison,
+         obligations_to_submit, _obligation_item),
+    Kind("feedback_to_read", gettext_lazy("待签收的反馈意见"), LIAISON, lambda scope: scope.is_liaison,
+         feedback_to_read, _feedback_to_read_item),
+    Kind("rectification", gettext_lazy("待报告进展的整改事项"), LIAISON, lambda scope: scope.is_liaison,
+         rectification_to_report, _rectification_item),
+    Kind("sign_off", gettext_lazy("待我签发的反馈意见"), LEADER, lambda scope: any(scope.groups.values()),
+         feedback_to_sign_off, _sign_off_item),
+    Kind("group_reviews", gettext_lazy("待督导组审核的材料"), GROUP, lambda scope: scope.is_supervisor,
+         group_reviews, _review_item),
+    Kind("group_extension_requests", gettext_lazy("待督导组审批的延期申请"), GROUP, lambda scope: scope.is_supervisor,
+         group_extension_requests, _extension_item),
+    Kind("meetings", gettext_lazy("待列席的专题民主生活会"), GROUP, lambda scope: scope.is_supervisor,
+         meetings_to_attend, _meeting_item),
+    Kind("close_requests", gettext_lazy("待审核的销号申请"), GROUP, lambda scope: scope.is_supervisor or scope.is_office,
+         close_requests, _close_request_item),
+    Kind("office_reviews", gettext_lazy("待办公室审核的材料"), OFFICE, lambda scope: scope.is_office,
+         office_reviews, _review_item),
+    Kind("extension_requests", gettext_lazy("待审批的延期申请"), OFFICE, lambda scope: scope.is_office,
+         extension_requests, _extension_item),
+    Kind("late_units", gettext_lazy("逾期未报送的单位"), OFFICE, lambda scope: scope.is_office,
+         late_units, _late_units_item, _with_late_counts),
+    Kind("affiliation_reviews", gettext_lazy("待归口党（工）委审阅的材料"), OFFICE, lambda scope: scope.is_office,
+         affiliation_reviews, _affiliation_item),
+)
+
+
+def kinds_for(user):
+    """The kinds of item the person's roles hold (no query beyond the scope)."""
+    scope = scope_for(user)
+    return [kind for kind in KINDS if kind.applies(scope)]
+
+
+def _query(kind, user, now, campaign):
+    return kind.query(user, scope_for(user), now, campaign)
+
+
+def counts(user, now, campaign, extra=None):
+    """{kind name: how many} for the badge, no rows: the COUNT of every kind of the person's roles
+    in ONE query (a SELECT of one scalar subquery per kind), since the badge is on every page and
+    an office holds several kinds. Each subquery is the kind's own queryset, compiled as Django
+    would run it, so the badge counts exactly what the page lists. `extra` ({name: queryset}) rides
+    along: the top bar's unread notifications, so the shell costs no more queries than before."""
+    found, parts = {}, []
+    querysets = [(kind.name, _query(kind, user, now, campaign)) for kind in kinds_for(user)]
+    for name, queryset in querysets + list((extra or {}).items()):
+        found[name] = 0
+        if queryset is None:
+            continue
+        # Plain rows are counted by key (a grouped queryset keeps its own columns); order is irrelevant.
+        queryset = (queryset if queryset._fields else queryset.values("pk")).order_by()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # the rules grant nothing here: zero without asking
+            continue
+        parts.append((name, sql, params))
+    if parts:
+        select = ", ".join(f"(SELECT COUNT(*) FROM ({sql}) todo_{n})" for n, (_, sql, _) in enumerate(parts))
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(f"SELECT {select}", [value for _, _, params in parts for value in params])
+            row = cursor.fetchone()
+        found.update({name: count for (name, _, _), count in zip(parts, row, strict=True)})
+    return found
+
+
+def _items(kind, user, now, campaign, rows):
+    if kind.prepare is not None and rows:
+        rows = kind.prepare(user, now, campaign, rows)
+    return [kind.item(row, now) for row in rows]
+
+
+def sections(user, now, campaign, limit=PAGE_LIMIT):
+    """The page: every kind of the person's roles with its count and its first `limit` items. A kind
+    whose rows do not fill the page is counted from them (no COUNT query)."""
+    found = []
+    for kind in kinds_for(user):
+        queryset = _query(kind, user, now, campaign)
+        if queryset is None:
+            found.append(Section(kind, 0))
+            continue
+        rows = list(queryset[:limit])
+        count = len(rows) if len(rows) < limit else queryset.count()
+        found.append(Section(kind, count, _items(kind, user, now, campaign, rows)))
+    return found
+
+
+_UNREAD = "_unread"
+
+
+def request_counts(request):
+    """The counts of the request's person, worked out once per request with the unread notifications
+    of the top bar (the badge, the page and the home panel share them)."""
+    if not hasattr(request, "_todo_counts"):
+        found = counts(request.user, clock.now(), current_campaign(request),
+                       extra={_UNREAD: Notification.objects.restrict(request.user).unread()})
+        request._unread_count = found.pop(_UNREAD)
+        request._todo_counts = found
+    return request._todo_counts
+
+
+def unread_count(request):
+    """The person's unread notifications (the bell), counted with the to-do unless the to-do page
+    already counted its kinds from its rows."""
+    if not hasattr(request, "_unread_count"):
+        if hasattr(request, "_todo_counts"):
+            request._unread_count = Notification.objects.restrict(request.user).unread().count()
+        else:
+            request_counts(request)
+    return request._unread_count
+
+
+def remember_counts(request, found_sections):
+    """The page worked the counts out already: the badge reads them instead of counting again."""
+    request._todo_counts = {section.kind.name: section.count for section in found_sections}
+
+
+def total(request):
+    return sum(request_counts(request).values())
+
+
+def panel_items(user, now, campaign, known_counts, limit=PANEL_LIMIT):
+    """The first `limit` items in the order of the page, querying only kinds that have some, and
+    only until they are found."""
+    items = []
+    for kind in kinds_for(user):
+        if len(items) >= limit:
+            break
+        if not known_counts.get(kind.name):
+            continue
+        queryset = _query(kind, user, now, campaign)
+        if queryset is None:
+            continue
+        items += [(kind, item) for item in _items(kind, user, now, campaign, list(queryset[: limit - len(items)]))]
+    return items
