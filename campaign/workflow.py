@@ -174,6 +174,9 @@ def _submit(obligation, user, inputs, stored, now):
     obligation.submitted_at = now
     obligation.first_submitted_at = obligation.first_submitted_at or now
     obligation.submitted_late = obligation.submitted_late or late
+    if obligation.received_at is None:  # a unit that reports has received its task (签收), opened or not
+        obligation.received_at, obligation.received_by = now, user
+        changes["received_at"] = change(None, now)
     if not obligation.requirement.review_required:
         obligation.accepted_at = now
         return changes, ACCEPTED

@@ -249,12 +249,12 @@ def _with_late_counts(user, now, campaign, requirements):
 
 def _late_units_item(requirement, now):
     count = requirement.late_units
-    countdown = obligation_status.countdown(requirement.due_at, now)
     line = (ngettext("%(count)d 个单位逾期未报送", "%(count)d 个单位逾期未报送", count) % {"count": count} if count
             else _("有单位逾期未报送"))  # figures a minute old may not count a unit that just became late
-    return Item(requirement.title, requirement.get_absolute_url() + "?status=overdue", line,
-                _("截止 %(due)s") % {"due": due(requirement)} + (f" · {countdown}" if countdown else ""),
-                overdue=True)
+    # No countdown: the requirement's own deadline may be days ahead while a unit given an earlier
+    # one by its reviewer is already late; the list behind the link says by how much.
+    return Item(requirement.title, requirement.get_absolute_url() + "?status=overdue", line + _("，可逐一催办"),
+                _("截止 %(due)s") % {"due": due(requirement)}, overdue=True)
 
 
 def affiliation_reviews(user, scope, now, campaign):

@@ -59,6 +59,17 @@ def test_opening_by_anyone_but_the_units_liaison_does_not_sign(world, client, pe
     assert trail(obligation) == []
 
 
+def test_reporting_without_opening_is_a_receipt_too(world):
+    from campaign import workflow
+    from tests.workspace.workspace_helpers import PDF, upload
+
+    ob = world.obligation_organ
+    assert ob.received_at is None
+    workflow.transition(ob, "submit", world.liaison_organ, text="初稿", files=[upload("总结.pdf", PDF)])
+    ob.refresh_from_db()
+    assert ob.received_at == ob.submitted_at and ob.received_by == world.liaison_organ
+
+
 def test_another_units_liaison_cannot_sign(world):
     assert sign_for_obligation(world.obligation_organ, world.liaison_organ2) is False
     world.obligation_organ.refresh_from_db()
