@@ -110,13 +110,14 @@ def play(unit_by_code):
     summary = Requirement.objects.get(title=SUMMARY_TITLE, directive__number="浙群组发〔2013〕48号")
     if Submission.objects.filter(obligation__requirement=summary).exists():
         return 0
-    steps = _play_summaries(summary, unit_by_code)
+    steps = _deliver_news(at(12, 25, 9, year=2013))  # the new tasks of 48号 and before reach the units
+    steps += _play_summaries(summary, unit_by_code)
     steps += _play_rectification(unit_by_code["330000-05"], summary)
     steps += _play_feedback(unit_by_code["330000-05"])
     steps += _play_meetings(unit_by_code)
     steps += _play_sweeps()
     steps += _play_chase(unit_by_code[organ(30)])
-    steps += _deliver_news()
+    steps += _deliver_news(at(1, 8, 9, 30))
     return steps
 
 
@@ -270,11 +271,11 @@ def _play_chase(unit):
     return 1
 
 
-def _deliver_news():
-    """What happened reaches everyone concerned (issue 13): the events recorded while the story was
-    played (new obligations, submissions, decisions, the feedback to sign, the meeting, the chase)
-    gathered and sent, as the beat's flush would have by 9:30 on the 8th."""
-    with clock.frozen_at(at(1, 8, 9, 30)):
+def _deliver_news(moment):
+    """What happened reaches everyone concerned (issue 13), as the beat's flush would have at
+    `moment`: first the new tasks, then what the story played (submissions, decisions, the
+    feedback to sign, the meeting, the chase), gathered and sent by 9:30 on the 8th."""
+    with clock.frozen_at(moment):
         events.flush(dispatch=False)
         send_due()
     return 1

@@ -41,7 +41,8 @@ Kind = Event.Kind
 
 # The line of each kind, rendered at delivery in the recipient's language from the event's params.
 TEXTS = {
-    Kind.ISSUED: lambda p: _("新的报送任务：%(unit)s · “%(title)s”，截止时间 %(due)s") % p,
+    Kind.ISSUED: lambda p: (_("新的报送任务：%(unit)s · “%(title)s”，截止时间 %(due)s") if p.get("due") != _("待定")
+                            else _("新的报送任务：%(unit)s · “%(title)s”，截止时间待定（%(rule)s）")) % p,
     Kind.SUBMITTED: lambda p: _("%(unit)s 报送了“%(title)s”（第 %(version)s 版），请审核") % p,
     Kind.RETURNED: lambda p: _("“%(title)s”被退回，请修改后重新报送。理由：%(reason)s") % p,
     Kind.APPROVED: lambda p: _("“%(title)s”已审核通过") % p,

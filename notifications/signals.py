@@ -117,7 +117,8 @@ def tell_of_new_obligations(sender, requirement, obligation_ids, **kwargs):
         now = clock.now()
         tell_many([
             Event(recipient_id=user_id, kind=Kind.ISSUED, key=f"issued:{pk}", created_at=now,
-                  params={"unit": name, "title": requirement.title, "due": moment_param(due)},
+                  params={"unit": name, "title": requirement.title, "due": moment_param(due),
+                          "rule": requirement.deadline_text},
                   path=Obligation(pk=pk).get_absolute_url())
             for pk, unit_id, name, due in rows for user_id in by_unit.get(unit_id, [])
         ])
