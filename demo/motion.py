@@ -117,6 +117,7 @@ def play(unit_by_code):
     steps += _play_meetings(unit_by_code)
     steps += _play_sweeps()
     steps += _play_chase(unit_by_code[organ(30)])
+    steps += _play_group_chase(unit_by_code[organ(5)])
     steps += _deliver_news(at(1, 8, 9, 30))
     return steps
 
@@ -268,6 +269,19 @@ def _play_chase(unit):
               .select_related("user").order_by("pk").first().user)
     with clock.frozen_at(at(1, 8, 9, 20)):
         chases.chase(Obligation.objects.filter(pk=obligation.pk), actor=office, note=CHASE_NOTE)
+    return 1
+
+
+GROUP_CHASE_NOTE = "请按督导组意见修改初步书面总结，于1月9日前重新报送。"
+
+
+def _play_group_chase(unit):
+    """A member of 省委第一督导组 chases 省发展改革委's returned summary, due in two days (a group
+    chases the units it supervises too); the liaison_fgw login finds it on its to-do page."""
+    obligation = Obligation.objects.get(unit=unit, requirement__title=SUMMARY_TITLE)
+    _leader, member = reviewers_of(unit, at(1, 8))
+    with clock.frozen_at(at(1, 8, 9, 10)):
+        chases.chase(Obligation.objects.filter(pk=obligation.pk), actor=member, note=GROUP_CHASE_NOTE)
     return 1
 
 

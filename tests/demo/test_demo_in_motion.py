@@ -99,12 +99,13 @@ def test_the_field_has_its_materials_plans_feedback_and_meetings(demo):
 
 
 HOME_WORK = {
-    "zj_office": ["初步书面总结", "待审核"],
+    "zj_office": ["初步书面总结", "待审核", "逾期未报送的单位"],
     "hz_office": ["教育实践活动实施方案"],
     # The to-do panel leads the home page with what waits for the person (notifications.todo).
     "sup_leader": ["待督导组审核的材料 3", "待我签发的反馈意见 1", "省财政厅"],
     "sup_member": ["待督导组审核的材料 3", "省财政厅"],
-    "liaison_fgw": ["初步书面总结", "已退回"],
+    # The group's chase of the returned summary leads its to-do (issue 13).
+    "liaison_fgw": ["初步书面总结", "已退回", "催办", "请按督导组意见修改初步书面总结"],
     "liaison_beishan": ["教育实践活动实施方案", "领导班子对照检查材料"],
     "liaison_yucun": ["问题清单和整改措施"],
     "admin": ["初步书面总结"],
