@@ -43,24 +43,24 @@ Kind = Event.Kind
 TEXTS = {
     Kind.ISSUED: lambda p: (_("新的报送任务：%(unit)s · “%(title)s”，截止时间 %(due)s") if p.get("due") != _("待定")
                             else _("新的报送任务：%(unit)s · “%(title)s”，截止时间待定（%(rule)s）")) % p,
-    Kind.SUBMITTED: lambda p: _("%(unit)s 报送了“%(title)s”（第 %(version)s 版），请审核") % p,
+    Kind.SUBMITTED: lambda p: _("%(unit)s报送了“%(title)s”（第 %(version)s 版），请审核") % p,
     Kind.RETURNED: lambda p: _("“%(title)s”被退回，请修改后重新报送。理由：%(reason)s") % p,
     Kind.APPROVED: lambda p: _("“%(title)s”已审核通过") % p,
     Kind.REOPENED: lambda p: _("“%(title)s”已重新打开，请重新报送。理由：%(reason)s") % p,
     Kind.FEEDBACK_PENDING: lambda p: _("对%(unit)s的反馈意见“%(subject)s”待您签发") % p,
     Kind.FEEDBACK_SIGNED: lambda p: _("督导组对%(unit)s的反馈意见“%(subject)s”已签发") % p,
     Kind.DUE_MOVED: lambda p: _("%(unit)s · “%(title)s”的截止时间由 %(old)s 调整为 %(new)s") % p,
-    Kind.CLOSE_REQUESTED: lambda p: _("%(unit)s 申请整改事项“%(problem)s”销号，请审核") % p,
+    Kind.CLOSE_REQUESTED: lambda p: _("%(unit)s申请整改事项“%(problem)s”销号，请审核") % p,
     Kind.CLOSED: lambda p: _("整改事项“%(problem)s”已销号") % p,
     Kind.CLOSE_REJECTED: lambda p: _("整改事项“%(problem)s”的销号申请被退回，请继续整改。理由：%(reason)s") % p,
     Kind.MEETING: lambda p: _("%(unit)s的%(meeting)s定于 %(day)s 召开") % p,
     Kind.CHASED: lambda p: (_("【催办】%(unit)s · “%(title)s”：%(note)s（催办人：%(by)s）") if p.get("note")
                             else _("【催办】%(unit)s · “%(title)s”，请尽快报送（催办人：%(by)s）")) % p,
-    Kind.EXTENSION_REQUESTED: lambda p: _("%(unit)s 申请将“%(title)s”延期至 %(new)s，理由：%(reason)s") % p,
+    Kind.EXTENSION_REQUESTED: lambda p: _("%(unit)s申请将“%(title)s”延期至 %(new)s，理由：%(reason)s") % p,
     Kind.EXTENSION_DECIDED: lambda p: (_("“%(title)s”的延期申请已批准，新的截止时间 %(new)s") if p.get("granted")
                                        else _("“%(title)s”的延期申请未获批准。理由：%(reason)s")) % p,
-    Kind.EXEMPTED: lambda p: (_("%(unit)s 已免报“%(title)s”。理由：%(reason)s") if p.get("exempt", True)
-                              else _("%(unit)s 的“%(title)s”已撤销免报，请按期报送。理由：%(reason)s")) % p,
+    Kind.EXEMPTED: lambda p: (_("%(unit)s已免报“%(title)s”。理由：%(reason)s") if p.get("exempt", True)
+                              else _("%(unit)s的“%(title)s”已撤销免报，请按期报送。理由：%(reason)s")) % p,
 }
 # Params holding a moment (ISO 8601), shown as a date and time in the reader's language; and a day.
 MOMENTS = ("due", "old", "new")

@@ -57,7 +57,7 @@ def test_submission_review_and_decisions_reach_the_reviewers_then_the_liaisons(p
     workflow.transition(ob, "submit", people.liaison_organ, text="初稿", files=[upload("总结.pdf", PDF)])
     news = told()
     assert Counter({k: len(v) for k, v in news.items()}) == Counter({"sup_leader": 1, "sup_member": 1})
-    assert news["sup_member"] == ["省发展改革委 报送了“初步书面总结”（第 1 版），请审核"]
+    assert news["sup_member"] == ["省发展改革委报送了“初步书面总结”（第 1 版），请审核"]
 
     workflow.transition(ob, "return", people.group_member, reason="缺少整改成效数据")
     assert told() == {"liaison_fgw": ["“初步书面总结”被退回，请修改后重新报送。理由：缺少整改成效数据"]}
@@ -106,7 +106,7 @@ def test_close_request_and_decisions(people, told):
     item_workflow.transition(item, "request_close", people.liaison_organ, evidence="会议台账")
     news = told()
     assert set(news) == {"sup_leader", "sup_member"}
-    assert news["sup_leader"] == ["省发展改革委 申请整改事项“会议过多”销号，请审核"]
+    assert news["sup_leader"] == ["省发展改革委申请整改事项“会议过多”销号，请审核"]
     item_workflow.transition(item, "reject_close", people.group_leader, reason="佐证材料不足")
     assert told() == {"liaison_fgw": ["整改事项“会议过多”的销号申请被退回，请继续整改。理由：佐证材料不足"]}
     item_workflow.transition(item, "request_close", people.liaison_organ, evidence="补充台账")
@@ -205,8 +205,8 @@ def test_extension_request_decisions_and_exemptions(people, told):
                                                reason="主要负责同志出差")
         news = told()
         assert set(news) == {"sup_leader", "sup_member"}  # the group decides on the group-first route
-        assert news["sup_leader"] == ["省发展改革委 申请将“初步书面总结”延期至 2014年1月20日 18:00，理由：主要负责同志出差"]
+        assert news["sup_leader"] == ["省发展改革委申请将“初步书面总结”延期至 2014年1月20日 18:00，理由：主要负责同志出差"]
         extensions.decide_extension(request, "grant", actor=people.group_leader)
         assert told() == {"liaison_fgw": ["“初步书面总结”的延期申请已批准，新的截止时间 2014年1月20日 18:00"]}
     workflow.transition(people.obligation_organ2, "exempt", people.office_province, reason="机构撤并")
-    assert told() == {"liaison_jyt": ["省教育厅 已免报“初步书面总结”。理由：机构撤并"]}
+    assert told() == {"liaison_jyt": ["省教育厅已免报“初步书面总结”。理由：机构撤并"]}
