@@ -243,7 +243,14 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     after = {**snapshot(requirement, REQUIREMENT_FIELDS),
              "explicit_units": [{"pk": u.pk, "label": u.name} for u in requirement.explicit_units.order_by("path")]}
     if is_new:
-        changes = {name: change(None, value) for name, value in after.items() if value not in (None, "", [])}
+        # A new requirement's trail lists what it says, not the defaults of what it does not use:
+        # the recurrence settings of a one-off requirement, the working-day flag without a rule.
+        unused = set() if requirement.recurrence is not None else {
+            name for name in after if name.startswith("recurrence_")}
+        if not requirement.due_days:
+            unused.add("due_workdays")
+        changes = {name: change(None, value) for name, value in after.items()
+                   if value not in (None, "", []) and name not in unused}
     else:
         changes = diff(before, after)
     if added:
