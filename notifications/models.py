@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from access.policy import RestrictedQuerySet
 from campaign.deadlines import SHANGHAI
 from core import clock
+from core.templatetags.core_tags import format_moment
 from core.workdays import NonWorkdayRule, holiday_warning, shift_to_workday, working_days_between
 from units.models import UnitMembership
 
@@ -413,10 +414,10 @@ class Reminder(models.Model):
         return (due.date() - sent_day).days, working_days_between(sent_day, last_day)
 
     def describe(self, merged_offsets=()):
-        """The line a digest shows for this item, in Chinese. `merged_offsets`: the planned offsets
+        """The line a digest shows for this item, in the active language. `merged_offsets`: the planned offsets
         of other reminders of the same obligation moved onto this one's day, said in one line."""
         due = self.due_at.astimezone(SHANGHAI)
-        due_text = f"{due.year}年{due.month}月{due.day}日 {due:%H:%M}"
+        due_text = format_moment(due)  # in the reader's language: the digest is rendered at delivery
         if self.kind == self.Kind.BEFORE:
             days, working = self.remaining()
             when = _("距截止还有 %(days)s 天（其中工作日 %(working)s 天，截止时间 %(due)s）") % {
@@ -428,7 +429,8 @@ class Reminder(models.Model):
         else:  # the days really overdue on the send day (an escalation waits for a working day)
             overdue = (self.scheduled_for.astimezone(SHANGHAI).date() - due.date()).days
             when = _("已逾期 %(days)s 天（截止时间 %(due)s）") % {"days": overdue, "due": due_text}
-        return f"【{self.get_kind_display()}】{self.unit.name}：{self.requirement.title}，{when}"
+        return _("【%(kind)s】%(unit)s：%(title)s，%(when)s") % {
+            "kind": self.get_kind_display(), "unit": self.unit.name, "title": self.requirement.title, "when": when}
 
     def path(self):
         """The obligation's page (or its requirement's, while that page is missing), relative: the

@@ -210,3 +210,19 @@ def test_extension_request_decisions_and_exemptions(people, told):
         assert told() == {"liaison_fgw": ["“初步书面总结”的延期申请已批准，新的截止时间 2014年1月20日 18:00"]}
     workflow.transition(people.obligation_organ2, "exempt", people.office_province, reason="机构撤并")
     assert told() == {"liaison_jyt": ["省教育厅已免报“初步书面总结”。理由：机构撤并"]}
+
+
+def test_reminders_are_written_at_delivery_in_the_readers_language(people, told):
+    from campaign.deadlines import SHANGHAI
+    from notifications.sending import send_due
+    from notifications.sweep import run_sweep
+
+    people.liaison_organ.language = "en"
+    people.liaison_organ.save()
+    run_sweep(dt.datetime(2014, 1, 3, 9, tzinfo=SHANGHAI), dispatch=False)
+    send_due()
+    english = Notification.objects.get(user=people.liaison_organ)
+    chinese = Notification.objects.get(user=people.liaison_organ2)
+    assert english.title == "Reporting reminder: 1 open items"
+    assert english.items[0]["text"].startswith("[Before the deadline]") and "10 Jan 2014" in english.items[0]["text"]
+    assert chinese.title == "报送提醒：1 项待办" and "2014年1月10日 23:59" in chinese.items[0]["text"]
