@@ -106,9 +106,10 @@ def build(units, requirements, fresh):
             )
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "INSERT INTO campaign_obligation (requirement_id, unit_id, status, due_at, updated_at, submitted_late) "
-                    "SELECT %s, id, 'pending', %s, %s, false FROM units_unit WHERE depth = 1",
-                    [requirement.pk, due, timezone.now()],
+                    "INSERT INTO campaign_obligation (requirement_id, unit_id, status, due_at, updated_at, submitted_late, "
+                    "period_label, exemption_reason, assigned_at) "
+                    "SELECT %s, id, 'pending', %s, %s, false, '', '', %s FROM units_unit WHERE depth = 1",
+                    [requirement.pk, due, timezone.now(), timezone.now()],
                 )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

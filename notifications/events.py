@@ -4,9 +4,10 @@ same outbox as the reminders (DESIGN rule 5: each sent once, on every channel).
 1. `tell()` records one Event row per recipient in the transaction of the change (a change
    rolled back tells nobody); the unique key (recipient, key) makes the same happening told once
    however often a signal fires.
-2. `flush()` (beat, every EVENT_FLUSH_SECONDS; `send_reminders` too) gathers the waiting rows
-   into one digest per recipient and one delivery per channel, claiming them with a guarded
-   UPDATE (two flushes at once never take the same row), and queues the deliveries after commit.
+2. `flush()` (beat, every EVENT_FLUSH_SECONDS) gathers the waiting rows into one digest per
+   recipient and one delivery per channel (the sweep's own statements, notifications.sweep
+   .build_digests), claiming them with a guarded UPDATE (two flushes at once never take the same
+   row), and queues the deliveries after commit.
 3. The senders (notifications.sending) send each digest in the recipient's language: the words
    are rendered at delivery from `params` (describe()).
 
@@ -33,7 +34,8 @@ from core import clock
 from core.templatetags.core_tags import format_day, format_moment
 from notifications.channels import configured_channels
 from notifications.dispatch import enqueue
-from notifications.models import Delivery, Digest, Event, Sweep
+from notifications.models import Delivery, Event, Sweep
+from notifications.sweep import build_digests
 
 logger = logging.getLogger(__name__)
 
@@ -123,26 +125,19 @@ def flush(now=None, *, dispatch=True):
     now = now or wall_now
     channels = configured_channels()
     with transaction.atomic():
-        waiting = list(Event.objects.filter(sweep__isnull=True).order_by("pk").values_list("pk", flat=True)[:50000])
-        if not waiting:
+        last = Event.objects.filter(sweep__isnull=True).order_by("-pk").values_list("pk", flat=True).first()
+        if last is None:
             return 0, 0, []
         sweep = Sweep.objects.create(started_at=wall_now, as_of=now)
-        taken = 0
-        for start in range(0, len(waiting), 5000):
-            taken += Event.objects.filter(pk__in=waiting[start:start + 5000], sweep__isnull=True).update(sweep=sweep)
+        # One guarded UPDATE: of two flushes at once, each row goes to the one that takes it.
+        taken = Event.objects.filter(sweep__isnull=True, pk__lte=last).update(sweep=sweep)
         if not taken:
             sweep.delete()
             return 0, 0, []
-        recipients = sorted(set(Event.objects.filter(sweep=sweep).values_list("recipient_id", flat=True)))
-        Digest.objects.bulk_create([Digest(sweep=sweep, recipient_id=r, created_at=wall_now) for r in recipients],
-                                   batch_size=2000)
-        digest_ids = list(Digest.objects.filter(sweep=sweep).values_list("pk", flat=True))
-        Delivery.objects.bulk_create(
-            [Delivery(digest_id=d, channel=channel.name, next_attempt_at=wall_now, created_at=wall_now)
-             for d in digest_ids for channel in channels], batch_size=2000)
+        digests = build_digests(sweep, wall_now, channels, rows=Event)
         delivery_ids = list(Delivery.objects.filter(digest__sweep=sweep).values_list("pk", flat=True))
-        Sweep.objects.filter(pk=sweep.pk).update(created=taken, digests=len(digest_ids), finished_at=clock.now())
+        Sweep.objects.filter(pk=sweep.pk).update(created=taken, digests=digests, finished_at=clock.now())
         if dispatch and delivery_ids:
             transaction.on_commit(lambda: enqueue(delivery_ids))
-    logger.info("event flush: events=%s digests=%s", taken, len(digest_ids))
-    return taken, len(digest_ids), delivery_ids
+    logger.info("event flush: events=%s digests=%s", taken, digests)
+    return taken, digests, delivery_ids

@@ -221,13 +221,14 @@ def _insert_reminders(sweep, kind, moments, wall_now, today):
     return inserted
 
 
-def _build_digests(sweep, wall_now, channels):
-    """One digest per recipient of this sweep's new rows, one delivery per digest and channel."""
-    reminder, digest, delivery = _t(Reminder), _t(Digest), _t(Delivery)
+def build_digests(sweep, wall_now, channels, rows=Reminder):
+    """One digest per recipient of this sweep's new rows (of `rows`: the reminders, or the news of
+    notifications.events), one delivery per digest and channel: two set-based statements."""
+    source, digest, delivery = _t(rows), _t(Digest), _t(Delivery)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {digest} (sweep_id, recipient_id, created_at) "
-            f"SELECT DISTINCT %s, recipient_id, %s FROM {reminder} WHERE sweep_id = %s",
+            f"SELECT DISTINCT %s, recipient_id, %s FROM {source} WHERE sweep_id = %s",
             [sweep.pk, _dt(wall_now), sweep.pk],
         )
         digests = max(cursor.rowcount, 0)
@@ -283,7 +284,7 @@ def run_sweep(now=None, *, dispatch=True, dry_run=False):
             by_kind[kind].extend((rid, due, offset, at) for rid, due in pairs)
         for kind, moments in by_kind.items():
             created += _insert_reminders(sweep, kind, moments, wall_now, today)
-        digests = _build_digests(sweep, wall_now, channels) if created else 0
+        digests = build_digests(sweep, wall_now, channels) if created else 0
         delivery_ids = list(Delivery.objects.filter(digest__sweep=sweep).values_list("pk", flat=True))
         Sweep.objects.filter(pk=sweep.pk).update(created=created, digests=digests, finished_at=clock.now())
         if dry_run:
