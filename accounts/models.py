@@ -40,7 +40,3 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.strip()
-
-    def hears_on(self, channel_name):
-        """Whether this person takes messages on `channel_name` (the notification centre always)."""
-        return channel_name == "inapp" or channel_name not in (self.quiet_channels or [])

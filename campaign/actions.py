@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from access import receipts
 from access.policy import can
 from access.transitions import TransitionRefused
 from audit.services import (
@@ -471,24 +472,9 @@ def fan_out_to_units(units, *, actor):
 
 def sign_for_obligation(obligation, user):
     """A liaison of the unit opens the obligation for the first time: the unit has received it
-    (签收), once, at that moment, by that person. Nobody else's opening counts (campaign.rules:
-    "sign_for"); the guarded UPDATE makes two first openings at once record one receipt and one
-    audit row. Returns whether this opening was the receipt."""
-    if obligation.received_at is not None:
-        return False  # signed for already: not even a query
-    now = clock.now()
-    with transaction.atomic():
-        signed = (
-            Obligation.objects.restrict(user, "sign_for")
-            .filter(pk=obligation.pk, received_at__isnull=True)
-            .update(received_at=now, received_by=user)
-        )
-        if signed != 1:
-            return False
-        record_change(obligation, "sign_for", actor=user,
-                      changes={"received_at": change(None, now), "received_by": change(None, user)})
-    obligation.received_at, obligation.received_by = now, user
-    return True
+    (签收), once (access.receipts; who counts: campaign.rules "sign_for"). Returns whether this
+    opening was the receipt."""
+    return receipts.sign_for(obligation, user)
 
 
 # --- participation: a unit's batch in a campaign (003) -------------------------------------------

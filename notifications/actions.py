@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import change, record_change, snapshot
 from core import clock
 from notifications import dispatch
+from notifications.channels import InAppChannel
 from notifications.models import Delivery, PolicyFields
 from notifications.outcomes import channel_label
 
@@ -103,7 +104,7 @@ def set_preferences(user, *, actor, language=None, quiet_channels=None):
     if language is not None:
         user.language = language
     if quiet_channels is not None:
-        user.quiet_channels = sorted(set(quiet_channels) - {"inapp"})
+        user.quiet_channels = sorted(set(quiet_channels) - {InAppChannel.name})
     user.save(update_fields=["language", "quiet_channels"])
     if snapshot(user, ["language", "quiet_channels"]) != before:
         record_change(user, "preferences", actor=actor, before=before)

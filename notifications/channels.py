@@ -86,6 +86,12 @@ def render_digest(digest):
     return Message(subject=subject, body=body, items=items)
 
 
+def hears_on(user, channel_name):
+    """Whether `user` takes messages on `channel_name`: the channels they did not turn off
+    (User.quiet_channels); the notification centre cannot be turned off."""
+    return channel_name == InAppChannel.name or channel_name not in (user.quiet_channels or [])
+
+
 class Channel:
     """The interface: a name stored on each delivery, a label for the log, and send()."""
 

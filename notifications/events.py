@@ -43,8 +43,8 @@ Kind = Event.Kind
 
 # The line of each kind, rendered at delivery in the recipient's language from the event's params.
 TEXTS = {
-    Kind.ISSUED: lambda p: (_("新的报送任务：%(unit)s · “%(title)s”，截止时间 %(due)s") if p.get("due") != _("待定")
-                            else _("新的报送任务：%(unit)s · “%(title)s”，截止时间待定（%(rule)s）")) % p,
+    Kind.ISSUED: lambda p: (_("新的报送任务：%(unit)s · “%(title)s”，截止时间待定（%(rule)s）") if p.get("due_pending")
+                            else _("新的报送任务：%(unit)s · “%(title)s”，截止时间 %(due)s")) % p,
     Kind.SUBMITTED: lambda p: _("%(unit)s报送了“%(title)s”（第 %(version)s 版），请审核") % p,
     Kind.RETURNED: lambda p: _("“%(title)s”被退回，请修改后重新报送。理由：%(reason)s") % p,
     Kind.APPROVED: lambda p: _("“%(title)s”已审核通过") % p,
@@ -75,7 +75,8 @@ def moment_param(value):
 
 
 def _readable(params):
-    shown = dict(params)
+    # A due moment still to be set (a meeting's rule) is said with its rule instead of a date.
+    shown = {**params, "due_pending": "due" in params and not params["due"]}
     for name in MOMENTS:
         if name in shown:
             value = shown[name]
@@ -102,18 +103,16 @@ def describe(event):
 def tell(user_ids, kind, key, params, path=""):
     """Record that each of `user_ids` is to be told of one happening (`key`, the same for everyone
     told of it). Must run inside the change's transaction. Returns how many rows were new."""
-    user_ids = sorted(set(user_ids))
-    if not user_ids:
-        return 0
     now = clock.now()
-    rows = [Event(recipient_id=user_id, kind=kind, key=key[:120], params=params, path=path[:500], created_at=now)
-            for user_id in user_ids]
-    made = Event.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return len(made)
+    return tell_many([Event(recipient_id=user_id, kind=kind, key=key[:120], params=params, path=path[:500],
+                            created_at=now) for user_id in sorted(set(user_ids))])
 
 
 def tell_many(rows):
-    """Bulk form of tell(): `rows` are Event instances (a fan-out to 50,000 units)."""
+    """Bulk form of tell(): `rows` are Event instances (a fan-out to 50,000 units); a row already
+    recorded for its (recipient, key) is left alone (exactly once)."""
+    if not rows:
+        return 0
     return len(Event.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True))
 
 

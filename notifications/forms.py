@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
-from notifications.channels import configured_channels
+from notifications.channels import InAppChannel, configured_channels, hears_on
 from notifications.models import OfficeReminderDefaults, PolicyFields, ReminderPolicy
 
 
@@ -74,11 +74,11 @@ class PreferencesForm(StyledForm, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = [channel for channel in configured_channels() if channel.name != "inapp"]
+        offered = [channel for channel in configured_channels() if channel.name != InAppChannel.name]
         self.offered = [channel.name for channel in offered]
         self.fields["channels"].choices = [(channel.name, channel.label) for channel in offered]
         self.initial.setdefault("language", user.language or settings.LANGUAGE_CODE)
-        self.initial.setdefault("channels", [name for name in self.offered if user.hears_on(name)])
+        self.initial.setdefault("channels", [name for name in self.offered if hears_on(user, name)])
 
     def quiet_channels(self):
         return [name for name in self.offered if name not in self.cleaned_data["channels"]]

@@ -29,7 +29,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.utils.translation import gettext as _
 
 from core import clock
-from notifications.channels import SkipDelivery, channel_named, render_digest
+from notifications.channels import SkipDelivery, channel_named, hears_on, render_digest
 from notifications.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def deliver(delivery_id):
     delivery = record(lambda: Delivery.objects.select_related("digest__recipient").get(pk=delivery_id))
     with leases.holding(delivery_id, token):
         try:
-            if not delivery.digest.recipient.hears_on(delivery.channel):
+            if not hears_on(delivery.digest.recipient, delivery.channel):
                 raise SkipDelivery(_("本人已选择不接收此渠道的消息"))
             channel = channel_named(delivery.channel)
             message = render_digest(delivery.digest)

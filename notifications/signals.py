@@ -52,7 +52,9 @@ def reviewers_of(obligation):
 
 @receiver(transitioned, sender=Obligation, dispatch_uid="notifications.obligation_moved")
 def tell_of_obligation_move(sender, obj, transition, reason, **kwargs):
-    version = obj.submissions.count()
+    if transition.action not in ("submit", *_DECISIONS, *_EXEMPTIONS):
+        return
+    version = obj.submissions.count()  # the version a submission or a decision is about (the key's part)
     if transition.action == "submit":
         tell(reviewers_of(obj), Kind.SUBMITTED, f"submitted:{obj.pk}:v{version}",
              _obligation_params(obj, version=version), obj.get_absolute_url())

@@ -5,9 +5,9 @@ by the pages, the admin, commands and the API alike; each keeps the trail (DESIG
 
 from django.db import transaction
 
+from access import receipts
 from audit.services import change, created, record_change
-from core import clock
-from supervision.models import Feedback, GroupMember, MeetingAttendance
+from supervision.models import GroupMember, MeetingAttendance
 from supervision.workflow import transition as move_feedback  # noqa: F401 - feedback's entry point
 
 
@@ -87,21 +87,6 @@ def attend_meeting(meeting, *, group, actor, comment):
 
 def sign_for_feedback(feedback, user):
     """A liaison of the unit reads the signed-off feedback for the first time: the unit has
-    received the group's word (签收, DESIGN rule 9), once, at that moment, by that person. Nobody
-    else's reading counts (supervision.rules: "sign_for"); the guarded UPDATE records one receipt
-    and one audit row however many first readings race. Returns whether this reading was it."""
-    if feedback.received_at is not None:
-        return False
-    now = clock.now()
-    with transaction.atomic():
-        signed = (
-            Feedback.objects.restrict(user, "sign_for")
-            .filter(pk=feedback.pk, received_at__isnull=True)
-            .update(received_at=now, received_by=user)
-        )
-        if signed != 1:
-            return False
-        record_change(feedback, "sign_for", actor=user,
-                      changes={"received_at": change(None, now), "received_by": change(None, user)})
-    feedback.received_at, feedback.received_by = now, user
-    return True
+    received the group's word (签收, DESIGN rule 9), once (access.receipts; who counts:
+    supervision.rules "sign_for"). Returns whether this reading was it."""
+    return receipts.sign_for(feedback, user)

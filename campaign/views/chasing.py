@@ -45,6 +45,12 @@ def decorate(obligations):
     return obligations
 
 
+def remindable_among(user, obligations):
+    """The ids among a page's `obligations` the person may chase (campaign.rules "remind"): one query."""
+    return set(Obligation.objects.restrict(user, "remind").filter(pk__in=[o.pk for o in obligations])
+               .values_list("pk", flat=True))
+
+
 def _positive_int(value):
     try:
         number = int(value)
@@ -81,8 +87,7 @@ def overdue_list(request):
     listed = obligations.with_status(now).select_related("unit", "requirement").order_by("due_at", "unit__path", "pk")
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list)
-    remindable = set(Obligation.objects.restrict(request.user, "remind").filter(pk__in=[o.pk for o in page.object_list])
-                     .values_list("pk", flat=True))
+    remindable = remindable_among(request.user, page.object_list)
     query = "&".join(f"{name}={value.pk}" for name, value in (("unit", unit), ("requirement", requirement)) if value)
     return render(request, "campaign/overdue_list.html", {
         "page": page, "unit": unit, "requirement": requirement, "remindable": remindable,

@@ -61,8 +61,7 @@ def requirement_detail(request, requirement_id):
     rows = dashboard.requirement_rows([requirement.pk], obligations)
     can_edit = can(request.user, "edit", requirement)
     counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
-    remindable = set(Obligation.objects.restrict(request.user, "remind").filter(pk__in=[o.pk for o in page.object_list])
-                     .values_list("pk", flat=True))
+    remindable = chasing.remindable_among(request.user, page.object_list)
     return render(
         request,
         "campaign/requirement_detail.html",
