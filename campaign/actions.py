@@ -27,6 +27,11 @@ from audit.services import (
     snapshot,
 )
 from campaign import signals
+from campaign.attachments import (  # noqa: F401 - files on campaign rows: their entry points
+    add_directive_attachment,
+    upload_attachment_file,
+    withdraw_submission_file,
+)
 from campaign.deadlines import DueEvent
 from campaign.event_deadlines import counted_from, move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
 from campaign.extensions import decide_extension, request_extension  # noqa: F401 - extension requests' entry points

@@ -11,6 +11,7 @@ class CampaignConfig(AppConfig):
         # Imported here: models are not ready when this module is imported.
         from access import policy
         from campaign import models, rules
+        from files import owners
 
         policy.register(models.Campaign, rules.CAMPAIGN)
         policy.register(models.Batch, rules.CAMPAIGN_PART)
@@ -25,6 +26,7 @@ class CampaignConfig(AppConfig):
         policy.register(models.Review, rules.REVIEW)
         policy.register(models.AffiliationReview, rules.AFFILIATION_REVIEW)
         policy.register(models.Meeting, rules.MEETING)
+        owners.register(models.Meeting)  # meeting materials (会议材料)
         policy.register(models.UnitPhaseProgress, rules.PHASE_PROGRESS)
         policy.register(models.Participation, rules.PARTICIPATION)
         policy.register(models.ExtensionRequest, rules.EXTENSION_REQUEST)
@@ -58,11 +60,14 @@ def register_vocabulary():
         "due_settled": _("截止时间随会议召开日期确定"),
         "affiliation_review": _("归口党（工）委审阅"), "chase": _("催办"), "sign_for_chases": _("签收催办"),
         "extension_granted": _("批准延期，截止时间调整"), "sign_for": _("签收"),
+        "withdraw_file": _("撤回文件"),
     }, details={"version": _("版本"), "files": _("文件"), "affiliation_review": _("审阅结论"), "note": _("催办说明")})
     vocabulary.register(models.Requirement, actions={"reminder_policy": _("修改提醒规则")}, details={
         "explicit_units": _("指定单位"), "obligations_added": _("新增报送任务"), "obligations_removed": _("移除报送任务"),
     })
-    vocabulary.register(models.Directive, details={"forwards": _("转发的文件")})
+    vocabulary.register(models.Directive, actions={"attach": _("上传附件")}, details={
+        "forwards": _("转发的文件"), "attachments": _("附件"),
+    })
     vocabulary.register(models.Campaign, state_field="status", actions={"launch": _("启动活动")}, details={
         "template": _("模板"), "batches": _("批次"), "phases": _("环节"),
     })

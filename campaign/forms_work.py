@@ -7,37 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.deadlines import END_OF_DAY, SHANGHAI
 from campaign.models import AffiliationReview
-from campaign.uploads import UploadRefused, check_upload
 from core import clock
 from core.dates import validate_plan_date
 from core.forms import DateInput, StyledForm
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; each is checked by campaign.uploads.check_upload."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        errors, cleaned = [], []
-        for upload in uploads:
-            try:
-                check_upload(upload)
-            except UploadRefused as exc:
-                errors.append(str(exc))
-            cleaned.append(upload)
-        if errors:
-            raise forms.ValidationError(errors)
-        if self.required and not cleaned:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return cleaned
+from files.forms import MultipleFileField
 
 
 class SubmitForm(StyledForm, forms.Form):
@@ -97,4 +70,35 @@ class AffiliationReviewForm(StyledForm, forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == AffiliationReview.Decision.OPINION and not (cleaned.get("opinion") or "").strip():
             self.add_error("opinion", _("提出意见时必须填写意见内容。"))
+        return cleaned
+
+
+class WithdrawFileForm(StyledForm, forms.Form):
+    """撤回文件: an optional reason, kept with the withdrawn file and in the audit trail."""
+
+    reason = forms.CharField(label=_("撤回理由"), required=False, max_length=500)
+
+
+class DirectiveAttachmentForm(StyledForm, forms.Form):
+    """An office uploads an attachment's file: for an attachment already listed without one, or as a
+    new attachment with its title (the file's name when left empty)."""
+
+    attachment = forms.ModelChoiceField(
+        label=_("附件"), queryset=None, required=False, empty_label=_("新增附件"),
+        help_text=_("选择已登记但尚无文件的附件，或新增附件。"),
+    )
+    title = forms.CharField(label=_("附件标题"), required=False, max_length=300,
+                            help_text=_("新增附件时填写；不填则使用文件名。"))
+    file = MultipleFileField(label=_("附件文件"), multiple=False)
+
+    def __init__(self, *args, directive, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].queryset = directive.attachments.filter(stored_name="").order_by("ordinal")
+        if not self.fields["attachment"].queryset.exists():
+            del self.fields["attachment"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("attachment") and not (cleaned.get("title") or "").strip() and cleaned.get("file"):
+            cleaned["title"] = cleaned["file"][0].name.rsplit(".", 1)[0]
         return cleaned

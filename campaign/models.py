@@ -21,6 +21,7 @@ from campaign.status import ObligationStatus
 from core import clock
 from core.dates import validate_document_date, validate_not_in_future, validate_plan_date
 from core.templatetags.core_tags import format_day
+from files.models import StoredFile
 from units.models import Unit
 
 
@@ -384,8 +385,9 @@ class Directive(models.Model):
         return chain
 
 
-class DirectiveAttachment(models.Model):
-    """An attachment (附件) of a directive, such as the look-back implementation plan of 004."""
+class DirectiveAttachment(StoredFile, models.Model):
+    """An attachment (附件) of a directive, such as the look-back implementation plan of 004: a title,
+    perhaps its text, and perhaps its file, uploaded by an office through files.storage."""
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
     ordinal = models.PositiveSmallIntegerField(_("序号"), default=1)
@@ -393,10 +395,13 @@ class DirectiveAttachment(models.Model):
     body = models.TextField(_("正文"), blank=True)
     original_name = models.CharField(_("文件名"), max_length=255, blank=True)
     stored_name = models.CharField(max_length=100, blank=True, editable=False)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
     size = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
+
+    preview_url_name = "campaign:attachment_preview"
 
     class Meta:
         verbose_name = _("附件")
@@ -405,6 +410,9 @@ class DirectiveAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaign:attachment_file", args=[self.pk])
 
 
 class Route(models.TextChoices):
@@ -816,8 +824,12 @@ class Submission(models.Model):
         return reverse("campaign:submission", args=[self.pk])
 
 
-class SubmissionFile(models.Model):
-    """A file of a submission, stored under a server-generated name with its SHA-256."""
+class SubmissionFile(StoredFile, models.Model):
+    """A file of a submission, stored under a server-generated name with its SHA-256.
+
+    A liaison may withdraw a wrong file from the unit's latest version before it is reviewed
+    (campaign.actions.withdraw_submission_file): the row and the stored file are kept, marked
+    withdrawn (who, when, why), so evidence is never lost; pages show it struck through."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
     original_name = models.CharField(_("文件名"), max_length=255)
@@ -825,8 +837,15 @@ class SubmissionFile(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("大小"))
     sha256 = models.CharField(max_length=64)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
+
+    preview_url_name = "campaign:file_preview"
 
     class Meta:
         verbose_name = _("材料文件")

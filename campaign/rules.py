@@ -19,9 +19,9 @@ campaign being prepared (筹备中) is seen, and every campaign changed, by the 
 unit that set it up (Campaign.office); superusers alone for a campaign without one.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from campaign.models import OFFICE_DECIDES, Campaign, Route
+from campaign.models import OFFICE_DECIDES, AffiliationReview, Campaign, Review, Route, Submission
 from campaign.status import open_q
 from units import scope as units
 
@@ -137,9 +137,28 @@ EXTENSION_REQUEST = {
 # A chase is seen by whoever sees the obligation.
 CHASE = {"view": _seen_or_routed("obligation__")}
 SUBMISSION = {"view": _seen_or_routed("obligation__")}
+
+
+def withdrawable(user, scope):
+    """The rule 撤回文件 (SUBMISSION_FILE "withdraw"): a liaison of the unit may withdraw a file of the
+    unit's latest version while nobody has reviewed that version yet, neither the reviewer (Review:
+    the office or the supervision group, 003/004) nor the affiliation body (AffiliationReview, 004),
+    and the obligation has not been accepted. Once reviewed, the version stands as judged
+    (Submission.is_decided): a correction is the next version."""
+    newer = Submission.objects.filter(obligation=OuterRef("submission__obligation"), version__gt=OuterRef("submission__version"))
+    reviewed = Review.objects.filter(submission=OuterRef("submission"))
+    body_reviewed = AffiliationReview.objects.filter(submission=OuterRef("submission"))
+    return (
+        units.liaison_of(scope, "submission__obligation__unit__")
+        & Q(withdrawn_at__isnull=True, submission__obligation__accepted_at__isnull=True)
+        & ~Q(Exists(newer)) & ~Q(Exists(reviewed)) & ~Q(Exists(body_reviewed))
+    )
+
+
 SUBMISSION_FILE = {
     "view": _seen_or_routed("submission__obligation__"),
     "download": lambda user, scope: Q(),
+    "withdraw": withdrawable,
 }
 MEETING = {
     "view": lambda user, scope: units.seen(scope, "unit__"),

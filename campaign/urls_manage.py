@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.views import campaigns, chasing, dashboard, directives, participation, requirements
+from campaign.views import campaigns, chasing, dashboard, directive_files, directives, participation, requirements
 
 urlpatterns = [
     path("", directives.directive_list, name="directives"),
@@ -8,6 +8,9 @@ urlpatterns = [
     path("<int:directive_id>/", directives.directive_detail, name="directive"),
     path("<int:directive_id>/edit/", directives.directive_edit, name="directive_edit"),
     path("<int:directive_id>/forward/", directives.directive_forward, name="directive_forward"),
+    path("<int:directive_id>/attachments/", directive_files.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:attachment_id>/", directive_files.attachment_file, name="attachment_file"),
+    path("attachments/<int:attachment_id>/preview/", directive_files.attachment_preview, name="attachment_preview"),
     path("<int:directive_id>/requirements/new/", requirements.requirement_create, name="requirement_create"),
     path("<int:directive_id>/deadline-preview/", requirements.deadline_preview, name="deadline_preview"),
     path("requirements/<int:requirement_id>/", requirements.requirement_detail, name="requirement"),

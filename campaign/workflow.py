@@ -24,8 +24,9 @@ from access.transitions import Machine, Transition, TransitionRefused, reason_gi
 from audit.services import change
 from campaign.models import OFFICE_DECIDES, Obligation, ObligationStatus, Review, Route, Submission
 from campaign.status import is_late_submission
-from campaign.uploads import store_files
+from campaign.uploads import add_submission_file
 from core import clock
+from files.storage import store_files
 
 PENDING, SUBMITTED, RETURNED, ACCEPTED, EXEMPT = (
     ObligationStatus.PENDING,
@@ -164,7 +165,7 @@ def _submit(obligation, user, inputs, stored, now):
         obligation=obligation, version=version, text=(inputs["text"] or "").strip(), submitted_by=user, submitted_at=now,
         due_at=obligation.due_at,
     )
-    names = [stored.append(submission, upload).original_name for upload in inputs["files"]]
+    names = [add_submission_file(stored, submission, upload).original_name for upload in inputs["files"]]
     late = is_late_submission(now, obligation.due_at)
     changes = {"version": change(version - 1 or None, version)}
     if names:

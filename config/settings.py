@@ -5,6 +5,7 @@ from the environment; every variable has a default that runs the demo on SQLite
 with no servers.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "access",
+    "files",
     "units",
     "campaign",
     "supervision",
@@ -159,8 +161,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files: the file system under MEDIA_ROOT, or any Django storage backend (e.g. an
+# S3-compatible one from django-storages, installed by the deployment) with its options as JSON.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("UPLOAD_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("UPLOAD_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded materials live outside the static root and are only served by a

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("directives/", include("campaign.urls")),
+    path("files/", include("files.urls")),
     path("units/", include("units.urls")),
     path("supervision/", include("supervision.urls")),
     path("rectification/", include("rectification.urls")),

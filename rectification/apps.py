@@ -10,6 +10,7 @@ class RectificationConfig(AppConfig):
     def ready(self):
         # Imported here: models are not ready when this module is imported.
         from access import policy
+        from files import owners
         from rectification import models, rules
 
         policy.register(models.SpecialRectification, rules.EVERYBODY)
@@ -17,6 +18,8 @@ class RectificationConfig(AppConfig):
         policy.register(models.RectificationPlan, rules.PLAN)
         policy.register(models.RectificationItem, rules.ITEM)
         policy.register(models.ProgressUpdate, rules.PROGRESS)
+        owners.register(models.RectificationItem)  # 佐证材料 (evidence)
+        owners.register(models.ProgressUpdate)  # files reported with progress
         policy.register(models.LookBackReport, rules.LOOKBACK)
         policy.register(models.LookBackFinding, rules.FINDING)
         register_vocabulary()

@@ -11,6 +11,7 @@ class SupervisionConfig(AppConfig):
         # Imported here: models are not ready when this module is imported.
         from access import policy
         from access.scope import register_role_source
+        from files import owners
         from supervision import models, rules
         from supervision.roles import group_roles
 
@@ -23,6 +24,8 @@ class SupervisionConfig(AppConfig):
         policy.register(models.MeetingAttendance, rules.ATTENDANCE)
         policy.register(models.Feedback, rules.FEEDBACK)
         policy.register(models.SpotCheck, rules.SPOT_CHECK)
+        owners.register(models.Visit)  # photos and records of a visit
+        owners.register(models.Feedback)  # the feedback document (反馈意见) as sent
         register_vocabulary()
         register_panels()
 

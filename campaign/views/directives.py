@@ -13,6 +13,7 @@ from audit.services import snapshot
 from campaign import actions, dashboard
 from campaign.current import current_campaign
 from campaign.forms import DirectiveFilterForm, DirectiveForm, forward_initial, office_units
+from campaign.forms_work import DirectiveAttachmentForm
 from campaign.models import Directive, Obligation
 
 PAGE_SIZE = 50
@@ -56,10 +57,7 @@ def directive_list(request):
     )
 
 
-@login_required
-def directive_detail(request, directive_id):
-    directives = Directive.objects.restrict(request.user).select_related("campaign", "issuing_unit", "created_by")
-    directive = get_object_or_404(dashboard.with_data_version(directives), pk=directive_id)
+def directive_context(request, directive, attachment_form=None):
     requirements = list(directive.requirements.select_related("phase", "target_batch", "submit_to"))
     rows = dashboard.requirement_rows(
         [r.pk for r in requirements],
@@ -68,20 +66,25 @@ def directive_detail(request, directive_id):
         versioned=directive,
     )
     by_req = {row["requirement_id"]: dashboard.counts_from(row) for row in rows}
-    return render(
-        request,
-        "campaign/directive_detail.html",
-        {
-            "directive": directive,
-            "attachments": directive.attachments.all(),
-            "forwards": forwarding_chain_up(directive, request.user),
-            "forwarded_by": forwarding_chain_down(directive, request.user),
-            "requirements": [(r, by_req.get(r.pk, dashboard.Counts())) for r in requirements],
-            "can_edit": can(request.user, "edit", directive),
-            "can_forward": can(request.user, "forward", directive),
-            "can_add_requirement": can(request.user, "add_requirement", directive),
-        },
-    )
+    can_edit = can(request.user, "edit", directive)
+    return {
+        "directive": directive,
+        "attachments": directive.attachments.all(),
+        "forwards": forwarding_chain_up(directive, request.user),
+        "forwarded_by": forwarding_chain_down(directive, request.user),
+        "requirements": [(r, by_req.get(r.pk, dashboard.Counts())) for r in requirements],
+        "can_edit": can_edit,
+        "can_forward": can(request.user, "forward", directive),
+        "can_add_requirement": can(request.user, "add_requirement", directive),
+        "attachment_form": attachment_form or (DirectiveAttachmentForm(directive=directive) if can_edit else None),
+    }
+
+
+@login_required
+def directive_detail(request, directive_id):
+    directives = Directive.objects.restrict(request.user).select_related("campaign", "issuing_unit", "created_by")
+    directive = get_object_or_404(dashboard.with_data_version(directives), pk=directive_id)
+    return render(request, "campaign/directive_detail.html", directive_context(request, directive))
 
 
 def _saved(request, directive):

@@ -17,13 +17,14 @@ from access.views import refused
 from campaign import actions, chases, workflow
 from campaign.current import current_campaign
 from campaign.forms_extensions import ExemptionForm
-from campaign.forms_work import AffiliationReviewForm, ReopenForm, ReviewForm, SubmitForm
+from campaign.forms_work import AffiliationReviewForm, ReopenForm, ReviewForm, SubmitForm, WithdrawFileForm
 from campaign.models import Obligation, Route, Submission, SubmissionFile
 from campaign.status import countdown
-from campaign.uploads import UploadRefused, allowed_extensions, file_response
 from campaign.views import affiliation
 from campaign.views.extension_panel import extension_context
 from core import clock
+from files.responses import file_response, preview_response
+from files.screening import UploadRefused
 
 # How many reports waiting for an affiliation body the review queue shows (the body's page lists all).
 AFFILIATION_PREVIEW = 20
@@ -61,7 +62,9 @@ def obligation_context(request, obligation, **forms):
         "submit_form": forms.get("submit_form") or (SubmitForm() if "submit" in actions else None),
         "review_form": forms.get("review_form") or (ReviewForm() if {"approve", "return"} & set(actions) else None),
         "reopen_form": forms.get("reopen_form") or (ReopenForm() if "reopen" in actions else None),
-        "allowed_extensions": sorted(allowed_extensions()),
+        "withdrawable": set(
+            SubmissionFile.objects.restrict(user, "withdraw").filter(submission__obligation=obligation).values_list("pk", flat=True)
+        ) if submissions else set(),
     }
 
 
@@ -210,18 +213,47 @@ def submission_detail(request, submission_id):
     return render(request, "campaign/work/submission.html", {"submission": submission, "reviews": reviews})
 
 
-@login_required
-@require_GET
-def file_download(request, file_id):
+def visible_file(user, file_id):
     file_obj = get_object_or_404(
-        SubmissionFile.objects.filter(submission__obligation__in=Obligation.objects.restrict(request.user)).select_related(
+        SubmissionFile.objects.filter(submission__obligation__in=Obligation.objects.restrict(user)).select_related(
             "submission__obligation__unit"
         ),
         pk=file_id,
     )
-    if not can(request.user, "download", file_obj):
+    if not can(user, "download", file_obj):
         raise PermissionDenied
-    return file_response(file_obj)
+    return file_obj
+
+
+@login_required
+@require_GET
+def file_download(request, file_id):
+    return file_response(visible_file(request.user, file_id))
+
+
+@login_required
+@require_GET
+def file_preview(request, file_id):
+    """A PDF or an image shown in the browser, sandboxed (files.responses.preview_response)."""
+    return preview_response(visible_file(request.user, file_id))
+
+
+@login_required
+@require_POST
+def file_withdraw(request, file_id):
+    """撤回文件: campaign.attachments.withdraw_submission_file (rule campaign.rules.withdrawable)."""
+    file_obj = visible_file(request.user, file_id)
+    obligation = file_obj.submission.obligation
+    form = WithdrawFileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(obligation)
+    try:
+        actions.withdraw_submission_file(file_obj, actor=request.user, reason=form.cleaned_data["reason"])
+    except workflow.TransitionRefused as exc:
+        return _refused(request, visible_obligation(request.user, obligation.pk), exc)
+    messages.success(request, _("已撤回文件“%(name)s”；文件仍保留在记录中，审核方可以看到撤回情况。") % {"name": file_obj.original_name})
+    return redirect(obligation)
 
 
 @login_required

@@ -19,7 +19,8 @@ class Things:
 @pytest.fixture
 def things(world):
     from campaign.models import Directive, ExtensionRequest, Meeting, Requirement, Review, Submission
-    from campaign.uploads import StoredFiles
+    from campaign.uploads import add_submission_file
+    from files.storage import StoredFiles
     from rectification.models import RectificationItem, RectificationPlan
     from supervision.models import Evaluation, Feedback, Visit
 
@@ -36,7 +37,7 @@ def things(world):
         deadline_text="2014年2月底前", due_at=timezone.now() + dt.timedelta(days=30),
     )
     t.submission = Submission.objects.create(obligation=w.obligation_organ, version=1, text="初步总结", submitted_by=w.liaison_organ)
-    t.file = StoredFiles().append(t.submission, SimpleUploadedFile("总结.pdf", b"%PDF-1.4 summary", "application/pdf"))
+    t.file = add_submission_file(StoredFiles(), t.submission, SimpleUploadedFile("总结.pdf", b"%PDF-1.4 summary", "application/pdf"))
     t.review = Review.objects.create(
         obligation=w.obligation_organ, submission=t.submission, reviewed_for=w.group.name, reviewer=w.group_leader,
         decision=Review.Decision.RETURN, reason="材料不全",
@@ -64,6 +65,17 @@ def things(world):
     t.plan = RectificationPlan.objects.create(campaign=w.campaign, unit=w.organ, title="整改方案", responsible_person="张三")
     t.item = RectificationItem.objects.create(
         plan=t.plan, problem="文山会海", measures="精简会议", owner="张三", due_on=dt.date(2014, 6, 30),
+    )
+    # Files: a PDF as evidence of the item (files.Attachment) and as the file of a Hangzhou directive's attachment.
+    from campaign.models import DirectiveAttachment
+    from files.models import Attachment
+    from files.storage import StoredFiles
+
+    t.attachment = Attachment.objects.create(
+        owner=t.item, uploaded_by=w.liaison_organ, **StoredFiles().accept(SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 evidence"))
+    )
+    t.hz_attachment = DirectiveAttachment.objects.create(
+        directive=t.hz_directive, title="实施方案", **StoredFiles().accept(SimpleUploadedFile("实施方案.pdf", b"%PDF-1.4 plan"))
     )
     from django.apps import apps
 

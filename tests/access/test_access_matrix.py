@@ -43,6 +43,8 @@ OBJECTS = {
     "campaign_id": ("hz_campaign", "office_hangzhou"),
     "batch_id": ("hz_batch", "office_hangzhou"),
     "phase_id": ("hz_phase", "office_hangzhou"),
+    # A file hung on a row (files.Attachment): seen by whoever sees its owner, here a rectification item.
+    "attachment_id": ("attachment", "liaison_organ"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
@@ -73,6 +75,10 @@ RIGHTFUL_BY_URL = {
     "rectification:item_review": "group_member",
     # 004: the affiliation body reviews its part of a report on the route that reaches it.
     "campaign:obligation_affiliation_review": ("affiliated_obligation", "office_affiliation_body"),
+    # A directive's attachment (附件) and its file: seen where the directive is issued to.
+    "campaign:attachment_file": ("hz_attachment", "office_hangzhou"),
+    "campaign:attachment_preview": ("hz_attachment", "office_hangzhou"),
+    "campaign:attachment_upload": "office_hangzhou",
 }
 
 # Outsiders of each kind: a liaison of another unit, a member of a group not assigned,

@@ -1,12 +1,14 @@
 """The apps are layered, and every arrow points down:
 
-    core ← accounts ← audit ← access ← units ← campaign ← supervision, rectification
+    core ← accounts ← audit ← access ← files ← units ← campaign ← supervision, rectification
          ← notifications, personnel ← demo
 
 accounts (the user model) sits just above core: every app points at its user, so it knows
 none of them; personnel (offices managing the accounts of their subtree) needs units'
 memberships and supervision's groups, so it sits above them, beside notifications.
-core, accounts, audit and access know no domain app (the apps register their rules, role sources,
+files (the one upload pipeline: checks, storage, previews, generic attachments) sits just above
+access, whose policy scopes its attachments, and below units, so that every domain app may take
+files; its owners register with it. core, accounts, audit, access and files know no domain app (the apps register their rules, role sources,
 vocabulary and panels with them in AppConfig.ready()); supervision and rectification know
 each other not at all. Checked on the imports of every module, in functions too, and on
 the models' relations (a string foreign key is a dependency as much as an import is). An
@@ -21,8 +23,8 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = {
-    "core": 0, "accounts": 1, "audit": 2, "access": 3, "units": 4, "campaign": 5, "supervision": 6, "rectification": 6,
-    "notifications": 7, "personnel": 7, "demo": 8,
+    "core": 0, "accounts": 1, "audit": 2, "access": 3, "files": 4, "units": 5, "campaign": 6, "supervision": 7,
+    "rectification": 7, "notifications": 8, "personnel": 8, "demo": 9,
 }
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from campaign import workflow
 from campaign.models import ObligationStatus, Submission, SubmissionFile
-from campaign.uploads import UploadRefused, check_name
+from files.screening import UploadRefused, check_name
 from tests.workspace.workspace_helpers import DOC, DOCX, EXE, PDF, PNG, logged_in, stored_files, upload
 
 
@@ -47,7 +47,8 @@ def test_bad_uploads_are_refused_with_a_message_and_nothing_is_stored(world, cli
         ("../../etc/passwd.pdf", "路径字符"),
         ("..\\..\\windows\\总结.pdf", "路径字符"),
         ("/etc/总结.pdf", "路径字符"),
-        ("总结..pdf", "路径字符"),
+        ("..", "路径字符"),
+        ("../总结.pdf", "路径字符"),
         ("总结\x07.pdf", "控制字符"),
         ("总结\u202egpj.pdf", "控制字符"),
         ("report.pdf.exe", "不接收 .exe 文件"),

@@ -1,12 +1,24 @@
 """Helpers for the workspace tests: real file contents with the right (or wrong) magic bytes."""
 
+import io
+import zipfile
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+
+def zipped(members):
+    """A real ZIP container holding `members` ({name: bytes}): DOCX, XLSX, OFD and ZIP uploads are opened."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-DOCX = b"PK\x03\x04" + b"\x00" * 64
+DOCX = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
 DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
 EXE = b"MZ\x90\x00" + b"\x00" * 64
 
