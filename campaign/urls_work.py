@@ -24,6 +24,7 @@ urlpatterns = [
     path("units/<int:unit_id>/meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:meeting_id>/prepare/", meetings.meeting_prepare, name="meeting_prepare"),
+    path("meetings/<int:meeting_id>/materials/", meetings.meeting_materials, name="meeting_materials"),
     path("meetings/<int:meeting_id>/held/", meetings.meeting_record_held, name="meeting_held"),
     path("meetings/<int:meeting_id>/held-on/", meetings.meeting_correct_held, name="meeting_correct_held"),
 ]

@@ -31,6 +31,8 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, multiple=True, **kwargs):
         kwargs.setdefault("widget", PickerInput(multiple=multiple))
+        # form.as_div() and {{ field.as_field_group }} render it as the picker too.
+        kwargs.setdefault("template_name", "files/_picker.html")
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -47,3 +49,15 @@ class MultipleFileField(forms.FileField):
         if self.required and not cleaned:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return cleaned
+
+
+class AttachForm(forms.Form):
+    """Files for an owner row (meeting materials, a visit's records, a feedback document…)."""
+
+    files = MultipleFileField(label="")
+
+    def __init__(self, *args, label, help_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].label = label
+        self.fields["files"].help_text = help_text
+        self.fields["files"].widget.attrs["class"] = "form-control"

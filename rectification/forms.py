@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledForm
+from files.forms import MultipleFileField
 from rectification.models import LookBackFinding, RectificationItem, RectificationPlan, SpecialRectification
 
 
@@ -48,6 +49,7 @@ class ItemForm(StyledForm, forms.ModelForm):
 class ProgressForm(StyledForm, forms.Form):
     text = forms.CharField(label=_("整改进展"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                            required=False, max_length=10000)
+    files = MultipleFileField(label=_("附件（可选）"), required=False)
 
 
 class CloseRequestForm(StyledForm, forms.Form):
@@ -56,6 +58,8 @@ class CloseRequestForm(StyledForm, forms.Form):
         label=_("佐证材料"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}), required=False,
         max_length=20000, help_text=_("说明整改成效，列出文件、制度、台账等佐证材料。"),
     )
+    files = MultipleFileField(label=_("佐证材料文件（可选）"), required=False,
+                              help_text=_("可上传制度文件、台账、照片等。"))
 
 
 class CloseReviewForm(StyledForm, forms.Form):

@@ -23,6 +23,8 @@ from access.views import refused
 from audit.models import AuditEntry
 from audit.services import snapshot
 from campaign.current import current_campaign
+from files.models import Attachment
+from files.screening import UploadRefused
 from rectification import actions, lookback, workflow
 from rectification.forms import (
     CloseRequestForm,
@@ -183,10 +185,16 @@ def item_context(request, item, **forms):
     user = request.user
     actions = workflow.available_actions(item, user)
     may_evaluate = can(user, "evaluate", item)
+    updates = list(item.updates.select_related("author"))
+    visible_files = Attachment.objects.restrict(user)
+    update_files = visible_files.by_owner(updates)
+    for update in updates:
+        update.files = update_files[update.pk]
     return {
         "item": item,
         "plan": item.plan,
-        "updates": list(item.updates.select_related("author")),
+        "updates": updates,
+        "evidence_files": list(visible_files.of(item)),
         "actions": actions,
         "transitions": workflow.MACHINE.described(),
         "may_edit": can(user, "edit", item),
@@ -237,6 +245,9 @@ def _act(request, item_id, action, form, form_key, params, success):
         if not form.is_valid():
             return render(request, "rectification/item.html", item_context(request, item, **{form_key: form}), status=400)
         workflow.transition(item, action, request.user, **params(form.cleaned_data))
+    except UploadRefused as exc:
+        form.add_error("files", str(exc))
+        return render(request, "rectification/item.html", item_context(request, item, **{form_key: form}), status=400)
     except workflow.TransitionRefused as exc:
         return _refused(request, item, exc, **{form_key: form})
     messages.success(request, success)
@@ -246,15 +257,15 @@ def _act(request, item_id, action, form, form_key, params, success):
 @login_required
 @require_POST
 def item_progress(request, item_id):
-    return _act(request, item_id, "progress", ProgressForm(request.POST), "progress_form",
-                lambda data: {"text": data["text"]}, _("整改进展已记录。"))
+    return _act(request, item_id, "progress", ProgressForm(request.POST, request.FILES), "progress_form",
+                lambda data: {"text": data["text"], "files": data["files"]}, _("整改进展已记录。"))
 
 
 @login_required
 @require_POST
 def item_request_close(request, item_id):
-    return _act(request, item_id, "request_close", CloseRequestForm(request.POST), "close_form",
-                lambda data: {"evidence": data["evidence"]}, _("已申请销号，等待审核。"))
+    return _act(request, item_id, "request_close", CloseRequestForm(request.POST, request.FILES), "close_form",
+                lambda data: {"evidence": data["evidence"], "files": data["files"]}, _("已申请销号，等待审核。"))
 
 
 @login_required

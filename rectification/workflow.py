@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from access.transitions import Machine, Transition, TransitionRefused, reason_given  # noqa: F401 (TransitionRefused re-exported)
 from audit.services import change
 from core import clock
+from files.actions import add_attachments
+from files.storage import store_files
 from rectification.models import ProgressUpdate, RectificationItem
 
 Status = RectificationItem.Status
@@ -36,7 +38,8 @@ def progress_described(item, inputs):
 
 
 def evidence_given(item, inputs):
-    """Closing needs evidence (004: 销号须有佐证材料)."""
+    """Closing needs evidence (004: 销号须有佐证材料): a statement of the results, with files as
+    the unit has them (files alone are not a statement)."""
     return [] if (inputs.get("evidence") or "").strip() else [_("申请销号须提交佐证材料，请说明整改成效并列出佐证材料。")]
 
 
@@ -71,27 +74,33 @@ available_actions = MACHINE.available_actions
 precheck = partial(MACHINE.check, guards=False)
 
 
-def transition(item, action, user, *, text="", evidence="", reason=""):
+def transition(item, action, user, *, text="", evidence="", reason="", files=()):
     """Move `item` by `action` on behalf of `user`; returns the updated item.
 
-    - progress: a ProgressUpdate with `text`; an open item becomes in progress.
-    - request_close: the liaison asks to close the item with `evidence` (required).
+    - progress: a ProgressUpdate with `text`, and `files` attached to it; an open item becomes in progress.
+    - request_close: the liaison asks to close the item with `evidence` (required) and `files`
+      (佐证材料, attached to the item).
     - approve_close: the reviewer closes it (closed_by, closed_at).
     - reject_close: the reviewer sends it back to in progress with `reason` (required).
     """
     text, evidence = (text or "").strip(), (evidence or "").strip()
 
+    def attached(owner, changes):
+        names = [a.original_name for a in add_attachments(owner, files, actor=user, stored=stored)]
+        return {**changes, "attachments": change(None, names)} if names else changes
+
     def effect(locked, rule, inputs):
         if action == "progress":
             update = ProgressUpdate.objects.create(item=locked, text=text, author=user)
-            return {"progress": change(None, update.text)}, None
+            return attached(update, {"progress": change(None, update.text)}), None
         if action == "request_close":
             before, locked.evidence = locked.evidence, evidence
-            return ({"evidence": change(before, evidence)} if before != evidence else {}), None
+            return attached(locked, {"evidence": change(before, evidence)} if before != evidence else {}), None
         if action == "approve_close":
             locked.closed_by, locked.closed_at = user, clock.now()
             return {"closed_by": change(None, user), "closed_at": change(None, locked.closed_at)}, None
         return {}, None
 
-    return MACHINE.run(item, action, user, reason=reason, inputs={"text": text, "evidence": evidence}, effect=effect,
-                       lock_related=("plan__unit",))
+    with store_files() as stored:
+        return MACHINE.run(item, action, user, reason=reason, inputs={"text": text, "evidence": evidence}, effect=effect,
+                           lock_related=("plan__unit",))

@@ -7,6 +7,8 @@ from django.db import transaction
 
 from access import receipts
 from audit.services import change, created, record_change
+from files.actions import add_attachments
+from files.storage import store_files
 from supervision.models import GroupMember, MeetingAttendance
 from supervision.workflow import transition as move_feedback  # noqa: F401 - feedback's entry point
 
@@ -54,22 +56,31 @@ RECORD_FIELDS = {
 }
 
 
-@transaction.atomic
-def record_for_unit(record, *, unit, group, actor, actor_field):
-    """A visit, an evaluation or a feedback draft a group records about a unit it supervises."""
-    record.unit, record.group = unit, group
-    setattr(record, actor_field, actor)
-    record.save()
-    fields = RECORD_FIELDS[type(record).__name__]
-    record_change(record, "create", actor=actor, changes={"unit": change(None, unit), **created(record, fields)})
+def record_for_unit(record, *, unit, group, actor, actor_field, files=()):
+    """A visit, an evaluation or a feedback draft a group records about a unit it supervises, with
+    `files` attached to it (a visit's photos and records; files.storage removes them again if the
+    record is not saved)."""
+    with store_files() as stored, transaction.atomic():
+        record.unit, record.group = unit, group
+        setattr(record, actor_field, actor)
+        record.save()
+        fields = RECORD_FIELDS[type(record).__name__]
+        changes = {"unit": change(None, unit), **created(record, fields)}
+        names = [a.original_name for a in add_attachments(record, files, actor=actor, stored=stored)]
+        if names:
+            changes["attachments"] = change(None, names)
+        record_change(record, "create", actor=actor, changes=changes)
     return record
 
 
-@transaction.atomic
-def edit_feedback(feedback, before, *, actor):
-    """Save a draft's text (drafts only: access.policy's "edit" rule); `before` is its snapshot."""
-    feedback.save()
-    record_change(feedback, "edit", actor=actor, before=before)
+def edit_feedback(feedback, before, *, actor, files=()):
+    """Save a draft's text and add its documents (drafts only: access.policy's "edit" rule; once
+    signed off the feedback stands as sent); `before` is its snapshot."""
+    with store_files() as stored, transaction.atomic():
+        feedback.save()
+        names = [a.original_name for a in add_attachments(feedback, files, actor=actor, stored=stored)]
+        record_change(feedback, "edit", actor=actor, before=before,
+                      changes={"attachments": change(None, names)} if names else None)
     return feedback
 
 

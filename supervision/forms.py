@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledForm
+from files.forms import MultipleFileField
 from supervision.models import Evaluation, Feedback, MeetingAttendance, Visit
 
 
@@ -12,6 +13,8 @@ class VisitForm(StyledForm, forms.ModelForm):
         model = Visit
         fields = ["kind", "visited_on", "findings"]
         widgets = {"visited_on": DateInput(), "findings": forms.Textarea(attrs={"rows": 3})}
+
+    files = MultipleFileField(label=_("调研材料（照片、记录，可选）"), required=False)
 
 
 class EvaluationForm(StyledForm, forms.ModelForm):
@@ -26,6 +29,12 @@ class FeedbackForm(StyledForm, forms.ModelForm):
         model = Feedback
         fields = ["subject", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+
+class FeedbackDraftForm(FeedbackForm):
+    """The draft on its own page: its text and the feedback document(s) (反馈意见 as sent to the unit)."""
+
+    files = MultipleFileField(label=_("反馈意见文件（可选）"), required=False)
 
 
 class SignOffForm(StyledForm, forms.Form):

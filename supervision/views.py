@@ -22,9 +22,11 @@ from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
 from campaign.models import Meeting, ObligationQuerySet
 from core import clock, traffic_light
+from files.models import Attachment
+from files.screening import UploadRefused
 from supervision import actions
 from supervision import workflow as feedback_workflow
-from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
+from supervision.forms import AttendanceForm, EvaluationForm, FeedbackDraftForm, FeedbackForm, SignOffForm, VisitForm
 from supervision.models import (
     Evaluation,
     Feedback,
@@ -74,13 +76,17 @@ def supervised_unit(user, unit_id):
 
 
 def render_unit(request, unit, group, status=200, **forms_):
+    # Only what this user may read: a member sees their own group's findings, never
+    # another group's (001: 明察暗访 findings stay with the group that made them).
+    visits = list(Visit.objects.restrict(request.user).filter(unit=unit).select_related("group", "recorded_by")
+                  .order_by("-visited_on", "-pk"))
+    visit_files = Attachment.objects.restrict(request.user).by_owner(visits)
+    for visit in visits:
+        visit.files = visit_files[visit.pk]  # for files/_list.html next to each visit
     context = {
         "unit": unit,
         "group": group,
-        # Only what this user may read: a member sees their own group's findings, never
-        # another group's (001: 明察暗访 findings stay with the group that made them).
-        "visits": Visit.objects.restrict(request.user).filter(unit=unit).select_related("group", "recorded_by")
-        .order_by("-visited_on", "-pk"),
+        "visits": visits,
         "evaluations": Evaluation.objects.restrict(request.user).filter(unit=unit).select_related("group", "evaluated_by")
         .order_by("-created_at"),
         "feedback": Feedback.objects.restrict(request.user).filter(unit=unit).select_related("group"),
@@ -103,10 +109,15 @@ def _create(request, unit_id, form_class, form_key, actor_field, success):
     """Create one supervision record for a supervised unit, with its audit row; then back to
     the unit's page (or, for feedback, to the new draft)."""
     unit, group = supervised_unit(request.user, unit_id)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         return render_unit(request, unit, group, status=400, **{form_key: form})
-    obj = actions.record_for_unit(form.instance, unit=unit, group=group, actor=request.user, actor_field=actor_field)
+    try:
+        obj = actions.record_for_unit(form.instance, unit=unit, group=group, actor=request.user, actor_field=actor_field,
+                                      files=form.cleaned_data.get("files") or ())
+    except UploadRefused as exc:
+        form.add_error("files" if "files" in form.fields else None, str(exc))
+        return render_unit(request, unit, group, status=400, **{form_key: form})
     messages.success(request, success)
     return redirect(obj) if hasattr(obj, "get_absolute_url") else redirect("supervision:unit", unit_id=unit.pk)
 
@@ -140,7 +151,8 @@ def render_feedback(request, feedback, status=200, **forms_):
     user = request.user
     context = {
         "feedback": feedback,
-        "edit_form": forms_.get("edit_form") or (FeedbackForm(instance=feedback) if can(user, "edit", feedback) else None),
+        "edit_form": forms_.get("edit_form") or (FeedbackDraftForm(instance=feedback) if can(user, "edit", feedback) else None),
+        "documents": list(Attachment.objects.restrict(user).of(feedback)),
         "may_request": "request_sign_off" in feedback_workflow.MACHINE.available_actions(feedback, user),
         "sign_form": forms_.get("sign_form")
         or (SignOffForm() if "sign_off" in feedback_workflow.MACHINE.available_actions(feedback, user) else None),
@@ -164,10 +176,14 @@ def feedback_edit(request, feedback_id):
     if not can(request.user, "edit", feedback):
         raise PermissionDenied
     before = snapshot(feedback, ["subject", "text"])
-    form = FeedbackForm(request.POST, instance=feedback)
+    form = FeedbackDraftForm(request.POST, request.FILES, instance=feedback)
     if not form.is_valid():
         return render_feedback(request, feedback, status=400, edit_form=form)
-    actions.edit_feedback(form.instance, before, actor=request.user)
+    try:
+        actions.edit_feedback(form.instance, before, actor=request.user, files=form.cleaned_data["files"])
+    except UploadRefused as exc:
+        form.add_error("files", str(exc))
+        return render_feedback(request, visible_feedback(request.user, feedback.pk), status=400, edit_form=form)
     messages.success(request, _("已保存。"))
     return redirect(feedback)
 

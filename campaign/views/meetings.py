@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
@@ -15,7 +16,12 @@ from campaign import actions, meetings
 from campaign.forms_meetings import CorrectHeldForm, HeldForm, MeetingForm, PreparationForm
 from campaign.gates import phase_gates_open
 from campaign.models import Meeting
+from files.forms import AttachForm
+from files.models import Attachment
+from files.views import post_attachments
 from units.models import Unit
+
+MATERIALS = gettext_lazy("会议材料")
 
 
 def visible_meeting(user, meeting_id):
@@ -38,6 +44,9 @@ def render_meeting(request, meeting, status=200, **forms_):
             if meeting.status == Meeting.Status.HELD and can(user, "record", meeting) else None),
         "gate_refusal": forms_.get("gate_refusal"),
         "attendances": meeting.attendances.select_related("attendee", "group").order_by("created_at"),
+        "materials": list(Attachment.objects.restrict(user).of(meeting)),
+        "materials_form": forms_.get("materials_form") or (
+            AttachForm(label=MATERIALS) if can(user, "record", meeting) else None),
     }
     return render(request, "campaign/work/meeting.html", context, status=status)
 
@@ -118,3 +127,12 @@ def meeting_correct_held(request, meeting_id):
         return render_meeting(request, meeting, status=400, correct_form=form, gate_refusal=exc.missing or [exc.message])
     messages.success(request, _("已更正召开日期。"))
     return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_materials(request, meeting_id):
+    """会议材料: the unit (or its office) uploads the meeting's materials, before or after it is held."""
+    meeting = visible_meeting(request.user, meeting_id)
+    return post_attachments(request, meeting, permission="record", label=MATERIALS,
+                            page=lambda form: render_meeting(request, meeting, status=400, materials_form=form))
