@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.actions import issue_initial_password
-from campaign.actions import enrol, fan_out, save_requirement
+from campaign.actions import enrol, fan_out, save_requirement, upload_attachment_file
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Participation, Phase, Requirement
-from demo import accounts, campaign_data, directives, groups, motion, reference, unit_tree
+from demo import accounts, campaign_data, directives, groups, motion, reference, samples, unit_tree
 from demo.affiliations import load_party_affiliations
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
@@ -38,6 +39,9 @@ class LoadResult:
 
     def add(self, label, was_created):
         self.created[label] = self.created.get(label, 0) + (1 if was_created else 0)
+
+
+LOOKBACK_PLAN_DIRECTIVE = "浙整改办发〔2015〕2号"
 
 
 @transaction.atomic
@@ -147,7 +151,19 @@ def _load_directives(the_campaign, unit_by_code, result):
     for spec in directives.DIRECTIVES:
         if spec.forwards:
             by_key[spec.key].forwards.add(*(by_key[key] for key in spec.forwards))
+    _attach_lookback_plan_file(result)
     return by_key
+
+
+def _attach_lookback_plan_file(result):
+    """The 实施方案 of 浙整改办发〔2015〕2号 as a file (a generated PDF), so that its preview works."""
+    attachment = DirectiveAttachment.objects.filter(
+        directive__number=LOOKBACK_PLAN_DIRECTIVE, ordinal=1, stored_name=""
+    ).first()
+    if attachment is not None:
+        pdf = SimpleUploadedFile("开展教育实践活动整改落实情况“回头看”的实施方案.pdf", samples.pdf(samples.LOOKBACK_PLAN_LINES))
+        upload_attachment_file(attachment, pdf, actor=None)
+    result.add("attachment files", attachment is not None)
 
 
 def _load_reference_data(result):

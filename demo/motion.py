@@ -21,12 +21,14 @@ the summary has no submission yet, so running the loader again changes nothing.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from campaign import chases, workflow
 from campaign.meetings import plan_meeting
 from campaign.models import Meeting, Obligation, Requirement, Submission
 from core import clock
+from demo import samples
 from notifications import events
 from notifications.sending import send_due
 from notifications.sweep import run_sweep
@@ -208,8 +210,10 @@ def _play_rectification(unit, summary):
             move_item(item, "progress", liaison, text="已制定工作方案，明确责任处室和时间节点，正在推进。")
         if state in {"close_requested", "closed"}:
             with clock.frozen_at(at(1, 2, 15)):
+                photo = SimpleUploadedFile("办事大厅公开栏照片.png", samples.png())  # so that its preview works
                 move_item(RectificationItem.objects.get(pk=item.pk), "request_close", liaison,
-                          text="整改措施已全部落实。", evidence="取消和下放事项目录、办事流程公开网页截图、会议文件统计表。")
+                          text="整改措施已全部落实。", evidence="取消和下放事项目录、办事流程公开网页截图、会议文件统计表。",
+                          files=[photo] if state == "close_requested" else [])
         if state == "closed":
             with clock.frozen_at(at(1, 6, 11)):
                 move_item(RectificationItem.objects.get(pk=item.pk), "approve_close", leader)

@@ -28,6 +28,16 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def uploads_outside_the_work_tree(tmp_path_factory):
+    """Files stored by tests (the demo loader's attachment, any upload) go to a temporary folder,
+    never to var/uploads; a test that reads what it stored sets its own MEDIA_ROOT as before."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("uploads")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def work_calendar_forgotten_after_a_change():
     """core.workdays remembers the calendar per process and forgets it when a row is saved; a test's

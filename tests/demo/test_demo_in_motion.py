@@ -98,6 +98,27 @@ def test_the_field_has_its_materials_plans_feedback_and_meetings(demo):
     assert any("领导班子对照检查材料" in sentence for sentence in missing)
 
 
+def test_the_lookback_plan_and_an_evidence_photo_preview(demo, client):
+    """The 实施方案 of 浙整改办发〔2015〕2号 is a real PDF and 省发展改革委's item waiting for its close
+    review carries a PNG photo: both open inline for those who may see them."""
+    from django.contrib.auth import get_user_model
+
+    from campaign.models import DirectiveAttachment
+    from files.models import Attachment
+    from rectification.models import RectificationItem
+
+    plan = DirectiveAttachment.objects.get(directive__number="浙整改办发〔2015〕2号")
+    item = RectificationItem.objects.get(plan__unit__code="330000-05", status="close_requested")
+    photo = Attachment.objects.of(item).get()
+    client.force_login(get_user_model().objects.get(username="liaison_fgw"))
+    for url, head in ((plan.preview_url(), b"%PDF-1.4"), (photo.preview_url(), b"\x89PNG")):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("inline")
+        assert b"".join(response.streaming_content).startswith(head)
+    assert plan.preview_url() in client.get(plan.directive.get_absolute_url()).content.decode()
+    assert photo.preview_url() in client.get(item.get_absolute_url()).content.decode()
+
+
 HOME_WORK = {
     "zj_office": ["初步书面总结", "待审核", "逾期未报送的单位"],
     "hz_office": ["教育实践活动实施方案"],
