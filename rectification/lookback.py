@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from access.policy import can
 from access.transitions import Machine, Transition, TransitionRefused, reason_given
+from audit.models import AuditEntry
 from audit.services import change
 from campaign.gates import LOOK_BACK_PHASE_CODE
 from campaign.models import Obligation
@@ -87,6 +88,12 @@ def look_back_obligation(report):
                 period_start__isnull=True)
         .order_by("pk").first()
     )
+
+
+def last_returns(reports):
+    """{report id: the trail's entry of the latest 退回重报} for those of `reports` now returned (the
+    report page's reason box, the to-do's next step)."""
+    return AuditEntry.objects.latest_for(LookBackReport, [r.pk for r in reports if r.status == RETURNED], "return")
 
 
 _UNIT = gettext_lazy("本单位联络员")

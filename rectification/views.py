@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.policy import can, restrict
 from access.scope import scope_for
 from access.views import refused
-from audit.models import AuditEntry
 from audit.services import snapshot
 from campaign.current import current_campaign
 from rectification import actions, lookback, workflow
@@ -187,8 +186,7 @@ def item_context(request, item, **forms):
         "item": item,
         "plan": item.plan,
         # Why the reviewer sent the close request back (退回整改), until the unit asks again.
-        "last_return": AuditEntry.objects.for_object(item).filter(action="reject_close").order_by("-at", "-pk").first()
-        if item.status == RectificationItem.Status.IN_PROGRESS else None,
+        "last_return": workflow.last_returns([item]).get(item.pk),
         "updates": list(item.updates.select_related("author")),
         "actions": actions,
         "transitions": workflow.MACHINE.described(),
@@ -344,8 +342,7 @@ def lookback_context(request, report, findings, **forms_):
         "sides": [{"code": code, "label": lookback.SIDE_LABELS[code], "by": getattr(report, f"{code}_accepted_by"),
                    "at": getattr(report, f"{code}_accepted_at")} for code in (lookback.OFFICE, lookback.GROUP)],
         # Why it came back (回炉), in a box the unit cannot miss.
-        "last_return": AuditEntry.objects.for_object(report).filter(action="return").order_by("-at", "-pk").first()
-        if report.status == LookBackReport.Status.RETURNED else None,
+        "last_return": lookback.last_returns([report]).get(report.pk),
         "review_side": lookback.SIDE_LABELS[side] if side else "",
         "review_form": forms_.get("review_form") or (CloseReviewForm() if side else None),
     }
