@@ -147,7 +147,7 @@ def render_feedback(request, feedback, status=200, **forms_):
         or (SignOffForm() if "sign_off" in feedback_workflow.MACHINE.available_actions(feedback, user) else None),
         "is_member": scope_for(user).is_member(feedback.group_id),
         # Who refused the sign-off, and when (the reason box): the trail's latest refusal.
-        "last_refusal": AuditEntry.objects.for_object(feedback).filter(action="refuse_sign_off").order_by("-at", "-pk").first()
+        "last_refusal": AuditEntry.objects.latest_for(Feedback, [feedback.pk], "refuse_sign_off").get(feedback.pk)
         if feedback.refusal_reason else None,
     }
     return render(request, "supervision/feedback.html", context, status=status)
