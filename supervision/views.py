@@ -16,6 +16,7 @@ from access.policy import can
 from access.scope import scope_for
 from access.transitions import TransitionRefused
 from access.views import refused
+from audit.models import AuditEntry
 from audit.services import snapshot
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
@@ -145,6 +146,9 @@ def render_feedback(request, feedback, status=200, **forms_):
         "sign_form": forms_.get("sign_form")
         or (SignOffForm() if "sign_off" in feedback_workflow.MACHINE.available_actions(feedback, user) else None),
         "is_member": scope_for(user).is_member(feedback.group_id),
+        # Who refused the sign-off, and when (the reason box): the trail's latest refusal.
+        "last_refusal": AuditEntry.objects.latest_for(Feedback, [feedback.pk], "refuse_sign_off").get(feedback.pk)
+        if feedback.refusal_reason else None,
     }
     return render(request, "supervision/feedback.html", context, status=status)
 

@@ -24,6 +24,7 @@ from campaign.uploads import UploadRefused, allowed_extensions, file_response
 from campaign.views import affiliation
 from campaign.views.extension_panel import extension_context
 from core import clock
+from core.templatetags.core_tags import format_moment
 
 # How many reports waiting for an affiliation body the review queue shows (the body's page lists all).
 AFFILIATION_PREVIEW = 20
@@ -56,6 +57,8 @@ def obligation_context(request, obligation, **forms):
         "submissions": submissions,
         "reviews": reviews,
         "last_return": last_return if obligation.status == workflow.RETURNED else None,
+        "last_return_extra": _("新截止时间 %(moment)s") % {"moment": format_moment(last_return.new_due_at)}
+        if last_return is not None and last_return.new_due_at else "",
         "actions": actions,
         "transitions": workflow.MACHINE.described(),
         "submit_form": forms.get("submit_form") or (SubmitForm() if "submit" in actions else None),
