@@ -19,6 +19,7 @@ from access.scope import scope_for
 from access.transitions import TransitionRefused
 from access.views import refused
 from audit.services import snapshot
+from campaign import queues
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
@@ -52,11 +53,12 @@ def workspace(request):
     )
     for assignment in assignments:
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
-    queue = list(obligation_workflow.group_review_queue(user).in_campaign(campaign).with_status(now)[:200])
+    # What the user's groups review first (004), oldest first, with age and owner, filtered and paged.
+    queue = queues.queue_page(request, obligation_workflow.group_review_queue(user).in_campaign(campaign))
     pending_feedback = list(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
     )
-    context = {"groups": groups, "assignments": assignments, "queue": queue, "pending_feedback": pending_feedback}
+    context = {**queue, "groups": groups, "assignments": assignments, "pending_feedback": pending_feedback}
     return render(request, "supervision/workspace.html", context)
 
 
