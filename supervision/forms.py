@@ -56,9 +56,9 @@ class DossierFilterForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=_("记录类别"), required=False)
     requirement = forms.TypedChoiceField(label=_("报送要求"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("起始日期"), required=False,
-                                error_messages={"invalid": _("起始日期须为有效日期，如 2014-01-10。")})
+                                error_messages={"invalid": _("起始日期不是有效日期，已忽略。")})
     date_to = forms.DateField(label=_("结束日期"), required=False,
-                              error_messages={"invalid": _("结束日期须为有效日期，如 2014-01-10。")})
+                              error_messages={"invalid": _("结束日期不是有效日期，已忽略。")})
 
     def __init__(self, data=None, *, kinds, requirements, **kwargs):
         super().__init__(data, **kwargs)
