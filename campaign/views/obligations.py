@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
 from access.views import refused
-from campaign import actions, chases, workflow
+from campaign import actions, chases, queues, workflow
 from campaign.current import current_campaign
 from campaign.forms_extensions import ExemptionForm
 from campaign.forms_work import AffiliationReviewForm, ReopenForm, ReviewForm, SubmitForm
@@ -233,8 +233,9 @@ def review_queue(request):
     """Submissions on the office route waiting for this user's office (003, 004: route office), in the
     current campaign."""
     campaign = current_campaign(request)
-    queue = list(workflow.office_review_queue(request.user).in_campaign(campaign).with_status()[:200])
+    # Oldest first, with age and owner, filtered and paged (campaign.queues).
+    queue = queues.queue_page(request, workflow.office_review_queue(request.user).in_campaign(campaign))
     # Staff of an affiliation body (004) find the reports waiting for their part here too.
     bodies = list(affiliation.staffed_bodies(request.user))
     awaiting = list(affiliation.awaiting(request.user).in_campaign(campaign)[:AFFILIATION_PREVIEW]) if bodies else []
-    return render(request, "campaign/work/review_queue.html", {"queue": queue, "bodies": bodies, "affiliation_queue": awaiting})
+    return render(request, "campaign/work/review_queue.html", {**queue, "bodies": bodies, "affiliation_queue": awaiting})
