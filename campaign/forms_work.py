@@ -102,3 +102,24 @@ class DirectiveAttachmentForm(StyledForm, forms.Form):
         if not cleaned.get("attachment") and not (cleaned.get("title") or "").strip() and cleaned.get("file"):
             cleaned["title"] = cleaned["file"][0].name.rsplit(".", 1)[0]
         return cleaned
+
+
+class QueueFilterForm(StyledForm, forms.Form):
+    """The filters of a review queue (campaign.queues): one requirement, one unit and its subtree.
+    Only validates: a value it refuses says why and filters nothing; the valid one still applies."""
+
+    requirement = forms.TypedChoiceField(label=_("报送要求"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("单位（含下级）"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data=None, *, requirements, units, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["requirement"].choices = [("", _("全部报送要求")), *requirements]
+        self.fields["requirement"].error_messages["invalid_choice"] = _("待审核材料中没有这项报送要求，已显示全部。")
+        self.fields["unit"].choices = [("", _("全部单位")), *units]
+        self.fields["unit"].error_messages["invalid_choice"] = _("待审核材料中没有这个单位，已显示全部单位。")
+        self.style_widgets()
+
+    def filters(self):
+        """The valid filters, as {name: value} (empty values left out)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}
