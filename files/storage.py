@@ -45,12 +45,18 @@ class _Hashing(File):
         return data
 
     def chunks(self, chunk_size=None):
-        self.file.seek(0)
+        self.seek(0)
         while data := self.file.read(chunk_size or CHUNK):
             yield self._seen(data)
 
     def read(self, size=-1):
         return self._seen(self.file.read(size))
+
+    def seek(self, offset, whence=0):
+        """A storage that rewinds to read again (an object store's retry) starts the digest over."""
+        if offset == 0 and whence == 0:
+            self.digest, self.counted = hashlib.sha256(), 0
+        return self.file.seek(offset, whence)
 
 
 def new_name():

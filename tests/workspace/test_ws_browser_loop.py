@@ -3,7 +3,7 @@ data, in a real browser: upload, return with a reason, new version, approval, of
 
 import pytest
 
-from campaign.models import Obligation, ObligationStatus, Requirement, Route
+from campaign.models import DirectiveAttachment, Obligation, ObligationStatus, Requirement, Route, SubmissionFile
 from demo.accounts import DEMO_PASSWORD
 from tests.conftest import load_demo, login
 from tests.workspace.workspace_helpers import PDF
@@ -78,4 +78,8 @@ def test_summary_loop_in_the_browser(browser_page, live_server, settings, tmp_pa
     obligation.refresh_from_db()
     assert obligation.status == ObligationStatus.ACCEPTED
     assert obligation.submissions.count() == 2
-    assert sorted(p.name for p in (tmp_path / "uploads").rglob("*") if p.is_file()).__len__() == 2
+    # The two versions' files and the demo's 实施方案 of 浙整改办发〔2015〕2号, nothing else (no temp files).
+    stored = {p.relative_to(tmp_path / "uploads").as_posix() for p in (tmp_path / "uploads").rglob("*") if p.is_file()}
+    expected = {f.stored_name for f in SubmissionFile.objects.filter(submission__obligation=obligation)}
+    assert len(expected) == 2
+    assert stored == expected | set(DirectiveAttachment.objects.exclude(stored_name="").values_list("stored_name", flat=True))
