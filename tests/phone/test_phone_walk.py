@@ -16,6 +16,8 @@ key of the `long_texts` fixture is replaced by that object's primary key.
 """
 
 import datetime as dt
+import os
+from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -91,6 +93,20 @@ SKIP_NAMES = {"campaign:file", "campaign:dashboard_export", "units:export", "uni
 # link a person never needs to tap on a phone.
 SMALL_TARGETS_ALLOWED = []
 MIN_TAP = 44
+# PHONE_SHOTS=/some/folder: also save screenshots of these pages at 360 and 1366 px, to look at.
+SHOTS = os.environ.get("PHONE_SHOTS")
+SHOT_PAGES = {"home", "campaign:dashboard", "campaign:submission", "campaign:obligation", "rectification:plan",
+              "rectification:lookback_edit", "notifications:list", "campaign:workspace", "supervision:workspace"}
+DESKTOP = {"width": 1366, "height": 900}
+
+CHARTS = """() => [...document.querySelectorAll('.dashboard-chart')].map((el) => {
+  const chart = echarts.getInstanceByDom(el);
+  const option = chart && chart.getOption();
+  return {id: el.id, title: option ? option.title[0].text : el.querySelector('div').textContent,
+          empty: el.querySelector('[data-testid=chart-empty]')?.textContent || null,
+          categoryAxis: option ? (option.yAxis[0].type === 'category' ? 'y' : 'x') : null,
+          height: el.getBoundingClientRect().height};
+})"""
 
 MEASURE = """({allowed, minTap}) => {
   const main = document.querySelector('main');
@@ -196,6 +212,8 @@ def test_every_page_fits_a_phone(browser_page, live_server, long_texts):
             if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
                 continue
             walked += 1
+            if SHOTS and name in SHOT_PAGES:
+                screenshots(page, f"{role}-{name.replace(':', '-')}")
             found = page.evaluate(MEASURE, {"allowed": SMALL_TARGETS_ALLOWED, "minTap": MIN_TAP})
             if found["scrollWidth"] > found["innerWidth"]:
                 problems[f"{role} {url} width"] = (found["scrollWidth"], found["wide"])
@@ -205,6 +223,37 @@ def test_every_page_fits_a_phone(browser_page, live_server, long_texts):
                 href = urldefrag(href or "")[0]
                 if href.startswith("/") and not href.startswith(SKIP_PREFIXES):
                     queue.append(href)
+    dashboard_charts(page, live_server)
     report = "\n".join(f"{key}: {value}" for key, value in sorted(problems.items()))
     assert walked > 60
     assert problems == {}, report
+
+
+def dashboard_charts(page, live_server):
+    """The office's dashboard at 360 px: every chart titled; units as horizontal bars; a chart
+    with nothing to draw (no data, every rate 0 %) says so in words."""
+    page.context.clear_cookies()
+    login(page, live_server, ROLES["office"], DEMO_PASSWORD)
+    page.goto(live_server.url + reverse("campaign:dashboard"))
+    page.wait_for_selector("#dashboard-units-chart canvas")
+    charts = {chart["id"]: chart for chart in page.evaluate(CHARTS)}
+    assert charts["dashboard-units-chart"]["title"] == "各单位进度"
+    assert charts["dashboard-units-chart"]["categoryAxis"] == "y"
+    assert charts["dashboard-phase-chart"]["title"] == "各环节按时率"
+    phase = charts["dashboard-phase-chart"]
+    assert phase["categoryAxis"] == "y" or "0％" in phase["empty"] or "暂无" in phase["empty"]
+    return charts
+
+
+def screenshots(page, stem):
+    """The page's first screens (up to 3 × 1,200 px), phone then desktop width."""
+    folder = Path(SHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for size in (PHONE, DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)  # ECharts redraws on resize in the next animation frame
+        if size is DESKTOP or not (folder / f"{stem}-360-0.png").exists():
+            height = page.evaluate("document.documentElement.scrollHeight")
+            for part, top in enumerate(range(0, min(height, 3600), 1200)):
+                clip = {"x": 0, "y": top, "width": size["width"], "height": min(1200, height - top)}
+                page.screenshot(path=folder / f"{stem}-{size['width']}-{part}.png", full_page=True, clip=clip)
