@@ -11,6 +11,14 @@
   }
   var data = JSON.parse(source.textContent);
   var labels = { pending: "待报送", submitted: "待审核", returned: "已退回", accepted: "已通过", exempt: "免报", overdue: "逾期" };
+  // The legend speaks the page's language: the totals table's column names (campaign/_counts_head.html).
+  var heads = document.querySelectorAll("[data-testid=dashboard-total] thead th");
+  ["pending", "submitted", "returned", "accepted", "exempt", "overdue"].forEach(function (key, index) {
+    var head = heads[index + 1];
+    if (head && head.textContent.trim()) {
+      labels[key] = head.textContent.trim();
+    }
+  });
   var colours = { pending: "#adb5bd", submitted: "#0d6efd", returned: "#fd7e14", accepted: "#198754", exempt: "#6f42c1", overdue: "#dc3545" };
   var STACKED = ["accepted", "submitted", "returned", "pending", "exempt"];
   var BAR_ROW = 26; // px per unit in the horizontal chart

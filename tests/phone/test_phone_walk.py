@@ -174,6 +174,10 @@ def long_texts(transactional_db, settings, tmp_path):
     item.problem = LONG_TITLE + NO_BREAK[:300]
     item.owner = LONG_PERSON
     rectification_actions.edit_item(item, before, actor=liaison)
+    plan = item.plan
+    before = snapshot(plan)
+    plan.title = LONG_TITLE  # the plan's heading and its audit row (title: before → after)
+    rectification_actions.edit_plan(plan, before, actor=liaison)
     return {"obligation": obligation.pk, "submission": obligation.submissions.latest("version").pk,
             "requirement": obligation.requirement_id, "directive": obligation.requirement.directive_id,
             "unit": unit.pk, "plan": item.plan_id, "item": item.pk}
@@ -194,12 +198,13 @@ def url_name(href):
 def test_every_page_fits_a_phone(browser_page, live_server, long_texts):
     page = browser_page
     page.set_viewport_size(PHONE)
-    problems, walked = {}, 0
+    problems, walked, visited = {}, 0, set()
     for role, username in ROLES.items():
         page.context.clear_cookies()
         login(page, live_server, username, DEMO_PASSWORD)
         page.wait_for_url(f"{live_server.url}/")
-        queue = [address(name, kwargs, long_texts) for who, name, kwargs in PAGES if who == role]
+        listed = [address(name, kwargs, long_texts) for who, name, kwargs in PAGES if who == role]
+        queue = list(listed)
         names_seen, urls_seen = set(), set()
         while queue:
             url = queue.pop(0)
@@ -209,9 +214,12 @@ def test_every_page_fits_a_phone(browser_page, live_server, long_texts):
             urls_seen.add(url)
             names_seen.add(name)
             response = page.goto(live_server.url + url)
+            if url in listed and response.status != 200:
+                problems[f"{role} {url} status"] = response.status  # a listed page must open
             if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
                 continue
             walked += 1
+            visited.add((role, name))
             if SHOTS and name in SHOT_PAGES:
                 screenshots(page, f"{role}-{name.replace(':', '-')}")
             found = page.evaluate(MEASURE, {"allowed": SMALL_TARGETS_ALLOWED, "minTap": MIN_TAP})
