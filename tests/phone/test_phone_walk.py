@@ -101,7 +101,8 @@ MIN_TAP = 44
 # PHONE_SHOTS=/some/folder: also save screenshots of these pages at 360 and 1366 px, to look at.
 SHOTS = os.environ.get("PHONE_SHOTS")
 SHOT_PAGES = {"home", "campaign:dashboard", "campaign:submission", "campaign:obligation", "rectification:plan",
-              "rectification:lookback_edit", "notifications:list", "campaign:workspace", "supervision:workspace"}
+              "rectification:lookback_edit", "notifications:list", "campaign:workspace", "supervision:workspace",
+              "campaign:directives", "campaign:requirement", "units:list", "supervision:unit"}
 DESKTOP = {"width": 1366, "height": 900}
 
 CHARTS = """() => [...document.querySelectorAll('.dashboard-chart')].map((el) => {
