@@ -93,7 +93,10 @@ PAGES = [
 SKIP_PREFIXES = ("/accounts/logout/", "/admin/", "/i18n/", "/static/", "/clock/")
 SKIP_NAMES = {"campaign:file", "campaign:dashboard_export", "units:export", "units:import_template",
               "personnel:import_template", "units:import_status", "units:children", "campaign:deadline_preview",
-              "campaign:campaign_switch"}
+              "campaign:campaign_switch",
+              # Files and their previews (a PDF or an image, not a page of the product).
+              "files:download", "files:preview", "campaign:file_preview", "campaign:attachment_file",
+              "campaign:attachment_preview"}
 # Small links allowed in tables and lists: none. Add a CSS selector here, with the reason, only for a
 # link a person never needs to tap on a phone.
 SMALL_TARGETS_ALLOWED = []
