@@ -28,6 +28,7 @@ class CampaignConfig(AppConfig):
         policy.register(models.UnitPhaseProgress, rules.PHASE_PROGRESS)
         policy.register(models.Participation, rules.PARTICIPATION)
         policy.register(models.ExtensionRequest, rules.EXTENSION_REQUEST)
+        policy.register(models.StudyThreshold, rules.CAMPAIGN_PART)
         register_vocabulary()
         register_panels()
         from campaign import extensions, receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
