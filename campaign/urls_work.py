@@ -25,9 +25,6 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/held/", meetings.meeting_record_held, name="meeting_held"),
     path("meetings/<int:meeting_id>/held-on/", meetings.meeting_correct_held, name="meeting_correct_held"),
     # 002: study (学习教育) against the campaign's thresholds.
-    path("units/<int:unit_id>/study/", study.unit_study, name="unit_study"),
-    path("study/<int:record_id>/edit/", study.study_record_edit, name="study_record_edit"),
-    path("study/<int:record_id>/delete/", study.study_record_delete, name="study_record_delete"),
     path("study/", study.study_overview, name="study_overview"),
     path("study/export/", study.study_export, name="study_export"),
 ]

@@ -501,6 +501,9 @@ class StudyRecord(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} · {self.topic}"
 
+    def get_absolute_url(self):
+        return reverse("units:study", args=[self.unit_id]) + f"#study-record-{self.pk}"
+
 
 class FourWinds(models.TextChoices):
     """The "four winds" (四风) every opinion and rectification item is tagged to (000, 003)."""

@@ -25,7 +25,7 @@ def concentrated_of_county(thresholds):
 
 def test_liaison_records_study_and_sees_the_bar_move(client, world, thresholds):
     client.force_login(world.liaison_xihu)
-    url = reverse("campaign:unit_study", kwargs={"unit_id": world.xihu.pk})
+    url = reverse("units:study", kwargs={"unit_id": world.xihu.pk})
     threshold = concentrated_of_county(thresholds)
     assert bar(client.get(url).content.decode(), threshold) == 0
 
@@ -39,18 +39,18 @@ def test_liaison_records_study_and_sees_the_bar_move(client, world, thresholds):
     assert "2 / 5" in page and "2014年3月3日" in page
 
     # Corrected by the liaison, then removed: the bar follows.
-    edit = reverse("campaign:study_record_edit", kwargs={"record_id": record.pk})
+    edit = reverse("units:study_record_edit", kwargs={"record_id": record.pk})
     client.post(edit, {"kind": "concentrated", "held_on": "2014-03-03", "days": "5.5", "topic": "集中学习",
                        "participants": "12"})
     assert bar(client.get(url).content.decode(), threshold) == 100
-    client.post(reverse("campaign:study_record_delete", kwargs={"record_id": record.pk}))
+    client.post(reverse("units:study_record_delete", kwargs={"record_id": record.pk}))
     assert not StudyRecord.objects.filter(pk=record.pk).exists()
     assert AuditEntry.objects.filter(object_id=record.pk, action="delete").exists()
 
 
 def test_study_form_refuses_the_future_and_others_cannot_record(client, world, thresholds):
     client.force_login(world.liaison_xihu)
-    url = reverse("campaign:unit_study", kwargs={"unit_id": world.xihu.pk})
+    url = reverse("units:study", kwargs={"unit_id": world.xihu.pk})
     future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
     response = client.post(url, {"kind": "lecture", "held_on": future, "days": "1", "topic": "党课", "participants": "1"})
     assert response.status_code == 400
@@ -63,7 +63,7 @@ def test_study_form_refuses_the_future_and_others_cannot_record(client, world, t
 
 def test_village_is_held_to_one_of_each(client, world, thresholds, village):
     client.force_login(world.liaison_village)
-    url = reverse("campaign:unit_study", kwargs={"unit_id": village.pk})
+    url = reverse("units:study", kwargs={"unit_id": village.pk})
     page = client.get(url).content.decode()
     assert "至少开展1次集中学习讨论" in page and "至少看1次专题教育片" in page and "至少上1次党课" in page
     assert "市、县领导班子" not in page  # the county's threshold does not bind a community
@@ -105,4 +105,4 @@ def test_study_pages_query_counts_do_not_grow(client, world, thresholds, village
         assert client.get(reverse("campaign:study_overview")).status_code == 200
     client.force_login(world.liaison_village)
     with django_assert_max_num_queries(22):
-        assert client.get(reverse("campaign:unit_study", kwargs={"unit_id": village.pk})).status_code == 200
+        assert client.get(reverse("units:study", kwargs={"unit_id": village.pk})).status_code == 200
