@@ -1072,12 +1072,6 @@ class Meeting(models.Model):
 
 
 
-class StudyThresholdQuerySet(InCampaignQuerySet):
-    def applying_to(self, unit):
-        """The thresholds that bind `unit`: its level (or any level) and its type (or any type)."""
-        return self.filter(Q(level="") | Q(level=unit.level), Q(unit_type="") | Q(unit_type=unit.unit_type))
-
-
 class StudyThreshold(models.Model):
     """What a campaign asks of the units' study (学习教育), as data: which units (by level and unit
     type, blank for any), which kind of study record counts, and how much of it.
@@ -1109,7 +1103,7 @@ class StudyThreshold(models.Model):
     source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("文件及原文，如“群组发〔2014〕7号”。"))
     ordinal = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    objects = StudyThresholdQuerySet.as_manager()
+    objects = InCampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("学习要求")
@@ -1124,4 +1118,6 @@ class StudyThreshold(models.Model):
         return self.label
 
     def applies_to(self, unit):
+        """Does the threshold bind `unit`: its level (or any level) and its type (or any type)?
+        (campaign.study._applies is the same condition in SQL.)"""
         return self.level in ("", unit.level) and self.unit_type in ("", unit.unit_type)
