@@ -28,6 +28,10 @@ def test_group_member_records_for_a_supervised_unit_only(client, world):
     assert (opinion.concerned_unit, opinion.recorded_by, opinion.collected_by) == (world.organ, world.group_member, None)
     assert AuditEntry.objects.filter(object_id=opinion.pk, action="create").exists()
     assert "办事群众座谈会" in client.get(response.url).content.decode()
+    # The group's dossier of the unit lists it, and links to the form.
+    dossier = client.get(reverse("supervision:unit", kwargs={"unit_id": world.organ.pk})).content.decode()
+    assert f'data-opinion="{opinion.pk}"' in dossier
+    assert reverse("units:opinion_new", kwargs={"unit_id": world.organ.pk}) in dossier
 
     # Another group's unit: not reachable, nothing recorded.
     other = client.post(reverse("units:opinion_new", kwargs={"unit_id": world.organ2.pk}), OPINION)
