@@ -77,6 +77,16 @@ def things(world):
     t.hz_attachment = DirectiveAttachment.objects.create(
         directive=t.hz_directive, title="实施方案", **StoredFiles().accept(SimpleUploadedFile("实施方案.pdf", b"%PDF-1.4 plan"))
     )
+    from units.models import Opinion, StudyRecord
+
+    t.opinion = Opinion.objects.create(
+        collected_by=w.province, recorded_by=w.office_province, concerned_unit=w.organ, text="窗口办事排长队",
+        channel=Opinion.Channel.FACE_TO_FACE, collected_on=dt.date(2014, 3, 1),
+    )
+    t.study_record = StudyRecord.objects.create(
+        unit=w.organ, kind=StudyRecord.Kind.LECTURE, held_on=dt.date(2014, 3, 1), topic="焦裕禄精神", speaker="王主任",
+        created_by=w.liaison_organ,
+    )
     from django.apps import apps
 
     if apps.is_installed("notifications"):
