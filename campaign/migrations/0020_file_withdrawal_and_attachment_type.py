@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0018_receipts'),
+        ('campaign', '0019_study_thresholds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
