@@ -73,7 +73,9 @@ def liaison_section(user, scope, now, campaign):
         .order_by("-is_open", "due_at", "pk")
     )
     rows = list(obligations[: OBLIGATION_LIMIT + 1])
-    return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT}
+    # The units' phase timelines (campaign.phases) are linked from the panel.
+    units = list(Unit.objects.filter(pk__in=scope.liaison_unit_ids).order_by("path").only("pk", "name"))
+    return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT, "units": units}
 
 
 def office_panel(request, now):
