@@ -7,6 +7,8 @@ from campaign.models import Meeting, Phase
 from core.dates import validate_not_in_future, validate_plan_date
 from core.forms import DateInput, StyledForm
 
+PLANNED_DATE_REQUIRED = gettext_lazy("请填写计划日期。")
+
 
 class MeetingForm(StyledForm, forms.ModelForm):
     """A meeting registered by the unit: its kind, the phase it belongs to (one of `campaign`'s)
@@ -17,7 +19,8 @@ class MeetingForm(StyledForm, forms.ModelForm):
         fields = ["kind", "phase", "planned_on", "talks_logged", "notes"]
         widgets = {"planned_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"phase": {"required": gettext_lazy("请选择会议所属环节。"),
-                                    "invalid_choice": gettext_lazy("请从本次活动的环节中选择。")}}
+                                    "invalid_choice": gettext_lazy("请从本次活动的环节中选择。")},
+                          "planned_on": {"required": PLANNED_DATE_REQUIRED}}
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,10 +38,13 @@ class AnotherMeetingForm(StyledForm, forms.Form):
 
 
 class PreparationForm(StyledForm, forms.ModelForm):
+    """The preparation of a planned meeting; its planned date stays required (it is never emptied)."""
+
     class Meta:
         model = Meeting
         fields = ["planned_on", "talks_logged", "notes"]
         widgets = {"planned_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"planned_on": {"required": PLANNED_DATE_REQUIRED}}
 
 
 class HeldForm(StyledForm, forms.Form):
