@@ -168,3 +168,24 @@ def test_links_from_the_liaison_home_and_workspace(world, client):
     url = reverse("campaign:unit_phases", kwargs={"unit_id": world.organ.pk})
     assert url in client.get(reverse("home")).content.decode()
     assert url in client.get(reverse("campaign:workspace")).content.decode()
+
+
+def test_the_phase_pages_fit_a_phone(browser_page, live_server, world):
+    """360 px wide: the timeline with its forms, the list of units and the meeting page scroll only down."""
+    from campaign.models import Meeting
+    from tests.conftest import login
+
+    world.organ.name = "浙江省发展和改革委员会（省物价局、省能源局）机关党委暨直属单位联合党组织" * 2
+    world.organ.save()
+    phases.enter_phase(world.organ, phase("study"), dt.date(2013, 7, 1), actor=world.liaison_organ, note="动员" * 80)
+    meeting = Meeting.objects.create(unit=world.organ, kind="democratic_life", phase=phase("examination"),
+                                     planned_on=dt.date(2014, 6, 20))
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, live_server, world.office_province.username)
+    for path in (reverse("campaign:unit_phases", kwargs={"unit_id": world.organ.pk}),
+                 reverse("campaign:phase_units", kwargs={"phase_id": phase("study").pk}) + "?state=started",
+                 meeting.get_absolute_url()):
+        page.goto(f"{live_server.url}{path}")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
