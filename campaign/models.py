@@ -1045,6 +1045,10 @@ class UnitPhaseProgress(models.Model):
     def __str__(self):
         return f"{self.unit} · {self.phase}"
 
+    def get_absolute_url(self):
+        """Shown on its unit's timeline (campaign.phases)."""
+        return f"{reverse('campaign:unit_phases', args=[self.unit_id])}#phase-{self.phase_id}"
+
 
 class Meeting(models.Model):
     """A unit's meeting whose timing the rules gate: the democratic life meeting (001, 003)

@@ -18,7 +18,8 @@ taking part in the campaign under a unit (Participation), whatever their number.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -246,24 +247,20 @@ class PhaseCounts:
 
 def phase_counts(unit, campaign):
     """Per phase of `campaign`, how many units taking part under `unit` have not started it, are
-    in it, have finished it: three queries (the phases, the participants, one grouped count of
-    the progress rows), whatever the number of units."""
+    in it, have finished it: one query (the phases, each with its grouped counts of progress rows
+    and the number of participants as a subquery), whatever the number of units."""
     if campaign is None:
         return []
-    phases = list(Phase.objects.filter(campaign=campaign).order_by("ordinal"))
-    if not phases:
-        return []
-    participants = participants_under(unit, campaign)
-    total = participants.count()
-    grouped = {}
-    for phase_id, status, n in (UnitPhaseProgress.objects.filter(phase__in=phases, unit__in=participants.values("pk"))
-                                .order_by().values_list("phase_id", "status").annotate(n=Count("pk"))):
-        grouped[phase_id, status] = n
-    result = []
-    for phase in phases:
-        started, finished = grouped.get((phase.pk, STARTED), 0), grouped.get((phase.pk, FINISHED), 0)
-        result.append(PhaseCounts(phase, max(total - started - finished, 0), started, finished))
-    return result
+    participants = (Participation.objects.filter(campaign=campaign, unit__path__startswith=unit.path).order_by()
+                    .values("campaign").annotate(n=Count("pk")).values("n"))
+    under = Q(unit_progress__unit__path__startswith=unit.path, unit_progress__unit__participations__campaign=campaign)
+    rows = (Phase.objects.filter(campaign=campaign).order_by("ordinal").annotate(
+        participants=Coalesce(Subquery(participants), 0),
+        started=Count("unit_progress", distinct=True, filter=under & Q(unit_progress__status=STARTED)),
+        finished=Count("unit_progress", distinct=True, filter=under & Q(unit_progress__status=FINISHED)),
+    ))
+    return [PhaseCounts(phase, max(phase.participants - phase.started - phase.finished, 0), phase.started, phase.finished)
+            for phase in rows]
 
 
 def units_in_state(unit, phase, state):

@@ -140,7 +140,7 @@ def test_the_dashboard_counts_units_per_phase_with_links_to_them(world, client, 
     assert client.get(listing, {"state": "finished"}).status_code == 403
 
     # More units: the same number of queries for the counts (aggregates, no loop over units).
-    with django_assert_max_num_queries(3) as few:
+    with django_assert_max_num_queries(1) as few:
         phases.phase_counts(world.province, world.campaign)
     more = [make_unit(code=f"330106{n:03d}", name=f"街道{n}", parent=world.xihu, level=Level.TOWNSHIP,
                       unit_type=UnitType.STREET, batch=world.batch2) for n in range(100, 130)]
