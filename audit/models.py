@@ -26,6 +26,19 @@ class AuditEntryQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk
         ).select_related("actor")
 
+    def latest_for(self, model, ids, action):
+        """{object id: its latest entry of `action`} for the rows `ids` of `model`, in one query (why each
+        was last returned or refused: the reason boxes and the to-do's next steps)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        found = {}
+        rows = self.filter(content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+                           object_id__in=ids, action=action).select_related("actor").order_by("object_id", "-at", "-pk")
+        for entry in rows:
+            found.setdefault(entry.object_id, entry)
+        return found
+
 
 class AuditEntry(models.Model):
     """One state change of one object. Rows are only ever inserted."""

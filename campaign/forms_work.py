@@ -98,3 +98,24 @@ class AffiliationReviewForm(StyledForm, forms.Form):
         if cleaned.get("decision") == AffiliationReview.Decision.OPINION and not (cleaned.get("opinion") or "").strip():
             self.add_error("opinion", _("提出意见时必须填写意见内容。"))
         return cleaned
+
+
+class QueueFilterForm(StyledForm, forms.Form):
+    """The filters of a review queue (campaign.queues): one requirement, one unit and its subtree.
+    Only validates: a value it refuses says why and filters nothing; the valid one still applies."""
+
+    requirement = forms.TypedChoiceField(label=_("报送要求"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("单位（含下级）"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data=None, *, requirements, units, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["requirement"].choices = [("", _("全部报送要求")), *requirements]
+        self.fields["requirement"].error_messages["invalid_choice"] = _("待审核材料中没有这项报送要求，已显示全部。")
+        self.fields["unit"].choices = [("", _("全部单位")), *units]
+        self.fields["unit"].error_messages["invalid_choice"] = _("待审核材料中没有这个单位，已显示全部单位。")
+        self.style_widgets()
+
+    def filters(self):
+        """The valid filters, as {name: value} (empty values left out)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}

@@ -186,3 +186,17 @@ def countdown(due_at, now):
     if overdue:
         return _("已逾期 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
     return _("还剩 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
+
+
+def waiting_age(since, now):
+    """How long something has waited since `since` (submitted), in words: '已等待 3 天 4 小时',
+    '已等待 5 小时' within the first day, '已等待不到 1 小时' within the first hour."""
+    if since is None:
+        return ""
+    seconds = max((now - since).total_seconds(), 0)
+    days, hours = int(seconds // 86400), int(seconds % 86400 // 3600)
+    if days:
+        return _("已等待 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
+    if hours:
+        return _("已等待 %(hours)d 小时") % {"hours": hours}
+    return _("已等待不到 1 小时")

@@ -20,7 +20,10 @@ Who hears what (the receivers are in notifications.signals):
 - a deadline moved: the unit's liaisons, old → new;
 - a close request: the supervision group over the unit; closed or sent back: the liaisons;
 - a meeting scheduled: the supervision group over the unit;
-- a chase: the unit's liaisons, with the note.
+- a chase: the unit's liaisons, with the note;
+- a look-back report submitted (004: 报上级党组织和督查组审核): the office staff of the unit's parent
+  and the supervision group over the unit; returned (with the reason) or accepted by both: the
+  unit's liaisons. Its obligation, which follows the report, tells nobody a second time.
 """
 
 import datetime as dt
@@ -63,6 +66,9 @@ TEXTS = {
                                        else _("“%(title)s”的延期申请未获批准。理由：%(reason)s")) % p,
     Kind.EXEMPTED: lambda p: (_("%(unit)s已免报“%(title)s”。理由：%(reason)s") if p.get("exempt", True)
                               else _("%(unit)s的“%(title)s”已撤销免报，请按期报送。理由：%(reason)s")) % p,
+    Kind.LOOKBACK_SUBMITTED: lambda p: _("%(unit)s报送了回头看自查报告，请审核") % p,
+    Kind.LOOKBACK_RETURNED: lambda p: _("回头看自查报告被%(by)s退回，请按退回理由修改后重新报送。理由：%(reason)s") % p,
+    Kind.LOOKBACK_ACCEPTED: lambda p: _("回头看自查报告已经上级党组织和督查组审核通过") % p,
 }
 # Params holding a moment (ISO 8601), shown as a date and time in the reader's language; and a day.
 MOMENTS = ("due", "old", "new")

@@ -474,6 +474,9 @@ class Event(models.Model):
         EXTENSION_REQUESTED = "ext_requested", _("延期申请")
         EXTENSION_DECIDED = "ext_decided", _("延期申请结果")
         EXEMPTED = "exempted", _("免报")
+        LOOKBACK_SUBMITTED = "lookback_submitted", _("回头看自查报告待审核")
+        LOOKBACK_RETURNED = "lookback_returned", _("回头看自查报告被退回")
+        LOOKBACK_ACCEPTED = "lookback_accepted", _("回头看自查报告已通过")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)

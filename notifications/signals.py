@@ -19,7 +19,7 @@ from notifications import recipients
 from notifications.channels import configured_channels
 from notifications.events import Kind, moment_param, tell, tell_many
 from notifications.models import DueDateFlag, Event
-from rectification.models import RectificationItem
+from rectification.models import LookBackReport, RectificationItem
 from supervision.models import Feedback
 
 # Units per query when telling many at once (a fan-out to a province).
@@ -54,6 +54,8 @@ def reviewers_of(obligation):
 def tell_of_obligation_move(sender, obj, transition, reason, **kwargs):
     if transition.action not in ("submit", *_DECISIONS, *_EXEMPTIONS):
         return
+    if transition.action in ("submit", *_DECISIONS) and obj.lookback_reports.exists():
+        return  # it follows its look-back report, which tells of the move itself (tell_of_lookback_move)
     version = obj.submissions.count()  # the version a submission or a decision is about (the key's part)
     if transition.action == "submit":
         tell(reviewers_of(obj), Kind.SUBMITTED, f"submitted:{obj.pk}:v{version}",
@@ -95,6 +97,24 @@ def tell_of_item_move(sender, obj, transition, reason, **kwargs):
              obj.get_absolute_url())
     elif transition.action == "reject_close":
         tell(recipients.liaisons([unit.pk]).get(unit.pk, []), Kind.CLOSE_REJECTED, f"close_rejected:{obj.pk}:{stamp}",
+             params, obj.get_absolute_url())
+
+
+@receiver(transitioned, sender=LookBackReport, dispatch_uid="notifications.lookback_moved")
+def tell_of_lookback_move(sender, obj, transition, reason, actor=None, **kwargs):
+    """004: the report goes to the superior organisation (the office of the unit's parent) and the
+    supervision group over the unit; the unit hears of a return, and of the acceptance by both."""
+    unit = obj.unit
+    stamp = clock.now().isoformat()
+    params = {"unit": unit.name}
+    if transition.action == "submit":
+        reviewers = recipients.supervisors(unit) + (recipients.office_staff(unit.parent_id) if unit.parent_id else [])
+        tell(reviewers, Kind.LOOKBACK_SUBMITTED, f"lookback_submitted:{obj.pk}:{stamp}", params, obj.get_absolute_url())
+    elif transition.action == "return":
+        tell(recipients.liaisons([unit.pk]).get(unit.pk, []), Kind.LOOKBACK_RETURNED, f"lookback_returned:{obj.pk}:{stamp}",
+             {**params, "reason": reason or "", "by": person_name(actor) if actor else ""}, obj.get_absolute_url())
+    elif transition.action == "accept" and obj.status == LookBackReport.Status.ACCEPTED:
+        tell(recipients.liaisons([unit.pk]).get(unit.pk, []), Kind.LOOKBACK_ACCEPTED, f"lookback_accepted:{obj.pk}:{stamp}",
              params, obj.get_absolute_url())
 
 

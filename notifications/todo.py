@@ -6,12 +6,18 @@ restrict() with each app's rules): nothing here decides who reviews or what is l
 bar's badge counts the same querysets (COUNT only, no rows) and the page and the home panel list
 them, so the badge and the page agree by construction.
 
+Each item also says what to do next in one short line (Item.next_step), chosen from the row's
+data (its state, the latest return's reason), never from a rendered word.
+
 - **liaison** (单位联络员): obligations to submit or correct, soonest due first (overdue marked);
+  the look-back report to submit or to redo after a return (004);
   signed-off feedback the unit has not yet signed for (签收); rectification items to report on.
-- **supervision group member**: material waiting for the group's review; the democratic life
+- **supervision group member**: material waiting for the group's review; look-back reports
+  waiting for the group's side (004: 报上级党组织和督查组审核); the democratic life
   meetings of the group's units coming up (to attend); close requests (销号) to decide.
 - **group leader**: feedback waiting for sign-off (001).
-- **office**: material routed to the office; late units per requirement; reports waiting for the
+- **office**: material routed to the office; look-back reports of the units below waiting for the
+  superior organisation's side; late units per requirement; reports waiting for the
   affiliation body (004); extension requests (延期申请) to decide.
 - the liaison's chases (催办) not yet signed for, and the group's extension requests on the
   group-first route.
@@ -27,6 +33,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -35,15 +42,16 @@ from campaign import dashboard
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
-from campaign.models import Chase, ExtensionRequest, Meeting, Obligation, Requirement, Route
+from campaign.models import Chase, ExtensionRequest, Meeting, Obligation, Requirement, Review, Route
 from campaign.templatetags.campaign_tags import due
 from campaign.views.affiliation import awaiting as awaiting_affiliation
 from core import clock
 from core.people import person_name
 from core.templatetags.core_tags import format_day, format_moment
 from notifications.models import Notification
+from rectification import lookback as rectification_lookback
 from rectification import workflow as rectification_workflow
-from rectification.models import RectificationItem
+from rectification.models import LookBackReport, RectificationItem
 from supervision.models import Feedback
 from units.models import Unit
 
@@ -68,6 +76,7 @@ class Item:
     when: str = ""
     overdue: bool = False
     new: bool = False
+    next_step: str = ""  # what the person does next, in one short line (chosen from the row's data)
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,18 @@ class Section:
         return self.count > len(self.items)
 
 
+REASON_EXCERPT = 40  # characters of a reason quoted in a next step
+
+
+def _excerpt(text):
+    return Truncator(" ".join((text or "").split())).chars(REASON_EXCERPT)
+
+
+def _redo_step(reason, fallback):
+    """按退回理由修改 …, quoting the reason when there is one."""
+    return _("%(step)s：%(reason)s") % {"step": fallback, "reason": _excerpt(reason)} if reason else fallback
+
+
 def _waited(moment, now):
     """How long something has waited, in whole days (an age, for queues with no due moment)."""
     days = max((now - moment).days, 0) if moment else 0
@@ -106,20 +127,42 @@ def obligations_to_submit(user, scope, now, campaign):
     whose due moment waits for a meeting (待定) last."""
     return (
         Obligation.objects.restrict(user, "submit").in_campaign(campaign).filter(requirement__is_active=True)
+        .exclude(_followed_by_lookback())
         .select_related("unit", "requirement").with_status(now)
         .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
 
 
+def _followed_by_lookback():
+    """Obligations that follow a look-back report (rectification.actions.follow_report): the report is
+    what is written, submitted and reviewed, so the to-do lists the report instead (lookback kinds)."""
+    return Exists(LookBackReport.objects.filter(obligation=OuterRef("pk")))
+
+
+def _with_return_reasons(user, now, campaign, obligations):
+    """The latest return's reason of each returned obligation (its Review), for the next step: one query."""
+    returned = [o.pk for o in obligations if o.status == obligation_status.ObligationStatus.RETURNED]
+    reasons = {}
+    if returned:
+        for obligation_id, reason in (Review.objects.filter(obligation_id__in=returned, decision=Review.Decision.RETURN)
+                                      .order_by("obligation_id", "-created_at", "-pk").values_list("obligation_id", "reason")):
+            reasons.setdefault(obligation_id, reason)
+    for obligation in obligations:
+        obligation.return_reason = reasons.get(obligation.pk, "")
+    return obligations
+
+
 def _obligation_item(obligation, now):
     if obligation.status == obligation_status.ObligationStatus.RETURNED:
         line = _("%(unit)s · 材料已退回，请修改后重新报送") % {"unit": obligation.unit.name}
+        step = _redo_step(getattr(obligation, "return_reason", ""), _("按退回理由修改后重新报送"))
     else:
         line = _("%(unit)s · 请按时报送材料") % {"unit": obligation.unit.name}
+        step = _("打开即签收，按要求报送材料") if obligation.received_at is None else _("按要求报送材料")
     countdown = obligation_status.countdown(obligation.due_at, now)
     when = _("截止 %(due)s") % {"due": due(obligation)} + (f" · {countdown}" if countdown else "")
     return Item(obligation.requirement.title, obligation.get_absolute_url(), line, when,
-                overdue=obligation.is_overdue, new=obligation.received_at is None)
+                overdue=obligation.is_overdue, new=obligation.received_at is None, next_step=step)
 
 
 def feedback_to_read(user, scope, now, campaign):
@@ -135,7 +178,8 @@ def feedback_to_read(user, scope, now, campaign):
 def _feedback_to_read_item(feedback, now):
     return Item(feedback.subject, feedback.get_absolute_url(),
                 _("%(group)s致%(unit)s的反馈意见，请阅读签收") % {"group": feedback.group.name, "unit": feedback.unit.name},
-                _("签发于 %(moment)s") % {"moment": format_moment(feedback.signed_off_at)}, new=True)
+                _("签发于 %(moment)s") % {"moment": format_moment(feedback.signed_off_at)}, new=True,
+                next_step=_("阅读反馈意见（打开即签收），对照整改"))
 
 
 def rectification_to_report(user, scope, now, campaign):
@@ -149,25 +193,95 @@ def rectification_to_report(user, scope, now, campaign):
     )
 
 
+def _with_item_returns(user, now, campaign, items):
+    """Why each item's close request was last sent back (rectification.workflow.last_returns): one query."""
+    returns = rectification_workflow.last_returns(items)
+    for item in items:
+        item.last_return = returns.get(item.pk)
+    return items
+
+
 def _rectification_item(item, now):
+    last_return = getattr(item, "last_return", None)
+    if last_return is not None:
+        step = _redo_step(last_return.reason, _("按退回理由继续整改后再申请销号"))
+    elif item.status == RectificationItem.Status.OPEN:
+        step = _("启动整改并报告进展")
+    else:
+        step = _("报告整改进展；完成后附佐证材料申请销号")
     return Item(str(item), item.get_absolute_url(),
                 _("%(unit)s · %(status)s：请报告整改进展，完成后申请销号") % {
                     "unit": item.plan.unit.name, "status": item.get_status_display()},
-                _("完成时限 %(day)s") % {"day": format_day(item.due_on)}, overdue=item.is_overdue)
+                _("完成时限 %(day)s") % {"day": format_day(item.due_on)}, overdue=item.is_overdue, next_step=step)
+
+
+def lookback_to_submit(user, scope, now, campaign):
+    """The unit's look-back report still to be submitted: a draft, or returned (回炉) by a reviewer (004)."""
+    return (
+        LookBackReport.objects.restrict(user, "submit").filter(campaign=campaign)
+        .filter(status__in=rectification_lookback.MACHINE.sources("submit"))
+        .select_related("unit").order_by("created_at", "pk")
+    )
+
+
+def _with_report_returns(user, now, campaign, reports):
+    """Why each returned report came back (rectification.lookback.last_returns): one query."""
+    returns = rectification_lookback.last_returns(reports)
+    for report in reports:
+        report.last_return = returns.get(report.pk)
+    return reports
+
+
+def _lookback_to_submit_item(report, now):
+    last_return = getattr(report, "last_return", None)
+    if report.status == LookBackReport.Status.RETURNED:
+        line = _("%(unit)s · 回头看自查报告已退回重报") % {"unit": report.unit.name}
+        step = _redo_step(last_return.reason if last_return else "", _("按退回理由修改后重新报送"))
+    else:
+        line = _("%(unit)s · 回头看自查报告尚未报送") % {"unit": report.unit.name}
+        step = _("逐项填写结论，回炉项写明说明和深化整改措施后报送")
+    return Item(_("回头看自查报告"), report.get_absolute_url(), line, next_step=step)
 
 
 # --- supervision group -----------------------------------------------------------------------------
 
 
 def group_reviews(user, scope, now, campaign):
-    return obligation_workflow.group_review_queue(user).in_campaign(campaign)
+    return obligation_workflow.group_review_queue(user).in_campaign(campaign).exclude(_followed_by_lookback())
 
 
 def _review_item(obligation, now):
     return Item(obligation.requirement.title, obligation.get_absolute_url(),
                 _("%(unit)s已报送，请审核") % {"unit": obligation.unit.name},
                 _("报送于 %(moment)s · %(waited)s") % {
-                    "moment": format_moment(obligation.submitted_at), "waited": _waited(obligation.submitted_at, now)})
+                    "moment": format_moment(obligation.submitted_at), "waited": _waited(obligation.submitted_at, now)},
+                next_step=_("审核材料：通过，或说明理由后退回"))
+
+
+def _lookback_reviews(user, campaign, side):
+    """Submitted look-back reports waiting for the person's side (004: 报上级党组织和督查组审核): the
+    reports the side reviews (rectification.rules review_as_<side>) that it has not accepted yet."""
+    if campaign is None:
+        return None
+    return (
+        LookBackReport.objects.restrict(user, f"review_as_{side}").filter(campaign=campaign)
+        .filter(status__in=rectification_lookback.MACHINE.sources("accept"), **{f"{side}_accepted_by__isnull": True})
+        .select_related("unit").order_by("created_at", "pk")
+    )
+
+
+def group_lookback_reviews(user, scope, now, campaign):
+    return _lookback_reviews(user, campaign, rectification_lookback.GROUP)
+
+
+def office_lookback_reviews(user, scope, now, campaign):
+    return _lookback_reviews(user, campaign, rectification_lookback.OFFICE)
+
+
+def _lookback_review_item(report, now):
+    return Item(_("回头看自查报告"), report.get_absolute_url(),
+                _("%(unit)s已报送回头看自查报告，请审核") % {"unit": report.unit.name},
+                next_step=_("对照“三查三看”审核：通过，或说明须回炉的方面后退回重报"))
 
 
 # How long after a democratic life meeting was held the group is asked to record its attendance and comments.
@@ -194,9 +308,9 @@ def _meeting_item(meeting, now):
     title = _("%(unit)s%(kind)s") % {"unit": meeting.unit.name, "kind": meeting.get_kind_display()}
     if meeting.status == Meeting.Status.HELD:
         return Item(title, meeting.get_absolute_url(), _("请记录列席和点评"),
-                    _("已于 %(day)s 召开") % {"day": format_day(meeting.held_on)})
+                    _("已于 %(day)s 召开") % {"day": format_day(meeting.held_on)}, next_step=_("记录列席情况和点评意见"))
     return Item(title, meeting.get_absolute_url(), _("请安排列席并点评"),
-                _("计划 %(day)s 召开") % {"day": format_day(meeting.planned_on)})
+                _("计划 %(day)s 召开") % {"day": format_day(meeting.planned_on)}, next_step=_("按时列席，会后记录点评意见"))
 
 
 def close_requests(user, scope, now, campaign):
@@ -212,7 +326,8 @@ def close_requests(user, scope, now, campaign):
 def _close_request_item(item, now):
     return Item(str(item), item.get_absolute_url(),
                 _("%(unit)s申请销号，请审核佐证材料") % {"unit": item.plan.unit.name},
-                _("完成时限 %(day)s") % {"day": format_day(item.due_on)}, overdue=item.is_overdue)
+                _("完成时限 %(day)s") % {"day": format_day(item.due_on)}, overdue=item.is_overdue,
+                next_step=_("审核佐证材料：同意销号，或说明理由后退回整改"))
 
 
 def feedback_to_sign_off(user, scope, now, campaign):
@@ -228,14 +343,14 @@ def feedback_to_sign_off(user, scope, now, campaign):
 def _sign_off_item(feedback, now):
     return Item(feedback.subject, feedback.get_absolute_url(),
                 _("%(group)s致%(unit)s，待组长签发") % {"group": feedback.group.name, "unit": feedback.unit.name},
-                _waited(feedback.created_at, now))
+                _waited(feedback.created_at, now), next_step=_("审阅后签发，或说明理由不予签发"))
 
 
 # --- office ----------------------------------------------------------------------------------------
 
 
 def office_reviews(user, scope, now, campaign):
-    return obligation_workflow.office_review_queue(user).in_campaign(campaign)
+    return obligation_workflow.office_review_queue(user).in_campaign(campaign).exclude(_followed_by_lookback())
 
 
 def late_units(user, scope, now, campaign):
@@ -267,7 +382,7 @@ def _late_units_item(requirement, now):
     # No countdown: the requirement's own deadline may be days ahead while a unit given an earlier
     # one by its reviewer is already late; the list behind the link says by how much.
     return Item(requirement.title, requirement.get_absolute_url() + "?status=overdue", line + _("，可逐一催办"),
-                _("截止 %(due)s") % {"due": due(requirement)}, overdue=True)
+                _("截止 %(due)s") % {"due": due(requirement)}, overdue=True, next_step=_("催办逾期单位"))
 
 
 def affiliation_reviews(user, scope, now, campaign):
@@ -279,7 +394,8 @@ def _affiliation_item(obligation, now):
     return Item(obligation.requirement.title, obligation.get_absolute_url(),
                 _("%(unit)s已报送，请归口党（工）委审阅") % {"unit": obligation.unit.name},
                 _("报送于 %(moment)s · %(waited)s") % {
-                    "moment": format_moment(obligation.submitted_at), "waited": _waited(obligation.submitted_at, now)})
+                    "moment": format_moment(obligation.submitted_at), "waited": _waited(obligation.submitted_at, now)},
+                next_step=_("审阅本委归口部分并填写意见"))
 
 
 def _pending_extensions(user, campaign):
@@ -309,7 +425,8 @@ def _extension_item(request, now):
                     "unit": request.obligation.unit.name, "moment": format_moment(request.requested_due_at),
                     "reason": request.reason},
                 _("申请于 %(moment)s · %(waited)s") % {
-                    "moment": format_moment(request.requested_at), "waited": _waited(request.requested_at, now)})
+                    "moment": format_moment(request.requested_at), "waited": _waited(request.requested_at, now)},
+                next_step=_("审批延期申请：批准，或说明理由不予批准"))
 
 
 def chases_to_sign_for(user, scope, now, campaign):
@@ -328,21 +445,26 @@ def _chase_item(chase, now):
     if chase.note:
         line += f"：{chase.note}"
     return Item(chase.obligation.requirement.title, chase.obligation.get_absolute_url(), line,
-                _("催办于 %(moment)s") % {"moment": format_moment(chase.chased_at)}, new=True)
+                _("催办于 %(moment)s") % {"moment": format_moment(chase.chased_at)}, new=True,
+                next_step=_("打开报送任务即签收催办，尽快报送"))
 
 
 KINDS = (
     Kind("chases", gettext_lazy("催办"), LIAISON, lambda scope: scope.is_liaison, chases_to_sign_for, _chase_item),
     Kind("obligations", gettext_lazy("待报送或补正的材料"), LIAISON, lambda scope: scope.is_liaison,
-         obligations_to_submit, _obligation_item),
+         obligations_to_submit, _obligation_item, _with_return_reasons),
+    Kind("lookback_to_submit", gettext_lazy("待报送的回头看自查报告"), LIAISON, lambda scope: scope.is_liaison,
+         lookback_to_submit, _lookback_to_submit_item, _with_report_returns),
     Kind("feedback_to_read", gettext_lazy("待签收的反馈意见"), LIAISON, lambda scope: scope.is_liaison,
          feedback_to_read, _feedback_to_read_item),
     Kind("rectification", gettext_lazy("待报告进展的整改事项"), LIAISON, lambda scope: scope.is_liaison,
-         rectification_to_report, _rectification_item),
+         rectification_to_report, _rectification_item, _with_item_returns),
     Kind("sign_off", gettext_lazy("待我签发的反馈意见"), LEADER, lambda scope: any(scope.groups.values()),
          feedback_to_sign_off, _sign_off_item),
     Kind("group_reviews", gettext_lazy("待督导组审核的材料"), GROUP, lambda scope: scope.is_supervisor,
          group_reviews, _review_item),
+    Kind("group_lookback_reviews", gettext_lazy("待督查组审核的回头看自查报告"), GROUP, lambda scope: scope.is_supervisor,
+         group_lookback_reviews, _lookback_review_item),
     Kind("group_extension_requests", gettext_lazy("待督导组审批的延期申请"), GROUP, lambda scope: scope.is_supervisor,
          group_extension_requests, _extension_item),
     Kind("meetings", gettext_lazy("待列席的专题民主生活会"), GROUP, lambda scope: scope.is_supervisor,
@@ -351,6 +473,8 @@ KINDS = (
          close_requests, _close_request_item),
     Kind("office_reviews", gettext_lazy("待办公室审核的材料"), OFFICE, lambda scope: scope.is_office,
          office_reviews, _review_item),
+    Kind("office_lookback_reviews", gettext_lazy("待上级党组织审核的回头看自查报告"), OFFICE, lambda scope: scope.is_office,
+         office_lookback_reviews, _lookback_review_item),
     Kind("extension_requests", gettext_lazy("待审批的延期申请"), OFFICE, lambda scope: scope.is_office,
          extension_requests, _extension_item),
     Kind("late_units", gettext_lazy("逾期未报送的单位"), OFFICE, lambda scope: scope.is_office,

@@ -20,6 +20,21 @@ class RectificationConfig(AppConfig):
         policy.register(models.LookBackReport, rules.LOOKBACK)
         policy.register(models.LookBackFinding, rules.FINDING)
         register_vocabulary()
+        register_panels()
+
+
+def register_panels():
+    """rectification's sections of the supervision group's dossier of a unit (core.panels)."""
+    # Imported here: apps.py is imported before the models are ready.
+    from django.utils.translation import gettext_lazy as _
+
+    from core import panels
+    from rectification.dossier import lookback_panel, rectification_panel
+
+    panels.register("unit_dossier", "rectification", template="rectification/dossier/_rectification.html",
+                    context=rectification_panel, order=30, label=_("整改方案和整改事项"))
+    panels.register("unit_dossier", "lookback", template="rectification/dossier/_lookback.html",
+                    context=lookback_panel, order=40, label=_("回头看自查报告"))
 
 
 def register_vocabulary():

@@ -95,6 +95,7 @@ class LookBackForm(StyledForm, forms.Form):
             if finding is not None:
                 initial.setdefault(f"result_{checkpoint.pk}", finding.result)
                 initial.setdefault(f"notes_{checkpoint.pk}", finding.notes)
+                initial.setdefault(f"measures_{checkpoint.pk}", finding.measures)
         super().__init__(*args, initial=initial, **kwargs)
         self.checkpoints = list(checkpoints)
         for checkpoint in self.checkpoints:
@@ -105,14 +106,33 @@ class LookBackForm(StyledForm, forms.Form):
                 label=_("说明"), required=False, max_length=10000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
+            self.fields[f"measures_{checkpoint.pk}"] = forms.CharField(
+                label=_("深化整改措施"), required=False, max_length=10000,
+                help_text=_("结论为“未达到，需回炉”的必填。"),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+
+    def clean(self):
+        """004: 分析问题，提出深化整改措施 — an area that falls short (回炉) says why and what follows
+        (also a guard of rectification.lookback's submit and the constraint redo_finding_explained)."""
+        cleaned = super().clean()
+        for c in self.checkpoints:
+            if cleaned.get(f"result_{c.pk}") != LookBackFinding.Result.NOT_MET:
+                continue
+            if not (cleaned.get(f"notes_{c.pk}") or "").strip():
+                self.add_error(f"notes_{c.pk}", _("未达到要求、需回炉的，请说明存在的问题。"))
+            if not (cleaned.get(f"measures_{c.pk}") or "").strip():
+                self.add_error(f"measures_{c.pk}", _("未达到要求、需回炉的，请提出深化整改措施。"))
+        return cleaned
 
     def rows(self):
-        """(checkpoint, result field, notes field) for the template."""
-        return [(c, self[f"result_{c.pk}"], self[f"notes_{c.pk}"]) for c in self.checkpoints]
+        """(checkpoint, result field, notes field, measures field) for the template."""
+        return [(c, self[f"result_{c.pk}"], self[f"notes_{c.pk}"], self[f"measures_{c.pk}"]) for c in self.checkpoints]
 
     def findings(self):
-        """{checkpoint: (result, notes)} from the cleaned data."""
+        """{checkpoint: (result, notes, measures)} from the cleaned data."""
         return {
-            c: (self.cleaned_data[f"result_{c.pk}"], self.cleaned_data[f"notes_{c.pk}"].strip())
+            c: (self.cleaned_data[f"result_{c.pk}"], self.cleaned_data[f"notes_{c.pk}"].strip(),
+                self.cleaned_data[f"measures_{c.pk}"].strip())
             for c in self.checkpoints
         }

@@ -242,6 +242,24 @@ class LookBackReport(models.Model):
     further_measures = models.TextField(_("深化整改措施"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The unit's obligation under the look-back requirement (campaign: a requirement of the campaign's
+    # look-back phase, 整改落实自查情况报告 of 004): it follows the report (rectification.actions).
+    obligation = models.ForeignKey(
+        "campaign.Obligation", verbose_name=_("报送任务"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="lookback_reports",
+    )
+    # 004: 报上级党组织和督查组审核. Each side's acceptance of the version now submitted; cleared
+    # when the unit submits again (rectification.lookback).
+    office_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上级党组织审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    office_accepted_at = models.DateTimeField(_("上级党组织审核通过时间"), null=True, blank=True)
+    group_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("督查组审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    group_accepted_at = models.DateTimeField(_("督查组审核通过时间"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -262,8 +280,13 @@ class LookBackReport(models.Model):
 
     @property
     def is_decided(self):
-        """Accepted by the office that asked for the look-back (004): the acceptance stands."""
+        """Accepted by the superior organisation and the supervision group (004): the acceptance stands."""
         return self.status == self.Status.ACCEPTED
+
+    def findings_to_redo(self):
+        """The findings that fall short (未达到，需回炉), in checklist order."""
+        return self.findings.filter(result=LookBackFinding.Result.NOT_MET).select_related("checkpoint").order_by(
+            "checkpoint__ordinal")
 
 
 class LookBackFinding(models.Model):
@@ -278,6 +301,8 @@ class LookBackFinding(models.Model):
     checkpoint = models.ForeignKey(LookBackCheckpoint, on_delete=models.PROTECT)
     result = models.CharField(_("结论"), max_length=8, choices=Result.choices)
     notes = models.TextField(_("说明"), blank=True)
+    # 004: 分析问题，提出深化整改措施 — for each area that falls short, its own measures.
+    measures = models.TextField(_("深化整改措施"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -287,8 +312,18 @@ class LookBackFinding(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "checkpoint"], name="one_finding_per_checkpoint", violation_error_message=_("此项已有结论。")
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(result="not_met") | (~models.Q(notes="") & ~models.Q(measures="")),
+                name="redo_finding_explained",
+                violation_error_message=_("结论为“未达到，需回炉”的，须写明说明和深化整改措施。"),
+            ),
         ]
+
+    @property
+    def is_unexplained_redo(self):
+        """A 回炉 finding without its explanation or its deepening measures (004: 分析问题，提出深化整改措施)."""
+        return self.result == self.Result.NOT_MET and not (self.notes.strip() and self.measures.strip())
 
     def __str__(self):
         return f"{self.report} · {self.checkpoint}"

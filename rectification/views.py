@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.policy import can, restrict
 from access.scope import scope_for
 from access.views import refused
-from audit.models import AuditEntry
 from audit.services import snapshot
 from campaign.current import current_campaign
 from rectification import actions, lookback, workflow
@@ -186,6 +185,8 @@ def item_context(request, item, **forms):
     return {
         "item": item,
         "plan": item.plan,
+        # Why the reviewer sent the close request back (退回整改), until the unit asks again.
+        "last_return": workflow.last_returns([item]).get(item.pk),
         "updates": list(item.updates.select_related("author")),
         "actions": actions,
         "transitions": workflow.MACHINE.described(),
@@ -327,23 +328,31 @@ def lookback_detail(request, report_id):
 
 
 def lookback_context(request, report, findings, **forms_):
-    actions_ = lookback.MACHINE.available_actions(report, request.user)
+    user = request.user
+    actions_ = lookback.MACHINE.available_actions(report, user)
+    # A reviewer whose side has accepted waits for the other side: no form for them (the page says so).
+    side = lookback.side_to_decide(report, user) if "accept" in actions_ else None
     return {
         "report": report,
         "findings": findings,
         "redo": [f for f in findings if f.result == LookBackFinding.Result.NOT_MET],
-        "may_edit": can(request.user, "revise", report),
+        "may_edit": can(user, "revise", report),
         "may_submit": "submit" in actions_,
+        # 004: 报上级党组织和督查组审核 — where each side stands.
+        "sides": [{"code": code, "label": lookback.SIDE_LABELS[code], "by": getattr(report, f"{code}_accepted_by"),
+                   "at": getattr(report, f"{code}_accepted_at")} for code in (lookback.OFFICE, lookback.GROUP)],
         # Why it came back (回炉), in a box the unit cannot miss.
-        "last_return": AuditEntry.objects.for_object(report).filter(action="return").first()
-        if report.status == LookBackReport.Status.RETURNED else None,
-        "review_form": forms_.get("review_form") or (CloseReviewForm() if "accept" in actions_ else None),
+        "last_return": lookback.last_returns([report]).get(report.pk),
+        "review_side": lookback.SIDE_LABELS[side] if side else "",
+        "review_form": forms_.get("review_form") or (CloseReviewForm() if side else None),
     }
 
 
 def _visible_report(user, report_id):
     return get_object_or_404(
-        restrict(LookBackReport.objects.select_related("unit", "campaign", "created_by"), user), pk=report_id
+        restrict(LookBackReport.objects.select_related(
+            "unit", "campaign", "created_by", "office_accepted_by", "group_accepted_by", "obligation__requirement",
+        ), user), pk=report_id
     )
 
 
@@ -361,9 +370,9 @@ def _move_report(request, report, action, success, reason="", **forms_):
 @login_required
 @require_POST
 def lookback_submit(request, report_id):
-    """The unit reports its look-back to the supervision group and its superior (004)."""
+    """The unit reports its look-back to its superior Party organisation and the supervision group (004)."""
     report = _visible_report(request.user, report_id)
-    return _move_report(request, report, "submit", _("回头看自查报告已报送，等待督导组或上级审核。"))
+    return _move_report(request, report, "submit", _("回头看自查报告已报送，等待上级党组织和督查组审核。"))
 
 
 @login_required
@@ -377,7 +386,7 @@ def lookback_review(request, report_id):
         return render(request, "rectification/lookback.html", lookback_context(request, report, findings, review_form=form),
                       status=400)
     if form.cleaned_data["decision"] == "approve":
-        return _move_report(request, report, "accept", _("回头看自查报告已审核通过。"))
+        return _move_report(request, report, "accept", _("已审核通过；上级党组织和督查组均通过后，报告即为通过。"))
     return _move_report(request, report, "return", _("已退回重报，单位将看到退回理由。"), reason=form.cleaned_data["reason"],
                         review_form=form)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.transitions import Machine, Transition, TransitionRefused, reason_given  # noqa: F401 (TransitionRefused re-exported)
+from audit.models import AuditEntry
 from audit.services import change
 from core import clock
 from rectification.models import ProgressUpdate, RectificationItem
@@ -95,3 +96,10 @@ def transition(item, action, user, *, text="", evidence="", reason=""):
 
     return MACHINE.run(item, action, user, reason=reason, inputs={"text": text, "evidence": evidence}, effect=effect,
                        lock_related=("plan__unit",))
+
+
+def last_returns(items):
+    """{item id: the trail's entry of the latest 退回整改} for those of `items` in progress again: why
+    the reviewer sent the close request back, shown until the unit asks again (the item page's
+    reason box, the to-do's next step)."""
+    return AuditEntry.objects.latest_for(RectificationItem, [i.pk for i in items if i.status == IN_PROGRESS], "reject_close")

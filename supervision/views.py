@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,22 +18,18 @@ from access.policy import can
 from access.scope import scope_for
 from access.transitions import TransitionRefused
 from access.views import refused
+from audit.models import AuditEntry
 from audit.services import snapshot
+from campaign import queues
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
 from campaign.models import Meeting, ObligationQuerySet
 from core import clock, traffic_light
-from supervision import actions
+from supervision import actions, dossier
 from supervision import workflow as feedback_workflow
-from supervision.forms import AttendanceForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
-from supervision.models import (
-    Evaluation,
-    Feedback,
-    GroupAssignment,
-    SupervisionGroup,
-    Visit,
-)
+from supervision.forms import AttendanceForm, DossierFilterForm, EvaluationForm, FeedbackForm, SignOffForm, VisitForm
+from supervision.models import Feedback, GroupAssignment, SupervisionGroup
 from units.models import Unit
 
 
@@ -56,11 +54,12 @@ def workspace(request):
     )
     for assignment in assignments:
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
-    queue = list(obligation_workflow.group_review_queue(user).in_campaign(campaign).with_status(now)[:200])
+    # What the user's groups review first (004), oldest first, with age and owner, filtered and paged.
+    queue = queues.queue_page(request, obligation_workflow.group_review_queue(user).in_campaign(campaign))
     pending_feedback = list(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
     )
-    context = {"groups": groups, "assignments": assignments, "queue": queue, "pending_feedback": pending_feedback}
+    context = {**queue, "groups": groups, "assignments": assignments, "pending_feedback": pending_feedback}
     return render(request, "supervision/workspace.html", context)
 
 
@@ -73,18 +72,50 @@ def supervised_unit(user, unit_id):
     return unit, SupervisionGroup.objects.get(pk=assignments[0].group_id)
 
 
+def opinion_form_url(unit):
+    """Where a member records a mass opinion about the unit (units:opinion_new). That page is being
+    built beside this one; until it is merged the link is left out instead of breaking the page
+    (the coordinator replaces this with a plain {% url %} at merge)."""
+    try:
+        return reverse("units:opinion_new", kwargs={"unit_id": unit.pk})
+    except NoReverseMatch:
+        return None
+
+
 def render_unit(request, unit, group, status=200, **forms_):
+    """The group's dossier of the unit (supervision.dossier), with the group's forms."""
+    user = request.user
+    campaign = current_campaign(request)
+    filter_form = DossierFilterForm(
+        request.GET or None, kinds=dossier.kind_choices(), requirements=dossier.requirement_choices(user, unit, campaign)
+    )
+    filters = filter_form.filters() if request.GET else {}
+    own, panels = dossier.sections(request, unit, campaign, filters, page=request.GET.get("page"))
+    meetings = next((s.window.rows for s in own if s.kind == "meetings"), [])
+    # The democratic life meetings shown that this user may attend and comment on, once held
+    # (supervision.actions.attendance_refusals; one query).
+    attendable = set(
+        Meeting.objects.restrict(user, "attend").filter(pk__in=[m.pk for m in meetings], kind=Meeting.Kind.DEMOCRATIC_LIFE,
+                                                        status=Meeting.Status.HELD)
+        .values_list("pk", flat=True)
+    ) if meetings else set()
+    for meeting in meetings:
+        if meeting.pk in attendable:
+            mine = next((a for a in meeting.attendance_list if a.attendee_id == user.pk), None)
+            meeting.attend_form = AttendanceForm(initial={"comment": mine.comment if mine else ""},
+                                                 auto_id=f"id_meeting{meeting.pk}_%s")
+    query = {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in filters.items()
+             if name != "kind"}
     context = {
         "unit": unit,
         "group": group,
-        # Only what this user may read: a member sees their own group's findings, never
-        # another group's (001: 明察暗访 findings stay with the group that made them).
-        "visits": Visit.objects.restrict(request.user).filter(unit=unit).select_related("group", "recorded_by")
-        .order_by("-visited_on", "-pk"),
-        "evaluations": Evaluation.objects.restrict(request.user).filter(unit=unit).select_related("group", "evaluated_by")
-        .order_by("-created_at"),
-        "feedback": Feedback.objects.restrict(request.user).filter(unit=unit).select_related("group"),
-        "meetings": unit.meetings.order_by("kind", "planned_on"),
+        "filter_form": filter_form,
+        "filters": filters,
+        "more_query": urlencode(query),
+        "page_query": urlencode({**query, **({"kind": filters["kind"]} if "kind" in filters else {})}),
+        "sections": own,
+        "panels": panels,
+        "opinion_url": opinion_form_url(unit),
         "visit_form": forms_.get("visit_form") or VisitForm(),
         "evaluation_form": forms_.get("evaluation_form") or EvaluationForm(),
         "feedback_form": forms_.get("feedback_form") or FeedbackForm(),
@@ -145,6 +176,9 @@ def render_feedback(request, feedback, status=200, **forms_):
         "sign_form": forms_.get("sign_form")
         or (SignOffForm() if "sign_off" in feedback_workflow.MACHINE.available_actions(feedback, user) else None),
         "is_member": scope_for(user).is_member(feedback.group_id),
+        # Who refused the sign-off, and when (the reason box): the trail's latest refusal.
+        "last_refusal": AuditEntry.objects.latest_for(Feedback, [feedback.pk], "refuse_sign_off").get(feedback.pk)
+        if feedback.refusal_reason else None,
     }
     return render(request, "supervision/feedback.html", context, status=status)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import can
 from access.views import refused
-from campaign import actions, chases, workflow
+from campaign import actions, chases, queues, workflow
 from campaign.current import current_campaign
 from campaign.forms_extensions import ExemptionForm
 from campaign.forms_work import AffiliationReviewForm, ReopenForm, ReviewForm, SubmitForm
@@ -24,6 +24,7 @@ from campaign.uploads import UploadRefused, allowed_extensions, file_response
 from campaign.views import affiliation
 from campaign.views.extension_panel import extension_context
 from core import clock
+from core.templatetags.core_tags import format_moment
 
 # How many reports waiting for an affiliation body the review queue shows (the body's page lists all).
 AFFILIATION_PREVIEW = 20
@@ -56,6 +57,8 @@ def obligation_context(request, obligation, **forms):
         "submissions": submissions,
         "reviews": reviews,
         "last_return": last_return if obligation.status == workflow.RETURNED else None,
+        "last_return_extra": _("新截止时间 %(moment)s") % {"moment": format_moment(last_return.new_due_at)}
+        if last_return is not None and last_return.new_due_at else "",
         "actions": actions,
         "transitions": workflow.MACHINE.described(),
         "submit_form": forms.get("submit_form") or (SubmitForm() if "submit" in actions else None),
@@ -230,8 +233,9 @@ def review_queue(request):
     """Submissions on the office route waiting for this user's office (003, 004: route office), in the
     current campaign."""
     campaign = current_campaign(request)
-    queue = list(workflow.office_review_queue(request.user).in_campaign(campaign).with_status()[:200])
+    # Oldest first, with age and owner, filtered and paged (campaign.queues).
+    queue = queues.queue_page(request, workflow.office_review_queue(request.user).in_campaign(campaign))
     # Staff of an affiliation body (004) find the reports waiting for their part here too.
     bodies = list(affiliation.staffed_bodies(request.user))
     awaiting = list(affiliation.awaiting(request.user).in_campaign(campaign)[:AFFILIATION_PREVIEW]) if bodies else []
-    return render(request, "campaign/work/review_queue.html", {"queue": queue, "bodies": bodies, "affiliation_queue": awaiting})
+    return render(request, "campaign/work/review_queue.html", {**queue, "bodies": bodies, "affiliation_queue": awaiting})

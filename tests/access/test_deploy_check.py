@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +25,16 @@ README = (ROOT / "README.md").read_text()
 DEMO_KEY = "insecure-demo-key-set-SECRET_KEY-in-production"
 # What the README's $(cat /etc/campaign/secret_key) reads: a key made as the README says.
 GENERATED_KEY = "k3%Zp9!vQ2#rT8@wL5^yN1&bX7*cM4(dF6)gH0_jS" * 2
-PORT = 8731
+
+
+def free_port():
+    """A port nothing listens on now: CI runs the suite on two databases at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
 
 
 def section(title):

@@ -24,6 +24,7 @@ def lookback_data(checkpoints, results, summary="对照六个方面逐项自查"
     for checkpoint, result in zip(checkpoints, results, strict=True):
         data[f"result_{checkpoint.pk}"] = result
         data[f"notes_{checkpoint.pk}"] = f"{checkpoint.area}说明"
+        data[f"measures_{checkpoint.pk}"] = f"{checkpoint.area}深化措施"
     return data
 
 
@@ -60,7 +61,7 @@ def test_lookback_report_lists_not_met_checkpoints_as_redo(world, client, checkp
 
 def test_lookback_report_scope(world, client, checkpoints):
     report = LookBackReport.objects.create(campaign=world.campaign, unit=world.organ, summary="自查", created_by=world.liaison_organ)
-    LookBackFinding.objects.create(report=report, checkpoint=checkpoints[0], result="not_met")
+    LookBackFinding.objects.create(report=report, checkpoint=checkpoints[0], result="not_met", notes="未完成", measures="继续整改")
     url = report.get_absolute_url()
     for persona in ("liaison_organ2", "other_member", "office_ningbo"):
         client.force_login(getattr(world, persona))
@@ -141,7 +142,7 @@ def test_list_pages_are_bounded(world, client, django_assert_max_num_queries, ch
 
     report = LookBackReport.objects.create(campaign=world.campaign, unit=world.organ, summary="自查", created_by=world.liaison_organ)
     LookBackFinding.objects.bulk_create(
-        [LookBackFinding(report=report, checkpoint=c, result="not_met") for c in checkpoints]
+        [LookBackFinding(report=report, checkpoint=c, result="not_met", notes="未完成", measures="继续整改") for c in checkpoints]
     )
     with django_assert_max_num_queries(15):
         assert client.get(report.get_absolute_url()).status_code == 200
