@@ -1013,8 +1013,8 @@ class UnitPhaseProgress(models.Model):
         STARTED = "started", _("进行中")
         FINISHED = "finished", _("已完成")
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="phase_progress")
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="unit_progress")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="phase_progress")
+    phase = models.ForeignKey(Phase, verbose_name=_("环节"), on_delete=models.PROTECT, related_name="unit_progress")
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.STARTED)
     started_on = models.DateField(_("开始日期"), null=True, blank=True, validators=[validate_not_in_future])
     finished_on = models.DateField(_("完成日期"), null=True, blank=True, validators=[validate_not_in_future])

@@ -53,6 +53,16 @@ class Migration(migrations.Migration):
             name='planned_on',
             field=models.DateField(error_messages={'null': '请填写计划日期。', 'required': '请填写计划日期。'}, validators=[core.dates.validate_plan_date], verbose_name='计划日期'),
         ),
+        migrations.AlterField(
+            model_name='unitphaseprogress',
+            name='phase',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='unit_progress', to='campaign.phase', verbose_name='环节'),
+        ),
+        migrations.AlterField(
+            model_name='unitphaseprogress',
+            name='unit',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phase_progress', to='units.unit', verbose_name='单位'),
+        ),
         migrations.AddIndex(
             model_name='unitphaseprogress',
             index=models.Index(fields=['phase', 'status'], name='phase_progress_status_idx'),
