@@ -10,9 +10,9 @@ from django.urls import reverse
 from access.transitions import TransitionRefused
 from audit.models import AuditEntry
 from campaign import phases
-from campaign.models import Phase, UnitPhaseProgress
+from campaign.models import Meeting, Phase, UnitPhaseProgress
 from campaign.views import phases as views
-from tests.conftest import make_unit
+from tests.conftest import login, make_unit
 from units.models import Level, UnitType
 
 
@@ -172,9 +172,6 @@ def test_links_from_the_liaison_home_and_workspace(world, client):
 
 def test_the_phase_pages_fit_a_phone(browser_page, live_server, world):
     """360 px wide: the timeline with its forms, the list of units and the meeting page scroll only down."""
-    from campaign.models import Meeting
-    from tests.conftest import login
-
     world.organ.name = "浙江省发展和改革委员会（省物价局、省能源局）机关党委暨直属单位联合党组织" * 2
     world.organ.save()
     phases.enter_phase(world.organ, phase("study"), dt.date(2013, 7, 1), actor=world.liaison_organ, note="动员" * 80)
