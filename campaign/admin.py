@@ -20,6 +20,7 @@ from campaign.models import (
     Phase,
     Requirement,
     Review,
+    StudyThreshold,
     Submission,
     SubmissionFile,
     UnitPhaseProgress,
@@ -347,3 +348,11 @@ class ChaseAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["obligation", "chased_by", "chased_at", "note", "received_at"]
     search_fields = ["obligation__unit__name", "obligation__requirement__title", "note"]
     list_select_related = ["obligation__unit", "obligation__requirement", "chased_by"]
+
+
+@admin.register(StudyThreshold)
+class StudyThresholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """002's study thresholds of a campaign, as data: changed here, audited (ScopedAdminMixin)."""
+
+    list_display = ["label", "campaign", "level", "unit_type", "kind", "measure", "minimum", "ordinal"]
+    list_filter = ["campaign", "level", "kind"]

@@ -28,6 +28,7 @@ class CampaignConfig(AppConfig):
         policy.register(models.UnitPhaseProgress, rules.PHASE_PROGRESS)
         policy.register(models.Participation, rules.PARTICIPATION)
         policy.register(models.ExtensionRequest, rules.EXTENSION_REQUEST)
+        policy.register(models.StudyThreshold, rules.CAMPAIGN_PART)
         register_vocabulary()
         register_panels()
         from campaign import extensions, receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
@@ -38,11 +39,13 @@ def register_panels():
     # Imported here: apps.py is imported before the models are ready.
     from campaign.home import liaison_panel, office_panel
     from campaign.views.participation import unit_panel
+    from campaign.views.study import study_panel
     from core import panels
 
     panels.register("home", "office", template="campaign/home/office.html", context=office_panel, order=10)
     panels.register("home", "liaison", template="campaign/home/liaison.html", context=liaison_panel, order=30)
     panels.register("unit_detail", "campaigns", template="campaign/_unit_panel.html", context=unit_panel, order=10)
+    panels.register("unit_study", "thresholds", template="campaign/study/_panel.html", context=study_panel, order=10)
 
 
 def register_vocabulary():

@@ -4,8 +4,11 @@ Seeds: 000 (forwarding chain and the batch-1 summary deadlines), 001 (colophon,
 printed date), 002 and 003 (batches, phases), 004 (look-back deadline and routes).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,7 +24,7 @@ from campaign.status import ObligationStatus
 from core import clock
 from core.dates import validate_document_date, validate_not_in_future, validate_plan_date
 from core.templatetags.core_tags import format_day
-from units.models import Unit
+from units.models import Level, StudyRecord, Unit, UnitType
 
 
 class InCampaignQuerySet(RestrictedQuerySet):
@@ -1110,3 +1113,54 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("campaign:meeting", args=[self.pk])
 
+
+
+class StudyThreshold(models.Model):
+    """What a campaign asks of the units' study (学习教育), as data: which units (by level and unit
+    type, blank for any), which kind of study record counts, and how much of it.
+
+    002 (群组发〔2014〕7号, 一、采取务实有效办法抓好学习教育) set them for the second batch:
+    “市、县领导班子集中学习时间一般5天左右”; “党员领导干部……至少为基层党员、干部讲1次党课”;
+    “每个基层党组织至少要开展1次集中学习讨论、看1次专题教育片、上1次党课”. The demo campaign is
+    seeded with them (campaign.study.THRESHOLDS_OF_002); offices change them in the admin.
+    """
+
+    class Measure(models.TextChoices):
+        DAYS = "days", _("累计天数")
+        COUNT = "count", _("次数")
+        # 002: each leading cadre gives a lecture. The tracker holds no roll of leading cadres, so the
+        # lectures are counted by their distinct speakers (主讲人) against the minimum.
+        SPEAKERS = "speakers", _("主讲人数（每位领导干部至少一次）")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("教育实践活动"), on_delete=models.CASCADE,
+                                 related_name="study_thresholds")
+    level = models.CharField(_("适用层级"), max_length=16, choices=Level.choices, blank=True,
+                             help_text=_("留空表示所有层级。"))
+    unit_type = models.CharField(_("适用单位类型"), max_length=16, choices=UnitType.choices, blank=True,
+                                 help_text=_("留空表示所有类型。"))
+    kind = models.CharField(_("学习形式"), max_length=16, choices=StudyRecord.Kind.choices)
+    measure = models.CharField(_("计量方式"), max_length=16, choices=Measure.choices, default=Measure.COUNT)
+    minimum = models.DecimalField(_("最低要求"), max_digits=5, decimal_places=1,
+                                  validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("999"))])
+    label = models.CharField(_("要求"), max_length=200, help_text=_("页面上显示的要求，如“集中学习5天左右”。"))
+    source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("文件及原文，如“群组发〔2014〕7号”。"))
+    ordinal = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = InCampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学习要求")
+        verbose_name_plural = _("学习要求")
+        ordering = ["campaign", "ordinal", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minimum__gt=0), name="study_threshold_minimum_positive",
+                                   violation_error_message=_("最低要求必须大于零。")),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def applies_to(self, unit):
+        """Does the threshold bind `unit`: its level (or any level) and its type (or any type)?
+        (campaign.study._applies is the same condition in SQL.)"""
+        return self.level in ("", unit.level) and self.unit_type in ("", unit.unit_type)

@@ -18,7 +18,7 @@ from accounts.actions import issue_initial_password
 from campaign.actions import enrol, fan_out, save_requirement
 from campaign.docnumbers import parse_document_number
 from campaign.models import Batch, Campaign, Directive, DirectiveAttachment, Participation, Phase, Requirement
-from demo import accounts, campaign_data, directives, groups, motion, reference, unit_tree
+from demo import accounts, campaign_data, directives, groups, motion, reference, study, unit_tree
 from demo.affiliations import load_party_affiliations
 from rectification.models import LookBackCheckpoint, SpecialRectification
 from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
@@ -65,6 +65,9 @@ def load_demo(shared_password=True, story=True):
     _load_liaisons_of_bound_units(result)
     if story:
         result.motion_steps = motion.play(unit_by_code)
+    thresholds, opinions = study.load(the_campaign, unit_by_code, story=story)
+    result.created["study thresholds"] = thresholds
+    result.created["opinions"] = opinions
     return result
 
 

@@ -100,9 +100,10 @@ def meetings(user, unit, date_from=None, date_to=None, **_):
 
 
 def opinions(user, unit, date_from=None, date_to=None, **_):
-    """Mass opinions (002) the unit collected or claimed."""
-    found = Opinion.objects.restrict(user).filter(Q(collected_by=unit) | Q(claimed_by=unit))
-    return _dates(found, "collected_on", date_from, date_to).select_related("collected_by", "claimed_by").order_by(
+    """Mass opinions (002) concerning the unit, or that it collected or claimed."""
+    found = Opinion.objects.restrict(user).filter(Q(concerned_unit=unit) | Q(collected_by=unit) | Q(claimed_by=unit))
+    return _dates(found, "collected_on", date_from, date_to).select_related(
+        "concerned_unit", "collected_by", "claimed_by").order_by(
         "-collected_on", "-pk")
 
 

@@ -48,10 +48,11 @@ class StudyRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Opinion)
 class OpinionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["text", "collected_by", "claimed_by", "channel", "four_winds", "collected_on"]
+    list_display = ["text", "concerned_unit", "collected_by", "claimed_by", "channel", "four_winds", "collected_on"]
     list_filter = ["channel", "four_winds"]
-    search_fields = ["text", "collected_by__name", "claimed_by__name"]
-    raw_id_fields = ["collected_by", "claimed_by"]
+    search_fields = ["text", "source", "concerned_unit__name", "collected_by__name", "claimed_by__name"]
+    raw_id_fields = ["collected_by", "concerned_unit", "claimed_by", "recorded_by", "answered_by"]
+    list_select_related = ["concerned_unit", "collected_by", "claimed_by"]
 
 
 @admin.register(UnitPermission)

@@ -30,6 +30,7 @@ def register_vocabulary():
     from django.utils.translation import gettext_lazy as _
 
     from audit import vocabulary
-    from units.models import Unit
+    from units.models import Opinion, Unit
 
     vocabulary.register(Unit, actions={"move": _("移动"), "deactivate": _("撤销")})
+    vocabulary.register(Opinion, actions={"claim": _("认领"), "answer": _("答复")})

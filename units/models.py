@@ -6,10 +6,12 @@ campaign rules constrain).
 """
 
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
@@ -476,13 +478,15 @@ class StudyRecord(models.Model):
         FILM = "film", _("专题教育片")
         DISCUSSION = "discussion", _("集中学习讨论")
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="study_records")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="study_records")
     kind = models.CharField(_("形式"), max_length=16, choices=Kind.choices)
     held_on = models.DateField(_("日期"), validators=[validate_not_in_future])
-    days = models.DecimalField(_("天数"), max_digits=4, decimal_places=1, default=1)
+    # Half days count (002: 集中学习时间一般5天左右); one record is at most a month of study.
+    days = models.DecimalField(_("天数"), max_digits=4, decimal_places=1, default=1,
+                               validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("31"))])
     topic = models.CharField(_("主题"), max_length=200)
     speaker = models.CharField(_("主讲人"), max_length=100, blank=True)
-    participants = models.PositiveIntegerField(_("参加人数"), default=0)
+    participants = models.PositiveIntegerField(_("参加人数"), default=0, validators=[MaxValueValidator(1_000_000)])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -491,11 +495,14 @@ class StudyRecord(models.Model):
     class Meta:
         verbose_name = _("学习记录")
         verbose_name_plural = _("学习记录")
-        ordering = ["-held_on"]
+        ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["unit", "kind"], name="study_unit_kind_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.topic}"
+
+    def get_absolute_url(self):
+        return reverse("units:study", args=[self.unit_id]) + f"#study-record-{self.pk}"
 
 
 class FourWinds(models.TextChoices):
@@ -508,8 +515,14 @@ class FourWinds(models.TextChoices):
 
 
 class Opinion(models.Model):
-    """A mass opinion (群众意见) of 002: collected together, then claimed by the unit concerned
-    ("下去一把抓、回来再分家")."""
+    """A mass opinion (群众意见) of 002: collected together, then claimed by the unit concerned.
+
+    002: “市、县机关到基层听取意见可以‘下去一把抓、回来再分家’，涉及哪个单位的意见，哪个单位要主动认领。”
+    An office or a supervision group member records it (`recorded_by`; `collected_by` the collecting
+    office's unit, none for a group), suggesting the unit it concerns (`concerned_unit`); that unit
+    (its liaison or its office) claims it (`claimed_by`) and answers with what was done (`answer`).
+    The rules are units.rules.OPINION, the changes units.opinions.
+    """
 
     class Channel(models.TextChoices):
         FACE_TO_FACE = "face", _("面对面")
@@ -517,15 +530,32 @@ class Opinion(models.Model):
         LETTER_VISIT = "letter", _("来信来访")
         ONLINE = "online", _("网络")
 
-    collected_by = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="collected_opinions")
-    claimed_by = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_opinions"
+    collected_by = models.ForeignKey(
+        Unit, verbose_name=_("收集单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="collected_opinions"
     )
-    text = models.TextField(_("意见内容"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="recorded_opinions",
+    )
+    concerned_unit = models.ForeignKey(
+        Unit, verbose_name=_("涉及单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="concerning_opinions"
+    )
+    claimed_by = models.ForeignKey(
+        Unit, verbose_name=_("认领单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_opinions"
+    )
+    text = models.TextField(_("意见内容"), max_length=4000)
+    source = models.CharField(_("意见来源"), max_length=200, blank=True,
+                              help_text=_("提出意见的群众或场合，如“北山街道居民座谈会”。"))
     channel = models.CharField(_("听取方式"), max_length=16, choices=Channel.choices)
     four_winds = models.CharField(_("四风归类"), max_length=16, choices=FourWinds.choices, blank=True)
     collected_on = models.DateField(_("收集日期"), validators=[validate_not_in_future])
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    answer = models.TextField(_("办理情况"), max_length=4000, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="answered_opinions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -533,14 +563,30 @@ class Opinion(models.Model):
     class Meta:
         verbose_name = _("群众意见")
         verbose_name_plural = _("群众意见")
-        ordering = ["-collected_on"]
+        ordering = ["-collected_on", "-pk"]
         indexes = [
             models.Index(fields=["collected_by", "claimed_by"], name="opinion_collected_claimed_idx"),
             models.Index(fields=["claimed_by", "four_winds"], name="opinion_claimed_winds_idx"),
+            models.Index(fields=["concerned_unit", "claimed_by"], name="opinion_concerned_claimed_idx"),
+        ]
+        constraints = [
+            # Answered only once claimed (units.opinions.answer_opinion).
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(claimed_by__isnull=False),
+                name="opinion_answered_only_when_claimed",
+                violation_error_message=_("意见认领后才能答复。"),
+            ),
         ]
 
     def __str__(self):
         return self.text[:40]
+
+    def get_absolute_url(self):
+        return reverse("units:opinion", args=[self.pk])
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
 
 
 class UnitImport(models.Model):

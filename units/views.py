@@ -5,11 +5,10 @@ import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,9 +18,9 @@ from access.policy import can
 from audit import vocabulary
 from audit.services import snapshot
 from core import panels
+from core.downloads import download
 from core.queueing import publish
 from core.redirects import redirect_back
-from core.spreadsheet import escape_formula
 from units import actions, tasks
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.imports import ImportRefused
@@ -29,7 +28,6 @@ from units.models import PATH_SEGMENT, Level, Unit, UnitImport, UnitType
 from units.resources import COLUMNS, UnitResource
 
 PAGE_SIZE = 100
-FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
 
 
 def _visible_unit(request, unit_id, action=None):
@@ -100,6 +98,7 @@ def unit_detail(request, unit_id):
             "ancestors": unit.ancestors(),
             "children": children,
             "can_manage": can(request.user, "manage", unit),
+            "may_collect_opinions": can(request.user, "collect_opinions", unit),
             # What the apps above keep about the unit (its campaigns and batches, its obligations).
             "panels": panels.fill("unit_detail", request, unit=unit),
         },
@@ -182,18 +181,8 @@ def unit_assign(request):
 
 
 def _download(dataset, fmt, filename):
-    """`dataset` as a file to save; every text cell is written inert (core.spreadsheet: CSV/formula injection)."""
-    if fmt not in FORMATS:
-        raise BadRequest(_("格式只能是 xlsx 或 csv。"))
-    inert = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        inert.append([escape_formula(value) for value in row])
-    content = inert.export(fmt)
-    if fmt == "csv":
-        content = "\ufeff" + content  # Excel opens UTF-8 CSV correctly only with a BOM
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    """`dataset` as a file to save (core.downloads: every text cell written inert)."""
+    return download(dataset, fmt, filename)
 
 
 @login_required

@@ -67,6 +67,16 @@ def things(world):
     t.item = RectificationItem.objects.create(
         plan=t.plan, problem="文山会海", measures="精简会议", owner="张三", due_on=dt.date(2014, 6, 30),
     )
+    from units.models import Opinion, StudyRecord
+
+    t.opinion = Opinion.objects.create(
+        collected_by=w.province, recorded_by=w.office_province, concerned_unit=w.organ, text="窗口办事排长队",
+        channel=Opinion.Channel.FACE_TO_FACE, collected_on=dt.date(2014, 3, 1),
+    )
+    t.study_record = StudyRecord.objects.create(
+        unit=w.organ, kind=StudyRecord.Kind.LECTURE, held_on=dt.date(2014, 3, 1), topic="焦裕禄精神", speaker="王主任",
+        created_by=w.liaison_organ,
+    )
     from django.apps import apps
 
     if apps.is_installed("notifications"):

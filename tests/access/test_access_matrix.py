@@ -45,6 +45,9 @@ OBJECTS = {
     "campaign_id": ("hz_campaign", "office_hangzhou"),
     "batch_id": ("hz_batch", "office_hangzhou"),
     "phase_id": ("hz_phase", "office_hangzhou"),
+    # 002: an opinion concerning the insider unit (claimed and answered by its liaison), a study record of it.
+    "opinion_id": ("opinion", "liaison_organ"),
+    "record_id": ("study_record", "liaison_organ"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
@@ -61,6 +64,8 @@ RIGHTFUL_BY_URL = {
     "supervision:feedback_sign_off": ("draft_feedback", "group_leader"),
     "supervision:attend": "group_member",
     "campaign:meeting_create": "liaison_organ",
+    # 002: opinions about a unit are recorded by the group supervising it (or the offices over it).
+    "units:opinion_new": "group_member",
     "campaign:unit_participation": "office_province",
     "notifications:office_defaults": "office_province",
     "units:detail": "office_province",

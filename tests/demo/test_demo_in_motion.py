@@ -145,3 +145,26 @@ def test_loading_again_changes_nothing(demo):
     load_demo(verbosity=0)
     assert (Submission.objects.count(), Review.objects.count(), Reminder.objects.count(),
             AuditEntry.objects.count()) == before
+
+
+def test_study_and_opinions_give_each_role_work(demo, client):
+    """002 in the demo: the liaisons of 省发展改革委, 北山街道 and 余村 each find an opinion to claim;
+    the province's office sees 余村 behind on its Party lecture and the opinions counted by four winds."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from units.models import Unit
+
+    users = {user.username: user for user in get_user_model().objects.all()}
+    for username in ("liaison_fgw", "liaison_beishan", "liaison_yucun"):
+        client.force_login(users[username])
+        assert "data-opinion=" in client.get(reverse("units:opinion_queue")).content.decode(), username
+    yucun = Unit.objects.get(code="330523001001")
+    client.force_login(users["liaison_yucun"])
+    page = client.get(reverse("units:study", kwargs={"unit_id": yucun.pk})).content.decode()
+    assert "观看电影《焦裕禄》" in page and "至少上1次党课" in page
+    client.force_login(users["zj_office"])
+    behind = client.get(reverse("campaign:study_overview") + "?behind=on&q=余村").content.decode()
+    assert f'data-unit="{yucun.pk}"' in behind
+    counts = client.get(reverse("units:opinion_counts")).content.decode()
+    assert "省发展改革委" in counts and "北山街道" in counts

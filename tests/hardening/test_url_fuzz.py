@@ -65,7 +65,14 @@ def real_ids(world):
                                        drafted_by=world.group_member)
     meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
     note = Notification.objects.create(user=world.liaison_organ, title="提醒")
+    from units.models import Opinion, StudyRecord
+
+    opinion = Opinion.objects.create(collected_by=world.province, concerned_unit=world.organ, text="意见",
+                                     channel=Opinion.Channel.FACE_TO_FACE, collected_on=world.campaign.starts_on)
+    record = StudyRecord.objects.create(unit=world.organ, kind=StudyRecord.Kind.FILM, held_on=world.campaign.starts_on,
+                                        topic="焦裕禄")
     return {
+        "opinion_id": opinion.pk, "record_id": record.pk,
         "directive_id": world.zj_48.pk, "requirement_id": world.requirement.pk, "unit_id": world.organ.pk,
         "obligation_id": world.obligation_organ.pk, "submission_id": file_obj.submission_id, "file_id": file_obj.pk,
         "meeting_id": meeting.pk, "group_id": world.group.pk, "feedback_id": feedback.pk, "plan_id": plan.pk,

@@ -21,7 +21,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0018_receipts'),
+        ('campaign', '0019_study_thresholds'),
         ('units', '0009_party_affiliation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
