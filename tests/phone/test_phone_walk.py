@@ -94,7 +94,7 @@ PAGES = [
 SKIP_PREFIXES = ("/accounts/logout/", "/admin/", "/i18n/", "/static/", "/clock/")
 SKIP_NAMES = {"campaign:file", "campaign:dashboard_export", "units:export", "units:import_template",
               "personnel:import_template", "units:import_status", "units:children", "campaign:deadline_preview",
-              "campaign:campaign_switch"}
+              "campaign:campaign_switch", "campaign:study_export", "units:opinion_counts_export"}
 # Small links allowed in tables and lists: none. Add a CSS selector here, with the reason, only for a
 # link a person never needs to tap on a phone.
 SMALL_TARGETS_ALLOWED = []
