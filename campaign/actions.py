@@ -48,6 +48,7 @@ from campaign.models import (
     Submission,
     UnitPhaseProgress,
 )
+from campaign.phases import enter_phase, finish_phase  # noqa: F401 - phase progress' entry points
 from campaign.status import ObligationStatus
 from campaign.workflow import transition as move_obligation  # noqa: F401 - obligations' entry point
 from core import clock
@@ -533,6 +534,7 @@ def record_phase_progress(progress, *, actor, reason=""):
     if missing:
         raise ValidationError({"finished_on": missing})
     is_new = progress.pk is None
+    progress.status = UnitPhaseProgress.Status.FINISHED if progress.finished_on else UnitPhaseProgress.Status.STARTED
     before = {} if is_new else snapshot(UnitPhaseProgress.objects.get(pk=progress.pk), PHASE_PROGRESS_FIELDS)
     progress.save()
     if is_new:

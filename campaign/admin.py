@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.admin import ScopedAdminMixin
 from access.transitions import TransitionRefused
-from campaign import actions, extensions
+from campaign import actions, extensions, meetings
 from campaign.models import (
     AffiliationReview,
     Batch,
@@ -181,14 +181,37 @@ class UnitPhaseProgressAdmin(ScopedAdminMixin, admin.ModelAdmin):
         actions.record_phase_progress(obj, actor=request.user)
 
 
+class MeetingForm(forms.ModelForm):
+    """One meeting of each kind per unit and phase (campaign.meetings.planning_refusals), asked here
+    as on every path, so the admin shows the refusal instead of saving (or failing on the constraint)."""
+
+    class Meta:
+        model = Meeting
+        fields = ["unit", "kind", "phase", "planned_on", "talks_logged", "notes"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors and self.instance.unit_id:
+            for sentence in meetings.planning_refusals(self.instance):
+                self.add_error(None, sentence)
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["unit", "kind", "planned_on", "held_on", "talks_logged"]
-    list_filter = ["kind", "talks_logged"]
+    form = MeetingForm
+    list_display = ["unit", "kind", "phase", "planned_on", "held_on", "talks_logged"]
+    list_filter = ["kind", "talks_logged", "phase"]
     search_fields = ["unit__name"]
     raw_id_fields = ["unit"]
-    # Recorded as held only through campaign.meetings, past the phase gates (rules 6 and 7).
-    readonly_fields = ["status", "held_on"]
+    # Recorded as held only through campaign.meetings, past the phase gates (rules 6 and 7); another
+    # meeting in a phase is allowed on the meeting's page by an office (campaign.meetings.plan_meeting).
+    readonly_fields = ["status", "held_on", "allowed_by", "allowed_reason"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:  # the one action, with its rule and its audit row
+            meetings.plan_meeting(obj, unit=obj.unit, actor=request.user)
 
 
 @admin.register(Review)

@@ -26,7 +26,9 @@ class ExtensionRequestForm(StyledForm, forms.Form):
     """The new due day, an optional time of day (default: the end of the day, as deadlines are read,
     rule 3) and why."""
 
-    new_due_on = forms.DateField(label=_("申请延至（日期）"), widget=DateInput(), validators=[validate_plan_date])
+    # Its own id: the review form on the same page has a new_due_on too.
+    new_due_on = forms.DateField(label=_("申请延至（日期）"), widget=DateInput(attrs={"id": "id_new_due_on_ext"}),
+                                 validators=[validate_plan_date])
     new_due_time = forms.TimeField(
         label=_("时间（可选）"), required=False, widget=TimeInput(), input_formats=["%H:%M", "%H:%M:%S"],
         help_text=_("不填则为当日 24 时前。"),

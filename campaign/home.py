@@ -73,7 +73,7 @@ def liaison_section(user, scope, now, campaign):
         .order_by("-is_open", "due_at", "pk")
     )
     rows = list(obligations[: OBLIGATION_LIMIT + 1])
-    # The liaison's units, for their study records (002) and the opinions waiting for them.
+    # The liaison's units, for their study records (002), the opinions waiting for them and their phases.
     units = list(Unit.objects.filter(pk__in=scope.liaison_unit_ids).order_by("path").only("pk", "name"))
     return {"obligations": rows[:OBLIGATION_LIMIT], "truncated": len(rows) > OBLIGATION_LIMIT, "units": units}
 

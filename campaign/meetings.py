@@ -17,6 +17,7 @@ from campaign.event_deadlines import first_held_on, settle_event_deadlines
 from campaign.gates import phase_gates_open
 from campaign.models import Meeting
 from core import clock
+from core.templatetags.core_tags import format_day
 
 PLANNED, HELD = Meeting.Status.PLANNED, Meeting.Status.HELD
 PREPARATION_FIELDS = ["planned_on", "talks_logged", "notes"]
@@ -39,14 +40,51 @@ TRANSITIONS = (
 MACHINE = Machine(Meeting, TRANSITIONS, {("record_held", HELD): gettext_lazy("会议已记录为召开。")})
 
 
+def planning_refusals(meeting):
+    """Why `meeting` (unsaved, its unit, kind, phase and planned date set) may not be registered:
+    a meeting has a planned date and a phase, and a unit holds one meeting of each kind per phase
+    (003: the democratic life meeting of 查摆问题、开展批评, the summary meeting of 总结, 000)
+    unless an office over it allowed another (allowed_by, with its reason: 002 回炉). The
+    database backs the last with the constraint one_meeting_per_kind_and_phase."""
+    missing = []
+    if meeting.planned_on is None:
+        missing.append(_("请填写计划日期。"))
+    if meeting.phase_id is None:
+        missing.append(_("请选择会议所属环节。"))
+    elif meeting.allowed_by_id is None:
+        earlier = (Meeting.objects.filter(unit_id=meeting.unit_id, kind=meeting.kind, phase_id=meeting.phase_id)
+                   .exclude(pk=meeting.pk).order_by("planned_on").first())
+        if earlier is not None:
+            missing.append(
+                _("本单位在“%(phase)s”环节已登记%(kind)s（计划%(day)s）；同一环节每类会议只开一次，"
+                  "如需另开，须由上级领导小组办公室准许并说明理由。")
+                % {"phase": meeting.phase.name, "kind": earlier.get_kind_display(), "day": format_day(earlier.planned_on)}
+            )
+    return missing
+
+
 @transaction.atomic
-def plan_meeting(meeting, *, unit, actor):
-    """Register a meeting the unit is going to hold."""
+def plan_meeting(meeting, *, unit, actor, allowed_reason=None):
+    """Register a meeting the unit is going to hold (planning_refusals says when it may not:
+    TransitionRefused, nothing saved). With `allowed_reason`, an office over the unit allows it
+    another meeting of a kind it already has in the phase (002: 不合标准的要抓紧“回炉”), its
+    name and reason kept on the meeting and in the trail."""
+    # The unit is locked: two registrations at the same moment are taken one after the other.
+    unit = type(unit)._default_manager.select_for_update().get(pk=unit.pk)
     meeting.unit, meeting.status, meeting.held_on = unit, PLANNED, None
+    if allowed_reason is not None:
+        if not can(actor, "manage", unit):
+            raise TransitionRefused(_("只有上级领导小组办公室可以准许另开会议。"), forbidden=True)
+        if not allowed_reason.strip():
+            raise TransitionRefused(_("准许另开会议时必须说明理由。"))
+        meeting.allowed_by, meeting.allowed_reason = actor, allowed_reason.strip()
+    missing = planning_refusals(meeting)
+    if missing:
+        raise TransitionRefused(" ".join(str(sentence) for sentence in missing), missing=missing)
     meeting.save()
-    record_change(meeting, "create", actor=actor, changes=created(meeting, ["kind", "status", *PREPARATION_FIELDS]))
-    if meeting.planned_on:
-        signals.meeting_scheduled.send(Meeting, meeting=meeting, actor=actor)
+    fields = ["kind", "phase", "status", *PREPARATION_FIELDS, "allowed_by", "allowed_reason"]
+    record_change(meeting, "create", actor=actor, changes=created(meeting, fields), reason=meeting.allowed_reason)
+    signals.meeting_scheduled.send(Meeting, meeting=meeting, actor=actor)
     return meeting
 
 
@@ -56,6 +94,8 @@ def prepare_meeting(meeting, *, actor):
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if stored.status != PLANNED:
         raise TransitionRefused(_("会议已召开，准备情况不能再修改。"))
+    if meeting.planned_on is None:
+        raise TransitionRefused(_("请填写计划日期。"), missing=[_("请填写计划日期。")])
     before = snapshot(stored, PREPARATION_FIELDS)
     meeting.save(update_fields=PREPARATION_FIELDS)
     record_change(meeting, "prepare", actor=actor, before=before)

@@ -1025,10 +1025,19 @@ class ExtensionRequest(models.Model):
 
 
 class UnitPhaseProgress(models.Model):
-    """When a unit entered and finished each phase (环节) of the campaign (003: staggered start)."""
+    """When a unit entered and finished each phase (环节) of the campaign (003: staggered start).
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="phase_progress")
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="unit_progress")
+    No row: the unit has not entered the phase; a row is made when it enters (进行中) and moves
+    to finished (已完成) once (campaign.phases, on access.transitions).
+    """
+
+    class Status(models.TextChoices):
+        STARTED = "started", _("进行中")
+        FINISHED = "finished", _("已完成")
+
+    unit = models.ForeignKey("units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="phase_progress")
+    phase = models.ForeignKey(Phase, verbose_name=_("环节"), on_delete=models.PROTECT, related_name="unit_progress")
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.STARTED)
     started_on = models.DateField(_("开始日期"), null=True, blank=True, validators=[validate_not_in_future])
     finished_on = models.DateField(_("完成日期"), null=True, blank=True, validators=[validate_not_in_future])
     note = models.TextField(_("说明"), blank=True)
@@ -1038,7 +1047,13 @@ class UnitPhaseProgress(models.Model):
     class Meta:
         verbose_name = _("环节进度")
         verbose_name_plural = _("环节进度")
+        indexes = [models.Index(fields=["phase", "status"], name="phase_progress_status_idx")]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status="finished", finished_on__isnull=False) | Q(status="started", finished_on__isnull=True),
+                name="phase_progress_status_matches_finish",
+                violation_error_message=_("环节已完成时须有完成日期，进行中的环节不能有完成日期。"),
+            ),
             models.UniqueConstraint(
                 fields=["unit", "phase"], name="unique_unit_phase", violation_error_message=_("该单位的此环节已有记录。")
             ),
@@ -1051,6 +1066,10 @@ class UnitPhaseProgress(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.phase}"
+
+    def get_absolute_url(self):
+        """Shown on its unit's timeline (campaign.phases)."""
+        return f"{reverse('campaign:unit_phases', args=[self.unit_id])}#phase-{self.phase_id}"
 
 
 class Meeting(models.Model):
@@ -1068,11 +1087,24 @@ class Meeting(models.Model):
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("会议类型"), max_length=24, choices=Kind.choices)
+    # The phase the meeting belongs to: one meeting of each kind per unit and phase
+    # (campaign.meetings.plan_meeting), unless its office allows another (allowed_by).
+    # Required in every form; empty only on rows from before phases were asked.
+    phase = models.ForeignKey(Phase, verbose_name=_("所属环节"), null=True, blank=False, on_delete=models.PROTECT,
+                              related_name="meetings")
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PLANNED)
-    planned_on = models.DateField(_("计划日期"), null=True, blank=True, validators=[validate_plan_date])
+    planned_on = models.DateField(_("计划日期"), validators=[validate_plan_date],
+                                  error_messages={"required": _("请填写计划日期。"), "null": _("请填写计划日期。")})
     held_on = models.DateField(_("召开日期"), null=True, blank=True, validators=[validate_not_in_future])
     talks_logged = models.BooleanField(_("谈心谈话已全覆盖"), default=False)
     notes = models.TextField(_("情况"), blank=True)
+    # Another meeting of a kind the unit already has in the phase, allowed by an office over it
+    # with its reason (002: 不合标准的要抓紧“回炉”; campaign.meetings.plan_meeting).
+    allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("准许另开的人员"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    allowed_reason = models.TextField(_("准许另开的理由"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -1082,6 +1114,17 @@ class Meeting(models.Model):
         verbose_name_plural = _("会议")
         ordering = ["-planned_on"]
         indexes = [models.Index(fields=["unit", "kind"], name="meeting_unit_kind_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "phase"], condition=Q(allowed_by__isnull=True),
+                name="one_meeting_per_kind_and_phase",
+                violation_error_message=_("本单位在该环节已有一次此类会议；如需另开，须由上级领导小组办公室准许并说明理由。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(allowed_by__isnull=True) | ~Q(allowed_reason=""), name="meeting_allowance_has_reason",
+                violation_error_message=_("准许另开会议时必须说明理由。"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.get_kind_display()}"

@@ -167,7 +167,11 @@ MEETING = {
     # 003: supervision groups attend the democratic life meetings of their units.
     "attend": lambda user, scope: units.supervised(scope, "unit__"),
 }
-PHASE_PROGRESS = {"view": lambda user, scope: units.seen(scope, "unit__")}
+PHASE_PROGRESS = {
+    "view": lambda user, scope: units.seen(scope, "unit__"),
+    # The unit moves through its phases (campaign.phases): its liaisons, or an office over it.
+    "move": lambda user, scope: units.liaison_of(scope, "unit__") | units.office_over(scope, "unit__"),
+}
 REVIEW = {"view": _seen_or_routed("obligation__")}
 # A body's reviews of its part: seen with the report, and by the body's staff whatever happened since.
 AFFILIATION_REVIEW = {"view": _seen_or_routed("obligation__", lambda scope: units.office_at(scope, "body__"))}

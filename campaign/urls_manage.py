@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.views import campaigns, chasing, dashboard, directive_files, directives, participation, requirements
+from campaign.views import campaigns, chasing, dashboard, directive_files, directives, participation, phases, requirements
 
 urlpatterns = [
     path("", directives.directive_list, name="directives"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("overdue/", chasing.overdue_list, name="overdue"),
     path("chase/", chasing.chase, name="chase"),
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard_export"),
+    path("dashboard/phases/<int:phase_id>/units/", phases.phase_units, name="phase_units"),
     path("participants/", participation.participants, name="participants"),
     path("participants/units/<int:unit_id>/", participation.unit_participation, name="unit_participation"),
     path("campaigns/", campaigns.campaign_list, name="campaigns"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign.views import affiliation, extensions, meetings, obligations, study, workspace
+from campaign.views import affiliation, extensions, meetings, obligations, phases, study, workspace
 
 urlpatterns = [
     path("work/", workspace.workspace, name="workspace"),
@@ -27,6 +27,10 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/materials/", meetings.meeting_materials, name="meeting_materials"),
     path("meetings/<int:meeting_id>/held/", meetings.meeting_record_held, name="meeting_held"),
     path("meetings/<int:meeting_id>/held-on/", meetings.meeting_correct_held, name="meeting_correct_held"),
+    path("meetings/<int:meeting_id>/another/", meetings.meeting_another, name="meeting_another"),
+    path("units/<int:unit_id>/phases/", phases.unit_phases, name="unit_phases"),
+    path("units/<int:unit_id>/phases/<int:phase_id>/enter/", phases.phase_enter, name="phase_enter"),
+    path("phase-progress/<int:progress_id>/finish/", phases.phase_finish, name="phase_finish"),
     # 002: study (学习教育) against the campaign's thresholds.
     path("study/", study.study_overview, name="study_overview"),
     path("study/export/", study.study_export, name="study_export"),

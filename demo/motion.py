@@ -22,13 +22,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 
 from campaign import chases, workflow
 from campaign.meetings import plan_meeting
-from campaign.models import Meeting, Obligation, Requirement, Submission
+from campaign.models import Meeting, Obligation, Participation, Phase, Requirement, Submission, UnitPhaseProgress
+from campaign.phases import enter_phase, finish_phase
 from core import clock
 from demo import samples
+from demo.campaign_data import CAMPAIGN
 from notifications import events
 from notifications.sending import send_due
 from notifications.sweep import run_sweep
@@ -37,7 +40,7 @@ from rectification.models import RectificationItem, RectificationPlan
 from supervision import workflow as feedback_workflow
 from supervision.actions import record_for_unit
 from supervision.models import Feedback, GroupAssignment
-from units.models import UnitMembership
+from units.models import Unit, UnitMembership
 
 SUMMARY_TITLE = "初步书面总结"
 PINNED_MOMENT = "2014-01-08T10:00+08:00"
@@ -116,6 +119,7 @@ def play(unit_by_code):
     steps += _play_summaries(summary, unit_by_code)
     steps += _play_rectification(unit_by_code["330000-05"], summary)
     steps += _play_feedback(unit_by_code["330000-05"])
+    steps += _play_phases(unit_by_code)
     steps += _play_meetings(unit_by_code)
     steps += _play_sweeps()
     steps += _play_chase(unit_by_code[organ(30)])
@@ -237,6 +241,59 @@ def _play_feedback(unit):
     return 1
 
 
+def _phase_movers(units):
+    """Who records each unit's phases: its first liaison, else the provincial office's staff."""
+    office = (UnitMembership.objects.filter(unit__code="330000", role=UnitMembership.Role.OFFICE)
+              .select_related("user").order_by("pk").first().user)
+    liaisons = {}
+    for membership in (UnitMembership.objects.filter(unit__in=units, role=UnitMembership.Role.LIAISON)
+                       .select_related("user").order_by("-pk")):
+        liaisons[membership.unit_id] = membership.user
+    return {unit.pk: liaisons.get(unit.pk, office) for unit in units}
+
+
+# (phase, day entered, day finished) of the Zhejiang first-batch units (003's three phases run
+# 压茬: each starts before the one before it ends), through the campaign's own actions.
+FIRST_BATCH_PHASES = [
+    ("study", dt.date(2013, 7, 1), dt.date(2013, 8, 31)),
+    ("examination", dt.date(2013, 8, 20), dt.date(2013, 10, 31)),
+    ("rectification", dt.date(2013, 10, 8), dt.date(2013, 12, 27)),
+    ("summary", dt.date(2013, 12, 28), None),
+]
+
+
+def _play_phases(unit_by_code):
+    """Where the Zhejiang units stand in their phases on 8 January 2014 (003: 梯次展开、压茬进行):
+    the first batch went through study, examination and rectification in 2013; those that have
+    sent their preliminary summary (000) finished rectification and are summing up, the others are
+    still rectifying. Of the second batch, which began on 1 January, the cities' leading bodies
+    went first (市、县领导机关先行一步) and entered the study phase on the 6th, Hangzhou's counties on
+    the 7th; the townships and villages have not started."""
+    if UnitPhaseProgress.objects.exists():
+        return 0
+    phases = {phase.code: phase for phase in Phase.objects.filter(campaign__name=CAMPAIGN["name"])}
+    taking_part = Participation.objects.filter(campaign__name=CAMPAIGN["name"], unit__path__startswith=unit_by_code["330000"].path)
+    first = list(Unit.objects.filter(participations__in=taking_part.filter(batch__ordinal=1)).order_by("path"))
+    summing_up = {story.code for story in SUMMARY_STORIES}
+    second = list(Unit.objects.filter(participations__in=taking_part.filter(batch__ordinal=2))
+                  .filter(Q(level="city") | Q(level="county", path__startswith=unit_by_code["330100"].path)).order_by("path"))
+    movers = _phase_movers([*first, *second])
+    for code, entered, finished in FIRST_BATCH_PHASES:
+        with clock.frozen_at(at(entered.month, entered.day, 9, year=entered.year)):
+            for unit in first if code != "summary" else [u for u in first if u.code in summing_up]:
+                enter_phase(unit, phases[code], entered, actor=movers[unit.pk])
+        if finished is None:
+            continue
+        with clock.frozen_at(at(finished.month, finished.day, 17, year=finished.year)):
+            for unit in first if code != "rectification" else [u for u in first if u.code in summing_up]:
+                finish_phase(UnitPhaseProgress.objects.get(unit=unit, phase=phases[code]), finished, actor=movers[unit.pk])
+    for day, level in ((dt.date(2014, 1, 6), "city"), (dt.date(2014, 1, 7), "county")):
+        with clock.frozen_at(at(day.month, day.day, 9)):
+            for unit in (u for u in second if u.level == level):
+                enter_phase(unit, phases["study"], day, actor=movers[unit.pk])
+    return 1
+
+
 def _play_meetings(unit_by_code):
     """北山街道 prepares its democratic life meeting (003); its gate is not met yet (rule 7)."""
     beishan = unit_by_code["330106001"]
@@ -245,6 +302,7 @@ def _play_meetings(unit_by_code):
     with clock.frozen_at(at(1, 7, 14)):
         plan_meeting(
             Meeting(kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 6, 20),
+                    phase=Phase.objects.get(campaign__name=CAMPAIGN["name"], code="examination"),
                     notes="班子成员之间谈心谈话正在进行；对照检查材料待督导组审核。"),
             unit=beishan, actor=liaison_of(beishan),
         )

@@ -27,11 +27,12 @@ of every kind at once), and one row query (plus a COUNT when the rows fill the p
 for the page.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -283,20 +284,32 @@ def _lookback_review_item(report, now):
                 next_step=_("对照“三查三看”审核：通过，或说明须回炉的方面后退回重报"))
 
 
+# How long after a democratic life meeting was held the group is asked to record its attendance and comments.
+RECORD_ATTENDANCE_DAYS = 30
+
+
 def meetings_to_attend(user, scope, now, campaign):
-    """The democratic life meetings of the group's units planned from today on, not yet held (003:
-    督导组列席), that the person has not attended yet."""
+    """The democratic life meetings of the group's units (003: 督导组……全程参与专题民主生活会并进行
+    点评) that the person has not recorded attending: planned from today on (to arrange to attend),
+    or held in the last RECORD_ATTENDANCE_DAYS days (to record the attendance and comments, which
+    only a held meeting takes: supervision.actions.attendance_refusals)."""
+    today = clock.today()
+    planned = Q(status=Meeting.Status.PLANNED, planned_on__gte=today)
+    held = Q(status=Meeting.Status.HELD, held_on__gte=today - dt.timedelta(days=RECORD_ATTENDANCE_DAYS))
     return (
         Meeting.objects.restrict(user, "attend")
-        .filter(kind=Meeting.Kind.DEMOCRATIC_LIFE, status=Meeting.Status.PLANNED, planned_on__gte=clock.today())
+        .filter(planned | held, kind=Meeting.Kind.DEMOCRATIC_LIFE)
         .exclude(attendances__attendee=user)
         .select_related("unit").order_by("planned_on", "pk")
     )
 
 
 def _meeting_item(meeting, now):
-    return Item(_("%(unit)s%(kind)s") % {"unit": meeting.unit.name, "kind": meeting.get_kind_display()},
-                meeting.get_absolute_url(), _("请安排列席并点评"),
+    title = _("%(unit)s%(kind)s") % {"unit": meeting.unit.name, "kind": meeting.get_kind_display()}
+    if meeting.status == Meeting.Status.HELD:
+        return Item(title, meeting.get_absolute_url(), _("请记录列席和点评"),
+                    _("已于 %(day)s 召开") % {"day": format_day(meeting.held_on)}, next_step=_("记录列席情况和点评意见"))
+    return Item(title, meeting.get_absolute_url(), _("请安排列席并点评"),
                 _("计划 %(day)s 召开") % {"day": format_day(meeting.planned_on)}, next_step=_("按时列席，会后记录点评意见"))
 
 

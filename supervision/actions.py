@@ -4,9 +4,12 @@ by the pages, the admin, commands and the API alike; each keeps the trail (DESIG
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from access import receipts
+from access.transitions import TransitionRefused
 from audit.services import change, created, record_change
+from campaign.models import Meeting
 from files.actions import add_attachments
 from files.storage import store_files
 from supervision.models import GroupMember, MeetingAttendance
@@ -84,9 +87,27 @@ def edit_feedback(feedback, before, *, actor, files=()):
     return feedback
 
 
+def attendance_refusals(meeting):
+    """Why a group may not record its attendance and comments (点评) at `meeting`: 003 (督导组要
+    ……全程参与专题民主生活会并进行点评) — the group attends the meeting and comments on what it
+    saw, so only a meeting that has been held (campaign.meetings: 已召开) takes them, and only a
+    democratic life meeting. Asked by attend_meeting and by the admin's form."""
+    missing = []
+    if meeting.kind != Meeting.Kind.DEMOCRATIC_LIFE:
+        missing.append(_("督导组列席点评只针对专题民主生活会。"))
+    if meeting.status != Meeting.Status.HELD:
+        missing.append(_("会议尚未召开，召开后才能记录列席和点评。"))
+    return missing
+
+
 @transaction.atomic
 def attend_meeting(meeting, *, group, actor, comment):
-    """A group member attends a unit's democratic life meeting and comments on it (点评, 003)."""
+    """A group member attends a unit's democratic life meeting and comments on it (点评, 003),
+    once it has been held (attendance_refusals: TransitionRefused otherwise, nothing saved)."""
+    meeting = type(meeting)._default_manager.select_for_update().get(pk=meeting.pk)
+    missing = attendance_refusals(meeting)
+    if missing:
+        raise TransitionRefused(" ".join(str(sentence) for sentence in missing), missing=missing)
     attendance, was_created = MeetingAttendance.objects.update_or_create(
         meeting=meeting, attendee=actor, defaults={"group": group, "comment": comment}
     )

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 
 from access.admin import ScopedAdminMixin
 from core.admin import DecidedRecordAdminMixin
+from supervision import actions
 from supervision.models import (
     Evaluation,
     Feedback,
@@ -60,8 +62,26 @@ class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["unit", "recorded_by"]
 
 
+class MeetingAttendanceForm(forms.ModelForm):
+    """The guard of supervision.actions.attend_meeting, asked here too: attendance and comments only
+    at a democratic life meeting that has been held (003)."""
+
+    class Meta:
+        model = MeetingAttendance
+        fields = ["meeting", "group", "attendee", "comment"]
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        if meeting is not None:
+            for sentence in actions.attendance_refusals(meeting):
+                self.add_error("meeting", sentence)
+        return cleaned
+
+
 @admin.register(MeetingAttendance)
 class MeetingAttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = MeetingAttendanceForm
     list_display = ["meeting", "group", "attendee", "created_at"]
     list_filter = ["group"]
     search_fields = ["meeting__unit__name", "comment"]

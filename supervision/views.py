@@ -106,9 +106,11 @@ def render_unit(request, unit, group, status=200, **forms_):
     visit_files = Attachment.objects.restrict(user).by_owner(visits)  # one query for the visits shown
     for visit in visits:
         visit.files = visit_files[visit.pk]
-    # The democratic life meetings shown that this user may attend and comment on (one query).
+    # The democratic life meetings shown that this user may attend and comment on, once held
+    # (supervision.actions.attendance_refusals; one query).
     attendable = set(
-        Meeting.objects.restrict(user, "attend").filter(pk__in=[m.pk for m in meetings], kind=Meeting.Kind.DEMOCRATIC_LIFE)
+        Meeting.objects.restrict(user, "attend").filter(pk__in=[m.pk for m in meetings], kind=Meeting.Kind.DEMOCRATIC_LIFE,
+                                                        status=Meeting.Status.HELD)
         .values_list("pk", flat=True)
     ) if meetings else set()
     for meeting in meetings:
@@ -270,8 +272,9 @@ def attend(request, meeting_id):
     meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=meeting_id)
     if not can(request.user, "attend", meeting):
         raise PermissionDenied
-    if meeting.kind != Meeting.Kind.DEMOCRATIC_LIFE:
-        raise BadRequest(_("督导组列席点评只针对专题民主生活会。"))
+    missing = actions.attendance_refusals(meeting)
+    if missing:
+        raise BadRequest(" ".join(str(sentence) for sentence in missing))
     assignments = scope_for(request.user).assignments_for(meeting.unit)
     if not assignments:  # a superuser sees the meeting but attends for no group
         raise PermissionDenied(_("只有联系该单位的督导组成员可以列席点评。"))
@@ -279,6 +282,9 @@ def attend(request, meeting_id):
     if not form.is_valid():
         raise BadRequest(" ".join(error for errors in form.errors.values() for error in errors))
     group = SupervisionGroup.objects.get(pk=assignments[0].group_id)
-    actions.attend_meeting(meeting, group=group, actor=request.user, comment=form.cleaned_data["comment"])
+    try:
+        actions.attend_meeting(meeting, group=group, actor=request.user, comment=form.cleaned_data["comment"])
+    except TransitionRefused as exc:  # the meeting changed since it was read
+        raise BadRequest(exc.message) from exc
     messages.success(request, _("已记录列席和点评。"))
     return redirect(meeting)

@@ -6,10 +6,12 @@
   shows the day only. The one way a due moment is written on a page. A recurring requirement
   (campaign.recurrence) shows its rule instead: 每月5日前（按月，自2014年1月起）; its obligations
   show their own period's moment.
+- ``{% phase_panel unit campaign as rows %}``: the dashboard's counts per phase (campaign.phases).
 """
 
 from django import template
 
+from campaign import phases
 from campaign.deadlines import pending_due_label
 from campaign.recurrence import Rule
 from core.templatetags.core_tags import format_day, format_moment
@@ -39,3 +41,10 @@ def due(obj, precision="moment"):
         return format_day(due_at) if precision == "day" else format_moment(due_at)
     event, days, workdays = _rule(obj)
     return pending_due_label(event, days, workdays) if days else ""
+
+
+@register.simple_tag
+def phase_panel(unit, campaign):
+    """The rows of the dashboard's phase panel (campaign/_phase_panel.html): per phase, the units
+    under `unit` not started, in it and finished (campaign.phases.phase_counts, three queries)."""
+    return phases.phase_counts(unit, campaign)

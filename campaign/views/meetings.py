@@ -13,7 +13,8 @@ from access.policy import can
 from access.transitions import TransitionRefused
 from access.views import refused
 from campaign import actions, meetings
-from campaign.forms_meetings import CorrectHeldForm, HeldForm, MeetingForm, PreparationForm
+from campaign.current import current_campaign
+from campaign.forms_meetings import AnotherMeetingForm, CorrectHeldForm, HeldForm, MeetingForm, PreparationForm
 from campaign.gates import phase_gates_open
 from campaign.models import Meeting
 from files.forms import AttachForm
@@ -25,18 +26,22 @@ MATERIALS = gettext_lazy("会议材料")
 
 
 def visible_meeting(user, meeting_id):
-    return get_object_or_404(Meeting.objects.restrict(user).select_related("unit"), pk=meeting_id)
+    return get_object_or_404(Meeting.objects.restrict(user).select_related("unit", "phase", "allowed_by"), pk=meeting_id)
 
 
 def render_meeting(request, meeting, status=200, **forms_):
     user = request.user
     planned = meeting.status == Meeting.Status.PLANNED
     may_record = planned and can(user, "record", meeting)
+    # An office over the unit may allow it another meeting of this kind in this phase (002: 回炉).
+    may_allow = meeting.phase_id is not None and can(user, "manage", meeting.unit)
     context = {
         "meeting": meeting,
         "missing": phase_gates_open(meeting, {}) if planned else [],
         "may_record": may_record,
-        "may_attend": can(user, "attend", meeting),
+        # 003: the group attends the meeting and comments on it once it has been held.
+        "may_attend": meeting.status == Meeting.Status.HELD and can(user, "attend", meeting),
+        "another_form": forms_.get("another_form") or (AnotherMeetingForm() if may_allow else None),
         "prep_form": forms_.get("prep_form") or (PreparationForm(instance=meeting) if may_record else None),
         "held_form": forms_.get("held_form") or (HeldForm() if may_record else None),
         "correct_form": forms_.get("correct_form") or (
@@ -63,12 +68,38 @@ def meeting_create(request, unit_id):
     unit = get_object_or_404(Unit.objects.restrict(request.user), pk=unit_id)
     if not can(request.user, "keep_records", unit):
         raise PermissionDenied
-    form = MeetingForm(request.POST)
+    form = MeetingForm(request.POST, campaign=current_campaign(request))
     if not form.is_valid():
         messages.error(request, _("会议未创建：%(errors)s") % {"errors": form.error_text()})
         return redirect("campaign:workspace")
-    meeting = actions.plan_meeting(form.instance, unit=unit, actor=request.user)
+    try:
+        meeting = actions.plan_meeting(form.instance, unit=unit, actor=request.user)
+    except TransitionRefused as exc:
+        if exc.forbidden:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, _("会议未创建：%(errors)s") % {"errors": exc.message})
+        return redirect("campaign:workspace")
     return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_another(request, meeting_id):
+    """An office over the unit allows it another meeting of this one's kind in its phase, with the
+    reason (002: 不合标准的要抓紧“回炉”); the new meeting is planned for the day given."""
+    meeting = visible_meeting(request.user, meeting_id)
+    if meeting.phase_id is None or not can(request.user, "manage", meeting.unit):
+        raise PermissionDenied
+    form = AnotherMeetingForm(request.POST)
+    if not form.is_valid():
+        return render_meeting(request, meeting, status=400, another_form=form)
+    another = Meeting(kind=meeting.kind, phase_id=meeting.phase_id, planned_on=form.cleaned_data["planned_on"])
+    try:
+        another = actions.plan_meeting(another, unit=meeting.unit, actor=request.user, allowed_reason=form.cleaned_data["reason"])
+    except TransitionRefused as exc:
+        return refused(request, exc, lambda: render_meeting(request, meeting, another_form=form))
+    messages.success(request, _("已准许另开一次会议。"))
+    return redirect(another)
 
 
 @login_required

@@ -13,7 +13,7 @@ from access.scope import scope_for
 from audit.models import AuditEntry
 from audit.vocabulary import describe
 from campaign.current import current_campaign
-from campaign.models import Meeting, Obligation, ObligationStatus
+from campaign.models import Meeting, Obligation, ObligationStatus, Phase, UnitPhaseProgress
 from campaign.status import countdown
 from core import clock, panels
 from units.models import Unit
@@ -76,7 +76,14 @@ def workspace(request):
     for entry in notifications:
         entry.obligation = by_id.get(entry.object_id)
     notifications = [describe(entry) for entry in notifications]
-    meetings = list(Meeting.objects.filter(unit_id__in=unit_ids).select_related("unit").order_by("unit__path", "kind"))
+    meetings = list(Meeting.objects.filter(unit_id__in=unit_ids).select_related("unit", "phase").order_by("unit__path", "kind"))
+    campaign = current_campaign(request)
+    meeting_phases = list(Phase.objects.filter(campaign=campaign).order_by("ordinal")) if campaign else []
+    # A new meeting belongs, unless the liaison says otherwise, to the phase the unit is in.
+    in_phase = dict(UnitPhaseProgress.objects.filter(unit_id__in=unit_ids, phase__in=meeting_phases)
+                    .order_by("unit_id", "phase__ordinal").values_list("unit_id", "phase_id"))
+    for unit in units:
+        unit.current_phase_id = in_phase.get(unit.pk)
     context = {
         "units": units,
         "obligations": obligations,
@@ -86,5 +93,6 @@ def workspace(request):
         "panels": panels.fill("unit_workspace", request, units=units),
         "meetings": meetings,
         "meeting_kinds": Meeting.Kind.choices,
+        "meeting_phases": meeting_phases,
     }
     return render(request, "campaign/work/workspace.html", context)

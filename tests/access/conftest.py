@@ -18,7 +18,7 @@ class Things:
 
 @pytest.fixture
 def things(world):
-    from campaign.models import Directive, ExtensionRequest, Meeting, Requirement, Review, Submission
+    from campaign.models import Directive, ExtensionRequest, Meeting, Requirement, Review, Submission, UnitPhaseProgress
     from campaign.uploads import add_submission_file
     from files.storage import StoredFiles
     from rectification.models import RectificationItem, RectificationPlan
@@ -47,6 +47,8 @@ def things(world):
         previous_due_at=w.obligation_organ.due_at, reason="材料涉及多个部门，需要更多时间", requested_by=w.liaison_organ,
     )
     t.meeting = Meeting.objects.create(unit=w.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 20))
+    t.phase_progress = UnitPhaseProgress.objects.create(unit=w.organ, phase=w.campaign.phases.get(code="study"),
+                                                        started_on=dt.date(2013, 7, 1))
     t.feedback = Feedback.objects.create(
         group=w.group, unit=w.organ, subject="关于查摆问题的反馈", text="查摆不够深入。", drafted_by=w.group_member,
         status=Feedback.Status.SIGNED_OFF, signed_off_by=w.group_leader, signed_off_at=timezone.now(),

@@ -27,6 +27,8 @@ OBJECTS = {
     "group_id": ("group", "group_member"),
     "feedback_id": ("feedback", "group_member"),
     "meeting_id": ("meeting", "liaison_organ"),
+    # A unit's progress in a phase (campaign.phases), moved by its liaison.
+    "progress_id": ("phase_progress", "liaison_organ"),
     "visit_id": ("visit", "group_member"),
     "evaluation_id": ("evaluation", "group_member"),
     "plan_id": ("plan", "liaison_organ"),

@@ -1,6 +1,8 @@
 """The admin cannot go around the rules: fields whose change carries a rule are read-only there
 (the pages change them through the apps' actions), even for a superuser."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -28,13 +30,13 @@ def test_rule_bearing_fields_are_read_only_even_for_superusers(world, superuser_
     participation = Participation.objects.get(unit=world.organ)
     assert {"batch", "min_months_waived_by", "min_months_waived_at", "min_months_waiver_reason"} <= readonly(
         Participation, superuser_request, participation)
-    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
     assert {"status", "held_on"} <= readonly(Meeting, superuser_request, meeting)
     assert {"parent", "is_active", "path"} <= readonly(Unit, superuser_request, world.xihu)
 
 
 def test_a_meeting_posted_as_held_in_the_admin_stays_planned(world, client):
-    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
     client.force_login(world.superuser)
     client.post(f"/admin/campaign/meeting/{meeting.pk}/change/", {
         "unit": world.organ.pk, "kind": meeting.kind, "held_on": "2014-01-20", "status": "held", "notes": "x",

@@ -67,6 +67,14 @@ def test_the_province_dashboard_shows_every_state_and_colour(demo, client):
     client.force_login(get_user_model().objects.get(username="zj_office"))
     page = client.get("/directives/dashboard/").content.decode()
     assert "演示时间：2014年1月8日" in page
+    # The phases move (003: 梯次展开、压茬进行): the first batch is rectifying or summing up, the
+    # second batch's leading bodies have entered the study phase, the villages not yet.
+    from campaign.phases import phase_counts
+
+    counts = {row.phase.code: (row.not_started, row.started, row.finished) for row in phase_counts(province, the_campaign)}
+    assert counts["study"][0] and counts["study"][1] and counts["study"][2]
+    assert counts["rectification"][1] and counts["rectification"][2] and counts["summary"][1]
+    assert 'id="phase-panel"' in page
 
 
 def test_reminders_and_an_escalation_were_sent(demo):

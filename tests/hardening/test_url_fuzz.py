@@ -2,6 +2,8 @@
 with a page (200/30x/400/403/404/405), never a server error; on SQLite and PostgreSQL (where a NUL
 in a query or an integer beyond bigint used to reach the database and fail)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -61,7 +63,7 @@ def real_ids(world):
                                            summary="回头看")
     feedback = Feedback.objects.create(group=world.group, unit=world.organ, subject="反馈", text="意见",
                                        drafted_by=world.group_member)
-    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE)
     note = Notification.objects.create(user=world.liaison_organ, title="提醒")
     from units.models import Opinion, StudyRecord
 

@@ -40,11 +40,11 @@ def formal_summary(world, deadline_text="总结会议召开后15日内", **field
 def upper_meetings_held(world):
     """Rule 6: the central and provincial summary meetings come first."""
     for unit, day in ((world.central, dt.date(2014, 1, 20)), (world.province, dt.date(2014, 1, 24))):
-        Meeting.objects.create(unit=unit, kind=Meeting.Kind.SUMMARY, status=Meeting.Status.HELD, held_on=day)
+        Meeting.objects.create(planned_on=day, unit=unit, kind=Meeting.Kind.SUMMARY, status=Meeting.Status.HELD, held_on=day)
 
 
 def hold_summary_meeting(world, unit, day, actor):
-    meeting = Meeting.objects.create(unit=unit, kind=Meeting.Kind.SUMMARY)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=unit, kind=Meeting.Kind.SUMMARY)
     with clock.frozen_at(day):
         return actions.record_held(meeting, day, actor=actor)
 

@@ -116,7 +116,8 @@ def test_close_request_and_decisions(people, told):
 
 
 def test_a_scheduled_meeting_tells_the_group(people, told):
-    meeting = Meeting(kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 20))
+    meeting = Meeting(kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 20),
+                      phase=people.campaign.phases.get(code="examination"))
     actions.plan_meeting(meeting, unit=people.organ, actor=people.liaison_organ)
     news = told()
     assert set(news) == {"sup_leader", "sup_member"}

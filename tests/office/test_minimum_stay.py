@@ -129,8 +129,8 @@ def test_the_admin_goes_through_the_same_rule(world, xihu, client):
 def test_the_exception_also_opens_the_summary_meeting(world, xihu):
     """Rule 8 is one rule: the summary meeting's gate reads the same minimum and the same exception."""
     for unit, day in ((world.central, dt.date(2014, 1, 20)), (world.province, dt.date(2014, 1, 26))):
-        Meeting.objects.create(unit=unit, kind=Meeting.Kind.SUMMARY, held_on=day, status=Meeting.Status.HELD)
-    meeting = Meeting.objects.create(unit=xihu, kind=Meeting.Kind.SUMMARY)
+        Meeting.objects.create(planned_on=day, unit=unit, kind=Meeting.Kind.SUMMARY, held_on=day, status=Meeting.Status.HELD)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=xihu, kind=Meeting.Kind.SUMMARY)
     from campaign.gates import missing_conditions
 
     with clock.frozen_at(dt.date(2014, 5, 1)):

@@ -84,6 +84,7 @@ PAGES = [
     ("province_liaison", "rectification:plan", {"plan_id": "plan"}),
     ("province_liaison", "rectification:item", {"item_id": "item"}),
     ("province_liaison", "rectification:lookback_edit", {"unit_id": "unit"}),
+    ("province_liaison", "campaign:unit_phases", {"unit_id": "unit"}),
     ("village_liaison", "campaign:workspace", {}),
     ("affiliation_office", "campaign:affiliation_queue", {}),
 ]

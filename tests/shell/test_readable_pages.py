@@ -84,7 +84,7 @@ def demo_in_motion(db, settings, tmp_path):
                                 new_due_at=obligation.due_at + dt.timedelta(days=10))
         actions.move_obligation(obligation, "submit", users["liaison_fgw"], text="修改稿")
         actions.move_obligation(obligation, "approve", users["sup_leader"])
-    meeting = Meeting.objects.create(unit=obligation.unit, kind=Meeting.Kind.DEMOCRATIC_LIFE)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=obligation.unit, kind=Meeting.Kind.DEMOCRATIC_LIFE)
     meeting.planned_on, meeting.talks_logged = dt.date(2014, 3, 10), True
     meetings.prepare_meeting(meeting, actor=users["liaison_fgw"])
     requirement = obligation.requirement

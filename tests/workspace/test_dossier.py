@@ -19,7 +19,8 @@ def records_about(world, unit, group, member, liaison, obligation, mark, copies=
     workflow.transition(obligation, "submit", liaison, text=f"{mark}初稿", files=[upload(f"{mark}.pdf", PDF)])
     workflow.transition(obligation, "return", member, reason=f"{mark}退回理由")
     workflow.transition(obligation, "submit", liaison, text=f"{mark}二稿")
-    meeting = Meeting.objects.create(unit=unit, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 20))
+    meeting = Meeting.objects.create(unit=unit, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 1, 20),
+                                     status=Meeting.Status.HELD, held_on=dt.date(2014, 1, 20))
     MeetingAttendance.objects.create(meeting=meeting, group=group, attendee=member, comment=f"{mark}点评")
     plan = RectificationPlan.objects.create(unit=unit, campaign=world.campaign, title=f"{mark}整改方案", responsible_person="李四")
     LookBackReport.objects.create(unit=unit, campaign=world.campaign, created_by=liaison, summary=f"{mark}回头看")

@@ -78,7 +78,7 @@ def work(world, frozen):
     Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.ORGANISATIONAL_LIFE, planned_on=today + dt.timedelta(days=7))
     Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=today - dt.timedelta(days=3))
     Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, status=Meeting.Status.HELD,
-                           planned_on=today + dt.timedelta(days=1), held_on=dt.date(2014, 1, 1))
+                           planned_on=today - dt.timedelta(days=40), held_on=today - dt.timedelta(days=40))
     w.meeting2 = Meeting.objects.create(unit=world.organ2, kind=Meeting.Kind.DEMOCRATIC_LIFE,
                                         planned_on=today + dt.timedelta(days=3))
 
@@ -148,7 +148,13 @@ def test_group_member_sees_the_groups_reviews_meetings_and_close_requests(world,
 
 
 def test_attended_meeting_leaves_the_list(world, work, client):
+    """A planned meeting takes no attendance yet (003: the group comments on a meeting it attended);
+    once held it asks for the attendance and comments, and leaves the list when they are recorded."""
     client.force_login(world.group_member)
+    assert client.post(reverse("supervision:attend", args=[work.meeting.pk]), {"comment": "准备充分"}).status_code == 400
+    assert listed(todo_page(client, world.group_member))["meetings"] == urls(work.meeting)
+    Meeting.objects.filter(pk=work.meeting.pk).update(status=Meeting.Status.HELD, held_on=clock.today())
+    assert "请记录列席和点评" in todo_page(client, world.group_member)
     client.post(reverse("supervision:attend", args=[work.meeting.pk]), {"comment": "准备充分"})
     assert "meetings" not in listed(todo_page(client, world.group_member))
 

@@ -61,16 +61,16 @@ def test_democratic_life_meeting_needs_talks_and_approved_materials(world, clien
 
 def test_summary_meeting_only_after_central_and_provincial_meetings(world, client):
     client_for = logged_in(client)
-    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.SUMMARY)
     client = client_for(world.liaison_organ)
     page = client.get(reverse("campaign:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
     assert "上级“中央”的总结会议尚未召开" in page and "上级“浙江省”的总结会议尚未召开" in page
 
-    Meeting.objects.create(unit=world.central, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 20))
+    Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.central, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 20))
     page = record_held(client, meeting, "2014-01-25").content.decode()
     assert "上级“中央”" not in page and "上级“浙江省”的总结会议尚未召开" in page
 
-    Meeting.objects.create(unit=world.province, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 26))
+    Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.province, kind=Meeting.Kind.SUMMARY, held_on=dt.date(2014, 1, 26))
     response = record_held(client, meeting, "2014-01-25")
     assert response.status_code == 400
     assert "上级“浙江省”的总结会议于 2014年1月26日 召开，本单位总结会议须安排在其之后" in response.content.decode()
@@ -82,7 +82,7 @@ def test_summary_meeting_only_after_central_and_provincial_meetings(world, clien
 
 def test_meeting_pages_are_scoped(world, client):
     client_for = logged_in(client)
-    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.SUMMARY)
     url = reverse("campaign:meeting", kwargs={"meeting_id": meeting.pk})
     assert client_for(world.liaison_organ2).get(url).status_code == 404
     assert client_for(world.group_member).get(url).status_code == 200
@@ -93,7 +93,7 @@ def test_meeting_pages_are_scoped(world, client):
 def test_the_unit_registers_its_meetings_from_the_workspace(world, client):
     client_for = logged_in(client)
     url = reverse("campaign:meeting_create", kwargs={"unit_id": world.organ.pk})
-    response = client_for(world.liaison_organ).post(url, {"kind": "summary", "planned_on": "2014-01-27"})
+    response = client_for(world.liaison_organ).post(url, {"kind": "summary", "phase": world.phase_summary.pk, "planned_on": "2014-01-27"})
     meeting = Meeting.objects.get(unit=world.organ)
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
     assert meeting.kind == Meeting.Kind.SUMMARY and meeting.held_on is None
@@ -109,8 +109,8 @@ def test_summary_meeting_only_after_the_batchs_minimum_months(world, client):
 
     enrol([world.organ], campaign=world.campaign, batch=world.batch1, joined_on=dt.date(2014, 1, 10), actor=None)
     for unit, day in ((world.central, dt.date(2014, 1, 20)), (world.province, dt.date(2014, 1, 26))):
-        Meeting.objects.create(unit=unit, kind=Meeting.Kind.SUMMARY, held_on=day)
-    meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
+        Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=unit, kind=Meeting.Kind.SUMMARY, held_on=day)
+    meeting = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.SUMMARY)
     client = logged_in(client)(world.liaison_organ)
     with clock.frozen_at(dt.date(2014, 5, 1)):
         response = record_held(client, meeting, "2014-03-01")

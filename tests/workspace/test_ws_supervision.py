@@ -106,13 +106,18 @@ def test_group_attends_and_comments_on_the_democratic_life_meeting(world, client
     client_for = logged_in(client)
     meeting = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.DEMOCRATIC_LIFE, planned_on=dt.date(2014, 7, 1))
     url = reverse("supervision:attend", kwargs={"meeting_id": meeting.pk})
+    # 003: the group comments on a meeting it attended, so not on one still planned.
+    response = client_for(world.group_leader).post(url, {"comment": "提前点评"})
+    assert response.status_code == 400 and "会议尚未召开" in response.content.decode()
+    assert not MeetingAttendance.objects.exists()
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD, held_on=dt.date(2014, 7, 1))
     assert client_for(world.group_leader).post(url, {"comment": "批评和自我批评有辣味"}).status_code == 302
     attendance = MeetingAttendance.objects.get()
     assert attendance.group == world.group and attendance.comment == "批评和自我批评有辣味"
     page = client_for(world.liaison_organ).get(reverse("campaign:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
     assert "批评和自我批评有辣味" in page
     assert client_for(world.liaison_organ).post(url, {"comment": "x"}).status_code == 403
-    summary = Meeting.objects.create(unit=world.organ, kind=Meeting.Kind.SUMMARY)
+    summary = Meeting.objects.create(planned_on=dt.date(2014, 1, 5), unit=world.organ, kind=Meeting.Kind.SUMMARY)
     response = client_for(world.group_leader).post(reverse("supervision:attend", kwargs={"meeting_id": summary.pk}), {"comment": "x"})
     assert response.status_code == 400
 
