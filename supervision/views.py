@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -82,16 +81,6 @@ def supervised_unit(user, unit_id):
     return unit, SupervisionGroup.objects.get(pk=assignments[0].group_id)
 
 
-def opinion_form_url(unit):
-    """Where a member records a mass opinion about the unit (units:opinion_new). That page is being
-    built beside this one; until it is merged the link is left out instead of breaking the page
-    (the coordinator replaces this with a plain {% url %} at merge)."""
-    try:
-        return reverse("units:opinion_new", kwargs={"unit_id": unit.pk})
-    except NoReverseMatch:
-        return None
-
-
 def render_unit(request, unit, group, status=200, **forms_):
     """The group's dossier of the unit (supervision.dossier), with the group's forms."""
     user = request.user
@@ -129,7 +118,6 @@ def render_unit(request, unit, group, status=200, **forms_):
         "page_query": urlencode({**query, **({"kind": filters["kind"]} if "kind" in filters else {})}),
         "sections": own,
         "panels": panels,
-        "opinion_url": opinion_form_url(unit),
         "visit_form": forms_.get("visit_form") or VisitForm(),
         "evaluation_form": forms_.get("evaluation_form") or EvaluationForm(),
         "feedback_form": forms_.get("feedback_form") or FeedbackForm(),

@@ -65,6 +65,9 @@ def test_a_member_sees_every_kind_of_record_of_its_unit_and_nothing_of_another_g
     # The forms are Bootstrap fields, not as_p, and the democratic life meeting offers the comment form.
     assert 'class="form-select' in html and "<p>" not in html.split('id="visit-form"')[1].split("</form>")[0]
     assert 'data-attend="' in html
+    # The member records what the masses said during the visit from here.
+    opinion_url = reverse("units:opinion_new", kwargs={"unit_id": world.organ.pk})
+    assert f'href="{opinion_url}"' in html and client.get(opinion_url).status_code == 200
     # Another group's unit: not even its existence.
     assert dossier(client, world.organ2).status_code == 404
     client.force_login(world.liaison_organ)
