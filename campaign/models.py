@@ -1068,8 +1068,8 @@ class UnitPhaseProgress(models.Model):
         return f"{self.unit} · {self.phase}"
 
     def get_absolute_url(self):
-        """Shown on its unit's timeline (campaign.phases)."""
-        return f"{reverse('campaign:unit_phases', args=[self.unit_id])}#phase-{self.phase_id}"
+        """Shown on its unit's timeline (campaign.phases), at its own card."""
+        return f"{reverse('campaign:unit_phases', args=[self.unit_id])}#progress-{self.pk}"
 
 
 class Meeting(models.Model):
