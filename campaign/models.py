@@ -323,7 +323,7 @@ class Directive(models.Model):
         "self", verbose_name=_("转发的文件"), symmetrical=False, related_name="forwarded_by", blank=True
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DirectiveQuerySet.as_manager()
@@ -514,7 +514,7 @@ class Requirement(models.Model):
     review_required = models.BooleanField(_("需要审核"), default=True)
     is_active = models.BooleanField(_("有效"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RequirementQuerySet.as_manager()
@@ -1105,7 +1105,7 @@ class Meeting(models.Model):
         related_name="+",
     )
     allowed_reason = models.TextField(_("准许另开的理由"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 

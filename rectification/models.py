@@ -51,7 +51,7 @@ class RectificationPlan(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     responsible_person = models.CharField(_("责任人"), max_length=100)
     published_on = models.DateField(_("公布日期"), null=True, blank=True, validators=[validate_not_in_future])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -194,7 +194,7 @@ class ProgressUpdate(models.Model):
     item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(_("进展"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -241,7 +241,7 @@ class LookBackReport(models.Model):
     summary = models.TextField(_("自查情况"))
     further_measures = models.TextField(_("深化整改措施"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     # The unit's obligation under the look-back requirement (campaign: a requirement of the campaign's
     # look-back phase, 整改落实自查情况报告 of 004): it follows the report (rectification.actions).
     obligation = models.ForeignKey(

@@ -33,7 +33,7 @@ class SupervisionGroup(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.RESIDENT)
     is_active = models.BooleanField(_("有效"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = InCampaignQuerySet.as_manager()
 
@@ -146,7 +146,7 @@ class Visit(models.Model):
     visited_on = models.DateField(_("日期"), validators=[validate_not_in_future])
     findings = models.TextField(_("发现的问题"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -167,7 +167,7 @@ class MeetingAttendance(models.Model):
     group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="attendances")
     attendee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
     comment = models.TextField(_("点评"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -203,7 +203,7 @@ class Evaluation(models.Model):
     rating = models.CharField(_("评价"), max_length=8, choices=Rating.choices)
     text = models.TextField(_("评估意见"))
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -248,7 +248,7 @@ class Feedback(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -286,7 +286,7 @@ class SpotCheck(models.Model):
     checked_on = models.DateField(_("抽查日期"), validators=[validate_not_in_future])
     findings = models.TextField(_("抽查情况"))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spot_checks")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 

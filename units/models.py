@@ -488,7 +488,7 @@ class StudyRecord(models.Model):
     speaker = models.CharField(_("主讲人"), max_length=100, blank=True)
     participants = models.PositiveIntegerField(_("参加人数"), default=0, validators=[MaxValueValidator(1_000_000)])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -556,7 +556,7 @@ class Opinion(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="answered_opinions",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
