@@ -11,8 +11,19 @@ know whether there are more; the page is Django's Paginator (one COUNT and one s
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 
 PER_PAGE = 50
+
+
+def within(field, date_from=None, date_to=None):
+    """The condition "`field` between the dates a list is filtered by" (either end may be open)."""
+    condition = Q()
+    if date_from:
+        condition &= Q(**{f"{field}__gte": date_from})
+    if date_to:
+        condition &= Q(**{f"{field}__lte": date_to})
+    return condition
 
 
 @dataclass

@@ -12,14 +12,6 @@ from core import paging
 from rectification.models import LookBackReport, RectificationItem, RectificationPlan
 
 
-def _in_range(queryset, field, date_from, date_to):
-    if date_from:
-        queryset = queryset.filter(**{f"{field}__gte": date_from})
-    if date_to:
-        queryset = queryset.filter(**{f"{field}__lte": date_to})
-    return queryset
-
-
 def rectification_panel(request, *, unit, campaign, date_from=None, date_to=None, expanded=False, page_number=None,
                         size=10, **_other_filters):
     """The unit's plans of the campaign, and their items due within the dates asked (all of them
@@ -27,7 +19,7 @@ def rectification_panel(request, *, unit, campaign, date_from=None, date_to=None
     user = request.user
     plans = list(RectificationPlan.objects.restrict(user).filter(unit=unit, campaign=campaign).order_by("kind", "pk"))
     items = RectificationItem.objects.restrict(user).filter(plan__in=[plan.pk for plan in plans])
-    items = _in_range(items, "due_on", date_from, date_to).with_status().select_related("plan").order_by("due_on", "pk")
+    items = items.filter(paging.within("due_on", date_from, date_to)).with_status().select_related("plan").order_by("due_on", "pk")
     shown = paging.window(items, expanded=expanded, page=page_number, size=size) if plans else paging.Window(rows=[])
     return {"plans": plans, "items_window": shown}
 
@@ -36,5 +28,5 @@ def lookback_panel(request, *, unit, campaign, date_from=None, date_to=None, **_
     """The unit's look-back report of the campaign (one at most: one_lookback_per_unit), if written
     within the dates asked."""
     reports = LookBackReport.objects.restrict(request.user).filter(unit=unit, campaign=campaign)
-    reports = _in_range(reports, "created_at__date", date_from, date_to).select_related("created_by")
+    reports = reports.filter(paging.within("created_at__date", date_from, date_to)).select_related("created_by")
     return {"lookback_reports": list(reports.order_by("-created_at", "-pk")[:5])}

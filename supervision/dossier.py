@@ -47,23 +47,6 @@ def requirement_choices(user, unit, campaign):
     return list(requirements.order_by("directive__signed_on", "pk").values_list("pk", "title"))
 
 
-def _dates(queryset, field, date_from, date_to):
-    if date_from:
-        queryset = queryset.filter(**{f"{field}__gte": date_from})
-    if date_to:
-        queryset = queryset.filter(**{f"{field}__lte": date_to})
-    return queryset
-
-
-def _dates_q(field, date_from, date_to):
-    condition = Q()
-    if date_from:
-        condition &= Q(**{f"{field}__gte": date_from})
-    if date_to:
-        condition &= Q(**{f"{field}__lte": date_to})
-    return condition
-
-
 def obligations(user, unit, campaign, date_from=None, date_to=None, requirement=None):
     """The unit's obligations with every version (its files) and review (who, when, why), latest
     submitted first. Dates keep those due, submitted or reviewed within them."""
@@ -71,9 +54,9 @@ def obligations(user, unit, campaign, date_from=None, date_to=None, requirement=
     if requirement:
         found = found.filter(requirement_id=requirement)
     if date_from or date_to:
-        versions = Submission.objects.filter(_dates_q("submitted_at__date", date_from, date_to), obligation=OuterRef("pk"))
-        reviews = Review.objects.filter(_dates_q("created_at__date", date_from, date_to), obligation=OuterRef("pk"))
-        found = found.filter(_dates_q("due_at__date", date_from, date_to) | Exists(versions) | Exists(reviews))
+        versions = Submission.objects.filter(paging.within("submitted_at__date", date_from, date_to), obligation=OuterRef("pk"))
+        reviews = Review.objects.filter(paging.within("created_at__date", date_from, date_to), obligation=OuterRef("pk"))
+        found = found.filter(paging.within("due_at__date", date_from, date_to) | Exists(versions) | Exists(reviews))
     files = SubmissionFile.objects.restrict(user).order_by("pk")
     return (
         found.with_status()
@@ -93,7 +76,7 @@ def meetings(user, unit, date_from=None, date_to=None, **_):
     found = Meeting.objects.restrict(user).filter(unit=unit).annotate(on=Coalesce("held_on", "planned_on"))
     attendances = MeetingAttendance.objects.restrict(user).select_related("attendee", "group").order_by("created_at", "pk")
     return (
-        _dates(found, "on", date_from, date_to)
+        found.filter(paging.within("on", date_from, date_to))
         .prefetch_related(Prefetch("attendances", queryset=attendances, to_attr="attendance_list"))
         .order_by(F("on").desc(nulls_last=True), "-pk")
     )
@@ -102,25 +85,26 @@ def meetings(user, unit, date_from=None, date_to=None, **_):
 def opinions(user, unit, date_from=None, date_to=None, **_):
     """Mass opinions (002) concerning the unit, or that it collected or claimed."""
     found = Opinion.objects.restrict(user).filter(Q(concerned_unit=unit) | Q(collected_by=unit) | Q(claimed_by=unit))
-    return _dates(found, "collected_on", date_from, date_to).select_related(
+    return found.filter(paging.within("collected_on", date_from, date_to)).select_related(
         "concerned_unit", "collected_by", "claimed_by").order_by(
         "-collected_on", "-pk")
 
 
 def visits(user, unit, date_from=None, date_to=None, **_):
     found = Visit.objects.restrict(user).filter(unit=unit)
-    return _dates(found, "visited_on", date_from, date_to).select_related("group", "recorded_by").order_by("-visited_on", "-pk")
+    found = found.filter(paging.within("visited_on", date_from, date_to))
+    return found.select_related("group", "recorded_by").order_by("-visited_on", "-pk")
 
 
 def evaluations(user, unit, date_from=None, date_to=None, **_):
     found = Evaluation.objects.restrict(user).filter(unit=unit)
-    return _dates(found, "created_at__date", date_from, date_to).select_related("group", "evaluated_by").order_by(
+    return found.filter(paging.within("created_at__date", date_from, date_to)).select_related("group", "evaluated_by").order_by(
         "-created_at", "-pk")
 
 
 def feedback(user, unit, date_from=None, date_to=None, **_):
     found = Feedback.objects.restrict(user).filter(unit=unit)
-    return _dates(found, "created_at__date", date_from, date_to).select_related("group", "drafted_by").order_by(
+    return found.filter(paging.within("created_at__date", date_from, date_to)).select_related("group", "drafted_by").order_by(
         "-created_at", "-pk")
 
 

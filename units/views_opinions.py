@@ -139,20 +139,28 @@ WINDS = [(value, label) for value, label in FourWinds.choices]
 
 def _counted_units(user):
     """The units of the user's office subtrees concerned by an opinion, each with its counts."""
-    counts = {f"winds_{value}": Count("concerning_opinions", filter=Q(concerning_opinions__four_winds=value))
-              for value, _label in WINDS}
     return (
         Unit.objects.restrict(user, "manage")
-        .annotate(
-            total=Count("concerning_opinions"),
-            unclassified=Count("concerning_opinions", filter=Q(concerning_opinions__four_winds="")),
-            claimed=Count("concerning_opinions", filter=Q(concerning_opinions__claimed_by__isnull=False)),
-            answered=Count("concerning_opinions", filter=Q(concerning_opinions__answered_at__isnull=False)),
-            **counts,
-        )
+        .annotate(**opinion_counters("concerning_opinions__"))
         .filter(total__gt=0)
         .order_by("path")
     )
+
+
+def opinion_counters(path=""):
+    """The counts of the office's statistics (total, per four-winds category, unclassified, claimed,
+    answered) over the opinions at `path` ("" for Opinion itself): one definition for the per-unit
+    rows and the totals."""
+    def counted(**condition):
+        return Count(f"{path}pk", filter=Q(**{f"{path}{field}": value for field, value in condition.items()}) or None)
+
+    return {
+        "total": counted(),
+        "unclassified": counted(four_winds=""),
+        "claimed": counted(claimed_by__isnull=False),
+        "answered": counted(answered_at__isnull=False),
+        **{f"winds_{value}": counted(four_winds=value) for value, _label in WINDS},
+    }
 
 
 def _office_only(request):
@@ -166,11 +174,7 @@ def opinion_counts(request):
     units = _counted_units(request.user)
     totals = Opinion.objects.filter(
         concerned_unit__in=Unit.objects.restrict(request.user, "manage")
-    ).aggregate(
-        total=Count("pk"), unclassified=Count("pk", filter=Q(four_winds="")),
-        claimed=Count("pk", filter=Q(claimed_by__isnull=False)), answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        **{f"winds_{value}": Count("pk", filter=Q(four_winds=value)) for value, _label in WINDS},
-    )
+    ).aggregate(**opinion_counters())
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(unit, [getattr(unit, f"winds_{value}") for value, _label in WINDS]) for unit in page]
     return render(request, "units/opinions/counts.html", {
