@@ -1,16 +1,795 @@
-"""The extractor (being written): a first cut that finds the document number only."""
+"""From the text of one 公文 to the fields a clerk registers, each with where it was found.
 
+The layout is the one GB/T 9704-2012 prescribes, as offices and web pages actually deliver it:
+a masthead (版头: "……文件", the 发文字号 on its own line), the title (标题, often broken over
+lines), the primary recipients (主送, a line ending with a colon), the body, the signature (落款:
+the issuing body's name over the 成文日期), then a colophon (版记: 抄送/报送, "……办公室 2014年6月4日印发").
+A forwarding notice (000, 001, 002) reproduces the documents it forwards after its own signature:
+each one closed by a signature of its own is a document of its own (Record.documents); text after
+the last signature that closes no document (004's implementation plan) is the notice's attachment.
+
+Everything works on a copy of the text in which full-width ASCII and odd spaces are folded
+character by character, so every offset found is an offset into the text given.
+"""
+
+import datetime as dt
+import html
 import re
+from html.parser import HTMLParser
 
-from campaign.intake.record import Record
+from campaign.deadlines import DeadlineError, read_event_deadline, resolve_deadline
+from campaign.docnumbers import DocumentNumberError, parse_document_number
+from campaign.intake.record import FoundDeadline, Record
 
-NUMBER = re.compile(r"[\u4e00-\u9fff]{1,20}[〔\[【(（]\d{4}[〕\]】)）]\d+号")
+DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "纪要", "函")
+
+_SPACES = "\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\t"
+
+
+def fold(text):
+    """The text with full-width ASCII as ASCII and every kind of space as a plain space, one
+    character for one character (so offsets are shared with the original)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E and ch not in "（）：；，":
+            out.append(chr(code - 0xFEE0))
+        elif ch in _SPACES:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# --- HTML pasted or saved as text ------------------------------------------------------------------
+
+_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "td"}
+
+
+class _Visible(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head", "title"):
+            self.skip += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head", "title"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def looks_like_html(text):
+    return len(re.findall(r"<(?:p|div|br|table|td|tr|span|body|html)\b[^>]*>", text[:20000], re.I)) >= 3
+
+
+def visible_text(markup):
+    """The text a browser shows of `markup`, one block per line."""
+    parser = _Visible()
+    parser.feed(markup)
+    parser.close()
+    lines = [html.unescape(line).strip() for line in "".join(parser.parts).splitlines()]
+    return "\n".join(lines)
+
+
+# --- lines -----------------------------------------------------------------------------------------
+
+
+class Line:
+    __slots__ = ("start", "end", "text")
+
+    def __init__(self, start, end, text):
+        self.start, self.end, self.text = start, end, text
+
+    def __repr__(self):
+        return f"Line({self.start}, {self.text!r})"
+
+
+def _lines(folded):
+    """Non-empty lines, stripped, with their offsets."""
+    lines, pos = [], 0
+    for raw in folded.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            start = pos + (len(body) - len(body.lstrip()))
+            lines.append(Line(start, start + len(stripped), stripped))
+        pos += len(raw)
+    return lines
+
+
+def squash(text):
+    """Without spaces between characters (a title or a name broken over lines)."""
+    return re.sub(r"\s+", "", text or "")
+
+
+# --- numbers and dates -----------------------------------------------------------------------------
+
+_CN = "〇零一二三四五六七八九十"
+NUMBER = re.compile(
+    r"(?P<agency>[\u4e00-\u9fff][\u4e00-\u9fff ]{0,24}?) ?[〔\[【(（] ?(?P<year>\d{4}) ?[〕\]】)）] ?(?P<serial>\d{1,5}) ?号"
+)
+DATE = re.compile(r"(?P<y>\d{4}) ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?日")
+CN_DATE = re.compile(rf"(?P<y>[{_CN}○O]{{4}}) ?年 ?(?P<m>[{_CN}]{{1,3}}) ?月 ?(?P<d>[{_CN}]{{1,3}}) ?日")
+_CN_VALUES = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+
+
+def _cn_int(text):
+    if "十" in text:
+        tens, _sep, units = text.partition("十")
+        return (_CN_VALUES.get(tens, 1) if tens else 1) * 10 + (_CN_VALUES.get(units, 0) if units else 0)
+    return int("".join(str(_CN_VALUES[c]) for c in text))
+
+
+def _date_of(match):
+    try:
+        if match.re is CN_DATE:
+            return dt.date(_cn_int(match["y"]), _cn_int(match["m"]), _cn_int(match["d"]))
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except (ValueError, KeyError):
+        return None
+
+
+def _whole_date(text):
+    """The date when `text` (a line) is a date and nothing else, else None."""
+    for pattern in (DATE, CN_DATE):
+        match = pattern.fullmatch(text.strip())
+        if match:
+            return _date_of(match)
+    return None
+
+
+def normalised_number(raw):
+    try:
+        return str(parse_document_number(raw.replace(" ", "")))
+    except DocumentNumberError:
+        return None
+
+
+def _numbers(text, offset=0):
+    """(normalised number, start, end) of every document number in `text`."""
+    found = []
+    for match in NUMBER.finditer(text):
+        agency = match["agency"].replace(" ", "")
+        # A number written inside a sentence carries words before its agency code: keep the
+        # shortest tail that still reads as a code (字 + 发/办/函…), as 《…》（浙委办发〔2014〕3号）.
+        agency = re.split(r"[，。、；：:（(《》）)\"“”]", agency)[-1]
+        value = normalised_number(f"{agency}〔{match['year']}〕{match['serial']}号")
+        if value:
+            start = match.start() + match.group().replace(" ", "\0").find(agency[:1]) if agency else match.start()
+            found.append((value, offset + max(start, match.start()), offset + match.end()))
+    return found
+
+
+# --- the parts of one document ---------------------------------------------------------------------
+
+_MASTHEAD = re.compile(r"(文件|文件$|简报|通报|便函|通知)$")
+_TITLE_END = re.compile(r"(" + "|".join(DOC_TYPES[:-1]) + r"|[^公]函|方案|办法|规定|要点|安排|计划|细则|规则)$")
+_TITLE_START = re.compile(r"^(关于|转发|印发|中共|中国|[\u4e00-\u9fff]{2,30}(关于|转发|印发))")
+_RECIPIENTS_END = re.compile(r"[：:]$")
+_BODY_SUFFIXES = (
+    "委员会", "办公室", "办公厅", "领导小组", "工作组", "督导组", "督查组", "巡回督导组", "人民政府", "党委", "党组", "党工委",
+    "工委", "总支", "支部", "委", "部", "局", "厅", "办", "组", "会", "院", "室", "处", "校", "所", "中心", "公司",
+    "集团", "学院", "大学", "医院", "机关", "单位", "部门", "科", "站", "馆", "社", "街道", "队", "团", "政府", "省领导",
+    "领导", "成员",
+)
+_COLOPHON = re.compile(r"^(抄送|报送|抄报|分送|发送)[:：]?")
+_PRINTED = re.compile(r"(?P<date>(\d{4}|[" + _CN + r"○]{4}) ?年 ?[\d" + _CN + r"]{1,3} ?月 ?[\d" + _CN + r"]{1,3} ?日) ?印发")
+_CHROME = re.compile(
+    r"^(发布时间|发布日期|来源|作者|浏览|点击|打印|关闭|字号|责任编辑|编辑|分享|【|\[|首页|当前位置|您现在的位置|上一篇|下一篇|"
+    r"索引号|主题分类|发文机关|成文日期|发布机构|文号|信息来源|阅读|时间)"
+)
+
+
+def _is_body_sentence(text):
+    return "。" in text or len(text) > 60
+
+
+def _recipients(text):
+    """Split a 主送/抄送 list at its top-level separators; a group joined by 、 that shares one
+    suffix stays one item, names joined by 、 that are each whole are separate items."""
+    text = text.strip().rstrip("：:。.;；,，").strip()
+    items, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "，,；;\n":
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    items.append(current)
+    result = []
+    for item in (squash(i) for i in items):
+        if not item:
+            continue
+        parts = _split_top(item, "、")
+        # "各省、自治区、直辖市党委……": a collective (各…, 部分…) before the last part shares its suffix.
+        collective = any(re.search(r"^(各|部分)|各", p) for p in parts[:-1])
+        if len(parts) > 1 and not collective and all(p.endswith(_BODY_SUFFIXES) for p in parts):
+            result.extend(parts)
+        else:
+            result.append(item)
+    return result
+
+
+def _split_top(text, separator):
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch == separator:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p for p in parts if p]
+
+
+def _doc_type(title, body):
+    if title:
+        inner = title
+        for doc_type in DOC_TYPES:
+            if inner.endswith(doc_type):
+                return doc_type
+    if re.search(r"(现将有关事项|现就有关事项|有关事项|有关事宜|具体事项|有关要求)?通知如下", body or ""):
+        return "通知"
+    return None
+
+
+class _Document:
+    """One document's lines between `first` and `last` (indexes into the lines)."""
+
+    def __init__(self, lines, first, last, signature):
+        self.lines, self.first, self.last, self.signature = lines, first, last, signature
+
+
+def _signature_indexes(lines):
+    """Indexes of the lines that carry a signature's date: a date alone on its line, or a name and
+    a date ("中共浙江省委整改落实办公室 2015年1月15日"), not a colophon's printed date."""
+    found = []
+    for index, line in enumerate(lines):
+        if _PRINTED.search(line.text) or _COLOPHON.match(line.text) or _CHROME.match(line.text):
+            continue
+        if _whole_date(line.text):
+            found.append(index)
+            continue
+        match = DATE.search(line.text) or CN_DATE.search(line.text)
+        if match and match.end() >= len(line.text) - 1 and match.start() > 0:
+            head = line.text[: match.start()].strip()
+            if head and not _is_body_sentence(head) and head.endswith(_BODY_SUFFIXES) and len(head) <= 40:
+                found.append(index)
+    return found
+
+
+def _signature_block(lines, date_index, lower_bound):
+    """The issuer's name over the date: the short lines just above it (joined), or the name on the
+    date's own line."""
+    line = lines[date_index]
+    match = DATE.search(line.text) or CN_DATE.search(line.text)
+    if match and match.start() > 0:
+        head = line.text[: match.start()].strip()
+        if head:
+            return head, [(line.start, line.start + len(head))]
+    names, spans = [], []
+    index = date_index - 1
+    while index > lower_bound and len(names) < 3:
+        text = lines[index].text
+        if _is_body_sentence(text) or text.endswith(("。", "；", "：", ":")) or len(text) > 40 or _whole_date(text):
+            break
+        if re.match(r"^(附件|特此通知|特此函告|此复|专此)", text):
+            break
+        names.insert(0, text)
+        spans.insert(0, (lines[index].start, lines[index].end))
+        index -= 1
+    # Joint issuers sign side by side; one body's name broken over lines joins without a space.
+    return squash("".join(names)) or None, spans
+
+
+def _segments(lines):
+    """The documents in the lines: each ends at a signature date; text after the last signature
+    belongs to the last document (its attachment and colophon)."""
+    signatures = _signature_indexes(lines)
+    if not signatures:
+        return [_Document(lines, 0, len(lines) - 1, None)]
+    documents, first = [], 0
+    for date_index in signatures:
+        # A second date right under the first (a joint signature's second date) closes nothing new.
+        if documents and date_index - documents[-1].signature <= 2:
+            continue
+        documents.append(_Document(lines, first, date_index, date_index))
+        first = date_index + 1
+    if first < len(lines):
+        documents[-1].last = len(lines) - 1
+    # A "document" without a title or number of its own before its signature is the previous
+    # document's attachment (004's plan has no signature; a plan with one is still an attachment
+    # when it shows no heading).
+    merged = [documents[0]]
+    for document in documents[1:]:
+        if _find_title(document.lines, document.first, document.signature)[0] is None:
+            merged[-1].last = document.last
+        else:
+            merged.append(document)
+    return merged
+
+
+def _find_title(lines, first, last):
+    """(title, spans, index of the title's last line): the first line that reads as a title, with
+    the lines it continues onto, before the recipients or the body."""
+    index = first
+    limit = min(last, first + 40) if last is not None else min(len(lines) - 1, first + 40)
+    while index <= limit:
+        text = lines[index].text
+        if _RECIPIENTS_END.search(text) or _is_body_sentence(text):
+            return None, [], None
+        if _TITLE_START.search(text) or _TITLE_END.search(text.rstrip(")）").split("(")[0].split("（")[0]):
+            if _MASTHEAD.search(text) and text.endswith("文件"):
+                index += 1
+                continue
+            if NUMBER.fullmatch(text.strip("()（） ")) or _whole_date(text) or _CHROME.match(text):
+                index += 1
+                continue
+            parts, spans = [text], [(lines[index].start, lines[index].end)]
+            end = index
+            while not _TITLE_END.search(squash("".join(parts))) and end + 1 <= limit:
+                following = lines[end + 1].text
+                if _RECIPIENTS_END.search(following) or _is_body_sentence(following) or NUMBER.fullmatch(
+                    following.strip("()（） ")
+                ):
+                    break
+                parts.append(following)
+                spans.append((lines[end + 1].start, lines[end + 1].end))
+                end += 1
+            title = squash("".join(parts))
+            if not _TITLE_END.search(title) and not title.startswith(("关于", "转发")):
+                index += 1
+                continue
+            return title, spans, end
+        index += 1
+    return None, [], None
+
+
+def _masthead(lines, first, last):
+    """(issuer from a masthead "……文件", spans, index) among the first lines of a document."""
+    for index in range(first, min(last + 1, first + 6)):
+        text = lines[index].text
+        if squash(text).endswith("文件") and not _is_body_sentence(text):
+            parts, spans = [squash(text)[:-2]], [(lines[index].start, lines[index].end)]
+            back = index - 1
+            while back >= first and not _is_body_sentence(lines[back].text) and len(lines[back].text) <= 30 \
+                    and not NUMBER.search(lines[back].text) and not _CHROME.match(lines[back].text):
+                parts.insert(0, squash(lines[back].text))
+                spans.insert(0, (lines[back].start, lines[back].end))
+                back -= 1
+            return "".join(parts) or None, spans, index
+    return None, [], None
+
+
+class Extraction:
+    """Builds the Record of one text."""
+
+    def __init__(self, text):
+        self.original = text
+        if looks_like_html(text):
+            text = visible_text(text)
+        self.text = text
+        self.folded = fold(text)
+        self.lines = _lines(self.folded)
+
+    def run(self):
+        if not self.lines:
+            record = Record(start=0, end=0)
+            record.text = self.text
+            return record
+        documents = _segments(self.lines)
+        records = [self._document(doc) for doc in documents]
+        main, reproduced = records[0], records[1:]
+        self._link_reproduced(main, reproduced)
+        main.documents = reproduced
+        main.text = self.text
+        # The colophon after the last document belongs to the first (the notice that printed them all).
+        last = documents[-1]
+        self._colophon(main, last.lines, documents[-1].signature if documents[-1].signature is not None else 0,
+                       last.last)
+        if len(reproduced) and not main.cc_recipients:
+            pass
+        for record in reproduced:
+            record.cc_recipients, record.printed_date = [], None
+            record.spans.pop("cc_recipients", None)
+            record.spans.pop("printed_date", None)
+        main.problems = self._problems(main)
+        return main
+
+    # -- one document --
+
+    def _document(self, doc):
+        lines = doc.lines
+        first, last = doc.first, doc.last
+        record = Record(start=lines[first].start, end=lines[last].end)
+        masthead, masthead_spans, masthead_index = _masthead(lines, first, last)
+        header_end = masthead_index if masthead_index is not None else first - 1
+        title, title_spans, title_index = _find_title(lines, header_end + 1, doc.signature)
+        if title is None and masthead_index is None:
+            title, title_spans, title_index = self._headline(lines, first, doc.signature)
+        if title:
+            record.title = title
+            record.spans["title"] = title_spans
+        # The number: alone on a line between the masthead and the recipients (or in brackets
+        # under the title, as a reproduced document shows it).
+        search_end = title_index + 3 if title_index is not None else min(last, first + 8)
+        candidates = []
+        for index in range(first, min(search_end, last) + 1):
+            text = lines[index].text
+            if _is_body_sentence(text) or _RECIPIENTS_END.search(text):
+                break
+            bare = re.sub(r"^[(（]|[)）]$", "", re.sub(r"(签发人|签发)[:：].*$", "", text).strip())
+            for value, start, end in _numbers(bare, lines[index].start + text.find(bare[:1])):
+                if len(squash(bare)) <= len(value) + 4:
+                    candidates.append((value, start, end))
+        unique = list(dict.fromkeys(value for value, _s, _e in candidates))
+        if unique:
+            record.doc_number = unique[0]
+            record.spans["doc_number"] = [(s, e) for v, s, e in candidates if v == unique[0]][:1]
+            if len(unique) > 1:
+                record.problems.append(("two_numbers", unique))
+        # Recipients: the line(s) ending with a colon after the title.
+        body_start = (title_index if title_index is not None else header_end) + 1
+        if title_index is not None or masthead_index is not None:
+            recipients, spans, body_start = self._primary(lines, body_start, last)
+            if recipients:
+                record.primary_recipients = _recipients(recipients)
+                record.spans["primary_recipients"] = spans
+        # Signature.
+        if doc.signature is not None:
+            record.signed_date = _whole_date(lines[doc.signature].text) or self._date_in(lines[doc.signature].text)
+            date_match = DATE.search(lines[doc.signature].text) or CN_DATE.search(lines[doc.signature].text)
+            date_start = lines[doc.signature].start + (date_match.start() if date_match else 0)
+            record.spans["signed_date"] = [(date_start, lines[doc.signature].end)]
+            issuer, spans = _signature_block(lines, doc.signature, max(body_start - 1, first))
+            if issuer:
+                record.issuer = issuer
+                record.spans["issuer"] = spans
+        if record.issuer is None and masthead:
+            record.issuer = masthead
+            record.spans["issuer"] = masthead_spans
+        if record.issuer is None and getattr(self, "_headline_issuer", None):
+            record.issuer, record.spans["issuer"] = self._headline_issuer
+        body_lines = lines[body_start: (doc.signature if doc.signature is not None else last) + 1]
+        body_text = "\n".join(line.text for line in body_lines)
+        record.doc_type = _doc_type(record.title, body_text)
+        record.forwards, record.spans["forwards"] = self._forwards(record, body_lines)
+        # Deadlines, in the body and in what follows the signature up to the next document.
+        deadline_lines = lines[body_start: last + 1]
+        record.deadlines = find_deadlines(self.folded, self.text, deadline_lines, None)
+        self._colophon(record, lines, doc.signature if doc.signature is not None else first, last)
+        record._body_lines = deadline_lines
+        return record
+
+    def _headline(self, lines, first, last):
+        """A news page's headline, "中共中央办公厅印发《关于……的指导意见》": the document is the title
+        in brackets, its issuer the body named before 印发."""
+        limit = min(last if last is not None else len(lines) - 1, first + 15)
+        for index in range(first, limit + 1):
+            text = lines[index].text
+            match = re.search(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)(?:联合)?(?:印发|发布|出台|下发)了?《(?P<title>[^》]+)》$", text)
+            if match and _TITLE_END.search(match["title"]):
+                self._headline_issuer = (match["issuer"], [(lines[index].start, lines[index].start + len(match["issuer"]))])
+                start = lines[index].start + match.start("title")
+                return match["title"], [(start, start + len(match["title"]))], index
+        return None, [], None
+
+    def _primary(self, lines, start, last):
+        """(recipients text, spans, index of the first body line)."""
+        parts, spans = [], []
+        for index in range(start, min(last, start + 4) + 1):
+            text = lines[index].text
+            if not parts and NUMBER.fullmatch(text.strip("()（） ")):
+                continue  # a reproduced document's number in brackets under its title
+            if _RECIPIENTS_END.search(text) and "。" not in text and len(text) <= 400:
+                parts.append(text)
+                spans.append((lines[index].start, lines[index].end))
+                return "".join(parts), spans, index + 1
+            if _is_body_sentence(text) or NUMBER.fullmatch(text.strip("()（） ")):
+                break
+            if text.endswith(("，", ",", "、")):
+                parts.append(text)
+                spans.append((lines[index].start, lines[index].end))
+                continue
+            break
+        return None, [], start
+
+    @staticmethod
+    def _date_in(text):
+        match = DATE.search(text) or CN_DATE.search(text)
+        return _date_of(match) if match else None
+
+    def _colophon(self, record, lines, after, last):
+        for index in range(after, last + 1):
+            line = lines[index]
+            heading = _COLOPHON.match(line.text)
+            if heading:
+                text = line.text[heading.end():]
+                spans = [(line.start, line.end)]
+                follow = index + 1
+                while follow <= last and not _COLOPHON.match(lines[follow].text) and not _PRINTED.search(
+                    lines[follow].text) and len(lines[follow].text) < 80 and not _is_body_sentence(lines[follow].text) \
+                        and lines[follow - 1].text.endswith(("，", ",", "、", "；")):
+                    text += lines[follow].text
+                    spans.append((lines[follow].start, lines[follow].end))
+                    follow += 1
+                names = _recipients(text)
+                if names:
+                    record.cc_recipients = record.cc_recipients + [n for n in names if n not in record.cc_recipients]
+                    record.spans.setdefault("cc_recipients", []).extend(spans)
+            printed = _PRINTED.search(line.text)
+            if printed:
+                day = self._date_in(printed["date"])
+                if day:
+                    record.printed_date = day
+                    record.spans["printed_date"] = [(line.start + printed.start(), line.start + printed.end())]
+
+    # -- forwards --
+
+    def _forwards(self, record, body_lines):
+        """Numbers this document itself forwards (转发): those in the sentence that forwards (现将
+        《…》（X号）转发给你们), and those of the documents its title names when the title is a
+        forwarding one; never a 转发 inside a cited title or a number cited as a basis."""
+        found, spans = [], []
+        body = "\n".join(line.text for line in body_lines)
+        offsets = []
+        for line in body_lines:
+            offsets.append(line.start)
+        # Map a position in `body` back to the text.
+        starts, pos = [], 0
+        for line in body_lines:
+            starts.append((pos, line.start))
+            pos += len(line.text) + 1
+
+        def to_text(position):
+            base, origin = 0, 0
+            for local, original in starts:
+                if local <= position:
+                    base, origin = local, original
+            return origin + position - base
+
+        aliases = {}
+        for match in re.finditer(r"《(?P<title>[^》]{2,120})》[(（](?P<inner>[^)）]{0,60})[)）]", body):
+            numbers = _numbers(match["inner"])
+            alias = re.search(r"以下简称《(?P<alias>[^》]+)》", match["inner"])
+            if numbers:
+                aliases[squash(match["title"])] = numbers[0][0]
+                if alias:
+                    aliases[squash(alias["alias"])] = numbers[0][0]
+        for sentence in re.finditer(r"[^。；]*转发[^。；]*", body):
+            text = sentence.group()
+            outside = _outside_titles(text)
+            position = outside.find("转发")
+            if position < 0:
+                continue
+            lead = max(outside.rfind("现将", 0, position), outside.rfind("现把", 0, position), outside.rfind("特将", 0, position))
+            if lead < 0:
+                lead = max(outside.rfind("，", 0, position) + 1, 0)
+            segment = text[lead:]
+            segment_start = sentence.start() + lead
+            segment_numbers = _numbers(segment, segment_start)
+            for value, start, end in segment_numbers:
+                if value not in found:
+                    found.append(value)
+                    spans.append((to_text(start), to_text(end)))
+            if not segment_numbers:
+                for title in re.findall(r"《([^》]+)》", segment):
+                    value = aliases.get(squash(title))
+                    if value and value not in found:
+                        found.append(value)
+        if record.title and record.title.startswith(("转发", "关于转发")):
+            for title in re.findall(r"《([^》]+)》", record.title):
+                value = aliases.get(squash(title))
+                if value and value not in found:
+                    found.append(value)
+        return found, spans
+
+    def _link_reproduced(self, main, reproduced):
+        """A reproduced document without a number of its own takes the one the forwarding text
+        cites with its title; the notice forwards it."""
+        body = "\n".join(line.text for line in getattr(main, "_body_lines", []))
+        cited = {}
+        for match in re.finditer(r"《(?P<title>[^》]{2,120})》[(（](?P<inner>[^)）]{0,60})[)）]", body):
+            numbers = _numbers(match["inner"])
+            if numbers:
+                cited[squash(match["title"])] = numbers[0][0]
+        for record in reproduced:
+            if record.doc_number is None and record.title and squash(record.title) in cited:
+                record.doc_number = cited[squash(record.title)]
+            if record.doc_number and record.doc_number not in main.forwards and main.forwards:
+                pass
+
+    def _problems(self, record):
+        problems = []
+        for kind, value in record.problems:
+            if kind == "two_numbers":
+                problems.append(("two_numbers", value))
+        return problems
+
+
+def _outside_titles(text):
+    """`text` with what is inside 《》 blanked (same length), so a 转发 in a cited title is not seen."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "《":
+            depth += 1
+            out.append(ch)
+        elif ch == "》":
+            depth = max(0, depth - 1)
+            out.append(ch)
+        else:
+            out.append("□" if depth else ch)
+    return "".join(out)
+
+
+# --- deadlines -------------------------------------------------------------------------------------
+
+_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,2}|元)"
+_WHEN = (
+    rf"(?:(?:\d{{4}} ?年 ?)?(?:{_MONTH} ?月(?:份)? ?(?:{_DAY} ?[日号]|上旬|中旬|下旬|底|末|初)?|{_DAY} ?日|本月底|本月末|月底|年底|年末)"
+    rf"(?:[(（](?:星期|周)[一二三四五六日天][)）])?"
+    rf"(?:(?:上午|下午|中午|晚上)?\d{{1,2}}(?::\d{{2}}|[时点](?:\d{{1,2}}分|半)?))?"
+    r"|(?:\d{4}年)?(?:春节|元旦|国庆节?|清明节?|五一|劳动节|端午节?|中秋节?))"
+)
+_BEFORE = r"(?:前|之前|以前)"
+_DEADLINE_BEFORE = re.compile(rf"(?P<text>{_WHEN} ?{_BEFORE})")
+# "请于12月底向……报……": a date after 于/在 with a sending verb soon after, even without 前.
+_DEADLINE_SEND = re.compile(rf"(?:于|在)(?P<text>{_WHEN})(?=[^。；]{{0,40}}?(?:报送|上报|报|提交|反馈|寄送|送交|交))")
+_RELATIVE = re.compile(
+    r"(?P<text>(?:(?:会议|会|活动|培训|收到通知|接到通知|收到本通知|接到本通知|通知下发|本通知下发|文件下发)[^，。；]{0,10}?(?:后|之后|结束后))"
+    r"(?:\d{1,3}|[一二三四五六七八九十两]{1,3}) ?(?:个工作日|工作日|日|天|周|个星期|星期)(?:内|以内|之内))"
+)
+_SEND = re.compile(r"^(?:报送|上报|报至|报到|报给|报|提交至|提交|送交|送至|送|反馈|寄送|寄至|交|发送至|发送到|发至|发到)")
+
+
+def _resolve_due(text, reference):
+    if reference is None:
+        return None
+    if read_event_deadline(text):
+        return None
+    try:
+        return resolve_deadline(text, reference).due_on
+    except DeadlineError:
+        return None
+    except Exception:  # noqa: BLE001 - a holiday phrase needs the work calendar's table, which may be absent
+        return None
+
+
+def find_deadlines(folded, original, lines, reference):
+    """Every deadline in `lines` (FoundDeadline without due dates; Record.resolve sets them)."""
+    found = []
+    for line in lines:
+        text, seen = line.text, set()
+        matches = []
+        for pattern in (_DEADLINE_BEFORE, _RELATIVE, _DEADLINE_SEND):
+            for match in pattern.finditer(text):
+                matches.append((match.start("text"), match.end("text")))
+        for start, end in sorted(matches, key=lambda span: (span[0], -span[1])):
+            if any(start < e and s < end for s, e in seen):
+                continue
+            phrase = text[start:end]
+            if not _is_deadline_phrase(phrase):
+                continue
+            # Only a date that is a deadline: something is to be sent or done by it.
+            clause_end = re.search(r"[。；;]", text[end:])
+            after = text[end: end + (clause_end.start() if clause_end else len(text) - end)]
+            clause_start = max(text.rfind(c, 0, start) for c in "。；;") + 1
+            before = text[clause_start:start]
+            if not _is_duty(before, after, phrase):
+                continue
+            seen.add((start, end))
+            what, to = _what_and_to(before, after)
+            found.append(FoundDeadline(text=original[line.start + start: line.start + end].strip(), what=what, to=to,
+                                       start=line.start + start, end=line.start + end))
+    return found
+
+
+def _is_deadline_phrase(phrase):
+    return bool(re.search(r"\d|[一二三四五六七八九十]|底|末|节|旦", phrase))
+
+
+_DUTY_WORDS = re.compile(
+    r"(报送|上报|报|提交|反馈|完成|召开|交|送|寄|上传|填报|汇总|备案|落实|结束|整改到位|到位|办结|制定|形成|录入|发送|确定|组织|开展|举办)"
+)
+
+
+def _is_duty(before, after, phrase):
+    if re.search(r"(截至|截止到|截止|截止至)$", before):
+        return False
+    if re.search(r"(以来|期间|召开的|发布的)$", before):
+        return False
+    return bool(_DUTY_WORDS.search(after[:40])) or bool(re.search(r"(请|须|务必|要|应|需|于|在)\s*$", before)) or \
+        "内" in phrase[-2:]
+
+
+def _what_and_to(before, after):
+    """What is due and to whom, from the words around the deadline: "请于X前将Y报送Z", "Y在X前报Z",
+    "请于X向Z报Y", "Y，于X前报Z"."""
+    before = re.sub(r"(请|须|务必|要|应|需|并|均)?(?:于|在)?\s*$", "", before).strip()
+    to, what = None, None
+    tail = after.strip()
+    toward = re.match(r"^(?:向|给)(?P<to>[^，,。；报送交]{2,40}?)(?:报送|上报|报|提交|反馈|送)(?P<what>[^，,。；]*)", tail)
+    if toward:
+        return (toward["what"] or None), toward["to"]
+    take = re.match(r"^(?:，|,)?(?:将|把)(?P<what>[^，,。；]{2,60}?)(?:报送|上报|报至|报|提交|反馈|送|发送)(?:至|到|给)?(?P<to>[^，,。；（(]{2,40})?", tail)
+    if take:
+        return take["what"], (take["to"] or None)
+    send = _SEND.match(tail)
+    if send:
+        rest = tail[send.end():]
+        match = re.match(r"^(?:至|到|给)?(?P<to>[^，,。；（(]{2,40})", rest)
+        if match:
+            to = match["to"]
+    subject = re.split(r"[，,：:]", before)
+    candidate = subject[-1].strip() if subject else ""
+    if not candidate and len(subject) > 1:
+        candidate = subject[-2].strip()
+    candidate = re.sub(r"^(各[^、，,]{0,12}(?:单位|部门|党组织|党委|党支部)、?)+", "", candidate).strip()
+    if candidate:
+        what = candidate
+    return what or None, to
+
+
+# --- the whole text --------------------------------------------------------------------------------
 
 
 def extract(text):
-    record = Record(start=0, end=len(text))
-    match = NUMBER.search(text)
-    if match:
-        record.doc_number = match.group()
-        record.spans["doc_number"] = [(match.start(), match.end())]
+    """The Record of the document in `text` (with the documents it reproduces); offsets in its
+    spans are into `record.text` (the text given, or its visible text when it was HTML)."""
+    extraction = Extraction(text or "")
+    record = extraction.run()
+    _resolve_all(record, None)
+    record.problems = problems_of(record)
     return record
+
+
+def _reference_date(record, text):
+    if record.signed_date:
+        return record.signed_date
+    if record.printed_date:
+        return record.printed_date
+    return None
+
+
+def _resolve_all(record, fallback):
+    reference = _reference_date(record, None) or fallback
+    for deadline in record.deadlines:
+        deadline.due_date = _resolve_due(squash(deadline.text), reference)
+    for document in record.documents:
+        _resolve_all(document, reference)
+
+
+def problems_of(record):
+    """Sentences for the clerk about what could not be read (translated where shown)."""
+    from django.utils.translation import gettext as _
+
+    problems = []
+    for item in record.problems:
+        if isinstance(item, tuple) and item[0] == "two_numbers":
+            problems.append(_("文中有两个发文字号（%(numbers)s），已取第一个，请核对。") % {"numbers": "、".join(item[1])})
+        elif isinstance(item, str):
+            problems.append(item)
+    if not record.doc_number:
+        problems.append(_("没有找到本文的发文字号；如有，请填写。"))
+    if not record.signed_date:
+        problems.append(_("没有找到落款的成文日期，请填写。"))
+    return problems

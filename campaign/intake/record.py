@@ -46,6 +46,8 @@ class Record:
     # Where this document's own text starts and ends in the text given to extract().
     start: int = 0
     end: int = 0
+    # The text the spans point into: the text given, or what a browser shows of it when it was HTML.
+    text: str = ""
 
     def as_json(self):
         data = {
