@@ -730,7 +730,8 @@ def _what_and_to(before, after):
     toward = re.match(r"^(?:向|给)(?P<to>[^，,。；报送交]{2,40}?)(?:报送|上报|报|提交|反馈|送)(?P<what>[^，,。；]*)", tail)
     if toward:
         return (toward["what"] or None), toward["to"]
-    take = re.match(r"^(?:，|,)?(?:将|把)(?P<what>[^，,。；]{2,60}?)(?:报送|上报|报至|报|提交|反馈|送|发送)(?:至|到|给)?(?P<to>[^，,。；（(]{2,40})?", tail)
+    take = re.match(r"^(?:，|,)?(?:将|把)(?P<what>[^，,。；]{2,60}?)(?:报送|上报|报至|报|提交|反馈|送|发送)"
+                    r"(?:至|到|给)?(?P<to>[^，,。；（(]{2,40})?", tail)
     if take:
         return take["what"], (take["to"] or None)
     send = _SEND.match(tail)
