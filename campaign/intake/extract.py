@@ -116,7 +116,7 @@ def squash(text):
 
 _CN = "〇零一二三四五六七八九十"
 NUMBER = re.compile(
-    r"(?P<agency>[\u4e00-\u9fff][\u4e00-\u9fff ]{0,24}?) ?[〔\[【(（] ?(?P<year>\d{4}) ?[〕\]】)）] ?(?P<serial>\d{1,5}) ?号"
+    r"(?P<agency>[\u4e00-\u9fff][\u4e00-\u9fff ]{0,24}?) ?[〔\[【(（] ?(?P<year>\d{4}) ?[〕\]】)）] ?(?P<serial>\d{1,5}) ?[号號]"
 )
 DATE = re.compile(r"(?P<y>\d{4}) ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?日")
 CN_DATE = re.compile(rf"(?P<y>[{_CN}○O]{{4}}) ?年 ?(?P<m>[{_CN}]{{1,3}}) ?月 ?(?P<d>[{_CN}]{{1,3}}) ?日")
@@ -190,6 +190,12 @@ _CHROME = re.compile(
 )
 
 
+def _is_byline(text):
+    """A web page's line about the page: posting time, clicks, source."""
+    return bool(_CHROME.match(text) or re.search(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", text) or re.search(
+        r"(点击|浏览|阅读)(次数|量)?[:：]", text))
+
+
 def _is_body_sentence(text):
     return "。" in text or len(text) > 60
 
@@ -215,9 +221,11 @@ def _recipients(text):
         if not item:
             continue
         parts = _split_top(item, "、")
-        # "各省、自治区、直辖市党委……": a collective (各…, 部分…) before the last part shares its suffix.
-        collective = any(re.search(r"^(各|部分)|各", p) for p in parts[:-1])
-        if len(parts) > 1 and not collective and all(p.endswith(_BODY_SUFFIXES) for p in parts):
+        # "中央和国家机关各部委、各人民团体教育实践活动领导小组": the last part's 领导小组 (办公室)
+        # belongs to every part; "各党总支、直属党支部" are two whole bodies.
+        shared = re.search(r"(领导小组|领导小组办公室|活动办公室|工作办公室|办公室)$", parts[-1]) and not any(
+            re.search(r"(领导小组|办公室)$", p) for p in parts[:-1])
+        if len(parts) > 1 and not shared and all(p.endswith(_BODY_SUFFIXES) for p in parts):
             result.extend(parts)
         else:
             result.append(item)
@@ -291,7 +299,7 @@ def _signature_block(lines, date_index, lower_bound):
         text = lines[index].text
         if _is_body_sentence(text) or text.endswith(("。", "；", "：", ":")) or len(text) > 40 or _whole_date(text):
             break
-        if re.match(r"^(附件|特此通知|特此函告|此复|专此)", text):
+        if re.match(r"^(附件|特此通知|特此函告|此复|专此)", text) or re.search(r"[:：@]|\d{5,}", text):
             break
         names.insert(0, text)
         spans.insert(0, (lines[index].start, lines[index].end))
@@ -354,7 +362,7 @@ def _find_title(lines, first, last):
                 parts.append(following)
                 spans.append((lines[end + 1].start, lines[end + 1].end))
                 end += 1
-            title = squash("".join(parts))
+            title = squash("".join(parts)).lstrip("-—·•*【】[]>|:： ")
             if not _TITLE_END.search(title) and not title.startswith(("关于", "转发")):
                 index += 1
                 continue
@@ -448,9 +456,10 @@ class Extraction:
                 record.problems.append(("two_numbers", unique))
         # Recipients: the line(s) ending with a colon after the title.
         body_start = (title_index if title_index is not None else header_end) + 1
-        if title_index is not None or masthead_index is not None:
-            recipients, spans, body_start = self._primary(lines, body_start, last)
-            if recipients:
+        recipients, spans, recipients_end = self._primary(lines, body_start, last)
+        if recipients:
+            body_start = recipients_end
+            if True:
                 record.primary_recipients = _recipients(recipients)
                 record.spans["primary_recipients"] = spans
         # Signature.
@@ -493,13 +502,17 @@ class Extraction:
         return None, [], None
 
     def _primary(self, lines, start, last):
-        """(recipients text, spans, index of the first body line)."""
-        parts, spans = [], []
-        for index in range(start, min(last, start + 4) + 1):
+        """(recipients text, spans, index of the first body line): the line ending with a colon
+        before the body, past a web page's byline ("时间:2016-05-26 点击:") or a short line."""
+        parts, spans, skipped = [], [], 0
+        for index in range(start, min(last, start + 6) + 1):
             text = lines[index].text
             if not parts and NUMBER.fullmatch(text.strip("()（） ")):
                 continue  # a reproduced document's number in brackets under its title
-            if _RECIPIENTS_END.search(text) and "。" not in text and len(text) <= 400:
+            if not parts and _is_byline(text):
+                continue
+            if _RECIPIENTS_END.search(text) and "。" not in text and len(text) <= 400 and not re.match(
+                    r"^(附件|联系|电话|地址|邮箱|特此|现|根据|为)", text):
                 parts.append(text)
                 spans.append((lines[index].start, lines[index].end))
                 return "".join(parts), spans, index + 1
@@ -508,6 +521,9 @@ class Extraction:
             if text.endswith(("，", ",", "、")):
                 parts.append(text)
                 spans.append((lines[index].start, lines[index].end))
+                continue
+            if not parts and len(text) <= 40 and skipped < 2:
+                skipped += 1
                 continue
             break
         return None, [], start
@@ -653,9 +669,10 @@ _WHEN = (
 _BEFORE = r"(?:前|之前|以前)"
 _DEADLINE_BEFORE = re.compile(rf"(?P<text>{_WHEN} ?{_BEFORE})")
 # "请于12月底向……报……": a date after 于/在 with a sending verb soon after, even without 前.
-_DEADLINE_SEND = re.compile(rf"(?:于|在)(?P<text>{_WHEN})(?=[^。；]{{0,40}}?(?:报送|上报|报|提交|反馈|寄送|送交|交))")
+_DEADLINE_SEND = re.compile(
+    rf"(?<!将)(?:于|在)(?P<text>{_WHEN})(?=[^。；]{{0,40}}?(?:报送|上报|报|提交|反馈|寄送|送交|交)|[^。；，,]{{0,6}}?(?:完成|讲完|办结|到位))")
 _RELATIVE = re.compile(
-    r"(?P<text>(?:(?:会议|会|活动|培训|收到通知|接到通知|收到本通知|接到本通知|通知下发|本通知下发|文件下发)[^，。；]{0,10}?(?:后|之后|结束后))"
+    r"(?P<text>(?:(?:会议|会|活动|培训|收到通知|接到通知|收到本通知|接到本通知|通知下发|本通知下发|文件下发)[^，,。；;]{0,10}?(?:后|之后|结束后))"
     r"(?:\d{1,3}|[一二三四五六七八九十两]{1,3}) ?(?:个工作日|工作日|日|天|周|个星期|星期)(?:内|以内|之内))"
 )
 _SEND = re.compile(r"^(?:报送|上报|报至|报到|报给|报|提交至|提交|送交|送至|送|反馈|寄送|寄至|交|发送至|发送到|发至|发到)")
@@ -764,18 +781,35 @@ def extract(text):
 
 
 def _reference_date(record, text):
+    """The date a deadline without a year counts from: the signature's, else the colophon's, else
+    a web page's posting date, else the first month the text names with its year ("2023年5月")."""
     if record.signed_date:
         return record.signed_date
     if record.printed_date:
         return record.printed_date
+    text = fold(text or "")
+    posted = re.search(r"(?P<y>20\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})", text)
+    if posted:
+        try:
+            return dt.date(int(posted["y"]), int(posted["m"]), int(posted["d"]))
+        except ValueError:
+            pass
+    named = re.search(r"(?P<y>(?:19|20)\d{2}) ?年 ?(?P<m>\d{1,2}) ?月", text)
+    if named and 1 <= int(named["m"]) <= 12:
+        return dt.date(int(named["y"]), int(named["m"]), 1)
     return None
 
 
 def _resolve_all(record, fallback):
-    reference = _reference_date(record, None) or fallback
+    own_text = record.text[record.start:record.end] if record.text else ""
+    reference = record.signed_date or record.printed_date or fallback or _reference_date(record, own_text)
     for deadline in record.deadlines:
-        deadline.due_date = _resolve_due(squash(deadline.text), reference)
+        phrase = squash(deadline.text)
+        year = re.match(r"^(\d{4})年", fold(phrase))
+        # A phrase that names its year needs no reference (any day of that year reads it the same).
+        deadline.due_date = _resolve_due(phrase, reference or (dt.date(int(year[1]), 1, 1) if year else None))
     for document in record.documents:
+        document.text = record.text
         _resolve_all(document, reference)
 
 

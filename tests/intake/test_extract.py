@@ -133,7 +133,8 @@ def test_relative_deadline_has_no_date():
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(list("关于通知：，。、\n 〔〕[]号年月日前底发文件0123456789各单位委办") + ["2014", "报送", "印发", "抄送："]),
+@given(st.lists(st.sampled_from(list("关于通知：，。、\n 〔〕[]号年月日前底发文件0123456789各单位委办")
+                                + ["2014", "报送", "印发", "抄送："]),
                 max_size=200).map("".join))
 def test_any_text_gives_a_record_with_spans_inside_it(text):
     record = extract(text)
