@@ -738,32 +738,55 @@ def _is_duty(before, after, phrase):
         "内" in phrase[-2:]
 
 
+_ADVERB = r"(?:集中|统一|及时|一并|分别|书面|按时|务必|请|须|要|应|需|并|均)*"
+_LIST_MARK = re.compile(r"^(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\s*")
+_SUBJECT = re.compile(
+    r"^(?:由)?[^，,]{0,30}?(?:各[^，,]{0,12}?|所有|全体|全校|全市|全县)?(?:单位|部门|党组织|党委|党总支|党支部|支部|干部|党员|学院|"
+    r"(?:市|区|县)(?:\)|）)?)$|^(?:由.*|原则上|同时|另外|其中|此外)$"
+)
+_VERB = r"(?:报送|上报|提交|开展|召开|完成|讲完|举办|组织|制定|形成|上传|填报|报)"
+
+
+def _to_of(text):
+    match = re.match(r"^(?:至|到|给)?(?P<to>[^，,。；;（(]{2,40})", text)
+    if not match:
+        return None
+    return re.split(r"(?:并|和|，|,|以及|同时|备案)", match["to"])[0] or None
+
+
 def _what_and_to(before, after):
     """What is due and to whom, from the words around the deadline: "请于X前将Y报送Z", "Y在X前报Z",
-    "请于X向Z报Y", "Y，于X前报Z"."""
+    "请于X向Z报Y", "Y，由各单位于X前集中报送至Z", "X前，各单位务必开展Y"."""
     before = re.sub(r"(请|须|务必|要|应|需|并|均)?(?:于|在)?\s*$", "", before).strip()
-    to, what = None, None
     tail = after.strip()
-    toward = re.match(r"^(?:向|给)(?P<to>[^，,。；报送交]{2,40}?)(?:报送|上报|报|提交|反馈|送)(?P<what>[^，,。；]*)", tail)
+    toward = re.match(rf"^{_ADVERB}(?:向|给)(?P<to>[^，,。；报送交]{{2,40}}?)(?:报送|上报|报|提交|反馈|送)(?P<what>[^，,。；]*)", tail)
     if toward:
         return (toward["what"] or None), toward["to"]
-    take = re.match(r"^(?:，|,)?(?:将|把)(?P<what>[^，,。；]{2,60}?)(?:报送|上报|报至|报|提交|反馈|送|发送)"
+    take = re.match(rf"^(?:，|,)?{_ADVERB}(?:将|把)(?P<what>[^，,。；]{{2,60}}?)(?:报送|上报|报至|报|提交|反馈|送|发送)"
                     r"(?:至|到|给)?(?P<to>[^，,。；（(]{2,40})?", tail)
     if take:
-        return take["what"], (take["to"] or None)
-    send = _SEND.match(tail)
+        return take["what"], _to_of(take["to"] or "")
+    to = None
+    send = re.match(rf"^{_ADVERB}" + _SEND.pattern.removeprefix("^"), tail)
     if send:
-        rest = tail[send.end():]
-        match = re.match(r"^(?:至|到|给)?(?P<to>[^，,。；（(]{2,40})", rest)
-        if match:
-            to = match["to"]
-    subject = re.split(r"[，,：:]", before)
-    candidate = subject[-1].strip() if subject else ""
-    if not candidate and len(subject) > 1:
-        candidate = subject[-2].strip()
-    candidate = re.sub(r"^(各[^、，,]{0,12}(?:单位|部门|党组织|党委|党支部)、?)+", "", candidate).strip()
-    if candidate:
+        to = _to_of(tail[send.end():])
+    clauses = [_LIST_MARK.sub("", c).strip() for c in re.split(r"[，,：:]", before)]
+    clauses = [c for c in clauses if c]
+    what = None
+    candidate = clauses.pop() if clauses else ""
+    if candidate.startswith("由") and clauses:
+        # "Y，由各单位于X前报送": Y is the clause before.
+        candidate = clauses.pop()
+    if re.search(r"(将|把)", candidate):
+        # "……要将Y" / "……把Y": Y is what goes.
+        candidate = re.split(r"将|把", candidate)[-1].strip()
+    if candidate and not _SUBJECT.search(candidate):
         what = candidate
+    if what is None:
+        # "6月20日前，各单位务必开展Y": what follows the verb after the deadline.
+        match = re.search(rf"{_VERB}(?P<what>[^，,。；;]{{2,40}})", tail[:60])
+        if match:
+            what = match["what"].strip()
     return what or None, to
 
 
