@@ -299,8 +299,13 @@ def _signature_block(lines, date_index, lower_bound):
         text = lines[index].text
         if _is_body_sentence(text) or text.endswith(("。", "；", "：", ":")) or len(text) > 40 or _whole_date(text):
             break
-        if re.match(r"^(附件|特此通知|特此函告|此复|专此)", text) or re.search(r"[:：@]|\d{5,}", text):
+        if re.match(r"^(附件|特此通知|特此函告|此复|专此)", text) or re.search(r"[:：@]|\d{5,}", text) or \
+                _LIST_MARK.match(text):
             break
+        # Joint issuers side by side on one line: "中共某某县委    某某县人民政府".
+        sides = [part for part in re.split(r" {2,}", text) if part]
+        if len(sides) > 1 and all(part.endswith(_BODY_SUFFIXES) for part in sides):
+            text = "、".join(sides)
         names.insert(0, text)
         spans.insert(0, (lines[index].start, lines[index].end))
         index -= 1

@@ -155,3 +155,43 @@ def test_parse_directive_prints_one_object_with_exactly_the_keys_per_file(capsys
         for key in ("signed_date", "printed_date"):
             if data[key]:
                 dt.date.fromisoformat(data[key])
+
+
+FULL_HEADER = """000123
+机密★1年
+特急
+中共某某市委主题教育领导小组办公室文件
+某主教办发〔2019〕7号                    签发人：张三
+
+关于报送第一批主题教育
+总结材料的通知
+
+各区县委主题教育领导小组办公室，市直各单位：
+
+现将有关事项通知如下：
+请于2019年9月10日（星期二）前将总结材料报送市委主题教育办综合组，逾期不报的予以通报。
+
+附件：1.总结材料提纲
+      2.统计表
+
+中共某某市委组织部      某某市人民政府
+二〇一九年九月二日
+（此件公开发布）
+（联系人：李四，电话：0571-12345678）
+
+抄送：市委办公室、市政府办公室。
+中共某某市委主题教育领导小组办公室              2019年9月3日印发
+"""
+
+
+def test_the_whole_gbt_9704_layout():
+    """Copy number, secrecy and urgency over the masthead, 签发人 beside the number, an attachment
+    list and a contact line around a joint signature dated in Chinese numerals."""
+    data = _json(FULL_HEADER)
+    assert data["doc_number"] == "某主教办发〔2019〕7号"
+    assert data["title"] == "关于报送第一批主题教育总结材料的通知"
+    assert data["issuer"] == "中共某某市委组织部、某某市人民政府"
+    assert data["signed_date"] == "2019-09-02" and data["printed_date"] == "2019-09-03"
+    assert data["cc_recipients"] == ["市委办公室", "市政府办公室"]
+    assert data["deadlines"] == [{"text": "2019年9月10日（星期二）前", "what": "总结材料", "to": "市委主题教育办综合组",
+                                  "due_date": "2019-09-10"}]
