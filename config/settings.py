@@ -376,6 +376,9 @@ UPLOAD_ALLOWED_EXTENSIONS = env_list(
     "UPLOAD_ALLOWED_EXTENSIONS", "pdf,doc,docx,wps,ofd,xls,xlsx,jpg,png,zip"
 )
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
+# Directive intake (campaign.intake.reading): the largest file whose text is read (a directive is
+# rarely over a few MB; a bigger PDF is refused with a message that says this cap in MB).
+INTAKE_MAX_BYTES = int(os.environ.get("INTAKE_MAX_BYTES", str(20 * 1024 * 1024)))
 # Empty: Django streams downloads itself. Set (e.g. "/protected-uploads/") to hand the transfer
 # to nginx with X-Accel-Redirect; nginx must map that internal location onto MEDIA_ROOT.
 UPLOAD_X_ACCEL_REDIRECT_PREFIX = os.environ.get("UPLOAD_X_ACCEL_REDIRECT_PREFIX", "")

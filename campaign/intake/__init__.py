@@ -1,7 +1,7 @@
 """Directive intake: from the text of a 公文 (pasted, or read from its file) to the fields a clerk
 registers, each with where in the text it was found.
 
-- `campaign.intake.reading.read_document(name, data)`: the text of a .docx, .wps, .pdf, .ofd, .txt
+- `campaign.intake.reading.read_document(name, data)`: the text of a .docx, .wps, .doc, .pdf, .ofd, .txt
   or .html file (or a clear refusal).
 - `campaign.intake.extract.extract(text)`: a `Record` of the fields (campaign.intake.record).
 - `python manage.py parse_directive FILE…` prints them as JSON; `python -m campaign.intake.score DIR`
