@@ -17,6 +17,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+from django.utils.translation import gettext as _
+
 from campaign.deadlines import DeadlineError, read_event_deadline, resolve_deadline
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.intake.record import FoundDeadline, Record
@@ -843,8 +845,6 @@ def _resolve_all(record, fallback):
 
 def problems_of(record):
     """Sentences for the clerk about what could not be read (translated where shown)."""
-    from django.utils.translation import gettext as _
-
     problems = []
     for item in record.problems:
         if isinstance(item, tuple) and item[0] == "two_numbers":

@@ -83,6 +83,7 @@ def main(argv=None):
     parser.add_argument("-v", "--verbose", action="store_true", help="list every field that differs")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Run as a script: Django is set up here, before anything that reads the settings is imported.
     import django
 
     django.setup()
