@@ -12,6 +12,7 @@ Everything works on a copy of the text in which full-width ASCII and odd spaces 
 character by character, so every offset found is an offset into the text given.
 """
 
+import bisect
 import datetime as dt
 import html
 import re
@@ -573,21 +574,16 @@ class Extraction:
         forwarding one; never a 转发 inside a cited title or a number cited as a basis."""
         found, spans = [], []
         body = "\n".join(line.text for line in body_lines)
-        offsets = []
+        # Map a position in `body` back to the text: each line's start in both.
+        local_starts, text_starts, pos = [], [], 0
         for line in body_lines:
-            offsets.append(line.start)
-        # Map a position in `body` back to the text.
-        starts, pos = [], 0
-        for line in body_lines:
-            starts.append((pos, line.start))
+            local_starts.append(pos)
+            text_starts.append(line.start)
             pos += len(line.text) + 1
 
         def to_text(position):
-            base, origin = 0, 0
-            for local, original in starts:
-                if local <= position:
-                    base, origin = local, original
-            return origin + position - base
+            index = max(bisect.bisect_right(local_starts, position) - 1, 0)
+            return text_starts[index] + position - local_starts[index] if local_starts else position
 
         aliases = {}
         for match in re.finditer(r"《(?P<title>[^》]{2,120})》[(（](?P<inner>[^)）]{0,60})[)）]", body):
@@ -597,8 +593,10 @@ class Extraction:
                 aliases[squash(match["title"])] = numbers[0][0]
                 if alias:
                     aliases[squash(alias["alias"])] = numbers[0][0]
-        for sentence in re.finditer(r"[^。；]*转发[^。；]*", body):
+        for sentence in re.finditer(r"[^。；]+", body):
             text = sentence.group()
+            if "转发" not in text:
+                continue
             outside = _outside_titles(text)
             position = outside.find("转发")
             if position < 0:
@@ -606,7 +604,9 @@ class Extraction:
             lead = max(outside.rfind("现将", 0, position), outside.rfind("现把", 0, position), outside.rfind("特将", 0, position))
             if lead < 0:
                 lead = max(outside.rfind("，", 0, position) + 1, 0)
-            segment = text[lead:]
+            # Up to the end of the clause that forwards: a basis cited after it is not forwarded.
+            clause_end = outside.find("，", position)
+            segment = text[lead: clause_end if clause_end >= 0 else len(text)]
             segment_start = sentence.start() + lead
             segment_numbers = _numbers(segment, segment_start)
             for value, start, end in segment_numbers:
@@ -699,31 +699,32 @@ def _resolve_due(text, reference):
 
 
 def find_deadlines(folded, original, lines, reference):
-    """Every deadline in `lines` (FoundDeadline without due dates; Record.resolve sets them)."""
+    """Every deadline in `lines`, sentence by sentence (a page pasted as one long line stays linear)."""
     found = []
     for line in lines:
-        text, seen = line.text, set()
-        matches = []
-        for pattern in (_DEADLINE_BEFORE, _RELATIVE, _DEADLINE_SEND):
-            for match in pattern.finditer(text):
-                matches.append((match.start("text"), match.end("text")))
-        for start, end in sorted(matches, key=lambda span: (span[0], -span[1])):
-            if any(start < e and s < end for s, e in seen):
-                continue
-            phrase = text[start:end]
-            if not _is_deadline_phrase(phrase):
-                continue
-            # Only a date that is a deadline: something is to be sent or done by it.
-            clause_end = re.search(r"[。；;]", text[end:])
-            after = text[end: end + (clause_end.start() if clause_end else len(text) - end)]
-            clause_start = max(text.rfind(c, 0, start) for c in "。；;") + 1
-            before = text[clause_start:start]
-            if not _is_duty(before, after, phrase):
-                continue
-            seen.add((start, end))
-            what, to = _what_and_to(before, after)
-            found.append(FoundDeadline(text=original[line.start + start: line.start + end].strip(), what=what, to=to,
-                                       start=line.start + start, end=line.start + end))
+        for sentence in re.finditer(r"[^。；;]+", line.text):
+            found += _sentence_deadlines(sentence.group(), line.start + sentence.start(), original)
+    return found
+
+
+def _sentence_deadlines(text, offset, original):
+    found, seen, matches = [], [], []
+    for pattern in (_DEADLINE_BEFORE, _RELATIVE, _DEADLINE_SEND):
+        for match in pattern.finditer(text):
+            matches.append((match.start("text"), match.end("text")))
+    for start, end in sorted(matches, key=lambda span: (span[0], -span[1])):
+        if seen and start < seen[-1][1]:
+            continue  # sorted by start: only the last one taken can overlap
+        phrase = text[start:end]
+        # Only a date that is a deadline: something is to be sent or done by it.
+        # The words around it (bounded: a clause is never longer, and a run-on page stays linear).
+        before, after = text[max(0, start - 150):start], text[end:end + 150]
+        if not _is_deadline_phrase(phrase) or not _is_duty(before, after, phrase):
+            continue
+        seen.append((start, end))
+        what, to = _what_and_to(before, after)
+        found.append(FoundDeadline(text=original[offset + start: offset + end].strip(), what=what, to=to,
+                                   start=offset + start, end=offset + end))
     return found
 
 
@@ -800,13 +801,21 @@ def _what_and_to(before, after):
 # --- the whole text --------------------------------------------------------------------------------
 
 
+# A directive runs to a few thousand characters; a longer text (a whole gazette) is read from its start.
+MAX_CHARS = 300_000
+
+
 def extract(text):
     """The Record of the document in `text` (with the documents it reproduces); offsets in its
     spans are into `record.text` (the text given, or its visible text when it was HTML)."""
-    extraction = Extraction(text or "")
+    text = text or ""
+    cut = len(text) > MAX_CHARS
+    extraction = Extraction(text[:MAX_CHARS] if cut else text)
     record = extraction.run()
     _resolve_all(record, None)
     record.problems = problems_of(record)
+    if cut:
+        record.problems.append(_("正文很长，只读取了前%(count)s个字；其余部分请自行核对。") % {"count": MAX_CHARS})
     return record
 
 
