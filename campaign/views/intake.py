@@ -62,8 +62,9 @@ def _intake(request, intake_id):
 def intake_start(request):
     _office_only(request.user)
     campaign = current_campaign(request)
-    form = IntakeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = IntakeForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             intake = actions.start_intake(campaign, actor=request.user, upload=form.cleaned_data["file"],
                                           text=form.cleaned_data["text"])
