@@ -29,8 +29,8 @@ class IntakeForm(StyledForm, forms.Form):
             "empty": _("文件是空的。"),
         })
         self.fields["file"].help_text = _(
-            "可上传 .docx、.wps、.doc、.pdf、.ofd（保存为公文的附件），或 .txt、.html（只读取文字，不作为附件保存），"
-            "不超过 %(mb)s MB。") % {"mb": max_megabytes()}
+            "可上传 .docx、.wps、.doc、.pdf、.ofd（保存为公文的附件），"
+            "或 .txt、.html（只读取文字，不作为附件保存，登记后可在公文页面另行上传附件），不超过 %(mb)s MB。") % {"mb": max_megabytes()}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

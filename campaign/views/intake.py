@@ -148,7 +148,8 @@ def intake_review(request, intake_id):
     record = intake.record
     found = {key: bool(record.get(key)) for key in FIELDS}
     rows = []
-    for field in form:
+    # The number first: what the clerk checks first, and what decides whether it is registered already.
+    for field in sorted(form, key=lambda bound: bound.name != "number_text"):
         key = FORM_KEYS.get(field.name)
         rows.append({"field": field, "key": key, "missing": bool(key) and not found.get(key),
                      "optional": field.name in OPTIONAL})
