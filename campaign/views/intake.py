@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from access.policy import can
@@ -140,7 +140,9 @@ def intake_review(request, intake_id):
             drafts = directive.requirement_drafts.count()
             messages.success(request, _("公文已登记：%(name)s") % {"name": directive})
             if drafts:
-                messages.info(request, _("文中找到 %(count)s 处期限，请逐条确认或舍弃；确认前不会生成报送任务。") % {"count": drafts})
+                messages.info(request, ngettext(
+                    "文中找到 %(count)s 处期限，请逐条确认或舍弃；确认前不会生成报送任务。",
+                    "文中找到 %(count)s 处期限，请逐条确认或舍弃；确认前不会生成报送任务。", drafts) % {"count": drafts})
                 return redirect("campaign:intake_drafts", directive_id=directive.pk)
             return redirect(directive)
     number_text = form.data.get("number_text") if form.is_bound else form.initial.get("number_text")

@@ -341,3 +341,16 @@ def test_marks_escape_the_text_and_survive_overlaps():
     plain = re.sub(r"<[^>]+>", "", str(html)).replace("&lt;", "<").replace("&gt;", ">")
     assert plain == text
 
+
+
+def test_two_different_numbers_marked_as_the_documents_own_are_refused():
+    """The extractor marks where it found the document's own number; two different ones there make
+    the intake refuse the text (the page says which), whatever doc_number it settled on."""
+    from campaign.intake.actions import _numbers_found
+    from campaign.intake.record import Record
+
+    text = "浙整改办发〔2015〕2号\n浙整改办发〔2015〕3号\n关于……的通知"
+    record = Record(doc_number=NUMBER, spans={"doc_number": [(0, 13), (14, 27)]})
+    assert _numbers_found(text, record) == [NUMBER, "浙整改办发〔2015〕3号"]
+    record = Record(doc_number=NUMBER, spans={"doc_number": [(0, 13)]})
+    assert _numbers_found(text, record) == [NUMBER]
