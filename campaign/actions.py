@@ -175,13 +175,14 @@ def move_phase(phase, step, *, actor):
 @transaction.atomic
 def register_directive(directive, *, actor, forwards=None):
     """Register a new directive (its number already parsed and checked unique by the form);
-    `forwards` links it to the upper-level directive it forwards (转发)."""
+    `forwards` links it to the upper-level directive it forwards (转发), or to each of a list of them."""
     directive.created_by = actor
     directive.save()
     changes = created(directive, DIRECTIVE_FIELDS)
-    if forwards is not None:
-        directive.forwards.add(forwards)
-        changes["forwards"] = change(None, [forwards])
+    linked = list(forwards) if isinstance(forwards, list | tuple) else [] if forwards is None else [forwards]
+    if linked:
+        directive.forwards.add(*linked)
+        changes["forwards"] = change(None, linked)
     record_change(directive, "create", actor=actor, changes=changes)
     return directive
 

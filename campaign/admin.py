@@ -13,12 +13,14 @@ from campaign.models import (
     Chase,
     Directive,
     DirectiveAttachment,
+    DirectiveIntake,
     ExtensionRequest,
     Meeting,
     Obligation,
     Participation,
     Phase,
     Requirement,
+    RequirementDraft,
     Review,
     StudyThreshold,
     Submission,
@@ -356,3 +358,19 @@ class StudyThresholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     list_display = ["label", "campaign", "level", "unit_type", "kind", "measure", "minimum", "ordinal"]
     list_filter = ["campaign", "level", "kind"]
+
+
+@admin.register(DirectiveIntake)
+class DirectiveIntakeAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """从文件登记: written by campaign.intake.actions only."""
+
+    list_display = ["__str__", "campaign", "status", "created_by", "created_at", "directive"]
+    list_filter = ["status"]
+
+
+@admin.register(RequirementDraft)
+class RequirementDraftAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Deadlines found in a directive's text: confirmed or dropped on the pages (campaign.intake.actions)."""
+
+    list_display = ["__str__", "directive", "status", "due_date", "decided_by", "decided_at"]
+    list_filter = ["status"]

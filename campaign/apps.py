@@ -31,6 +31,8 @@ class CampaignConfig(AppConfig):
         policy.register(models.Participation, rules.PARTICIPATION)
         policy.register(models.ExtensionRequest, rules.EXTENSION_REQUEST)
         policy.register(models.StudyThreshold, rules.CAMPAIGN_PART)
+        policy.register(models.DirectiveIntake, rules.INTAKE)
+        policy.register(models.RequirementDraft, rules.REQUIREMENT_DRAFT)
         register_vocabulary()
         register_panels()
         from campaign import extensions, receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
@@ -75,6 +77,12 @@ def register_vocabulary():
         "template": _("模板"), "batches": _("批次"), "phases": _("环节"),
     })
     vocabulary.register(models.Phase, actions={"move": _("调整顺序")})
+    vocabulary.register(models.DirectiveIntake, state_field="status", actions={
+        "register": _("登记为公文"), "abandon": _("放弃登记"),
+    }, details={"doc_number": _("识别出的发文字号"), "file": _("文件"), "directive": _("公文"), "deadlines": _("期限")})
+    vocabulary.register(models.RequirementDraft, state_field="status", actions={
+        "confirm": _("确认为报送要求"), "drop": _("舍弃"),
+    })
     vocabulary.register(models.Meeting, actions={"prepare": _("更新准备情况"), "correct_held_on": _("更正召开日期")})
     vocabulary.register(models.Participation, actions={
         "enrol": _("编入批次"), "waive_minimum_stay": _("准予不足最少月数的例外"),

@@ -1183,3 +1183,130 @@ class StudyThreshold(models.Model):
         """Does the threshold bind `unit`: its level (or any level) and its type (or any type)?
         (campaign.study._applies is the same condition in SQL.)"""
         return self.level in ("", unit.level) and self.unit_type in ("", unit.unit_type)
+
+
+class DirectiveIntake(models.Model):
+    """A directive being registered from its file or pasted text (从文件登记, campaign.intake): the
+    text read, what the extractor found in it and where, and the uploaded file, kept through
+    files.storage until the clerk saves the directive (then it becomes the directive's first
+    attachment) or gives up. A half-done intake is never lost: it waits on the intake page."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待核对")
+        REGISTERED = "registered", _("已登记")
+        ABANDONED = "abandoned", _("已放弃")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("教育实践活动"), on_delete=models.PROTECT,
+                                 related_name="intakes")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
+    # The uploaded file (blank for pasted text, and for .txt/.html, read but not kept).
+    original_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    stored_name = models.CharField(max_length=100, blank=True, editable=False)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    text = models.TextField(_("文本"))
+    extraction = models.JSONField(_("识别结果"), default=dict, blank=True)
+    directive = models.ForeignKey(Directive, verbose_name=pgettext_lazy("singular", "公文"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="intakes")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+
+    objects = InCampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("从文件登记")
+        verbose_name_plural = _("从文件登记")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="registered") | Q(directive__isnull=False),
+                name="registered_intake_has_directive",
+                violation_error_message=_("已登记的文件须关联所登记的公文。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="intake_has_text",
+                violation_error_message=_("登记的文件须有正文文本。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.extraction.get("record", {}).get("doc_number") or self.original_name or str(_("粘贴的文本"))
+
+    def get_absolute_url(self):
+        return reverse("campaign:intake_review", args=[self.pk])
+
+    @property
+    def has_file(self):
+        return bool(self.stored_name)
+
+    @property
+    def record(self):
+        """What the extractor found (Record.as_json()), as stored."""
+        return self.extraction.get("record", {})
+
+
+class RequirementDraft(models.Model):
+    """A deadline found in a directive's text (what, to whom, by when), waiting for the clerk: confirmed
+    through the standard requirement form (then the requirement exists and fans out) or dropped with
+    a reason. No obligation exists before a draft is confirmed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DROPPED = "dropped", _("已舍弃")
+
+    directive = models.ForeignKey(Directive, verbose_name=pgettext_lazy("singular", "公文"), on_delete=models.CASCADE,
+                                  related_name="requirement_drafts")
+    intake = models.ForeignKey(DirectiveIntake, verbose_name=_("从文件登记"), on_delete=models.CASCADE,
+                               related_name="drafts")
+    ordinal = models.PositiveSmallIntegerField(_("序号"), default=1)
+    what = models.CharField(_("报送事项"), max_length=300, blank=True)
+    to_text = models.CharField(_("报送至（原文）"), max_length=300, blank=True)
+    deadline_text = models.CharField(_("期限原文"), max_length=100)
+    due_date = models.DateField(_("截止日期"), null=True, blank=True)
+    excerpt = models.TextField(_("原文"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    requirement = models.ForeignKey(Requirement, verbose_name=pgettext_lazy("singular", "报送要求"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="drafts")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    drop_reason = models.TextField(_("舍弃理由"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待确认的报送要求")
+        verbose_name_plural = _("待确认的报送要求")
+        ordering = ["directive", "ordinal", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "ordinal"], name="one_draft_per_intake_ordinal",
+                                    violation_error_message=_("同一文件的期限序号不能重复。")),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(requirement__isnull=False),
+                name="confirmed_draft_has_requirement",
+                violation_error_message=_("已确认的期限须关联所建立的报送要求。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="dropped") | ~Q(drop_reason=""),
+                name="dropped_draft_has_reason",
+                violation_error_message=_("舍弃时必须说明理由。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="decided_draft_has_time",
+                violation_error_message=_("已处理的期限须记录处理时间。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.what or self.deadline_text}（{self.deadline_text}）"
+
+    def get_absolute_url(self):
+        return f"{reverse('campaign:intake_drafts', args=[self.directive_id])}#draft-{self.pk}"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

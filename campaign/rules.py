@@ -181,3 +181,19 @@ PARTICIPATION = {
     # Rule 8: the office over the unit may also let it sum up before its batch's minimum months.
     **dict.fromkeys(("edit", "waive"), lambda user, scope: units.office_over(scope, "unit__")),
 }
+
+
+def _own_intake(user, scope):
+    """An intake (从文件登记) is the clerk's own work until it is registered: its maker, while on an
+    office (office staff who left their office no longer register anything)."""
+    if scope.everything:
+        return Q()
+    return Q(created_by=user) if scope.is_office else units.NOTHING
+
+
+INTAKE = {"view": _own_intake, "edit": _own_intake}
+# A deadline found in a registered directive's text waits for the offices that may add its requirements.
+REQUIREMENT_DRAFT = {
+    "view": lambda user, scope: units.office_over(scope, "directive__issuing_unit__"),
+    "decide": lambda user, scope: units.office_over(scope, "directive__issuing_unit__"),
+}

@@ -1,10 +1,26 @@
 from django.urls import path
 
-from campaign.views import campaigns, chasing, dashboard, directive_files, directives, participation, phases, requirements
+from campaign.views import (
+    campaigns,
+    chasing,
+    dashboard,
+    directive_files,
+    directives,
+    intake,
+    participation,
+    phases,
+    requirements,
+)
 
 urlpatterns = [
     path("", directives.directive_list, name="directives"),
     path("new/", directives.directive_create, name="directive_create"),
+    path("intake/", intake.intake_start, name="intake"),
+    path("intake/<int:intake_id>/", intake.intake_review, name="intake_review"),
+    path("intake/<int:intake_id>/abandon/", intake.intake_abandon, name="intake_abandon"),
+    path("<int:directive_id>/drafts/", intake.intake_drafts, name="intake_drafts"),
+    path("drafts/<int:draft_id>/confirm/", intake.draft_confirm, name="draft_confirm"),
+    path("drafts/<int:draft_id>/drop/", intake.draft_drop, name="draft_drop"),
     path("<int:directive_id>/", directives.directive_detail, name="directive"),
     path("<int:directive_id>/edit/", directives.directive_edit, name="directive_edit"),
     path("<int:directive_id>/forward/", directives.directive_forward, name="directive_forward"),

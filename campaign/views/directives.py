@@ -14,7 +14,7 @@ from campaign import actions, dashboard
 from campaign.current import current_campaign
 from campaign.forms import DirectiveFilterForm, DirectiveForm, forward_initial, office_units
 from campaign.forms_work import DirectiveAttachmentForm
-from campaign.models import Directive, Obligation
+from campaign.models import Directive, Obligation, RequirementDraft
 
 PAGE_SIZE = 50
 
@@ -67,6 +67,7 @@ def directive_context(request, directive, attachment_form=None):
     )
     by_req = {row["requirement_id"]: dashboard.counts_from(row) for row in rows}
     can_edit = can(request.user, "edit", directive)
+    can_add_requirement = can(request.user, "add_requirement", directive)
     return {
         "directive": directive,
         "attachments": directive.attachments.all(),
@@ -75,7 +76,10 @@ def directive_context(request, directive, attachment_form=None):
         "requirements": [(r, by_req.get(r.pk, dashboard.Counts())) for r in requirements],
         "can_edit": can_edit,
         "can_forward": can(request.user, "forward", directive),
-        "can_add_requirement": can(request.user, "add_requirement", directive),
+        "can_add_requirement": can_add_requirement,
+        # Deadlines found in its file (从文件登记) waiting for the office's decision.
+        "pending_drafts": list(directive.requirement_drafts.filter(status=RequirementDraft.Status.PENDING))
+        if can_add_requirement else [],
         "attachment_form": attachment_form or (DirectiveAttachmentForm(directive=directive) if can_edit else None),
     }
 
@@ -97,7 +101,9 @@ def directive_create(request):
     if not office_units(request.user).exists():
         raise PermissionDenied
     campaign = current_campaign(request)
-    form = DirectiveForm(request.POST or None, user=request.user, campaign=campaign)
+    # A number to start from (从文件登记 offers an unregistered forward's number this way).
+    initial = {"number_text": request.GET.get("number", "")[:80]} if request.GET.get("number") else None
+    form = DirectiveForm(request.POST or None, user=request.user, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         return _saved(request, actions.register_directive(form.instance, actor=request.user))
     return render(request, "campaign/directive_form.html", {"form": form, "title": _("登记公文"), "campaign": campaign})

@@ -50,6 +50,10 @@ OBJECTS = {
     # 002: an opinion concerning the insider unit (claimed and answered by its liaison), a study record of it.
     "opinion_id": ("opinion", "liaison_organ"),
     "record_id": ("study_record", "liaison_organ"),
+    # 从文件登记: an intake is its maker's own until registered; a draft requirement is decided by the
+    # offices over the directive's issuing unit.
+    "intake_id": ("hz_intake", "office_hangzhou"),
+    "draft_id": ("hz_draft", "office_hangzhou"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
@@ -106,7 +110,7 @@ def things(things, world):
     reviewers of its part of a report on the affiliation route), the other's staff are outsiders."""
     from campaign.actions import create_campaign, fan_out
     from campaign.blueprints import MASS_LINE
-    from campaign.models import Requirement, Route
+    from campaign.models import DirectiveIntake, Requirement, RequirementDraft, Route
     from campaign.workflow import transition
     from rectification.models import LookBackReport
     from tests.conftest import make_unit, make_user
@@ -143,6 +147,13 @@ def things(things, world):
     things.hz_campaign = create_campaign("杭州市专题教育", "", world.campaign.starts_on, None, MASS_LINE,
                                          actor=world.office_hangzhou, office=world.hangzhou)
     things.hz_batch, things.hz_phase = things.hz_campaign.batches.first(), things.hz_campaign.phases.first()
+    things.hz_intake = DirectiveIntake.objects.create(
+        campaign=world.campaign, created_by=world.office_hangzhou, text="杭群组发〔2014〕2号 关于……的通知",
+        extraction={"record": {"doc_number": "杭群组发〔2014〕2号", "deadlines": []}},
+    )
+    things.hz_draft = RequirementDraft.objects.create(
+        directive=things.hz_directive, intake=things.hz_intake, what="整改情况", deadline_text="2月底前",
+    )
     return things
 
 

@@ -1,0 +1,356 @@
+"""从文件登记 through the pages (Django test client): a file or pasted text, the review beside the
+text, the directive with its file as attachment, draft requirements confirmed or dropped by the
+clerk. Every bad input gives a message and saves nothing; nobody but the office gets in."""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from campaign.intake.highlight import highlighted
+from campaign.models import Directive, DirectiveAttachment, DirectiveIntake, Obligation, Requirement, RequirementDraft
+
+SEED = Path("/work/shared/seeds/004_faff4f99bf494e68.txt")
+NUMBER = "浙整改办发〔2015〕2号"
+# The head of 004 (the seed itself when it is there; these lines otherwise).
+HEAD = (
+    "中共浙江省委整改落实办公室文件\n浙整改办发〔2015〕2号\n\n关于印发《开展教育实践活动整改落实情况“回头看”的实施方案》的通知\n\n"
+    "各市、县（市、区）、省直属各单位教育实践活动领导小组，省委各督查组：\n\n"
+    "《开展教育实践活动整改落实情况“回头看”的实施方案》已经省委领导同意，现印发给你们，请结合实际认真组织实施。\n\n"
+    "各市、省直各单位开展“回头看”情况，于2月底前报省委整改办。\n\n中共浙江省委整改落实办公室\n\n2015年1月15日\n"
+)
+
+
+def seed_text():
+    return SEED.read_text(encoding="utf-8") if SEED.exists() else HEAD
+
+
+def _docx_bytes(paragraphs):
+    """A minimal .docx: one paragraph per line."""
+    body = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(p)}</w:t></w:r></w:p>" for p in paragraphs)
+    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f"<w:body>{body}</w:body></w:document>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/></Relationships>'))
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+def stored_files(settings):
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+@pytest.fixture
+def office(client, world):
+    client.force_login(world.office_province)
+    return client
+
+
+def start(client, **data):
+    return client.post(reverse("campaign:intake"), data)
+
+
+def directive_data(world, **overrides):
+    data = {
+        "number_text": NUMBER, "doc_type": "通知", "issuing_unit": world.province.pk,
+        "issuer_name": "中共浙江省委整改落实办公室",
+        "title": "关于印发《开展教育实践活动整改落实情况“回头看”的实施方案》的通知",
+        "primary_recipients": "各市、县（市、区）、省直属各单位教育实践活动领导小组", "copy_recipients": "",
+        "signed_on": "2015-01-15", "printed_on": "", "urgency": "", "secrecy": "", "body": "正文",
+    }
+    data.update(overrides)
+    return data
+
+
+def with_found(intake, **found):
+    """What the real extractor finds in 004 beyond the number (the placeholder finds the number only)."""
+    intake.extraction["record"].update(found)
+    intake.save(update_fields=["extraction"])
+    return intake
+
+
+DEADLINE_004 = {"text": "2月底前", "what": "开展“回头看”情况", "to": "省委整改办", "due_date": "2015-02-28"}
+
+
+# --- the way in ---------------------------------------------------------------------------------
+
+
+def test_the_directive_list_offers_it_to_offices_only(client, world):
+    client.force_login(world.office_province)
+    assert reverse("campaign:intake") in client.get(reverse("campaign:directives")).content.decode()
+    client.force_login(world.liaison_organ)
+    assert reverse("campaign:intake") not in client.get(reverse("campaign:directives")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["liaison_organ", "group_member"])
+def test_liaisons_and_group_members_are_refused(client, world, persona):
+    client.force_login(getattr(world, persona))
+    assert client.get(reverse("campaign:intake")).status_code == 403
+    response = client.post(reverse("campaign:intake"), {"text": seed_text()})
+    assert response.status_code == 403 and not DirectiveIntake.objects.exists()
+
+
+def test_pasted_text_is_reviewed_beside_its_marks(office, world):
+    response = start(office, text=seed_text())
+    intake = DirectiveIntake.objects.get()
+    assert response.status_code == 302 and response["Location"] == intake.get_absolute_url()
+    assert intake.status == DirectiveIntake.Status.OPEN and intake.created_by == world.office_province
+    assert not intake.has_file and intake.record["doc_number"] == NUMBER
+    assert AuditEntry.objects.filter(action="create", object_id=intake.pk).exists()
+    page = office.get(intake.get_absolute_url()).content.decode()
+    assert f'data-field="doc_number" title="发文字号">{NUMBER}</mark>' in page
+    assert f'value="{NUMBER}"' in page  # the number field is prefilled
+    assert 'data-missing="title"' in page or "关于印发" in page  # a field not found says so
+    # The half-done intake waits on the intake page.
+    assert intake.get_absolute_url() in office.get(reverse("campaign:intake")).content.decode()
+
+
+# --- bad input: a message, nothing saved, never a 500 ----------------------------------------------
+
+
+ENGLISH = ("Notice on carrying out the look-back of the rectification. All cities and provincial units shall report "
+           "their progress by the end of February. Office of Rectification, No. 2 of 2015.")
+NO_NUMBER = ("关于做好整改落实工作的通知\n各市、县（市、区）：\n请认真组织实施，于2月底前报送情况。\n"
+             "中共浙江省委整改落实办公室\n2015年1月15日")
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"file": lambda: SimpleUploadedFile("通知.docx", b"")}, "空文件"),
+    ({"file": lambda: SimpleUploadedFile("通知.pdf", b"this is not a PDF, only some text" * 10)}, "不符"),
+    ({"file": lambda: SimpleUploadedFile("通知.docx", b"PK\x03\x04 broken zip")}, "不符"),
+    ({"file": lambda: SimpleUploadedFile("程序.exe", b"MZ" + b"\0" * 100)}, "不能从 .exe 文件登记公文"),
+    ({"file": lambda: SimpleUploadedFile("big.txt", ("浙整改办发〔2015〕2号" * 200).encode())}, "超过从文件登记的大小上限"),
+    ({"text": ENGLISH}, "这不是中文公文"),
+    ({"file": lambda: SimpleUploadedFile("notice.txt", ENGLISH.encode())}, "这不是中文公文"),
+    ({"text": NO_NUMBER}, "没有在文中找到发文字号"),
+    ({"text": "   "}, "请上传公文文件，或粘贴公文正文。"),
+    ({}, "请上传公文文件，或粘贴公文正文。"),
+], ids=["empty-file", "pdf-not-a-pdf", "docx-not-a-docx", "not-a-document", "over-the-cap", "english-text",
+        "english-file", "no-number", "blank-text", "nothing"])
+def test_bad_input_says_why_and_saves_nothing(office, world, settings, data, message):
+    data = {name: value() if callable(value) else value for name, value in data.items()}
+    directives = Directive.objects.count()
+    with override_settings(INTAKE_MAX_BYTES=2000):
+        response = start(office, **data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not DirectiveIntake.objects.exists() and Directive.objects.count() == directives
+    assert stored_files(settings) == []
+
+
+def test_a_file_over_the_cap_is_refused_before_it_is_read(office, settings):
+    with override_settings(INTAKE_MAX_BYTES=4096):
+        response = start(office, file=SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n" + b"0" * 10000))
+    assert "超过从文件登记的大小上限" in response.content.decode() and not DirectiveIntake.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_duplicate_number_is_refused_with_a_link(office, world):
+    text = seed_text().replace(NUMBER, "浙群组发〔2013〕48号")
+    start(office, text=text)
+    intake = DirectiveIntake.objects.get()
+    page = office.get(intake.get_absolute_url()).content.decode()
+    link = reverse("campaign:directive", kwargs={"directive_id": world.zj_48.pk})
+    assert 'id="intake-duplicate"' in page and link in page
+    response = office.post(intake.get_absolute_url(), directive_data(world, number_text="浙群组发〔2013〕48号"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "该发文字号已被登记" in page and link in page
+    assert Directive.objects.filter(number="浙群组发〔2013〕48号").count() == 1
+    intake.refresh_from_db()
+    assert intake.status == DirectiveIntake.Status.OPEN and intake.directive is None
+
+
+# --- saving: the directive, its attachment, its forwards, its drafts --------------------------------
+
+
+def test_an_uploaded_docx_becomes_the_directives_attachment(office, world, settings):
+    data = _docx_bytes(seed_text().splitlines())
+    response = start(office, file=SimpleUploadedFile("浙整改办发〔2015〕2号.docx", data))
+    intake = DirectiveIntake.objects.get()
+    assert response.status_code == 302 and intake.has_file and intake.size == len(data)
+    assert len(stored_files(settings)) == 1
+    response = office.post(intake.get_absolute_url(), directive_data(world))
+    directive = Directive.objects.get(number=NUMBER)
+    assert response.status_code == 302
+    attachment = DirectiveAttachment.objects.get(directive=directive)
+    assert attachment.ordinal == 1 and attachment.title == "浙整改办发〔2015〕2号.docx"
+    assert attachment.stored_name and attachment.size == len(data) and attachment.content_type.endswith("document")
+    assert len(stored_files(settings)) == 1  # moved, not stored twice
+    intake.refresh_from_db()
+    assert intake.status == DirectiveIntake.Status.REGISTERED and intake.directive == directive and not intake.stored_name
+    assert AuditEntry.objects.filter(action="register", object_id=intake.pk).exists()
+    assert AuditEntry.objects.filter(action="attach", object_id=directive.pk).exists()
+    download = office.get(attachment.get_absolute_url())
+    assert download.status_code == 200 and b"".join(download.streaming_content) == data
+    # Registered once: the review page now leads to the directive's drafts.
+    assert office.get(intake.get_absolute_url())["Location"] == reverse(
+        "campaign:intake_drafts", kwargs={"directive_id": directive.pk})
+
+
+def test_a_text_file_is_read_but_not_kept(office, world, settings):
+    start(office, file=SimpleUploadedFile("通知.txt", seed_text().encode()))
+    intake = DirectiveIntake.objects.get()
+    assert intake.original_name == "通知.txt" and not intake.has_file and stored_files(settings) == []
+    assert "不作为附件保存" in office.get(intake.get_absolute_url()).content.decode()
+    office.post(intake.get_absolute_url(), directive_data(world))
+    assert not DirectiveAttachment.objects.filter(directive__number=NUMBER).exists()
+
+
+def test_forwards_are_linked_when_registered_and_offered_otherwise(office, world):
+    start(office, text=seed_text())
+    intake = with_found(DirectiveIntake.objects.get(), forwards=["群组发〔2013〕29号", "群办发〔2014〕22号"])
+    page = office.get(intake.get_absolute_url()).content.decode()
+    assert reverse("campaign:directive", kwargs={"directive_id": world.central_29.pk}) in page
+    assert "尚未登记" in page and reverse("campaign:directive_create") + "?number=" in page
+    offered = office.get(reverse("campaign:directive_create"), {"number": "群办发〔2014〕22号"}).content.decode()
+    assert 'value="群办发〔2014〕22号"' in offered
+    office.post(intake.get_absolute_url(), directive_data(world))
+    assert list(Directive.objects.get(number=NUMBER).forwards.all()) == [world.central_29]
+
+
+def test_drafts_create_no_obligation_until_the_clerk_confirms(office, world):
+    start(office, text=seed_text())
+    intake = with_found(DirectiveIntake.objects.get(), deadlines=[DEADLINE_004])
+    obligations, requirements = Obligation.objects.count(), Requirement.objects.count()
+    response = office.post(intake.get_absolute_url(), directive_data(world))
+    directive = Directive.objects.get(number=NUMBER)
+    assert response["Location"] == reverse("campaign:intake_drafts", kwargs={"directive_id": directive.pk})
+    draft = RequirementDraft.objects.get(directive=directive)
+    assert (draft.what, draft.to_text, draft.deadline_text, str(draft.due_date)) == (
+        "开展“回头看”情况", "省委整改办", "2月底前", "2015-02-28")
+    assert "2月底前" in draft.excerpt and draft.status == RequirementDraft.Status.PENDING
+    assert (Obligation.objects.count(), Requirement.objects.count()) == (obligations, requirements)
+    assert "pending-drafts" in office.get(directive.get_absolute_url()).content.decode()
+
+    confirm = reverse("campaign:draft_confirm", kwargs={"draft_id": draft.pk})
+    page = office.get(confirm).content.decode()
+    assert 'value="开展“回头看”情况"' in page and 'value="2月底前"' in page and "浙江省" in page
+    response = office.post(confirm, {"title": "开展“回头看”情况", "deadline": "2月底前", "deadline_inclusive": "on",
+                                     "route": "office", "review_required": "on", "recurrence_horizon_days": "35"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    requirement = draft.requirement
+    assert draft.status == RequirementDraft.Status.CONFIRMED and draft.decided_by == world.office_province
+    assert requirement.directive == directive and requirement.submit_to == world.province
+    assert requirement.due_at.date().isoformat() == "2015-02-28"
+    assert Obligation.objects.filter(requirement=requirement).exists()
+    assert AuditEntry.objects.filter(action="confirm", object_id=draft.pk).exists()
+    # Decided once: a second confirmation changes nothing.
+    office.post(confirm, {"title": "又一次", "deadline": "2月底前", "route": "office"})
+    assert Requirement.objects.filter(directive=directive).count() == 1
+
+
+def test_the_submit_to_unit_is_the_one_the_text_names_when_it_exists(office, world):
+    from tests.conftest import make_unit
+    from units.models import Level, UnitType
+
+    body = make_unit(code="330000-ZG", name="省委整改办", parent=world.province, level=Level.PROVINCE,
+                     unit_type=UnitType.ORGAN)
+    start(office, text=seed_text())
+    office.post(with_found(DirectiveIntake.objects.get(), deadlines=[DEADLINE_004]).get_absolute_url(),
+                directive_data(world))
+    draft = RequirementDraft.objects.get()
+    office.post(reverse("campaign:draft_confirm", kwargs={"draft_id": draft.pk}),
+                {"title": "开展“回头看”情况", "deadline": "2月底前", "route": "office", "recurrence_horizon_days": "35"})
+    draft.refresh_from_db()
+    assert draft.requirement.submit_to == body
+
+
+def test_dropping_a_draft_needs_a_reason_and_is_audited(office, world):
+    start(office, text=seed_text())
+    office.post(with_found(DirectiveIntake.objects.get(), deadlines=[DEADLINE_004]).get_absolute_url(),
+                directive_data(world))
+    draft = RequirementDraft.objects.get()
+    drop = reverse("campaign:draft_drop", kwargs={"draft_id": draft.pk})
+    page = office.post(drop, {"reason": "  "}, follow=True).content.decode()
+    draft.refresh_from_db()
+    assert "请说明舍弃的理由" in page and draft.is_pending
+    office.post(drop, {"reason": "已由督查组另行布置"})
+    draft.refresh_from_db()
+    assert draft.status == RequirementDraft.Status.DROPPED and draft.drop_reason == "已由督查组另行布置"
+    entry = AuditEntry.objects.get(action="drop", object_id=draft.pk)
+    assert entry.reason == "已由督查组另行布置" and entry.actor == world.office_province
+    assert not Requirement.objects.filter(directive=draft.directive).exists()
+
+
+def test_others_cannot_reach_an_intake_or_its_drafts(client, world):
+    client.force_login(world.office_province)
+    start(client, text=seed_text())
+    intake = with_found(DirectiveIntake.objects.get(), deadlines=[DEADLINE_004])
+    client.post(intake.get_absolute_url(), directive_data(world))
+    draft = RequirementDraft.objects.get()
+    urls = [intake.get_absolute_url(), reverse("campaign:intake_drafts", kwargs={"directive_id": draft.directive_id}),
+            reverse("campaign:draft_confirm", kwargs={"draft_id": draft.pk})]
+    for persona in ("liaison_organ", "group_member", "office_ningbo", "office_hangzhou"):
+        client.force_login(getattr(world, persona))
+        for url in urls:
+            assert client.get(url).status_code in (403, 404), (persona, url)
+        response = client.post(reverse("campaign:draft_drop", kwargs={"draft_id": draft.pk}), {"reason": "不要"})
+        assert response.status_code in (403, 404)
+    draft.refresh_from_db()
+    assert draft.is_pending
+
+
+def test_abandoning_an_intake_deletes_its_file(office, world, settings, django_capture_on_commit_callbacks):
+    start(office, file=SimpleUploadedFile("通知.docx", _docx_bytes(seed_text().splitlines())))
+    intake = DirectiveIntake.objects.get()
+    assert len(stored_files(settings)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        office.post(reverse("campaign:intake_abandon", kwargs={"intake_id": intake.pk}))
+    intake.refresh_from_db()
+    assert intake.status == DirectiveIntake.Status.ABANDONED and stored_files(settings) == []
+    assert intake.get_absolute_url() not in office.get(reverse("campaign:intake")).content.decode()
+    assert office.post(intake.get_absolute_url(), directive_data(world)).status_code == 302
+    assert not Directive.objects.filter(number=NUMBER).exists()
+
+
+# --- the marks ----------------------------------------------------------------------------------
+
+
+def test_marks_escape_the_text_and_survive_overlaps():
+    text = "<b>浙整改办发〔2015〕2号</b>关于"
+    html = highlighted(text, {"doc_number": [(3, 17)], "title": [(10, 21)], "bad field\"": [(0, 2)],
+                              "issuer": [(30, 40), (5, 2)]})
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert '<mark class="intake-mark intake-doc_number" data-field="doc_number"' in html
+    assert 'data-field="doc_number title"' in html and 'data-field="title"' in html
+    assert "bad field" not in html and "issuer" not in html
+    # Every character of the text is there once, in order.
+    plain = re.sub(r"<[^>]+>", "", str(html)).replace("&lt;", "<").replace("&gt;", ">")
+    assert plain == text
+
+
+
+def test_two_different_numbers_marked_as_the_documents_own_are_refused():
+    """The extractor marks where it found the document's own number; two different ones there make
+    the intake refuse the text (the page says which), whatever doc_number it settled on."""
+    from campaign.intake.actions import _numbers_found
+    from campaign.intake.record import Record
+
+    text = "浙整改办发〔2015〕2号\n浙整改办发〔2015〕3号\n关于……的通知"
+    record = Record(doc_number=NUMBER, spans={"doc_number": [(0, 13), (14, 27)]})
+    assert _numbers_found(text, record) == [NUMBER, "浙整改办发〔2015〕3号"]
+    record = Record(doc_number=NUMBER, spans={"doc_number": [(0, 13)]})
+    assert _numbers_found(text, record) == [NUMBER]
