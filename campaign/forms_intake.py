@@ -21,6 +21,10 @@ class IntakeForm(StyledForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "maxlength": MAX_CHARS}),
     )
 
+    without_number = forms.BooleanField(
+        label=gettext_lazy("本文没有发文字号（如网页上的通知），仍然识别"), required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].error_messages.update({

@@ -25,7 +25,7 @@ from audit.services import change, record_change, record_transition
 from campaign.actions import register_directive, save_requirement
 from campaign.docnumbers import DocumentNumberError, parse_document_number
 from campaign.forms import office_units
-from campaign.intake.extract import extract
+from campaign.intake.extract import MAX_CHARS, extract
 from campaign.intake.reading import ReadingRefused, read_document
 from campaign.models import Directive, DirectiveAttachment, DirectiveIntake, RequirementDraft
 from core import clock
@@ -39,8 +39,6 @@ logger = logging.getLogger(__name__)
 KEPT_KINDS = ("docx", "wps", "doc", "pdf", "ofd")
 TEXT_KINDS = ("txt", "html", "htm")
 READABLE_KINDS = KEPT_KINDS + TEXT_KINDS
-# Pasted or read text longer than this is not one directive.
-MAX_CHARS = 200_000
 # Share of CJK characters among the letters of a Chinese 公文 (numbers and punctuation aside).
 MIN_CHINESE_SHARE = 0.5
 
@@ -53,9 +51,9 @@ class IntakeRefused(ValueError):
     """Input the intake cannot take, or a step it refuses; the message says why, for the clerk.
     `field` is the form field the message belongs to ("file", "text"), or None."""
 
-    def __init__(self, message, field=None):
+    def __init__(self, message, field=None, code=""):
         super().__init__(message)
-        self.field = field
+        self.field, self.code = field, code
 
 
 def max_bytes():
@@ -148,10 +146,12 @@ def _extraction(record, notes):
     return data
 
 
-def start_intake(campaign, *, actor, upload=None, text=""):
+def start_intake(campaign, *, actor, upload=None, text="", without_number=False):
     """Read `upload` (an UploadedFile) or take the pasted `text`; keep the intake with what the
     extractor found. IntakeRefused, with nothing saved, for anything that is not one Chinese
-    directive with one number in a file the intake can read."""
+    directive with one number in a file the intake can read. A text without a number (a notice
+    copied from a web page often has none) is refused with code "no_number" unless the clerk says
+    it has none (`without_number`): then it is registered without one."""
     if not office_units(actor).exists():
         raise TransitionRefused(_("只有领导小组办公室可以登记公文。"), forbidden=True)
     if campaign is None:
@@ -175,22 +175,24 @@ def start_intake(campaign, *, actor, upload=None, text=""):
     except Exception as exc:  # the extractor's own failure on odd text: said, never a server error
         logger.exception("extracting an intake failed")
         raise IntakeRefused(_("无法识别这份文本。请检查是否为一份完整的公文，或使用“登记公文”手工登记。"), field) from exc
+    # What the extractor read (a pasted web page's HTML becomes its visible text): the spans point into it.
+    text = record.text or text
     numbers = _numbers_found(text, record)
     if len(numbers) > 1:
         raise IntakeRefused(_("文中有两个以上的发文字号（%(numbers)s），无法确定是哪一份公文。请只上传或粘贴一份公文。")
                             % {"numbers": "、".join(numbers)}, field)
-    if not numbers:
-        problems = " ".join(str(p) for p in record.problems)
-        raise IntakeRefused(" ".join(filter(None, [
-            _("没有在文中找到发文字号（如“浙整改办发〔2015〕2号”）。"), problems,
-            _("请检查文本是否完整；没有发文字号的公文请使用“登记公文”手工登记。")])), field)
+    if not numbers and not without_number:
+        raise IntakeRefused(" ".join([
+            _("没有在文中找到发文字号（如“浙整改办发〔2015〕2号”）。"),
+            _("请检查文本是否完整；如果这份公文确实没有发文字号，请勾选“本文没有发文字号”后再识别。")]), field,
+            code="no_number")
     original_name = (upload.name or "") if upload is not None else ""
     with storage.store_files() as stored, transaction.atomic():
         file_fields = stored.accept(upload) if keep else {"original_name": original_name[:255]}
         intake = DirectiveIntake.objects.create(
             campaign=campaign, created_by=actor, text=text, extraction=_extraction(record, notes), **file_fields,
         )
-        changes = {"doc_number": change(None, numbers[0])}
+        changes = {"doc_number": change(None, numbers[0] if numbers else _("无发文字号"))}
         if intake.original_name:
             changes["file"] = change(None, intake.original_name)
         record_change(intake, "create", actor=actor, changes=changes)

@@ -459,7 +459,8 @@ class Extraction:
         unique = list(dict.fromkeys(value for value, _s, _e in candidates))
         if unique:
             record.doc_number = unique[0]
-            record.spans["doc_number"] = [(s, e) for v, s, e in candidates if v == unique[0]][:1]
+            # Every one found is highlighted: two different numbers are the clerk's to resolve.
+            record.spans["doc_number"] = [(s, e) for v, s, e in candidates]
             if len(unique) > 1:
                 record.problems.append(("two_numbers", unique))
         # Recipients: the line(s) ending with a colon after the title.
@@ -752,6 +753,9 @@ _SUBJECT = re.compile(
     r"^(?:由)?[^，,]{0,30}?(?:各[^，,]{0,12}?|所有|全体|全校|全市|全县)?(?:单位|部门|党组织|党委|党总支|党支部|支部|干部|党员|学院|"
     r"(?:市|区|县)(?:\)|）)?)$|^(?:由.*|原则上|同时|另外|其中|此外)$"
 )
+_UNITS_FIRST = re.compile(
+    r"^(?:(?:各|省直|市直|县直|区直|全省|全市|全县)[\u4e00-\u9fff]{0,8}?(?:单位|部门|市|县|区|乡镇|街道|党组织|党委|党支部|支部)、?)+"
+    r"(?=开展|落实|贯彻|学习|执行|整改|推进|组织|报送|上报|填报|的)")
 _VERB = r"(?:报送|上报|提交|开展|召开|完成|讲完|举办|组织|制定|形成|上传|填报|报)"
 
 
@@ -788,6 +792,8 @@ def _what_and_to(before, after):
     if re.search(r"(将|把)", candidate):
         # "……要将Y" / "……把Y": Y is what goes.
         candidate = re.split(r"将|把", candidate)[-1].strip()
+    # "各市、省直各单位开展“回头看”情况": who reports is not what is reported.
+    candidate = _UNITS_FIRST.sub("", candidate)
     if candidate and not _SUBJECT.search(candidate):
         what = candidate
     if what is None:

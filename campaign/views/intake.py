@@ -63,13 +63,16 @@ def intake_start(request):
     _office_only(request.user)
     campaign = current_campaign(request)
     posted = request.method == "POST"
+    asks_number = posted and bool(request.POST.get("without_number"))
     form = IntakeForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
         try:
             intake = actions.start_intake(campaign, actor=request.user, upload=form.cleaned_data["file"],
-                                          text=form.cleaned_data["text"])
+                                          text=form.cleaned_data["text"],
+                                          without_number=form.cleaned_data["without_number"])
         except actions.IntakeRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            asks_number = refused.code == "no_number"
         else:
             for note in intake.extraction.get("notes", []):
                 messages.info(request, note)
@@ -77,7 +80,7 @@ def intake_start(request):
     open_intakes = (DirectiveIntake.objects.restrict(request.user, "edit")
                     .filter(status=DirectiveIntake.Status.OPEN).select_related("campaign"))
     return render(request, "campaign/intake/start.html", {
-        "form": form, "campaign": campaign, "open_intakes": open_intakes,
+        "form": form, "campaign": campaign, "open_intakes": open_intakes, "asks_number": asks_number,
     })
 
 
@@ -93,8 +96,9 @@ def _initial(intake, user):
         "title": record.get("title") or "",
         "signed_on": record.get("signed_date") or None,
         "printed_on": record.get("printed_date") or None,
-        "primary_recipients": "、".join(record.get("primary_recipients") or []),
-        "copy_recipients": "、".join(record.get("cc_recipients") or []),
+        # Items are joined at the top level (，): an item may hold 、 of its own.
+        "primary_recipients": "，".join(record.get("primary_recipients") or []),
+        "copy_recipients": "，".join(record.get("cc_recipients") or []),
         "body": intake.text,
     }
 

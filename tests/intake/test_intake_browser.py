@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from campaign.models import Directive, DirectiveIntake, Obligation, RequirementDraft
 from tests.conftest import login
-from tests.intake.test_intake_flow import NUMBER, _docx_bytes, seed_text
+from tests.intake.docs import docx_bytes
+from tests.intake.test_intake_flow import NUMBER, seed_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +25,7 @@ def test_the_office_registers_004_from_its_docx(world, browser_page, live_server
     page.set_viewport_size({"width": 360, "height": 740})
     login(page, live_server, world.office_province.username)
     docx = tmp_path / "浙整改办发〔2015〕2号.docx"
-    docx.write_bytes(_docx_bytes(seed_text().splitlines()))
+    docx.write_bytes(docx_bytes(seed_text().splitlines()))
 
     page.goto(live_server.url + reverse("campaign:directives"))
     page.click("a:has-text('从文件登记')")

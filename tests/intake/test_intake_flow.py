@@ -2,11 +2,8 @@
 text, the directive with its file as attachment, draft requirements confirmed or dropped by the
 clerk. Every bad input gives a message and saves nothing; nobody but the office gets in."""
 
-import io
 import re
-import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,44 +13,14 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from campaign.intake.highlight import highlighted
 from campaign.models import Directive, DirectiveAttachment, DirectiveIntake, Obligation, Requirement, RequirementDraft
+from tests.intake.docs import docx_bytes
 
-SEED = Path("/work/shared/seeds/004_faff4f99bf494e68.txt")
+SEED = Path(__file__).resolve().parent / "seeds" / "004.txt"
 NUMBER = "浙整改办发〔2015〕2号"
-# The head of 004 (the seed itself when it is there; these lines otherwise).
-HEAD = (
-    "中共浙江省委整改落实办公室文件\n浙整改办发〔2015〕2号\n\n关于印发《开展教育实践活动整改落实情况“回头看”的实施方案》的通知\n\n"
-    "各市、县（市、区）、省直属各单位教育实践活动领导小组，省委各督查组：\n\n"
-    "《开展教育实践活动整改落实情况“回头看”的实施方案》已经省委领导同意，现印发给你们，请结合实际认真组织实施。\n\n"
-    "各市、省直各单位开展“回头看”情况，于2月底前报省委整改办。\n\n中共浙江省委整改落实办公室\n\n2015年1月15日\n"
-)
 
 
 def seed_text():
-    return SEED.read_text(encoding="utf-8") if SEED.exists() else HEAD
-
-
-def _docx_bytes(paragraphs):
-    """A minimal .docx: one paragraph per line."""
-    body = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(p)}</w:t></w:r></w:p>" for p in paragraphs)
-    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                f"<w:body>{body}</w:body></w:document>")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'officeDocument" Target="word/document.xml"/></Relationships>'))
-        archive.writestr("word/document.xml", document)
-    return buffer.getvalue()
+    return SEED.read_text(encoding="utf-8")
 
 
 def stored_files(settings):
@@ -186,7 +153,7 @@ def test_a_duplicate_number_is_refused_with_a_link(office, world):
 
 
 def test_an_uploaded_docx_becomes_the_directives_attachment(office, world, settings):
-    data = _docx_bytes(seed_text().splitlines())
+    data = docx_bytes(seed_text().splitlines())
     response = start(office, file=SimpleUploadedFile("浙整改办发〔2015〕2号.docx", data))
     intake = DirectiveIntake.objects.get()
     assert response.status_code == 302 and intake.has_file and intake.size == len(data)
@@ -314,7 +281,7 @@ def test_others_cannot_reach_an_intake_or_its_drafts(client, world):
 
 
 def test_abandoning_an_intake_deletes_its_file(office, world, settings, django_capture_on_commit_callbacks):
-    start(office, file=SimpleUploadedFile("通知.docx", _docx_bytes(seed_text().splitlines())))
+    start(office, file=SimpleUploadedFile("通知.docx", docx_bytes(seed_text().splitlines())))
     intake = DirectiveIntake.objects.get()
     assert len(stored_files(settings)) == 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -354,3 +321,36 @@ def test_two_different_numbers_marked_as_the_documents_own_are_refused():
     assert _numbers_found(text, record) == [NUMBER, "浙整改办发〔2015〕3号"]
     record = Record(doc_number=NUMBER, spans={"doc_number": [(0, 13)]})
     assert _numbers_found(text, record) == [NUMBER]
+
+
+def test_a_text_without_number_goes_on_once_the_clerk_says_it_has_none(office, world):
+    """A notice copied from a web page often has no number: refused with the question first,
+    then read and registered without one when the clerk ticks 本文没有发文字号."""
+    first = start(office, text=NO_NUMBER).content.decode()
+    assert "没有在文中找到发文字号" in first and 'id="intake-without-number"' in first
+    assert not DirectiveIntake.objects.exists()
+    response = start(office, text=NO_NUMBER, without_number="on")
+    intake = DirectiveIntake.objects.get()
+    assert response.status_code == 302 and intake.record["doc_number"] is None
+    assert intake.record["title"] == "关于做好整改落实工作的通知"
+    response = office.post(intake.get_absolute_url(), directive_data(world, number_text="", title=intake.record["title"]))
+    assert response.status_code == 302
+    directive = Directive.objects.get(title="关于做好整改落实工作的通知")
+    assert directive.number == "" and directive.requirements.count() == 0
+    assert RequirementDraft.objects.get(directive=directive).deadline_text == "2月底前"
+
+
+def test_two_numbers_in_the_header_are_refused(office):
+    text = seed_text().replace(NUMBER, NUMBER + "\n浙整改办发〔2015〕3号", 1)
+    page = start(office, text=text).content.decode()
+    assert "两个以上的发文字号" in page and "浙整改办发〔2015〕3号" in page
+    assert not DirectiveIntake.objects.exists()
+
+
+def test_pasted_html_is_read_as_its_visible_text(office):
+    markup = "<html><body>" + "".join(f"<p>{line}</p>" for line in seed_text().splitlines()) + "</body></html>"
+    start(office, text=markup)
+    intake = DirectiveIntake.objects.get()
+    assert "<p>" not in intake.text
+    (begin, end), *_rest = intake.extraction["spans"]["doc_number"]
+    assert intake.text[begin:end] == NUMBER
