@@ -18,6 +18,7 @@ urlpatterns = [
     path("intake/", intake.intake_start, name="intake"),
     path("intake/<int:intake_id>/", intake.intake_review, name="intake_review"),
     path("intake/<int:intake_id>/abandon/", intake.intake_abandon, name="intake_abandon"),
+    path("intake/<int:intake_id>/documents/<int:index>/", intake.intake_reproduced, name="intake_reproduced"),
     path("<int:directive_id>/drafts/", intake.intake_drafts, name="intake_drafts"),
     path("drafts/<int:draft_id>/confirm/", intake.draft_confirm, name="draft_confirm"),
     path("drafts/<int:draft_id>/drop/", intake.draft_drop, name="draft_drop"),

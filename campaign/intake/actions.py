@@ -143,15 +143,22 @@ def _extraction(record, notes):
     }
     for found, deadline in zip(data["record"]["deadlines"], record.deadlines, strict=True):
         found["start"], found["end"] = deadline.start, deadline.end
+    # The documents a forwarding notice reproduces (000: 群组发〔2013〕29号 after the notice's own
+    # signature): where each one's text lies, so the clerk can register it from there.
+    data["documents"] = [
+        {"doc_number": document.doc_number, "title": document.title, "start": document.start, "end": document.end}
+        for document in record.documents
+    ]
     return data
 
 
-def start_intake(campaign, *, actor, upload=None, text="", without_number=False):
+def start_intake(campaign, *, actor, upload=None, text="", without_number=False, known_number=None):
     """Read `upload` (an UploadedFile) or take the pasted `text`; keep the intake with what the
     extractor found. IntakeRefused, with nothing saved, for anything that is not one Chinese
     directive with one number in a file the intake can read. A text without a number (a notice
     copied from a web page often has none) is refused with code "no_number" unless the clerk says
-    it has none (`without_number`): then it is registered without one."""
+    it has none (`without_number`): then it is registered without one. `known_number`: the number
+    a forwarding notice gives a document it reproduces without its header (001: 群组发〔2014〕13号)."""
     if not office_units(actor).exists():
         raise TransitionRefused(_("只有领导小组办公室可以登记公文。"), forbidden=True)
     if campaign is None:
@@ -177,6 +184,8 @@ def start_intake(campaign, *, actor, upload=None, text="", without_number=False)
         raise IntakeRefused(_("无法识别这份文本。请检查是否为一份完整的公文，或使用“登记公文”手工登记。"), field) from exc
     # What the extractor read (a pasted web page's HTML becomes its visible text): the spans point into it.
     text = record.text or text
+    if record.doc_number is None and known_number:
+        record.doc_number = known_number
     numbers = _numbers_found(text, record)
     if len(numbers) > 1:
         raise IntakeRefused(_("文中有两个以上的发文字号（%(numbers)s），无法确定是哪一份公文。请只上传或粘贴一份公文。")
@@ -197,6 +206,33 @@ def start_intake(campaign, *, actor, upload=None, text="", without_number=False)
             changes["file"] = change(None, intake.original_name)
         record_change(intake, "create", actor=actor, changes=changes)
     return intake
+
+
+def start_reproduced_intake(intake, index, *, actor):
+    """A new intake of the `index`-th document `intake`'s text reproduces (a forwarded document
+    printed after the notice), with the number the notice gives it when its own header is not there."""
+    documents = intake.extraction.get("documents") or []
+    if not 0 <= index < len(documents):
+        raise IntakeRefused(_("文中没有这份转载的公文。"))
+    document = documents[index]
+    text = intake.text[document["start"]:document["end"]]
+    return start_intake(intake.campaign, actor=actor, text=text, without_number=True,
+                        known_number=document.get("doc_number"))
+
+
+def _link_forwarding_directives(directive, *, actor):
+    """The directives registered from notices that forward `directive` (it is registered after
+    them) now link to it, each with its audit row: the chain is the same whichever came first."""
+    if not directive.number:
+        return
+    parents = (DirectiveIntake.objects.filter(campaign=directive.campaign_id, status=DirectiveIntake.Status.REGISTERED,
+                                              directive__isnull=False)
+               .exclude(directive=directive).select_related("directive"))
+    for parent in parents:
+        if directive.number in (parent.record.get("forwards") or []) and \
+                not parent.directive.forwards.filter(pk=directive.pk).exists():
+            parent.directive.forwards.add(directive)
+            record_change(parent.directive, "edit", actor=actor, changes={"forwards": change(None, [directive])})
 
 
 def registered_forwards(numbers, user, exclude=None):
@@ -274,6 +310,7 @@ def register_from_intake(intake, directive, *, actor):
                     "attachments": change(None, [f"{attachment.title}：{attachment.original_name}"]),
                 })
             drafts = _drafts(locked, directive)
+            _link_forwarding_directives(directive, actor=actor)
             locked.directive, locked.status, locked.stored_name = directive, DirectiveIntake.Status.REGISTERED, ""
             locked.save(update_fields=["directive", "status", "stored_name"])
             record_transition(locked, "register", actor=actor, from_state=DirectiveIntake.Status.OPEN,

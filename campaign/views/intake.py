@@ -122,6 +122,14 @@ def registered_with(number_text, user):
     return str(parsed), clash.restrict(user).first(), True
 
 
+def _reproduced(intake, user):
+    """[(index, number, title, registered directive or None)] of the documents the text reproduces."""
+    documents = intake.extraction.get("documents") or []
+    registered = dict(actions.registered_forwards([d.get("doc_number") for d in documents if d.get("doc_number")], user))
+    return [(index, d.get("doc_number"), d.get("title"), registered.get(d.get("doc_number")))
+            for index, d in enumerate(documents)]
+
+
 @login_required
 def intake_review(request, intake_id):
     _office_only(request.user)
@@ -170,10 +178,25 @@ def intake_review(request, intake_id):
         "legend": [(key, LABELS[key]) for key in FIELDS if spans.get(key)],
         "number": number, "duplicate": duplicate, "registered": registered,
         "forwards": actions.registered_forwards(record.get("forwards"), request.user, number),
+        "reproduced": _reproduced(intake, request.user),
         "deadlines": [{**d, "due_date": _date(d.get("due_date"))} for d in record.get("deadlines", [])],
         "problems": intake.extraction.get("problems", []),
         "notes": intake.extraction.get("notes", []),
     })
+
+
+@login_required
+@require_POST
+def intake_reproduced(request, intake_id, index):
+    """Register a document the text reproduces (a forwarded one): a new intake of its part of the text."""
+    _office_only(request.user)
+    intake = _intake(request, intake_id)
+    try:
+        reproduced = actions.start_reproduced_intake(intake, index, actor=request.user)
+    except actions.IntakeRefused as refused:
+        messages.warning(request, str(refused))
+        return redirect(intake)
+    return redirect(reproduced)
 
 
 @login_required

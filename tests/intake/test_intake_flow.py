@@ -354,3 +354,38 @@ def test_pasted_html_is_read_as_its_visible_text(office):
     assert "<p>" not in intake.text
     (begin, end), *_rest = intake.extraction["spans"]["doc_number"]
     assert intake.text[begin:end] == NUMBER
+
+
+def test_a_reproduced_document_is_registered_from_its_part_and_linked_to_the_notice(office, world):
+    """001 reproduces 群组发〔2014〕13号 without its header: registered from the notice's review with
+    the number the notice cites, and the notice registered first now forwards it."""
+    text = (Path(__file__).resolve().parent / "seeds" / "001.txt").read_text(encoding="utf-8")
+    start(office, text=text)
+    notice = DirectiveIntake.objects.get()
+    page = office.get(notice.get_absolute_url()).content.decode()
+    assert 'id="intake-reproduced"' in page and "群组发〔2014〕13号" in page
+    office.post(notice.get_absolute_url(), directive_data(
+        world, number_text="浙群组发〔2014〕25号", title=notice.record["title"], signed_on="2014-05-30",
+        issuer_name=notice.record["issuer"]))
+    parent = Directive.objects.get(number="浙群组发〔2014〕25号")
+    assert parent.forwards.count() == 0  # 13号 is not registered yet
+
+    response = office.post(reverse("campaign:intake_reproduced", kwargs={"intake_id": notice.pk, "index": 0}))
+    child = DirectiveIntake.objects.exclude(pk=notice.pk).get()
+    assert response.status_code == 302 and response.url == child.get_absolute_url()
+    assert child.record["doc_number"] == "群组发〔2014〕13号"
+    assert child.record["title"] == "关于加强和改进教育实践活动督导工作的通知"
+    assert child.text.startswith("关于加强和改进教育实践活动督导工作的通知")
+    office.post(child.get_absolute_url(), directive_data(
+        world, number_text="群组发〔2014〕13号", title=child.record["title"], signed_on="2014-05-17",
+        issuer_name=child.record["issuer"]))
+    forwarded = Directive.objects.get(number="群组发〔2014〕13号")
+    assert list(parent.forwards.all()) == [forwarded]
+    assert AuditEntry.objects.filter(object_id=str(parent.pk), changes__has_key="forwards").exists()
+
+
+def test_an_index_past_the_reproduced_documents_is_told(office, world):
+    start(office, text=seed_text())
+    intake = DirectiveIntake.objects.get()
+    response = office.post(reverse("campaign:intake_reproduced", kwargs={"intake_id": intake.pk, "index": 5}), follow=True)
+    assert "文中没有这份转载的公文" in response.content.decode()
