@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -42,7 +43,17 @@ from campaign import dashboard
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
-from campaign.models import Chase, ExtensionRequest, Meeting, Obligation, Requirement, Review, Route
+from campaign.models import (
+    Chase,
+    DirectiveIntake,
+    ExtensionRequest,
+    Meeting,
+    Obligation,
+    Requirement,
+    RequirementDraft,
+    Review,
+    Route,
+)
 from campaign.templatetags.campaign_tags import due
 from campaign.views.affiliation import awaiting as awaiting_affiliation
 from core import clock
@@ -429,6 +440,36 @@ def _extension_item(request, now):
                 next_step=_("审批延期申请：批准，或说明理由不予批准"))
 
 
+def draft_requirements(user, scope, now, campaign):
+    """Deadlines found in the text of a directive registered from its file (从文件登记) that wait for
+    the office to confirm or drop them: no unit has an obligation before (campaign.intake.actions)."""
+    if campaign is None:
+        return RequirementDraft.objects.none()
+    return (RequirementDraft.objects.restrict(user, "decide")
+            .filter(status=RequirementDraft.Status.PENDING, directive__campaign=campaign)
+            .select_related("directive").order_by("intake__created_at", "ordinal", "pk"))
+
+
+def _draft_item(draft, now):
+    due_text = format_day(draft.due_date) if draft.due_date else draft.deadline_text
+    return Item(draft.what or draft.deadline_text, reverse("campaign:intake_drafts", args=[draft.directive_id]),
+                _("%(directive)s · 期限“%(deadline)s”") % {"directive": draft.directive, "deadline": draft.deadline_text},
+                due_text, next_step=_("确认为报送要求，或说明理由舍弃"))
+
+
+def intakes_to_finish(user, scope, now, campaign):
+    """Files the person began registering (从文件登记) and has neither saved nor abandoned."""
+    return (DirectiveIntake.objects.restrict(user, "edit").filter(status=DirectiveIntake.Status.OPEN)
+            .order_by("created_at", "pk"))
+
+
+def _intake_item(intake, now):
+    return Item(str(intake), intake.get_absolute_url(), intake.record.get("title") or _("粘贴的文本"),
+                _("上传于 %(moment)s · %(waited)s") % {"moment": format_moment(intake.created_at),
+                                                     "waited": _waited(intake.created_at, now)},
+                next_step=_("核对识别结果后保存为公文，或放弃"))
+
+
 def chases_to_sign_for(user, scope, now, campaign):
     """Chases (催办) of the unit's open obligations that none of its liaisons has opened since:
     opening the obligation signs for them (campaign.chases.sign_for_chases)."""
@@ -481,6 +522,10 @@ KINDS = (
          late_units, _late_units_item, _with_late_counts),
     Kind("affiliation_reviews", gettext_lazy("待归口党（工）委审阅的材料"), OFFICE, lambda scope: scope.is_office,
          affiliation_reviews, _affiliation_item),
+    Kind("draft_requirements", gettext_lazy("待确认的报送期限（从文件登记）"), OFFICE, lambda scope: scope.is_office,
+         draft_requirements, _draft_item),
+    Kind("intakes", gettext_lazy("尚未登记完的文件"), OFFICE, lambda scope: scope.is_office,
+         intakes_to_finish, _intake_item),
 )
 
 

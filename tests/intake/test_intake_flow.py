@@ -389,3 +389,22 @@ def test_an_index_past_the_reproduced_documents_is_told(office, world):
     intake = DirectiveIntake.objects.get()
     response = office.post(reverse("campaign:intake_reproduced", kwargs={"intake_id": intake.pk, "index": 5}), follow=True)
     assert "文中没有这份转载的公文" in response.content.decode()
+
+
+def test_the_offices_todo_holds_the_open_intake_then_the_drafts_until_decided(office, world):
+    from tests.workspace.todo_helpers import badge, listed, todo_page
+
+    start(office, text=seed_text())
+    intake = DirectiveIntake.objects.get()
+    page = todo_page(office, world.office_province)
+    assert listed(page).get("intakes") == [intake.get_absolute_url()]
+    office.post(intake.get_absolute_url(), directive_data(world))
+    directive = Directive.objects.get(number=NUMBER)
+    page = todo_page(office, world.office_province)
+    drafts_url = reverse("campaign:intake_drafts", kwargs={"directive_id": directive.pk})
+    assert listed(page).get("draft_requirements") == [drafts_url] and "intakes" not in listed(page)
+    before = badge(page)
+    draft = RequirementDraft.objects.get(directive=directive)
+    office.post(reverse("campaign:draft_drop", kwargs={"draft_id": draft.pk}), {"reason": "已在另一份通知中布置"})
+    page = todo_page(office, world.office_province)
+    assert "draft_requirements" not in listed(page) and badge(page) == before - 1
