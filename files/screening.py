@@ -12,8 +12,9 @@
 - Content: sniffed with the `filetype` library for PDF, PNG, JPEG and ZIP containers; the
   project's own checks where the library has no (reliable) matcher: OLE2 compound files (DOC,
   XLS, WPS: filetype's DOC/XLS matchers need Word's or Excel's own sector layout, which WPS Office
-  does not always write) and OFD (GB/T 33190: a ZIP whose root holds OFD.xml). DOCX and XLSX must
-  be ZIPs holding word/ and xl/ parts. Every ZIP container (zip, docx, xlsx, ofd) is opened and
+  does not always write; a .wps may also be a .docx container, as newer WPS Office saves it) and
+  OFD (GB/T 33190: a ZIP whose root holds OFD.xml). DOCX and XLSX must be ZIPs holding word/ and
+  xl/ parts. Every ZIP container (zip, docx, xlsx, ofd) is opened and
   refused if a member is an executable (by name) or a Windows/ELF/Mach-O program (by content).
 - Size: empty files and files over settings.UPLOAD_MAX_BYTES are refused.
 """
@@ -155,6 +156,9 @@ def sniff(upload, name, ext):
         if not Zip().match(head):
             raise _mismatch(name, ext)
         _check_zip(upload, name, ext)
+    elif ext == "wps" and Zip().match(head):
+        # WPS Office also saves .wps in the container of .docx: checked as one.
+        _check_zip(upload, name, "docx")
     elif ext in OLE2_FAMILY:
         if not head.startswith(OLE2):
             raise _mismatch(name, ext)

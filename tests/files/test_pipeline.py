@@ -19,7 +19,7 @@ from files.models import Attachment
 from files.screening import UploadRefused, check_name, check_upload
 from files.storage import StoredFiles, storage, store_files
 from rectification.models import RectificationItem, RectificationPlan
-from tests.workspace.workspace_helpers import DOCX, EXE, PDF, PNG, upload, zipped
+from tests.workspace.workspace_helpers import DOC, DOCX, EXE, PDF, PNG, upload, zipped
 
 
 @pytest.mark.parametrize("name", ["../x.pdf", "..", ".", "a/b.pdf", "a\\b.pdf", "/etc/总结.pdf"])
@@ -66,6 +66,11 @@ def test_accepted_containers(settings):
     assert check_upload(upload("公文.ofd", zipped({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<d/>"})))[1] == "ofd"
     assert check_upload(upload("材料.zip", zipped({"总结.pdf": PDF, "照片.png": PNG})))[1] == "zip"
     assert check_upload(upload("附表.docx", DOCX))[1] == "docx"
+    # WPS Office saves .wps in the OLE2 format of Word 97 or in the container of .docx: both are .wps.
+    assert check_upload(upload("通知.wps", DOC))[1] == "wps"
+    assert check_upload(upload("通知.wps", DOCX))[1] == "wps"
+    with pytest.raises(UploadRefused, match="不符"):
+        check_upload(upload("通知.wps", zipped({"总结.pdf": PDF})))
 
 
 @pytest.fixture
