@@ -408,3 +408,30 @@ def test_the_offices_todo_holds_the_open_intake_then_the_drafts_until_decided(of
     office.post(reverse("campaign:draft_drop", kwargs={"draft_id": draft.pk}), {"reason": "已在另一份通知中布置"})
     page = todo_page(office, world.office_province)
     assert "draft_requirements" not in listed(page) and badge(page) == before - 1
+
+
+FILES = Path(__file__).resolve().parent / "files"
+
+
+def test_a_scan_says_there_is_no_ocr_then_is_kept_with_the_pasted_text(office, world, settings):
+    """A scanned PDF has no text layer: the clerk is told (no OCR here) and nothing is kept; sent
+    again with the text pasted, the scan is kept and becomes the directive's attachment."""
+    scan = (FILES / "scan.pdf").read_bytes()
+    page = start(office, file=SimpleUploadedFile("扫描件.pdf", scan)).content.decode()
+    assert "OCR" in page and "粘贴" in page
+    assert not DirectiveIntake.objects.exists() and stored_files(settings) == []
+    start(office, file=SimpleUploadedFile("扫描件.pdf", scan), text=seed_text())
+    intake = DirectiveIntake.objects.get()
+    assert intake.has_file and intake.record["doc_number"] == NUMBER
+    office.post(intake.get_absolute_url(), directive_data(world))
+    attachment = DirectiveAttachment.objects.get(directive__number=NUMBER)
+    assert attachment.original_name == "扫描件.pdf" and attachment.size == len(scan)
+
+
+@pytest.mark.parametrize("name", ["seed.docx", "seed.wps", "seed-docx-format.wps", "seed.doc", "seed.pdf", "seed.ofd",
+                                  "seed.htm", "seed-gb18030.txt"])
+def test_every_kind_of_file_gives_the_number_and_title(office, name):
+    start(office, file=SimpleUploadedFile(name, (FILES / name).read_bytes()))
+    intake = DirectiveIntake.objects.get()
+    assert intake.record["doc_number"] == NUMBER
+    assert intake.record["title"].startswith("关于印发《开展教育实践活动整改落实情况")
