@@ -102,6 +102,8 @@ def _lines(folded):
     lines, pos = [], 0
     for raw in folded.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
+        # Indentation a page's &nbsp; became when it passed through the wrong code page: "???".
+        body = re.sub(r"^[ ?]*\?{2,}[ ?]*", lambda m: " " * len(m.group()), body)
         stripped = body.strip()
         if stripped:
             start = pos + (len(body) - len(body.lstrip()))
@@ -119,10 +121,13 @@ def squash(text):
 
 _CN = "〇零一二三四五六七八九十"
 NUMBER = re.compile(
-    r"(?P<agency>[\u4e00-\u9fff][\u4e00-\u9fff ]{0,24}?) ?[〔\[【(（] ?(?P<year>\d{4}) ?[〕\]】)）] ?(?P<serial>\d{1,5}) ?[号號]"
+    r"(?P<agency>[\u4e00-\u9fff][\u4e00-\u9fff ]{0,24}?) ?[〔\[【(（] ?(?P<year>\d{4}) ?[〕\]】)）] ?(?P<serial>\d{1,5})"
+    # 号 as printed; a page sometimes drops it before a bracket or at the line's end: 华教函[2009]18
+    r"(?: ?[号號]|(?=[)）,，]|$))"
 )
 DATE = re.compile(r"(?P<y>\d{4}) ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?日")
 CN_DATE = re.compile(rf"(?P<y>[{_CN}○O]{{4}}) ?年 ?(?P<m>[{_CN}]{{1,3}}) ?月 ?(?P<d>[{_CN}]{{1,3}}) ?日")
+DOTTED_DATE = re.compile(r"(?P<y>\d{4})[.\-/](?P<m>\d{1,2})[.\-/](?P<d>\d{1,2})")
 _CN_VALUES = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 
 
@@ -143,8 +148,9 @@ def _date_of(match):
 
 
 def _whole_date(text):
-    """The date when `text` (a line) is a date and nothing else, else None."""
-    for pattern in (DATE, CN_DATE):
+    """The date when `text` (a line) is a date and nothing else, else None: 2014年1月15日,
+    二〇一四年一月十五日, or 2012.2.8 / 2012-02-08 as web pages print a signature's date."""
+    for pattern in (DATE, CN_DATE, DOTTED_DATE):
         match = pattern.fullmatch(text.strip())
         if match:
             return _date_of(match)
@@ -177,13 +183,15 @@ def _numbers(text, offset=0):
 
 _MASTHEAD = re.compile(r"(文件|文件$|简报|通报|便函|通知)$")
 _TITLE_END = re.compile(r"(" + "|".join(DOC_TYPES[:-1]) + r"|[^公]函|方案|办法|规定|要点|安排|计划|细则|规则)$")
-_TITLE_START = re.compile(r"^(关于|转发|印发|中共|中国|[\u4e00-\u9fff]{2,30}(关于|转发|印发))")
+_TITLE_START = re.compile(r"^(关于|转发|印发|中共|中国|[\u4e00-\u9fff、]{2,60}(关于|转发|印发))")
+# A page's own words after a title on the same line: "……的通知 发布日期:2023-03-07 浏览量:1".
+_TITLE_CHROME = re.compile(r"(发布日期|发布时间|发布人|来源|作者|日期|时间|浏览|点击|阅读|字体|字号)[:：]")
 _RECIPIENTS_END = re.compile(r"[：:]$")
 _BODY_SUFFIXES = (
     "委员会", "办公室", "办公厅", "领导小组", "工作组", "督导组", "督查组", "巡回督导组", "人民政府", "党委", "党组", "党工委",
     "工委", "总支", "支部", "委", "部", "局", "厅", "办", "组", "会", "院", "室", "处", "校", "所", "中心", "公司",
     "集团", "学院", "大学", "医院", "机关", "单位", "部门", "科", "站", "馆", "社", "街道", "队", "团", "政府", "省领导",
-    "领导", "成员",
+    "领导", "成员", "中学", "小学", "学校", "幼儿园",
 )
 _COLOPHON = re.compile(r"^(抄送|报送|抄报|分送|发送)[:：]?")
 _PRINTED = re.compile(r"(?P<date>(\d{4}|[" + _CN + r"○]{4}) ?年 ?[\d" + _CN + r"]{1,3} ?月 ?[\d" + _CN + r"]{1,3} ?日) ?印发")
@@ -228,11 +236,21 @@ def _recipients(text):
         # belongs to every part; "各党总支、直属党支部" are two whole bodies.
         shared = re.search(r"(领导小组|领导小组办公室|活动办公室|工作办公室|办公室)$", parts[-1]) and not any(
             re.search(r"(领导小组|办公室)$", p) for p in parts[:-1])
-        if len(parts) > 1 and not shared and all(p.endswith(_BODY_SUFFIXES) for p in parts):
+        if len(parts) > 1 and not shared and all(_is_whole_body(p) for p in parts):
             result.extend(parts)
         else:
             result.append(item)
     return result
+
+
+def _is_whole_body(name):
+    """A body's whole name ends with a kind of body: 各党总支, 县直各学校, 各乡镇中学（城关中心小学）."""
+    name = re.sub(r"[(（][^()（）]*[)）]$", "", name)
+    return name.endswith(_BODY_SUFFIXES) or name.endswith(_TRADITIONAL_SUFFIXES)
+
+
+# The same kinds of body as printed in traditional characters.
+_TRADITIONAL_SUFFIXES = ("組織", "部門", "黨委", "黨組", "支部", "總支", "委員會", "辦公室", "領導小組", "學校", "醫院", "機關")
 
 
 def _split_top(text, separator):
@@ -272,11 +290,14 @@ class _Document:
 def _signature_indexes(lines):
     """Indexes of the lines that carry a signature's date: a date alone on its line, or a name and
     a date ("中共浙江省委整改落实办公室 2015年1月15日"), not a colophon's printed date."""
-    found = []
+    found, body_seen = [], False
     for index, line in enumerate(lines):
         if _PRINTED.search(line.text) or _COLOPHON.match(line.text) or _CHROME.match(line.text):
             continue
-        if _whole_date(line.text):
+        body_seen = body_seen or _is_body_sentence(line.text)
+        day = _whole_date(line.text)
+        # 2012.2.8 alone on a line signs only after a body: above it, it is a page's posting date.
+        if day and (body_seen or not DOTTED_DATE.fullmatch(line.text.strip())):
             found.append(index)
             continue
         match = DATE.search(line.text) or CN_DATE.search(line.text)
@@ -330,17 +351,33 @@ def _segments(lines):
         documents.append(_Document(lines, first, date_index, date_index))
         first = date_index + 1
     if first < len(lines):
-        documents[-1].last = len(lines) - 1
+        # What follows the last signature: a notice of its own when it has a title and recipients
+        # ("附：关于……的通知 / 各基层党委：", reproduced without its end), else the attachment
+        # (004's plan) and the colophon of the document before.
+        title_index = _find_title(lines, first, None)[2]
+        if title_index is not None and _primary_line(lines, title_index + 1):
+            documents.append(_Document(lines, first, len(lines) - 1, None))
+        else:
+            documents[-1].last = len(lines) - 1
     # A "document" without a title or number of its own before its signature is the previous
     # document's attachment (004's plan has no signature; a plan with one is still an attachment
     # when it shows no heading).
     merged = [documents[0]]
     for document in documents[1:]:
-        if _find_title(document.lines, document.first, document.signature)[0] is None:
+        if document.signature is not None and _find_title(document.lines, document.first, document.signature)[0] is None:
             merged[-1].last = document.last
         else:
             merged.append(document)
     return merged
+
+
+def _primary_line(lines, start):
+    """Whether a recipients line (ending with a colon) follows within a few lines of `start`."""
+    for index in range(start, min(len(lines), start + 3)):
+        text = lines[index].text
+        if _RECIPIENTS_END.search(text) and "。" not in text and len(text) <= 200 and not _is_byline(text):
+            return True
+    return False
 
 
 def _find_title(lines, first, last):
@@ -350,7 +387,9 @@ def _find_title(lines, first, last):
     limit = min(last, first + 40) if last is not None else min(len(lines) - 1, first + 40)
     while index <= limit:
         text = lines[index].text
-        if _RECIPIENTS_END.search(text) or _is_body_sentence(text):
+        # A long title is still a title: one line, no full stop, ending with its kind of document.
+        long_title = "。" not in text and len(text) <= 150 and _TITLE_END.search(text)
+        if _RECIPIENTS_END.search(text) or (_is_body_sentence(text) and not long_title):
             return None, [], None
         if _TITLE_START.search(text) or _TITLE_END.search(text.rstrip(")）").split("(")[0].split("（")[0]):
             if _MASTHEAD.search(text) and text.endswith("文件"):
@@ -371,6 +410,12 @@ def _find_title(lines, first, last):
                 spans.append((lines[end + 1].start, lines[end + 1].end))
                 end += 1
             title = squash("".join(parts)).lstrip("-—·•*【】[]>|:： ")
+            chrome = _TITLE_CHROME.search(title)
+            if chrome and chrome.start() >= 4:
+                title = title[: chrome.start()]
+            if len(title) < 6 and not title.startswith(("关于", "转发")):
+                index += 1  # a section heading of the page ("通知公告"), not a document's title
+                continue
             if not _TITLE_END.search(title) and not title.startswith(("关于", "转发")):
                 index += 1
                 continue
@@ -450,6 +495,8 @@ class Extraction:
         candidates = []
         for index in range(first, min(search_end, last) + 1):
             text = lines[index].text
+            if _is_byline(text):
+                continue
             if _is_body_sentence(text) or _RECIPIENTS_END.search(text):
                 break
             bare = re.sub(r"^[(（]|[)）]$", "", re.sub(r"(签发人|签发)[:：].*$", "", text).strip())
@@ -680,8 +727,9 @@ _DEADLINE_BEFORE = re.compile(rf"(?P<text>{_WHEN} ?{_BEFORE})")
 _DEADLINE_SEND = re.compile(
     rf"(?<!将)(?:于|在)(?P<text>{_WHEN})(?=[^。；]{{0,40}}?(?:报送|上报|报|提交|反馈|寄送|送交|交)|[^。；，,]{{0,6}}?(?:完成|讲完|办结|到位))")
 _RELATIVE = re.compile(
-    r"(?P<text>(?:(?:会议|会|活动|培训|收到通知|接到通知|收到本通知|接到本通知|通知下发|本通知下发|文件下发)[^，,。；;]{0,10}?(?:后|之后|结束后))"
-    r"(?:\d{1,3}|[一二三四五六七八九十两]{1,3}) ?(?:个工作日|工作日|日|天|周|个星期|星期)(?:内|以内|之内))"
+    r"(?P<text>(?:(?:会议|会|活动|培训|收到通知|接到通知|收到本通知|接到本通知|通知下发|本通知下发|文件下发|开学|放假|"
+    r"启动|结束)[^，,。；;]{0,10}?(?:后|之后|结束后)|近|今后)"
+    r"(?:\d{1,3}|[一二三四五六七八九十两]{1,3}) ?(?:个工作日|工作日|日|天|周|个星期|星期|个月)(?:内|以内|之内))"
 )
 _SEND = re.compile(r"^(?:报送|上报|报至|报到|报给|报|提交至|提交|送交|送至|送|反馈|寄送|寄至|交|发送至|发送到|发至|发到)")
 
@@ -741,6 +789,8 @@ _DUTY_WORDS = re.compile(
 def _is_duty(before, after, phrase):
     if re.search(r"(截至|截止到|截止|截止至)$", before):
         return False
+    if re.search(r"(自|从)[^，,。；]{0,20}(开始|起)[，,]?[^，,。；]{0,6}(到|至)$", before) or re.match(r"^(结束|为止|止)", after):
+        return False  # the span of the work, "自3月28日开始，到6月30日前结束", not a deadline
     if re.search(r"(以来|期间|召开的|发布的)$", before):
         return False
     return bool(_DUTY_WORDS.search(after[:40])) or bool(re.search(r"(请|须|务必|要|应|需|于|在)\s*$", before)) or \
