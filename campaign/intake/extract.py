@@ -215,20 +215,8 @@ def _recipients(text):
     """Split a 主送/抄送 list at its top-level separators; a group joined by 、 that shares one
     suffix stays one item, names joined by 、 that are each whole are separate items."""
     text = text.strip().rstrip("：:。.;；,，").strip()
-    items, depth, current = [], 0, ""
-    for ch in text:
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        if depth == 0 and ch in "，,；;\n":
-            items.append(current)
-            current = ""
-        else:
-            current += ch
-    items.append(current)
     result = []
-    for item in (squash(i) for i in items):
+    for item in (squash(i) for i in _split_top(text, "，,；;\n")):
         if not item:
             continue
         parts = _split_top(item, "、")
@@ -253,14 +241,15 @@ def _is_whole_body(name):
 _TRADITIONAL_SUFFIXES = ("組織", "部門", "黨委", "黨組", "支部", "總支", "委員會", "辦公室", "領導小組", "學校", "醫院", "機關")
 
 
-def _split_top(text, separator):
+def _split_top(text, separators):
+    """`text` split at any of `separators` outside brackets (县（市、区）stays whole)."""
     parts, depth, current = [], 0, ""
     for ch in text:
         if ch in "(（":
             depth += 1
         elif ch in ")）":
             depth = max(0, depth - 1)
-        if depth == 0 and ch == separator:
+        if depth == 0 and ch in separators:
             parts.append(current)
             current = ""
         else:

@@ -27,7 +27,7 @@ from campaign.forms_intake import DropDraftForm, IntakeForm
 from campaign.intake import actions
 from campaign.intake.highlight import FIELDS, highlighted
 from campaign.models import Directive, DirectiveIntake, DocumentType, RequirementDraft
-from core.workdays import holiday_warning
+from campaign.views.requirements import tell_deadline_warnings
 from units.models import Unit
 
 # What each found value is called (the marks' titles and the legend).
@@ -268,11 +268,7 @@ def draft_confirm(request, draft_id):
             messages.warning(request, str(refused))
             return redirect(drafts_url)
         messages.success(request, _("报送要求已保存：新增 %(added)s 项报送任务。") % {"added": added})
-        warning = holiday_warning(requirement.due_at)
-        if warning:
-            messages.warning(request, warning)
-        for text_warning in getattr(form.resolved, "warnings", ()):
-            messages.warning(request, text_warning)
+        tell_deadline_warnings(request, requirement, form)
         return redirect(drafts_url)
     return render(request, "campaign/requirement_form.html", {
         "form": form, "directive": directive, "draft": draft, "submit_to": form.instance.submit_to,

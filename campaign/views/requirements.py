@@ -32,6 +32,16 @@ from core.workdays import holiday_warning
 OVERDUE = ObligationFilterForm.OVERDUE
 
 
+def tell_deadline_warnings(request, requirement, form):
+    """After saving: a due moment on a holiday, and what the text says but its date contradicts (a
+    wrong weekday, issue 13): saved, and said."""
+    warning = holiday_warning(requirement.due_at)
+    if warning:
+        messages.warning(request, warning)
+    for text_warning in getattr(form.resolved, "warnings", ()):
+        messages.warning(request, text_warning)
+
+
 @login_required
 def requirement_detail(request, requirement_id):
     requirement = get_object_or_404(
@@ -137,12 +147,7 @@ def _form_page(request, form, directive, requirement=None):
             messages.success(
                 request, _("报送要求已保存：新增 %(added)s 项报送任务，移除 %(removed)s 项。") % {"added": added, "removed": removed}
             )
-            warning = holiday_warning(requirement.due_at)
-            if warning:
-                messages.warning(request, warning)
-            # What the text says but its date contradicts (a wrong weekday): saved, and said (issue 13).
-            for text_warning in getattr(form.resolved, "warnings", ()):
-                messages.warning(request, text_warning)
+            tell_deadline_warnings(request, requirement, form)
             return redirect(requirement)
     return render(request, "campaign/requirement_form.html", {"form": form, "directive": directive, "requirement": requirement})
 
