@@ -172,6 +172,8 @@ def _numbers(text, offset=0):
         # A number written inside a sentence carries words before its agency code: keep the
         # shortest tail that still reads as a code (字 + 发/办/函…), as 《…》（浙委办发〔2014〕3号）.
         agency = re.split(r"[，。、；：:（(《》）)\"“”]", agency)[-1]
+        # "根据湘教关工委[2008]7号": the words before a code are not part of it.
+        agency = re.sub(r"^(?:根据|按照|依据|依照|遵照|参照|贯彻|落实|执行|结合|转发|印发|现将|经|据|按|对|将|把|与|和|及|并)", "", agency)
         value = normalised_number(f"{agency}〔{match['year']}〕{match['serial']}号")
         if value:
             start = match.start() + match.group().replace(" ", "\0").find(agency[:1]) if agency else match.start()
@@ -182,9 +184,12 @@ def _numbers(text, offset=0):
 # --- the parts of one document ---------------------------------------------------------------------
 
 _MASTHEAD = re.compile(r"(文件|文件$|简报|通报|便函|通知)$")
-_TITLE_END = re.compile(r"(" + "|".join(DOC_TYPES[:-1]) + r"|[^公]函|方案|办法|规定|要点|安排|计划|细则|规则)$")
+# A title ends with its kind of document, perhaps inside the brackets of a repost: 转发《……的通知》.
+_TITLE_END = re.compile(r"(" + "|".join(DOC_TYPES[:-1]) + r"|[^公]函|方案|办法|规定|要点|安排|计划|细则|规则)[》)）]?$")
 _TITLE_START = re.compile(r"^(关于|转发|印发|中共|中国|[\u4e00-\u9fff、]{2,60}(关于|转发|印发))")
 # A page's own words after a title on the same line: "……的通知 发布日期:2023-03-07 浏览量:1".
+# A news page's headline about a document: "中共中央办公厅印发《关于……的指导意见》" (003).
+_HEADLINE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)(?:联合)?(?:印发|发布|出台|下发)了?《(?P<title>[^》]+)》$")
 _TITLE_CHROME = re.compile(r"(发布日期|发布时间|发布人|来源|作者|日期|时间|浏览|点击|阅读|字体|字号)[:：]")
 _RECIPIENTS_END = re.compile(r"[：:]$")
 _BODY_SUFFIXES = (
@@ -380,6 +385,9 @@ def _find_title(lines, first, last):
         long_title = "。" not in text and len(text) <= 150 and _TITLE_END.search(text)
         if _RECIPIENTS_END.search(text) or (_is_body_sentence(text) and not long_title):
             return None, [], None
+        if _HEADLINE.search(text) and not text.startswith(("关于", "转发", "印发")):
+            index += 1  # a news page's headline: the document is the title inside it (Extraction._headline)
+            continue
         if _TITLE_START.search(text) or _TITLE_END.search(text.rstrip(")）").split("(")[0].split("（")[0]):
             if _MASTHEAD.search(text) and text.endswith("文件"):
                 index += 1
@@ -393,7 +401,7 @@ def _find_title(lines, first, last):
                 following = lines[end + 1].text
                 if _RECIPIENTS_END.search(following) or _is_body_sentence(following) or NUMBER.fullmatch(
                     following.strip("()（） ")
-                ):
+                ) or _is_byline(following) or _TITLE_CHROME.search(following):
                     break
                 parts.append(following)
                 spans.append((lines[end + 1].start, lines[end + 1].end))
@@ -539,7 +547,7 @@ class Extraction:
         limit = min(last if last is not None else len(lines) - 1, first + 15)
         for index in range(first, limit + 1):
             text = lines[index].text
-            match = re.search(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)(?:联合)?(?:印发|发布|出台|下发)了?《(?P<title>[^》]+)》$", text)
+            match = _HEADLINE.search(text)
             if match and _TITLE_END.search(match["title"]):
                 self._headline_issuer = (match["issuer"], [(lines[index].start, lines[index].start + len(match["issuer"]))])
                 start = lines[index].start + match.start("title")
@@ -550,7 +558,7 @@ class Extraction:
         """(recipients text, spans, index of the first body line): the line ending with a colon
         before the body, past a web page's byline ("时间:2016-05-26 点击:") or a short line."""
         parts, spans, skipped = [], [], 0
-        for index in range(start, min(last, start + 6) + 1):
+        for index in range(start, min(last, start + 8) + 1):
             text = lines[index].text
             if not parts and NUMBER.fullmatch(text.strip("()（） ")):
                 continue  # a reproduced document's number in brackets under its title
@@ -567,7 +575,7 @@ class Extraction:
                 parts.append(text)
                 spans.append((lines[index].start, lines[index].end))
                 continue
-            if not parts and len(text) <= 40 and skipped < 2:
+            if not parts and len(text) <= 40 and skipped < 4:
                 skipped += 1
                 continue
             break
