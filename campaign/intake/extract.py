@@ -383,6 +383,9 @@ def _find_title(lines, first, last):
         text = lines[index].text
         # A long title is still a title: one line, no full stop, ending with its kind of document.
         long_title = "。" not in text and len(text) <= 150 and _TITLE_END.search(text)
+        if re.fullmatch(r"附(件)? ?\d{0,2}[:：]?", text):
+            index += 1  # "附：" over a document printed after the notice
+            continue
         if _RECIPIENTS_END.search(text) or (_is_body_sentence(text) and not long_title):
             return None, [], None
         if _HEADLINE.search(text) and not text.startswith(("关于", "转发", "印发")):
@@ -775,7 +778,7 @@ def _sentence_deadlines(text, offset, original):
 
 
 def _is_deadline_phrase(phrase):
-    return bool(re.search(r"\d|[一二三四五六七八九十]|底|末|节|旦", phrase))
+    return bool(re.search(r"\d|[一二两三四五六七八九十]|底|末|节|旦", phrase))
 
 
 _DUTY_WORDS = re.compile(
