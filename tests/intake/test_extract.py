@@ -195,3 +195,39 @@ def test_the_whole_gbt_9704_layout():
     assert data["cc_recipients"] == ["市委办公室", "市政府办公室"]
     assert data["deadlines"] == [{"text": "2019年9月10日（星期二）前", "what": "总结材料", "to": "市委主题教育办综合组",
                                   "due_date": "2019-09-10"}]
+
+
+REPOST = """首页 > 通知公告
+转发《某省教育厅关于开展主题征文活动的通知》
+来源: 本站原创 日期:2021-03-02 浏览量:12
+某教函[2021]18
+某县教育局
+转发《某省教育厅关于开展
+主题征文活动的通知》
+各乡镇中学(城关中心小学)、县直各学校:
+根据某教厅[2021]7号通知要求,现将某省教育厅《关于开展主题征文活动的通知》转发给你们,请在近两周内组织学生参加。
+某县教育局
+2021.3.1
+附:
+关于开展主题征文活动的通知
+(部门: 办公室 日期: 2021-2-20)
+各市教育局:
+请于开学后两周内将征文报送省教育厅。
+"""
+
+
+def test_a_web_repost_with_its_forwarded_notice_under_fu():
+    """A county's repost on its web page: the title in brackets after 转发, a number without 号,
+    recipients past the repeated masthead and title, a dotted signature date, 附： and the notice it
+    forwards, relative deadlines with 两."""
+    data = _json(REPOST)
+    assert data["title"] == "转发《某省教育厅关于开展主题征文活动的通知》"
+    assert data["doc_number"] == "某教函〔2021〕18号"
+    assert data["primary_recipients"] == ["各乡镇中学(城关中心小学)", "县直各学校"]
+    assert data["signed_date"] == "2021-03-01"
+    assert data["forwards"] == []  # 某教厅[2021]7号 is cited as a basis (根据……要求)
+    assert ("近两周内", None) in {(d["text"], d["due_date"]) for d in data["deadlines"]}
+    forwarded, = data["documents"]
+    assert forwarded["title"] == "关于开展主题征文活动的通知"
+    assert forwarded["primary_recipients"] == ["各市教育局"]
+    assert [d["text"] for d in forwarded["deadlines"]] == ["开学后两周内"]
