@@ -187,10 +187,15 @@ def intake_review(request, intake_id):
 
 @login_required
 @require_POST
-def intake_reproduced(request, intake_id, index):
-    """Register a document the text reproduces (a forwarded one): a new intake of its part of the text."""
+def intake_reproduced(request, intake_id):
+    """Register a document the text reproduces (a forwarded one, posted as `document`: its place
+    among them): a new intake of its part of the text."""
     _office_only(request.user)
     intake = _intake(request, intake_id)
+    try:
+        index = int(request.POST.get("document", ""))
+    except ValueError:
+        index = -1
     try:
         reproduced = actions.start_reproduced_intake(intake, index, actor=request.user)
     except actions.IntakeRefused as refused:

@@ -370,7 +370,7 @@ def test_a_reproduced_document_is_registered_from_its_part_and_linked_to_the_not
     parent = Directive.objects.get(number="浙群组发〔2014〕25号")
     assert parent.forwards.count() == 0  # 13号 is not registered yet
 
-    response = office.post(reverse("campaign:intake_reproduced", kwargs={"intake_id": notice.pk, "index": 0}))
+    response = office.post(reverse("campaign:intake_reproduced", kwargs={"intake_id": notice.pk}), {"document": "0"})
     child = DirectiveIntake.objects.exclude(pk=notice.pk).get()
     assert response.status_code == 302 and response.url == child.get_absolute_url()
     assert child.record["doc_number"] == "群组发〔2014〕13号"
@@ -387,8 +387,11 @@ def test_a_reproduced_document_is_registered_from_its_part_and_linked_to_the_not
 def test_an_index_past_the_reproduced_documents_is_told(office, world):
     start(office, text=seed_text())
     intake = DirectiveIntake.objects.get()
-    response = office.post(reverse("campaign:intake_reproduced", kwargs={"intake_id": intake.pk, "index": 5}), follow=True)
-    assert "文中没有这份转载的公文" in response.content.decode()
+    url = reverse("campaign:intake_reproduced", kwargs={"intake_id": intake.pk})
+    for document in ("5", "-1", "x", ""):
+        response = office.post(url, {"document": document}, follow=True)
+        assert response.status_code == 200 and "文中没有这份转载的公文" in response.content.decode()
+    assert DirectiveIntake.objects.count() == 1
 
 
 def test_the_offices_todo_holds_the_open_intake_then_the_drafts_until_decided(office, world):
