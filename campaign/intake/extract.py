@@ -466,13 +466,10 @@ class Extraction:
         last = documents[-1]
         self._colophon(main, last.lines, documents[-1].signature if documents[-1].signature is not None else 0,
                        last.last)
-        if len(reproduced) and not main.cc_recipients:
-            pass
         for record in reproduced:
             record.cc_recipients, record.printed_date = [], None
             record.spans.pop("cc_recipients", None)
             record.spans.pop("printed_date", None)
-        main.problems = self._problems(main)
         return main
 
     # -- one document --
@@ -515,9 +512,8 @@ class Extraction:
         recipients, spans, recipients_end = self._primary(lines, body_start, last)
         if recipients:
             body_start = recipients_end
-            if True:
-                record.primary_recipients = _recipients(recipients)
-                record.spans["primary_recipients"] = spans
+            record.primary_recipients = _recipients(recipients)
+            record.spans["primary_recipients"] = spans
         # Signature.
         if doc.signature is not None:
             record.signed_date = _whole_date(lines[doc.signature].text) or self._date_in(lines[doc.signature].text)
@@ -539,7 +535,7 @@ class Extraction:
         record.forwards, record.spans["forwards"] = self._forwards(record, body_lines)
         # Deadlines, in the body and in what follows the signature up to the next document.
         deadline_lines = lines[body_start: last + 1]
-        record.deadlines = find_deadlines(self.folded, self.text, deadline_lines, None)
+        record.deadlines = find_deadlines(self.text, deadline_lines)
         self._colophon(record, lines, doc.signature if doc.signature is not None else first, last)
         record._body_lines = deadline_lines
         return record
@@ -675,7 +671,7 @@ class Extraction:
 
     def _link_reproduced(self, main, reproduced):
         """A reproduced document without a number of its own takes the one the forwarding text
-        cites with its title; the notice forwards it."""
+        cites with its title (001: 《关于加强和改进教育实践活动督导工作的通知》（群组发〔2014〕13号）)."""
         body = "\n".join(line.text for line in getattr(main, "_body_lines", []))
         cited = {}
         for match in re.finditer(r"《(?P<title>[^》]{2,120})》[(（](?P<inner>[^)）]{0,60})[)）]", body):
@@ -685,15 +681,6 @@ class Extraction:
         for record in reproduced:
             if record.doc_number is None and record.title and squash(record.title) in cited:
                 record.doc_number = cited[squash(record.title)]
-            if record.doc_number and record.doc_number not in main.forwards and main.forwards:
-                pass
-
-    def _problems(self, record):
-        problems = []
-        for kind, value in record.problems:
-            if kind == "two_numbers":
-                problems.append(("two_numbers", value))
-        return problems
 
 
 def _outside_titles(text):
@@ -747,7 +734,7 @@ def _resolve_due(text, reference):
         return None
 
 
-def find_deadlines(folded, original, lines, reference):
+def find_deadlines(original, lines):
     """Every deadline in `lines`, sentence by sentence (a page pasted as one long line stays linear)."""
     found = []
     for line in lines:
