@@ -243,12 +243,12 @@ def _draft(request, draft_id):
     return draft
 
 
-def submit_to_for(draft):
-    """The unit the report goes to: the one named in the text when a unit of that name exists,
-    else the directive's issuing unit (as the requirement form defaults)."""
+def submit_to_for(draft, user):
+    """The unit the report goes to: the one named in the text when a unit of that name exists among
+    those the clerk may see, else the directive's issuing unit (as the requirement form defaults)."""
     name = draft.to_text.strip()
     if name:
-        unit = Unit.objects.filter(name=name, is_active=True).first()
+        unit = Unit.objects.restrict(user).filter(name=name, is_active=True).first()
         if unit is not None:
             return unit
     return draft.directive.issuing_unit
@@ -264,7 +264,7 @@ def draft_confirm(request, draft_id):
         return redirect(drafts_url)
     initial = {"title": draft.what or draft.deadline_text, "deadline": draft.deadline_text, "description": draft.excerpt}
     form = RequirementForm(request.POST or None, directive=directive, user=request.user, initial=initial)
-    form.instance.submit_to = submit_to_for(draft)
+    form.instance.submit_to = submit_to_for(draft, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             requirement, added, _removed = actions.confirm_draft(

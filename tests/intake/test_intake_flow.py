@@ -438,3 +438,18 @@ def test_every_kind_of_file_gives_the_number_and_title(office, name):
     intake = DirectiveIntake.objects.get()
     assert intake.record["doc_number"] == NUMBER
     assert intake.record["title"].startswith("关于印发《开展教育实践活动整改落实情况")
+
+
+def test_a_unit_of_that_name_the_clerk_may_not_see_is_not_the_submit_to(office, world):
+    from tests.conftest import make_unit
+    from units.models import Level, UnitType
+
+    make_unit(code="440000-ZG", name="省委整改办", parent=world.central, level=Level.PROVINCE, unit_type=UnitType.ORGAN)
+    start(office, text=seed_text())
+    office.post(DirectiveIntake.objects.get().get_absolute_url(), directive_data(world))
+    draft = RequirementDraft.objects.get()
+    assert draft.to_text == "省委整改办"
+    office.post(reverse("campaign:draft_confirm", kwargs={"draft_id": draft.pk}),
+                {"title": "开展“回头看”情况", "deadline": "2月底前", "route": "office", "recurrence_horizon_days": "35"})
+    draft.refresh_from_db()
+    assert draft.requirement.submit_to == world.province
