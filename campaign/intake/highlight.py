@@ -10,11 +10,10 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-# The fields in the order of the review form (the first one colours a piece covered by several).
-FIELDS = (
-    "doc_number", "issuer", "doc_type", "title", "signed_date", "printed_date",
-    "primary_recipients", "cc_recipients", "forwards", "deadlines",
-)
+from campaign.intake.record import KEYS
+
+# The fields in the order of a record (the first one colours a piece covered by several).
+FIELDS = KEYS
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 
 
