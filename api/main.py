@@ -7,10 +7,17 @@ the endpoints stay thin functions over our querysets and actions (DRF's serializ
 would be a second place where reads and writes are defined)."""
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from api import errors
 from api.auth import PerTokenThrottle, TokenAuth
-from api.endpoints import me
+from api.endpoints import me, writes
+
+class ReadableJSON(JSONRenderer):
+    """Chinese as characters, not \\u escapes: a person reading an answer in a log can read it."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="群众路线教育实践活动工作台 API",
@@ -23,6 +30,8 @@ api = NinjaAPI(
     auth=TokenAuth(),
     throttle=[PerTokenThrottle()],
     urls_namespace="api",
+    renderer=ReadableJSON(),
 )
 errors.install(api)
 api.add_router("/", me.router)
+api.add_router("/", writes.router)
