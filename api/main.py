@@ -13,6 +13,7 @@ from api import errors
 from api.auth import PerTokenThrottle, TokenAuth
 from api.endpoints import me, writes
 
+
 class ReadableJSON(JSONRenderer):
     """Chinese as characters, not \\u escapes: a person reading an answer in a log can read it."""
 

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from access.policy import can
@@ -82,7 +82,7 @@ def register_directive(request, payload: DirectiveIn):
                          user=request.user, campaign=campaign)
     _valid(form)
     directive = actions.register_directive(form.instance, actor=request.user, forwards=source)
-    return 201, {"id": directive.pk, "label": str(directive)}
+    return Status(201, {"id": directive.pk, "label": str(directive)})
 
 
 class RequirementIn(Schema):
@@ -127,7 +127,7 @@ def add_requirement(request, directive_id: int, payload: RequirementIn):
                                                                 explicit_units=cleaned["explicit_codes"])
     except actions.RefusedRemoval as refused:
         raise ValidationError(_("以下单位已报送材料，不能从本要求中移除：%(names)s。") % {"names": "、".join(refused.units[:20])}) from None
-    return 201, {"id": requirement.pk, "label": str(requirement), "obligations_added": added}
+    return Status(201, {"id": requirement.pk, "label": str(requirement), "obligations_added": added})
 
 
 class ObligationMoved(Schema):
