@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from files.storage import CHUNK, storage
@@ -24,14 +25,14 @@ def stored_file_models():
 
 
 def context(row):
-    """Whose file it is, from the row's own columns (no query): its generic owner, else the
-    foreign keys that are not to a person."""
+    """Whose file it is, from the row's own columns: its generic owner (content types are
+    cached, so no query per row), else the foreign keys that are not to a person."""
     meta = row._meta
     owners = [field for field in meta.private_fields if isinstance(field, GenericForeignKey)]
     if owners:
         owner = owners[0]
-        content_type = getattr(row, f"{owner.ct_field}_id")
-        return f"owner content type {content_type} #{getattr(row, owner.fk_field)}"
+        content_type = ContentType.objects.get_for_id(getattr(row, f"{owner.ct_field}_id"))
+        return f"owner {content_type.app_label}.{content_type.model} #{getattr(row, owner.fk_field)}"
     return ", ".join(
         f"{field.name} #{getattr(row, field.attname)}"
         for field in meta.concrete_fields

@@ -36,6 +36,6 @@ def test_a_changed_byte_and_a_deleted_file_are_reported(world):
     code, out, err = verify_uploads()
     assert code == 1
     assert out == "Checked 2 stored files: 0 intact, 1 missing, 1 changed.\n"
-    owner = f"owner content type {record.owner_type_id} #{meeting.pk}"
+    owner = f"owner campaign.meeting #{meeting.pk}"
     assert f"changed: files.Attachment #{record.pk} ({owner}), file {record.stored_name}" in err
     assert f"missing: files.Attachment #{photo.pk} ({owner}), file {photo.stored_name}" in err
