@@ -108,6 +108,8 @@ def copy(directory):
             snapshot = cursor.fetchone()[0]
             _run(*_pg_command("pg_dump", ["--format=custom", f"--file={target}", f"--snapshot={snapshot}"]))
             return _describe(cursor, vendor, target.name)
+    if not sqlite_path().is_file():  # sqlite3.connect() would make an empty one to back up
+        raise BackupError(f"the SQLite database {sqlite_path()} does not exist")
     with closing(sqlite3.connect(sqlite_path())) as source, closing(sqlite3.connect(target)) as copied:
         source.backup(copied)
         # A single file: the copy must not need a -wal beside it.
