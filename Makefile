@@ -20,10 +20,10 @@ WHEELHOUSE_DIR := $(or $(WHEELHOUSE),wheelhouse)
 PIP_INSTALL := $(strip $(PY) -m pip install --quiet --require-hashes \
 	$(if $(WHEELHOUSE),--no-index --find-links=$(abspath $(WHEELHOUSE))))
 
-.PHONY: run test lint venv dev-venv lock wheelhouse offline-check chromium redis-server demo worker clean
+.PHONY: run test lint venv dev-venv lock lock-check wheelhouse offline-check chromium redis-server demo worker clean
 
 # The venv's own pip (the one Python's ensurepip brings) installs; nothing upgrades it from the network.
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock | lock-check
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements.lock
 	touch $@
@@ -53,6 +53,30 @@ $(LOCK_TOOL)/bin/uv:
 lock: $(LOCK_TOOL)/bin/uv
 	$(UV_COMPILE) -o requirements-dev.lock requirements-dev.txt
 	$(UV_COMPILE) -c requirements-dev.lock -o requirements.lock requirements.txt
+
+# A pin of requirements*.txt that its lock file doesn't hold (same version) means `make lock` was
+# not run after an edit: installs and lint stop here rather than miss the package.
+define LOCK_CHECK
+import re, sys
+def pins(path):
+    found = {}
+    for line in open(path):
+        match = re.match(r"([A-Za-z0-9._-]+)==(\S+)", line.split("#")[0].strip())
+        if match:
+            found[re.sub(r"[-_.]+", "-", match[1]).lower()] = match[2]
+    return found
+runtime = pins("requirements.txt")
+stale = [f"{name}=={version} (from {source}) is not in {lock}"
+         for source, lock, wanted in (("requirements.txt", "requirements.lock", runtime),
+                                      ("requirements.txt", "requirements-dev.lock", runtime),
+                                      ("requirements-dev.txt", "requirements-dev.lock", pins("requirements-dev.txt")))
+         for name, version in wanted.items() if pins(lock).get(name) != version]
+if stale:
+    sys.exit("The lock files are behind requirements*.txt; run `make lock`:\n  " + "\n  ".join(stale))
+endef
+export LOCK_CHECK
+lock-check:
+	@$(PYTHON) -c "$$LOCK_CHECK"
 
 # Every wheel of the dev lock (which holds the runtime one) for this platform, hash-checked, into
 # WHEELHOUSE (default wheelhouse/): carried to a machine without internet, it installs everything.
@@ -106,7 +130,7 @@ chromium:
 redis-server:
 	@command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
 
-lint: dev-venv
+lint: dev-venv lock-check
 	$(VENV)/bin/ruff check .
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
