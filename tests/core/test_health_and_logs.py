@@ -16,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import include, path, reverse
 
-from core.health import run_readiness_checks
+from core.health import readiness_checks, run_readiness_checks
 from core.log_context import RequestContextFilter
 from notifications.sweep import run_sweep
+from notifications.tasks import sweep_reminders
+from tests.celery_worker import REDIS_URL
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,8 +72,8 @@ def test_healthz_answers_any_host_over_http_without_the_database(client, db, set
             assert response["Cache-Control"] == "no-store"
 
 
-@pytest.mark.django_db(transaction=True)  # the checks run in threads of their own: they see committed rows only
-def test_readyz_is_ok_when_everything_is(settings, embedded_broker, tmp_path):
+def test_readyz_is_ok_when_everything_is(transactional_db, settings, embedded_broker):
+    # transactional_db: the checks run in threads of their own and see committed rows only.
     settings.CAMPAIGN_CLOCK = "2014-01-08T10:00+08:00"  # a year the seeded calendar covers
     settings.READYZ_MIN_FREE_MB = 1
     run_sweep()
@@ -112,6 +114,15 @@ def test_readyz_fails_with_503_and_fixed_reasons_only(client, db, settings, embe
         assert leak not in text
 
 
+def test_broker_and_cache_on_a_running_redis_are_ok(settings):
+    settings.CELERY_BROKER_URL = REDIS_URL
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    settings.CACHES = {"default": {"BACKEND": "core.cache.BestEffortRedisCache", "LOCATION": REDIS_URL}}
+    checks = readiness_checks()
+    results = run_readiness_checks({name: checks[name] for name in ("broker", "cache")})
+    assert results["broker"]["ok"] and results["cache"]["ok"], results
+
+
 def test_a_hung_check_fails_as_timeout_within_the_bound():
     started = time.monotonic()
     results = run_readiness_checks({"hung": lambda: time.sleep(3), "fine": lambda: None}, timeout=0.3)
@@ -132,18 +143,26 @@ def test_request_id_is_in_the_header_the_log_and_the_500_page(db, log_lines):
     # An id that could forge a log line is replaced by one of ours.
     response = Client().get(reverse("login"), HTTP_X_REQUEST_ID="x\nFAKE LINE")
     assert len(response["X-Request-ID"]) == 32 and "FAKE" not in response["X-Request-ID"]
+    # A Celery task logs under its task id.
+    sweep_reminders.apply(task_id="task-5c1d")
+    assert any("notifications.sweep [request=task-5c1d user=-]" in line for line in log_lines())
 
 
-def test_failed_login_and_refusal_are_security_events(db, caplog, log_lines):
+def test_failed_login_refusal_and_lockout_are_security_events(db, settings, caplog, log_lines):
+    settings.AXES_FAILURE_LIMIT = 2
     user = get_user_model().objects.create_user("liaison_test", password=PASSWORD)
     client = Client()
     with caplog.at_level(logging.INFO, logger="security"):
         client.post(reverse("login"), {"username": "liaison_test", "password": "Wrong-Password-1"})
         client.post(reverse("login"), {"username": "liaison_test", "password": PASSWORD})
         refused = client.get(reverse("units:opinion_counts"))  # offices only
+        client.logout()
+        for _attempt in range(2):
+            client.post(reverse("login"), {"username": "liaison_test", "password": "Wrong-Password-2"})
     assert refused.status_code == 403
     events = [(record.security_event, record.levelname) for record in caplog.records if record.name == "security"]
-    assert events == [("login_failure", "WARNING"), ("login", "INFO"), ("permission_denied", "WARNING")]
+    assert events[:3] == [("login_failure", "WARNING"), ("login", "INFO"), ("permission_denied", "WARNING")]
+    assert ("lockout", "WARNING") in events[3:]
     lines = [line for line in log_lines() if " security " in line]
     assert "login_failure username=liaison_test" in lines[0] and "user=-]" in lines[0]
     assert f"user={user.pk}]" in lines[2] and f"request={refused['X-Request-ID']}" in lines[2]
