@@ -9,7 +9,7 @@ class AccessConfig(AppConfig):
 
     def ready(self):
         # Imported here: models are not ready when this module is imported.
-        from access import checks  # noqa: F401  (registers the settings check)
+        from access import checks, security_events  # noqa: F401  (register the settings check, the sign-in log)
         from access.audit_rules import register_audit_rules
 
         register_audit_rules()

@@ -14,6 +14,7 @@ from core import workdays
 from core.calendar_import import CalendarImportRefused, parse_rows, read_file
 from core.models import CalendarDay, CalendarYear
 from core.people import person_name
+from core.security_log import security_event
 
 
 def import_calendar(file_name, data, *, actor, reason, year=None):
@@ -42,4 +43,5 @@ def import_calendar(file_name, data, *, actor, reason, year=None):
             },
         )
     workdays.table_changed()
+    security_event("import", kind="work_calendar", file=file_name, years=",".join(map(str, years)), rows=len(entries))
     return declared

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from campaign.deadlines import pending_due_label
 from campaign.models import ObligationStatus, Requirement
 from core import clock
+from core.security_log import security_event
 from core.spreadsheet import escape_formula
 from units.models import Level
 
@@ -237,6 +238,7 @@ def write_obligations(obligations, target):
 def obligations_workbook_response(obligations, filename):
     """A streamed download of the workbook, built in a temporary file that vanishes on close."""
     spool = tempfile.TemporaryFile(suffix=".xlsx")
-    write_obligations(obligations, spool)
+    rows = write_obligations(obligations, spool)
+    security_event("export", file=filename, rows=rows)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -65,12 +65,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware, view and error page logs under the request's id (core.log_context).
+    "core.log_context.RequestIdMiddleware",
+    # Before the HTTPS redirect, the host check and sign-in: a load balancer's probe gets its JSON (core.probes).
+    "core.probes.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the signed-in user's id on the request's log lines.
+    "core.log_context.RequestUserMiddleware",
     # Before anything that writes: each request starts with no audit channel (an API token's name).
     "audit.middleware.ChannelMiddleware",
     # After authentication: a signed-in person's chosen language counts when no cookie says otherwise.
@@ -368,13 +374,42 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
+# Logs go to standard error, one line per record with time, level, logger, request id and user id
+# ("-" outside a request; a Celery task's id in the worker): plain text, or one JSON object per
+# line with LOG_FORMAT=json (core.log_context). Security events (logins, lockouts, refusals,
+# exports, imports, API token use) are on the logger "security" (core.security_log).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "core.log_context.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [request=%(request_id)s user=%(user_id)s] %(message)s"},
+        "json": {"()": "core.log_context.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (its console with DEBUG, runserver's request lines) would print these
+        # a second time in their own format: here they reach the root's handler only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+# The worker keeps this configuration rather than Celery's own format (task ids: core.log_context).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# /readyz (core.probes, core.health): every check must answer within READYZ_TIMEOUT_SECONDS, and the
+# file system holding MEDIA_ROOT must have READYZ_MIN_FREE_MB free.
+READYZ_TIMEOUT_SECONDS = float(os.environ.get("READYZ_TIMEOUT_SECONDS", "3"))
+READYZ_MIN_FREE_MB = int(os.environ.get("READYZ_MIN_FREE_MB", "1024"))
 
 # The JSON API (api app): requests per token and period ("300/m", "20/s", "10000/d"), counted in
 # the cache; past it the API answers 429 with Retry-After.

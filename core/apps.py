@@ -13,8 +13,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Imported here: models are not ready when this module is imported.
-        from core import checks, workdays  # noqa: F401  (checks: registers core.W001)
+        from core import checks, readiness, workdays  # noqa: F401  (checks: registers core.W001)
         from core.models import CalendarDay, CalendarYear
+
+        readiness.register()
 
         for model in (CalendarDay, CalendarYear):
             post_save.connect(workdays.table_changed, sender=model, dispatch_uid=f"workdays-{model.__name__}-save")

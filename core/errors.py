@@ -5,6 +5,7 @@ shows that message; Django's own exceptions (a suspicious Host header, a missing
 English internals and show the page's general wording instead. A traceback is never shown.
 """
 
+import html
 import logging
 
 from django.core.exceptions import BadRequest
@@ -12,10 +13,14 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.log_context import current_request_id
+from core.security_log import security_event
+
 logger = logging.getLogger(__name__)
 
 # What a server error shows when even the layout cannot be rendered (database down, broken
-# template): plain HTML in both languages, no template, no database.
+# template): plain HTML in both languages, no template, no database. Both pages show the request's
+# id (core.log_context), which a person quotes and the operator finds in the log.
 BARE_SERVER_ERROR = """<!doctype html>
 <html lang="zh-hans"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>系统出错</title></head>
@@ -23,6 +28,7 @@ BARE_SERVER_ERROR = """<!doctype html>
 <h1 style="font-size: 1.4rem;">系统出错 · Server error</h1>
 <p>处理您的请求时出错，已记录。请稍后重试；如仍出错，请联系本级领导小组办公室。</p>
 <p>Something went wrong on our side and it has been logged. Please try again later.</p>
+<p>错误编号 · Error reference: <code>{request_id}</code></p>
 <p><a href="/">返回首页 · Home</a></p>
 </body></html>"""
 
@@ -41,6 +47,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    # Every refusal of a page or action ends here (access.views.refused raises PermissionDenied too).
+    security_event("permission_denied", method=request.method, path=request.path)
     return render(request, "403.html", {"reason": _reason(exception, Exception)}, status=403)
 
 
@@ -49,16 +57,18 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    request_id = current_request_id() or "-"
     try:
-        return render(request, "500.html", {}, status=500)
+        return render(request, "500.html", {"request_id": request_id}, status=500)
     except Exception:  # the layout itself failed: the bare page, never a second traceback
         logger.exception("The server error page could not be rendered")
-        return HttpResponseServerError(BARE_SERVER_ERROR)
+        return HttpResponseServerError(BARE_SERVER_ERROR.format(request_id=html.escape(request_id)))
 
 
 def csrf_failure(request, reason=""):
     """A form sent without a valid CSRF token: almost always a page left open past the
     session's end, or cookies turned off. Say so, in words."""
+    security_event("csrf_failure", method=request.method, path=request.path)
     return render(request, "403.html", {"reason": _(
         "页面已过期或浏览器未允许本站的 Cookie，表单未能提交。请刷新页面后重新填写提交。"
     ), "csrf": True}, status=403)

@@ -20,6 +20,10 @@ class NotificationsConfig(AppConfig):
         policy.register(models.Delivery, rules.DELIVERY)
         policy.register(models.Event, rules.EVENT)
         register_vocabulary()
+        from core.health import register_readiness_check
+        from notifications.readiness import reminder_sweep
+
+        register_readiness_check("reminder_sweep", reminder_sweep)
         from core import panels
         from notifications.panels import failures_panel, inbox_panel, office_panel, requirement_panel, todo_panel
 

@@ -274,6 +274,22 @@ class Sweep(models.Model):
         return f"#{self.pk} @ {self.as_of:%Y-%m-%d %H:%M}"
 
 
+class SweepHeartbeat(models.Model):
+    """When the reminder sweep last ran to its end (one row, pk 1), for /readyz
+    (notifications.readiness). Sweep rows cannot tell: an empty sweep leaves none. Real time, not
+    core.clock: a pinned clock (CAMPAIGN_CLOCK) runs on from each process's own start, so the
+    worker's moment and the web's would not compare."""
+
+    finished_at = models.DateTimeField(_("最近一次扫描结束时间"))
+
+    class Meta:
+        verbose_name = _("提醒扫描心跳")
+        verbose_name_plural = _("提醒扫描心跳")
+
+    def __str__(self):
+        return f"{self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
 class Digest(models.Model):
     """Everything one recipient is reminded of in one sweep, sent as one message per channel."""
 

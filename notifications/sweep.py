@@ -46,6 +46,7 @@ from notifications.models import (
     Reminder,
     ReminderPolicy,
     Sweep,
+    SweepHeartbeat,
 )
 from supervision.models import GroupAssignment
 from units.models import Unit, UnitMembership
@@ -290,8 +291,10 @@ def run_sweep(now=None, *, dispatch=True, dry_run=False):
         if dry_run:
             transaction.set_rollback(True)
             return SweepResult(None, created, digests, [])
+        # Real time (see SweepHeartbeat): how long ago the sweep last ran, for /readyz.
+        SweepHeartbeat.objects.update_or_create(pk=1, defaults={"finished_at": timezone.now()})
         if not created:
-            sweep.delete()  # an empty sweep leaves no trace
+            sweep.delete()  # an empty sweep leaves no trace (but its heartbeat)
         if dispatch and delivery_ids:
             transaction.on_commit(lambda: enqueue(delivery_ids))
     logger.info("reminder sweep as of %s: created=%s digests=%s", now.isoformat(), created, digests)

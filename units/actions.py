@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import change, created, diff, record_change, record_changes, snapshot
 from core import clock
+from core.security_log import security_event
 from units.imports import ImportRefused, check_size, count_rows, read_rows
 from units.models import Unit, UnitImport, party_affiliation_error
 from units.resources import COLUMNS, UnitResource
@@ -272,10 +273,12 @@ def start_unit_import(upload, *, actor, language=""):
             out.write(chunk)
     try:
         rows = count_rows(path)
-        return UnitImport.objects.create(
+        job = UnitImport.objects.create(
             created_by=actor, file_name=upload.name[:200], stored_name=path.name, rows=rows, language=language,
             queued_at=clock.now(),
         )
+        security_event("import", kind="units", stage="upload", import_id=job.pk, file=job.file_name, rows=rows)
+        return job
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -340,9 +343,12 @@ def confirm_unit_import(job):
     """The uploader confirms a checked import: True once (a second click finds it confirmed), and
     only while the import is kept (kept_since)."""
     now = clock.now()
-    return UnitImport.objects.filter(pk=job.pk, status=UnitImport.Status.CHECKED, created_at__gte=kept_since(now)).update(
+    confirmed = UnitImport.objects.filter(pk=job.pk, status=UnitImport.Status.CHECKED, created_at__gte=kept_since(now)).update(
         status=UnitImport.Status.IMPORTING, claimed_at=None, processed=0, queued_at=now
     ) == 1
+    if confirmed:
+        security_event("import", kind="units", stage="confirm", import_id=job.pk, file=job.file_name, rows=job.rows)
+    return confirmed
 
 
 def write_unit_import(job_id):
