@@ -5,8 +5,6 @@ through the same ``restrict(user, action)`` and every write through the same act
 pages. Writes made meanwhile carry the token's name in the audit trail; each use is a
 `security` log line and refreshes the token's last use."""
 
-import logging
-
 from django.conf import settings
 from django.utils import translation
 from ninja.security import HttpBearer
@@ -15,25 +13,25 @@ from ninja.throttling import SimpleRateThrottle
 from api.actions import note_use
 from api.models import ApiToken
 from audit.services import set_channel
-
-security = logging.getLogger("security")
+from core.log_context import set_user_id
+from core.security_log import security_event
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         found = ApiToken.objects.matching(token, ApiToken.Purpose.API)
         if found is None:
-            security.warning("api token refused", extra={"event": "token_refused", "path": request.path})
+            security_event("token_refused", path=request.path)
             return None
         request.user = found.user
+        set_user_id(found.user_id, request)
         request.api_token = found
         if found.user.language:
             translation.activate(found.user.language)
             request.LANGUAGE_CODE = found.user.language
         set_channel(found.channel)  # ended with the request by audit.middleware.ChannelMiddleware
         note_use(found)
-        security.info("api token used", extra={"event": "token_use", "token": found.prefix, "method": request.method,
-                                               "path": request.path})
+        security_event("token_use", token=found, name=found.name, method=request.method, path=request.path)
         return found
 
 

@@ -3,8 +3,6 @@ a client can act on: 400 bad input, 401 no or a wrong token, 403 not allowed, 40
 not visible (the same answer: a token learns nothing of what it may not see), 409 the state
 does not allow it, 422 the body or parameters do not fit the schema, 429 too many requests."""
 
-import logging
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,8 +11,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from access.transitions import TransitionRefused
 from api.paging import BadCursor
-
-security = logging.getLogger("security")
+from core.security_log import security_event
 
 
 def _messages(error):
@@ -38,7 +35,7 @@ def install(api):
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        security.warning("api permission refused", extra={"event": "permission_refused", "path": request.path})
+        security_event("permission_denied", path=request.path, via="api")
         return answer(request, str(exc) or _("您无权执行此操作。"), 403)
 
     @api.exception_handler(Http404)
@@ -48,7 +45,7 @@ def install(api):
     @api.exception_handler(TransitionRefused)
     def refused(request, exc):
         if getattr(exc, "forbidden", False):
-            security.warning("api permission refused", extra={"event": "permission_refused", "path": request.path})
+            security_event("permission_denied", path=request.path, via="api")
             return answer(request, str(exc), 403)
         return answer(request, str(exc), 409)
 
