@@ -73,6 +73,8 @@ class Command(BaseCommand):
         parser.add_argument("--media-root", default=None, help="MEDIA_ROOT (default: VAR_DIR/uploads, or the setting)")
         parser.add_argument("--static-root", default=None, help="STATIC_ROOT (default: VAR_DIR/staticfiles, or the setting)")
         parser.add_argument("--bind", default="127.0.0.1:8000", help="gunicorn's address, nginx's upstream")
+        parser.add_argument("--http-port", type=int, default=80, help="nginx's plain HTTP port")
+        parser.add_argument("--https-port", type=int, default=443, help="nginx's HTTPS port (tls)")
         parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
         parser.add_argument("--timeout", type=int, default=120, help="gunicorn's --timeout in seconds")
         parser.add_argument("--tls-certificate", default="/etc/ssl/certs/campaign.pem")
@@ -107,6 +109,8 @@ class Command(BaseCommand):
         file_system = settings.STORAGES["default"]["BACKEND"] == FILE_SYSTEM_STORAGE
         tls = options["mode"] == "tls"
         scheme = "https" if tls else "http"
+        default_port = 443 if tls else 80
+        port = options["https_port"] if tls else options["http_port"]
         writable = [var_dir] + ([media_root] if not media_root.is_relative_to(var_dir) else [])
         user = options["user"]
         group = options["group"] or user
@@ -117,7 +121,7 @@ class Command(BaseCommand):
             "mode": options["mode"],
             "mode_label": "HTTPS, TLS ending at nginx" if tls else "plain HTTP on a closed intranet",
             "server_name": options["server_name"],
-            "site_url": f"{scheme}://{options['server_name']}",
+            "site_url": f"{scheme}://{options['server_name']}" + (f":{port}" if port != default_port else ""),
             "app_dir": app_dir,
             "venv": Path(options["venv"]).resolve() if options["venv"] else app_dir / ".venv",
             "user": user,
@@ -128,6 +132,9 @@ class Command(BaseCommand):
             "static_root": static_root,
             "writable_paths": " ".join(str(path) for path in writable),
             "bind": options["bind"],
+            "http_port": options["http_port"],
+            "https_port": options["https_port"],
+            "https_port_suffix": f":{options['https_port']}" if options["https_port"] != 443 else "",
             "workers": options["workers"],
             "timeout": options["timeout"],
             "proxy_timeout": options["timeout"] + 5,
