@@ -152,7 +152,7 @@ def purge_sent_reminders(now=None, *, retention_days=None):
                .exclude(forgettable))
     )
     counts = Counter()
-    while chunk := list(done.order_by("pk").values_list("pk", "sweep_id", "recipient_id")[:PURGE_BATCH]):
+    for chunk in _batches(done, "pk", "sweep_id", "recipient_id", size=PURGE_BATCH):
         recipients_by_sweep = defaultdict(list)
         for _pk, sweep_id, recipient_id in chunk:
             recipients_by_sweep[sweep_id].append(recipient_id)
@@ -162,21 +162,27 @@ def purge_sent_reminders(now=None, *, retention_days=None):
                     forgettable, sweep_id=sweep_id, recipient_id__in=recipients).delete()[0]
             # Asked again at the deletion: a digest that stopped qualifying meanwhile stays.
             _total, by_model = done.filter(pk__in=[pk for pk, _s, _r in chunk]).delete()
-        deleted = by_model.get(Digest._meta.label, 0)
-        counts["digests"] += deleted
-        if not deleted:
-            break
+        counts["digests"] += by_model.get(Digest._meta.label, 0)
     orphans = Reminder.objects.filter(forgettable).exclude(Exists(
         Digest.objects.filter(sweep_id=OuterRef("sweep_id"), recipient_id=OuterRef("recipient_id"))))
-    while ids := list(orphans.order_by("pk").values_list("pk", flat=True)[:PURGE_BATCH * 10]):
+    for ids in _batches(orphans, "pk", flat=True):
         counts["reminders"] += Reminder.objects.filter(pk__in=ids).delete()[0]
     empty = Sweep.objects.filter(started_at__lt=cutoff).exclude(
         Exists(Reminder.objects.filter(sweep_id=OuterRef("pk")))).exclude(
         Exists(Digest.objects.filter(sweep_id=OuterRef("pk")))).exclude(
         Exists(Event.objects.filter(sweep_id=OuterRef("pk"))))
-    while ids := list(empty.order_by("pk").values_list("pk", flat=True)[:PURGE_BATCH * 10]):
+    for ids in _batches(empty, "pk", flat=True):
         counts["sweeps"] += Sweep.objects.filter(pk__in=ids).delete()[1].get(Sweep._meta.label, 0)
     result = {name: counts[name] for name in ("reminders", "digests", "sweeps")}
     logger.info("reminder purge (older than %s days): reminders=%s digests=%s sweeps=%s",
                 retention.days, result["reminders"], result["digests"], result["sweeps"])
     return result
+
+
+def _batches(queryset, *fields, flat=False, size=PURGE_BATCH * 10):
+    """The rows of `queryset` in batches of `size` by ascending primary key (the first field), each
+    batch taken after the last one's key: one walk along the key, however many rows are deleted."""
+    last = 0
+    while batch := list(queryset.filter(pk__gt=last).order_by("pk").values_list(*fields, flat=flat)[:size]):
+        yield batch
+        last = batch[-1] if flat else batch[-1][0]
