@@ -58,6 +58,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     reason = models.TextField(_("理由"), blank=True)
     batch_key = models.CharField(_("批量操作标识"), max_length=36, blank=True, db_index=True)
+    # The way the change came in when not through the pages: e.g. an API token's name
+    # (audit.services.acting_through), so that an office can tell the OA link's writes apart.
+    via = models.CharField(_("操作途径"), max_length=200, blank=True, default="")
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -20,6 +20,8 @@ related row (a unit, a person) so that pages can name it without another query.
 audit.vocabulary turns rows into sentences people read.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import decimal
 import uuid
@@ -29,6 +31,35 @@ from django.db import models, transaction
 
 from audit.models import AuditEntry
 from core.people import person_name
+
+# How the changes of the current request or task come in when not through the pages (an API
+# token's name): written on every row recorded meanwhile. Set by acting_through().
+_channel = contextvars.ContextVar("audit_channel", default="")
+
+
+@contextlib.contextmanager
+def acting_through(label):
+    """Every row recorded inside the block says it came in through `label` (e.g. “接口令牌：OA对接”)."""
+    token = _channel.set(str(label)[:200])
+    try:
+        yield
+    finally:
+        _channel.reset(token)
+
+
+def set_channel(label):
+    """Like acting_through() for code that cannot wrap a block (an authentication hook); the
+    returned token goes to reset_channel(), which audit.middleware.ChannelMiddleware calls at the
+    end of every request whatever happened."""
+    return _channel.set(str(label)[:200])
+
+
+def reset_channel(token):
+    _channel.reset(token)
+
+
+def current_channel():
+    return _channel.get()
 
 
 def plain(value):
@@ -106,6 +137,7 @@ def record_transition(obj, action, *, actor, from_state, to_state, changes=None,
     return AuditEntry.objects.create(
         content_type=_content_type(obj), object_id=obj.pk, actor=_actor(actor), action=action,
         from_state=from_state or "", to_state=to_state or "", changes=_checked(changes), reason=reason or "",
+        via=_channel.get(),
     )
 
 
@@ -116,7 +148,7 @@ def record_change(obj, action, *, actor, before=None, changes=None, reason=""):
     found.update(_checked(changes))
     return AuditEntry.objects.create(
         content_type=_content_type(obj), object_id=obj.pk, actor=_actor(actor), action=action,
-        changes=_checked(found), reason=reason or "",
+        changes=_checked(found), reason=reason or "", via=_channel.get(),
     )
 
 
@@ -127,13 +159,14 @@ def _bulk(objects, action, *, actor, reason, per_object, defaults):
     key = str(uuid.uuid4())
     content_type = _content_type(objects[0])
     actor = _actor(actor)
+    via = _channel.get()
     rows = []
     for obj in objects:
         values = {**defaults, **(per_object or {}).get(obj.pk, {})}
         rows.append(AuditEntry(
             content_type=content_type, object_id=obj.pk, actor=actor, action=action,
             from_state=values.get("from_state") or "", to_state=values.get("to_state") or "",
-            changes=_checked(values.get("changes")), reason=reason or "", batch_key=key,
+            changes=_checked(values.get("changes")), reason=reason or "", batch_key=key, via=via,
         ))
     return AuditEntry.objects.bulk_create(rows, batch_size=2000)
 

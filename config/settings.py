@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "import_export",
+    # django-ninja's own templates and static files: the API docs page without a CDN.
+    "ninja",
     "core",
     "accounts",
     "audit",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "rectification",
     "notifications",
     "personnel",
+    "api",
     "demo",
 ]
 
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything that writes: each request starts with no audit channel (an API token's name).
+    "audit.middleware.ChannelMiddleware",
     # After authentication: a signed-in person's chosen language counts when no cookie says otherwise.
     "config.middleware.ChosenLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -381,6 +386,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The JSON API (api app): requests per token and period ("300/m", "20/s", "10000/d"), counted in
+# the cache; past it the API answers 429 with Retry-After.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m")
 
 # Upload policy for submissions (extensions and cap are configurable).
 UPLOAD_ALLOWED_EXTENSIONS = env_list(

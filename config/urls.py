@@ -20,6 +20,7 @@ urlpatterns = [
     path("rectification/", include("rectification.urls")),
     path("notifications/", include("notifications.urls")),
     path("people/", include("personnel.urls")),
+    path("api/", include("api.urls")),
 ]
 
 handler400 = "core.errors.bad_request"

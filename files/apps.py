@@ -10,6 +10,8 @@ class FilesConfig(AppConfig):
     def ready(self):
         # Imported here: models are not ready when this module is imported.
         from access import policy
-        from files import models, owners
+        from core.backup import stored_files
+        from files import inventory, models, owners
 
         policy.register(models.Attachment, owners.ATTACHMENT)
+        stored_files.register(inventory.stored_file_models)

@@ -1,7 +1,7 @@
 """The apps are layered, and every arrow points down:
 
     core ← accounts ← audit ← access ← files ← units ← campaign ← supervision, rectification
-         ← notifications, personnel ← demo
+         ← notifications, personnel ← api, demo
 
 accounts (the user model) sits just above core: every app points at its user, so it knows
 none of them; personnel (offices managing the accounts of their subtree) needs units'
@@ -24,7 +24,7 @@ from django.apps import apps
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = {
     "core": 0, "accounts": 1, "audit": 2, "access": 3, "files": 4, "units": 5, "campaign": 6, "supervision": 7,
-    "rectification": 7, "notifications": 8, "personnel": 8, "demo": 9,
+    "rectification": 7, "notifications": 8, "personnel": 8, "api": 9, "demo": 9,
 }
 
 
