@@ -1,8 +1,10 @@
-"""Celery tasks of campaign: beat's hourly issue of the periods of recurring requirements."""
+"""Celery tasks of campaign: beat's hourly issue of the periods of recurring requirements and its
+nightly abandoning of directive intakes left unfinished."""
 
 from celery import shared_task
 
 from campaign import actions
+from campaign.intake import actions as intake_actions
 
 
 @shared_task(name="campaign.tasks.issue_recurring_periods", ignore_result=True)
@@ -11,3 +13,10 @@ def issue_recurring_periods():
     (campaign.actions.issue_recurring_periods; idempotent, so a doubled message makes nothing);
     how many obligations were created."""
     return actions.issue_recurring_periods()
+
+
+@shared_task(name="campaign.tasks.abandon_stale_intakes", ignore_result=True)
+def abandon_stale_intakes():
+    """Abandon the intakes left open past INTAKE_RETENTION_DAYS, deleting their files
+    (campaign.intake.actions.abandon_stale_intakes); how many."""
+    return intake_actions.abandon_stale_intakes()

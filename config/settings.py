@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
@@ -308,7 +309,17 @@ CELERY_BEAT_SCHEDULE = {
     "unit-import-resume": {"task": "units.tasks.resume_unit_imports", "schedule": float(UNIT_IMPORT_RESUME_SECONDS)},
     # Recurring requirements (每月5日前): the periods coming within each one's horizon get their obligations.
     "recurring-periods": {"task": "campaign.tasks.issue_recurring_periods", "schedule": 3600.0},
+    # Housekeeping, nightly (Asia/Shanghai) while nobody works: expired sessions; sent reminders and
+    # delivered digests past REMINDER_RETENTION_DAYS (notifications.actions.purge_sent_reminders);
+    # directive intakes left unfinished past INTAKE_RETENTION_DAYS, abandoned with their files.
+    "session-purge": {"task": "core.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=10)},
+    "reminder-purge": {"task": "notifications.tasks.purge_sent_reminders", "schedule": crontab(hour=3, minute=20)},
+    "intake-purge": {"task": "campaign.tasks.abandon_stale_intakes", "schedule": crontab(hour=3, minute=30)},
 }
+# Housekeeping: days a sent reminder row and a delivered digest are kept (never fewer than the
+# sweep needs to remember it was sent), days an unfinished directive intake keeps its file.
+REMINDER_RETENTION_DAYS = int(os.environ.get("REMINDER_RETENTION_DAYS", "730"))
+INTAKE_RETENTION_DAYS = int(os.environ.get("INTAKE_RETENTION_DAYS", "30"))
 
 # Units: the shape of a unit code (a regular expression the whole code must match) and how a
 # message describes it; unit imports (units/imports.py): caps checked before a file is read, the

@@ -8,7 +8,7 @@ database, so a lost or redelivered message never loses or duplicates a reminder.
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from notifications import events
+from notifications import actions, events
 from notifications.dispatch import dispatch
 from notifications.models import Delivery
 from notifications.sending import deliver
@@ -47,3 +47,10 @@ def send_deliveries(delivery_ids):
                 pk__in=delivery_ids[index + 1:], status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]
             ).update(enqueued_at=None)
             return
+
+
+@shared_task(name="notifications.tasks.purge_sent_reminders", ignore_result=True)
+def purge_sent_reminders():
+    """Beat, nightly: sent reminders and delivered digests past REMINDER_RETENTION_DAYS
+    (notifications.actions.purge_sent_reminders)."""
+    return actions.purge_sent_reminders()

@@ -361,9 +361,10 @@ def drop_draft(draft, *, actor, reason):
     return locked
 
 
-def abandon_intake(intake, *, actor):
-    """The clerk gives up an open intake; its kept file is deleted once that is committed."""
-    if not can(actor, "edit", intake):
+def abandon_intake(intake, *, actor, reason=""):
+    """The clerk gives up an open intake; its kept file is deleted once that is committed. With
+    actor None it is the system giving up (abandon_stale_intakes), asked of no one's rights."""
+    if actor is not None and not can(actor, "edit", intake):
         raise TransitionRefused(_("只能放弃本人上传的文件。"), forbidden=True)
     with transaction.atomic():
         locked = DirectiveIntake.objects.select_for_update().get(pk=intake.pk)
@@ -373,7 +374,27 @@ def abandon_intake(intake, *, actor):
         locked.status, locked.stored_name = DirectiveIntake.Status.ABANDONED, ""
         locked.save(update_fields=["status", "stored_name"])
         record_transition(locked, "abandon", actor=actor, from_state=DirectiveIntake.Status.OPEN,
-                          to_state=DirectiveIntake.Status.ABANDONED)
+                          to_state=DirectiveIntake.Status.ABANDONED, reason=reason)
         if stored_name:
             transaction.on_commit(lambda: storage.delete(stored_name))
     return locked
+
+
+def abandon_stale_intakes(now=None, *, retention_days=None):
+    """Abandon every intake still open INTAKE_RETENTION_DAYS after it was started (beat, nightly),
+    through abandon_intake: the same audit row (actor: the system, with the reason) and the same
+    deletion of the kept file. An intake registered or abandoned meanwhile is left alone. Returns
+    how many were abandoned."""
+    days = settings.INTAKE_RETENTION_DAYS if retention_days is None else retention_days
+    cutoff = (now or clock.now()) - dt.timedelta(days=days)
+    reason = _("超过 %(days)s 天未完成登记，由系统自动放弃") % {"days": days}
+    abandoned = 0
+    stale = DirectiveIntake.objects.filter(status=DirectiveIntake.Status.OPEN, created_at__lt=cutoff)
+    for intake in stale.order_by("pk"):
+        try:
+            abandon_intake(intake, actor=None, reason=reason)
+        except IntakeRefused:
+            continue
+        abandoned += 1
+    logger.info("intake purge (open longer than %s days): abandoned=%s", days, abandoned)
+    return abandoned
