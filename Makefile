@@ -20,7 +20,7 @@ WHEELHOUSE_DIR := $(or $(WHEELHOUSE),wheelhouse)
 PIP_INSTALL := $(strip $(PY) -m pip install --quiet --require-hashes \
 	$(if $(WHEELHOUSE),--no-index --find-links=$(abspath $(WHEELHOUSE))))
 
-.PHONY: run test lint venv dev-venv lock lock-check wheelhouse offline-check chromium redis-server demo worker clean
+.PHONY: run test lint venv dev-venv lock lock-check wheelhouse offline-check chromium nginx redis-server demo worker clean
 
 # The venv's own pip (the one Python's ensurepip brings) installs; nothing upgrades it from the network.
 $(VENV)/.installed: requirements.lock | lock-check
@@ -126,6 +126,10 @@ run: demo
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# The deployment kit's tests check the rendered nginx site with Debian's nginx (tests/deploy).
+nginx:
+	@test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null)
+
 # The fault tests start Redis servers of their own (tests/faults/stack.py).
 redis-server:
 	@command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
@@ -135,7 +139,7 @@ lint: dev-venv lock-check
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite; DATABASE_URL picks the database (SQLite by default).
-test: dev-venv chromium redis-server var/.dirs lint
+test: dev-venv chromium nginx redis-server var/.dirs lint
 	$(PY) -m pytest
 
 clean:
