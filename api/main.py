@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import PerTokenThrottle, TokenAuth
-from api.endpoints import me
+from api.endpoints import campaigns, dashboard, me, obligations, units
 
 api = NinjaAPI(
     title="群众路线教育实践活动工作台 API",
@@ -26,3 +26,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", me.router)
+api.add_router("/", campaigns.router)
+api.add_router("/", obligations.router)
+api.add_router("/", units.router)
+api.add_router("/", dashboard.router)
