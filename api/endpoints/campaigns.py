@@ -21,7 +21,7 @@ def _campaigns(user):
 def _directives(user):
     return Directive.objects.restrict(user, "view").select_related("issuing_unit").prefetch_related(
         Prefetch("forwards", queryset=Directive.objects.restrict(user, "view"), to_attr="visible_forwards"),
-        Prefetch("requirements", queryset=Requirement.objects.only("pk", "directive_id")),
+        Prefetch("requirements", queryset=Requirement.objects.restrict(user, "view").only("pk", "directive_id")),
     )
 
 

@@ -231,3 +231,12 @@ def test_no_query_string_makes_a_500(hz, params, path, detail):
         assert answer.json()["detail"] if not any("\x00" in v for v in params.values()) else answer.status_code == 400
     by_id = r.get(f"{path}/{detail}")
     assert by_id.status_code < 500, detail
+
+
+def test_every_read_endpoint_is_documented(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/campaigns", "/campaigns/{campaign_id}", "/directives", "/directives/{directive_id}", "/requirements",
+                 "/requirements/{requirement_id}", "/obligations", "/obligations/{obligation_id}", "/units",
+                 "/units/{unit_id}", "/dashboard"):
+        operation = paths[f"/api/v1{path}"]["get"]
+        assert operation["summary"] and operation["description"], path
