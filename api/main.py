@@ -11,7 +11,7 @@ from ninja.renderers import JSONRenderer
 
 from api import errors
 from api.auth import PerTokenThrottle, TokenAuth
-from api.endpoints import me, writes
+from api.endpoints import campaigns, dashboard, me, obligations, units, writes
 
 
 class ReadableJSON(JSONRenderer):
@@ -35,4 +35,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", me.router)
+api.add_router("/", campaigns.router)
+api.add_router("/", obligations.router)
+api.add_router("/", units.router)
+api.add_router("/", dashboard.router)
 api.add_router("/", writes.router)
