@@ -36,7 +36,8 @@ def current_request_id():
 
 def set_user_id(user_id, request=None):
     """Name the user the rest of this request acts for (after authentication, or a login)."""
-    _user_id.set(user_id)
+    if _request_id.get() is not None:  # only inside a request, whose end resets it (a login made by a
+        _user_id.set(user_id)         # test or a command must not name the user of later lines)
     if request is not None:
         request.log_user_id = user_id
 

@@ -10,6 +10,7 @@ from config.celery import app
 from core.tasks import clear_expired_sessions
 
 
+@pytest.mark.django_db  # Celery's Django fixup runs the system checks, which read the work calendar
 def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()  # autodiscovery, as a worker does at start
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
