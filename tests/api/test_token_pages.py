@@ -81,3 +81,23 @@ def test_the_forms_never_raise_whatever_they_are_sent(world, name, purpose, unit
     service_form = ServiceTokenForm({"unit": unit, "name": name, "reason": reason}, user=world.office_hangzhou)
     if service_form.is_valid():
         assert service_form.cleaned_data["unit"].pk in {world.hangzhou.pk, world.xihu.pk, world.street.pk}
+
+
+def test_the_token_page_fits_a_phone_and_copies_the_new_token(browser_page, live_server, world):
+    """360 px wide, the page scrolls only down; the copy button works without inline script (CSP)."""
+    from tests.conftest import login
+
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, live_server, world.office_province.username)
+    page.goto(f"{live_server.url}{reverse('tokens:list')}")
+    page.fill("#token-form input[name=name]", "手机日历")
+    page.check("#token-form input[value=calendar]")
+    page.click("#token-form button")
+    page.wait_for_selector("[data-testid=token-created]")
+    assert page.input_value("#new-token-text").startswith("cwt_") and "/calendar/" in page.input_value("#new-feed-url")
+    page.click("[data-copy-from=new-token-text]")
+    page.wait_for_selector("[data-copy-from=new-token-text]:has-text('已复制')")
+    wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 360)
+        .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 15)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
