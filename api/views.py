@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from access.scope import scope_for
 from api import actions, calendar_feed
@@ -109,7 +109,7 @@ def token_revoke(request, apitoken_id):
                   status=400 if form.is_bound else 200)
 
 
-@require_GET
+@require_safe
 def calendar(request, token):
     """The person's calendar (iCalendar), opened by the token in the address: calendar apps send
     no headers. An unknown or revoked token is a plain 404 that says nothing of why."""
