@@ -13,6 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from access.policy import RestrictedQuerySet
@@ -93,6 +94,10 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.prefix}）"
+
+    def get_absolute_url(self):
+        """The token's row on the token pages (接口令牌)."""
+        return f"{reverse('tokens:list')}#token-{self.pk}"
 
     @property
     def in_force(self):

@@ -54,6 +54,8 @@ OBJECTS = {
     # offices over the directive's issuing unit.
     "intake_id": ("hz_intake", "office_hangzhou"),
     "draft_id": ("hz_draft", "office_hangzhou"),
+    # A person's own API token (api.rules): revoked by its owner only (a service token also by the offices over its unit).
+    "apitoken_id": ("api_token", "liaison_organ"),
 }
 
 # URL name -> rightful persona, where the page is for another role than the kwarg's owner,
@@ -100,6 +102,10 @@ OUTSIDERS = ["liaison_organ2", "other_member", "office_ningbo", "office_other_bo
 PUBLIC = {
     "login", "logout", "set_language", "javascript-catalog",
     "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    # A calendar feed is opened by calendar apps, which cannot sign in: its token (a revocable calendar
+    # ApiToken, not an object id) is the proof, and an unknown or revoked one is a 404
+    # (tests/api/test_calendar_feed.py).
+    "calendar_feed",
 }
 
 
@@ -108,6 +114,7 @@ def things(things, world):
     """The shared objects plus the look-back report of the insider unit and an import by its office;
     and 004's affiliation bodies: the insider unit belongs to one (its staff are the rightful
     reviewers of its part of a report on the affiliation route), the other's staff are outsiders."""
+    from api.actions import create_token
     from campaign.actions import create_campaign, fan_out
     from campaign.blueprints import MASS_LINE
     from campaign.models import DirectiveIntake, Requirement, RequirementDraft, Route
@@ -138,6 +145,7 @@ def things(things, world):
         lookback.obligations.get(unit=world.organ), "submit", world.liaison_organ, text="回头看自查报告"
     )
 
+    things.api_token, _text = create_token(world.liaison_organ, "手机")
     things.lookback_report = LookBackReport.objects.create(
         campaign=world.campaign, unit=world.organ, summary="整改落实情况自查", created_by=world.liaison_organ
     )
