@@ -21,6 +21,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from access.policy import can
+from api.endpoints.campaigns import router as directives_router
 from campaign import actions, chases, workflow
 from campaign.current import current_campaign
 from campaign.forms import DirectiveForm, RequirementForm, office_units
@@ -60,7 +61,8 @@ class DirectiveIn(Schema):
     forwards: int | None = None
 
 
-@router.post("/directives", response={201: Written}, summary="Register a directive (登记公文)")
+# On the router that lists directives: one URL pattern answers GET and POST of /directives.
+@directives_router.post("/directives", response={201: Written}, summary="Register a directive (登记公文)")
 def register_directive(request, payload: DirectiveIn):
     """The number (发文字号) is read and checked as on the page: a number already registered, or one
     that is not a document number, is refused with the parser's message. `forwards` names a
