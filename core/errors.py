@@ -9,7 +9,7 @@ import html
 import logging
 
 from django.core.exceptions import BadRequest
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,16 @@ BARE_SERVER_ERROR = """<!doctype html>
 </body></html>"""
 
 
+# Machine clients (the JSON API under /api/) get the same refusals as JSON {"detail": "…"}.
+API_PREFIX = "/api/"
+
+
+def _answer(request, template, context, status, detail):
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": str(detail)}, status=status, json_dumps_params={"ensure_ascii": False})
+    return render(request, template, context, status=status)
+
+
 def _reason(exception, explained_by):
     """The message the code gave, when the exception is one our code raises with words."""
     if isinstance(exception, explained_by):
@@ -43,21 +53,26 @@ def _reason(exception, explained_by):
 
 
 def bad_request(request, exception=None):
-    return render(request, "400.html", {"reason": _reason(exception, BadRequest)}, status=400)
+    reason = _reason(exception, BadRequest)
+    return _answer(request, "400.html", {"reason": reason}, 400, reason or _("请求无效。"))
 
 
 def permission_denied(request, exception=None):
     # Every refusal of a page or action ends here (access.views.refused raises PermissionDenied too).
     security_event("permission_denied", method=request.method, path=request.path)
-    return render(request, "403.html", {"reason": _reason(exception, Exception)}, status=403)
+    reason = _reason(exception, Exception)
+    return _answer(request, "403.html", {"reason": reason}, 403, reason or _("您无权执行此操作。"))
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", {}, status=404)
+    return _answer(request, "404.html", {}, 404, _("未找到，或您无权查看。"))
 
 
 def server_error(request):
     request_id = current_request_id() or "-"
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _("系统出错，已记录。错误编号：%(id)s") % {"id": request_id}}, status=500,
+                            json_dumps_params={"ensure_ascii": False})
     try:
         return render(request, "500.html", {"request_id": request_id}, status=500)
     except Exception:  # the layout itself failed: the bare page, never a second traceback

@@ -89,3 +89,11 @@ def test_submit_review_and_chase(world, client, settings, tmp_path):
     nobody = client.post("/api/v1/chases", {"obligations": [world.obligation_organ2.pk]}, content_type="application/json",
                          **token_of(world.liaison_organ))
     assert nobody.status_code == 403
+
+
+def test_refusals_before_the_api_are_json_too(world, client):
+    token = token_of(world.liaison_organ)
+    nul = client.get("/api/v1/units", {"q": "a\x00b"}, **token)
+    assert nul.status_code == 400 and "空字符" in nul.json()["detail"]
+    nowhere = client.get("/api/v1/units/x/y", **token)
+    assert nowhere.status_code == 404 and nowhere.json()["detail"]
