@@ -17,7 +17,7 @@ class Me(Schema):
     is_supervisor: bool
 
 
-@router.get("/me", response=Me, summary="The account and token making this request")
+@router.get("/me", response=Me, summary="当前令牌及其使用人")
 def me(request):
     scope = scope_for(request.user)
     return {

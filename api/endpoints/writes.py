@@ -62,7 +62,7 @@ class DirectiveIn(Schema):
 
 
 # On the router that lists directives: one URL pattern answers GET and POST of /directives.
-@directives_router.post("/directives", response={201: Written}, summary="Register a directive (登记公文)")
+@directives_router.post("/directives", response={201: Written}, summary="登记公文（发文字号经解析校验）")
 def register_directive(request, payload: DirectiveIn):
     """The number (发文字号) is read and checked as on the page: a number already registered, or one
     that is not a document number, is refused with the parser's message. `forwards` names a
@@ -108,7 +108,7 @@ class RequirementWritten(Written):
 
 
 @router.post("/directives/{directive_id}/requirements", response={201: RequirementWritten},
-             summary="Add a requirement to a directive (报送要求), fanned out to its units")
+             summary="为公文添加报送要求（即为范围内单位生成报送任务）")
 def add_requirement(request, directive_id: int, payload: RequirementIn):
     """`deadline` is a date (2014-01-10) or the directive's own words (2014年1月10日前, 12月底,
     会后15日内 with `due_event`, 每月5日前); the units are chosen by batch, levels, unit types or
@@ -147,7 +147,7 @@ def _obligation(request, obligation_id):
 
 
 @router.post("/obligations/{obligation_id}/submit", response={200: ObligationMoved},
-             summary="Submit a version for an obligation (报送), with files")
+             summary="报送材料（说明和文件）")
 def submit(request, obligation_id: int, text: Form[str] = "", files: File[list[UploadedFile]] = None):
     """multipart/form-data: `text` and any number of `files`, checked by the same rules as on the
     page (allowed types, size cap, content matching the extension). A liaison of the unit may."""
@@ -169,7 +169,7 @@ class ReviewIn(Schema):
 
 
 @router.post("/obligations/{obligation_id}/review", response={200: ObligationMoved},
-             summary="Approve or return the latest version (审核)")
+             summary="审核：通过或退回最新报送的材料")
 def review(request, obligation_id: int, payload: ReviewIn):
     """`decision` is approve or return; a return needs `reason` and may give `new_due_on`, a later
     day (the unit then reports by 24:00 that day). The reviewer is the supervision group or the
@@ -198,7 +198,7 @@ class Chased(Schema):
     not_open: int
 
 
-@router.post("/chases", response={200: Chased}, summary="Chase units about open obligations (催办)")
+@router.post("/chases", response={200: Chased}, summary="催办")
 def chase(request, payload: ChaseIn):
     """Chases the open ones among `obligations` that the token may chase; those chased today
     already are left alone unless `confirm` (and listed in `already_today`)."""
