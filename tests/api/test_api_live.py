@@ -60,8 +60,8 @@ def client_for(user, name):
     return session
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_other_system_runs_the_core_loop_through_the_api(world, gunicorn):
+def test_an_other_system_runs_the_core_loop_through_the_api(transactional_db, world, gunicorn):
+    # transactional_db: the rows are committed, so that gunicorn's processes see them.
     office, liaison = client_for(world.office_province, "省委办公厅OA"), client_for(world.liaison_organ, "手机")
     group = client_for(world.group_leader, "督导组平板")
 
