@@ -19,6 +19,7 @@ from notifications.models import (
     Reminder,
     ReminderPolicy,
     Sweep,
+    SweepHeartbeat,
 )
 from notifications.outcomes import channel_label
 
@@ -58,6 +59,11 @@ class DueDateFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SweepAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started_at", "finished_at", "as_of", "created", "digests"]
     date_hierarchy = "started_at"
+
+
+@admin.register(SweepHeartbeat)
+class SweepHeartbeatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["finished_at"]
 
 
 @admin.register(Reminder)

@@ -225,6 +225,8 @@ def _recipients(text):
         if not item:
             continue
         parts = _split_top(item, "、")
+        if not parts:  # nothing but separators
+            continue
         # "中央和国家机关各部委、各人民团体教育实践活动领导小组": the last part's 领导小组 (办公室)
         # belongs to every part; "各党总支、直属党支部" are two whole bodies.
         shared = re.search(r"(领导小组|领导小组办公室|活动办公室|工作办公室|办公室)$", parts[-1]) and not any(

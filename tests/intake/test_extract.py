@@ -231,3 +231,8 @@ def test_a_web_repost_with_its_forwarded_notice_under_fu():
     assert forwarded["title"] == "关于开展主题征文活动的通知"
     assert forwarded["primary_recipients"] == ["各市教育局"]
     assert [d["text"] for d in forwarded["deadlines"]] == ["开学后两周内"]
+
+
+def test_a_recipient_line_of_separators_only_gives_no_recipient():
+    record = extract("关于做好整改工作的通知\n主送：、\n抄送：、，\n")
+    assert record.primary_recipients == [] and record.cc_recipients == []
