@@ -5,6 +5,7 @@ does not allow it, 422 the body or parameters do not fit the schema, 429 too man
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, Throttled
 from ninja.errors import ValidationError as SchemaError
@@ -53,6 +54,11 @@ def install(api):
     def invalid(request, exc):
         messages = _messages(exc)
         return answer(request, " ".join(messages), 400, errors=messages)
+
+    @api.exception_handler(RawPostDataException)
+    def form_sent_to_a_json_endpoint(request, exc):
+        # A form-encoded body was read as a form before the endpoint could read it as JSON.
+        return answer(request, _("请求内容须为 JSON（Content-Type: application/json）。"), 400)
 
     @api.exception_handler(BadCursor)
     def bad_cursor(request, exc):

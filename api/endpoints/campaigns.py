@@ -9,6 +9,7 @@ from ninja import Query, Router
 from api import schemas
 from api.endpoints import filters
 from api.paging import PageParams, page_of
+from api.types import RowId
 from campaign.models import Campaign, Directive, Requirement
 
 router = Router(tags=["campaigns"])
@@ -36,14 +37,14 @@ def list_campaigns(request, page: Query[PageParams]):
 
 
 @router.get("/campaigns/{campaign_id}", response=schemas.CampaignDetailOut, summary="一项教育实践活动（含环节、批次）")
-def get_campaign(request, campaign_id: int):
+def get_campaign(request, campaign_id: RowId):
     """One campaign with its phases and batches; 404 when it does not exist or is not visible."""
     campaign = get_object_or_404(_campaigns(request.user).prefetch_related("phases", "batches"), pk=campaign_id)
     return schemas.campaign_detail_out(campaign)
 
 
 @router.get("/directives", response=schemas.DirectivePage, summary="公文列表")
-def list_directives(request, page: Query[PageParams], campaign: int | None = None, updated_since: str | None = None):
+def list_directives(request, page: Query[PageParams], campaign: RowId | None = None, updated_since: str | None = None):
     """The directives the token's owner may read (issued within an office's subtree, or by a
     unit above one's own). Filters: `campaign` (id), `updated_since` (ISO 8601 moment: changed
     at or after it). Each carries the numbers of the directives it forwards and its requirements' ids."""
@@ -57,14 +58,14 @@ def list_directives(request, page: Query[PageParams], campaign: int | None = Non
 
 
 @router.get("/directives/{directive_id}", response=schemas.DirectiveOut, summary="一份公文")
-def get_directive(request, directive_id: int):
+def get_directive(request, directive_id: RowId):
     """One directive, with the numbers of the directives it forwards (those the reader can see)
     and its requirements' ids; 404 when it does not exist or is not visible."""
     return schemas.directive_out(get_object_or_404(_directives(request.user), pk=directive_id))
 
 
 @router.get("/requirements", response=schemas.RequirementPage, summary="报送要求列表")
-def list_requirements(request, page: Query[PageParams], campaign: int | None = None, directive: int | None = None,
+def list_requirements(request, page: Query[PageParams], campaign: RowId | None = None, directive: RowId | None = None,
                       updated_since: str | None = None):
     """The requirements of the directives the token's owner may read. Filters: `campaign` (id),
     `directive` (id), `updated_since` (ISO 8601 moment)."""
@@ -80,6 +81,6 @@ def list_requirements(request, page: Query[PageParams], campaign: int | None = N
 
 
 @router.get("/requirements/{requirement_id}", response=schemas.RequirementOut, summary="一项报送要求")
-def get_requirement(request, requirement_id: int):
+def get_requirement(request, requirement_id: RowId):
     """One requirement; 404 when it does not exist or is not visible."""
     return schemas.requirement_out(get_object_or_404(_requirements(request.user), pk=requirement_id))

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from access.policy import can
 from access.scope import scope_for
 from api import schemas
+from api.types import RowId
 from campaign import dashboard
 from campaign.current import current_campaign
 from campaign.models import Campaign
@@ -98,7 +99,7 @@ def _campaign(request, campaign_id):
 
 
 @router.get("/dashboard", response=DashboardOut, summary="工作进度统计（与工作进度页面相同的数字）")
-def get_dashboard(request, unit: int | None = None, campaign: int | None = None):
+def get_dashboard(request, unit: RowId | None = None, campaign: RowId | None = None):
     """The dashboard's counts for the subtree of `unit` (id; default: the caller's own
     leading-group office) in `campaign` (id; default: the current campaign, the latest launched
     one the caller can see): in total, per child unit (the unit's own obligations first, as

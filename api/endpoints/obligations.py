@@ -9,6 +9,7 @@ from ninja import Query, Router
 from api import schemas
 from api.endpoints import filters
 from api.paging import PageParams, page_of
+from api.types import RowId
 from campaign.models import Obligation, Review, Submission, SubmissionFile
 from campaign.status import ObligationStatus
 from core import clock, traffic_light
@@ -27,8 +28,8 @@ def _obligations(user, now):
 
 @router.get("/obligations", response=schemas.ObligationPage, summary="报送任务列表（含状态）")
 def list_obligations(
-    request, page: Query[PageParams], campaign: int | None = None, requirement: int | None = None,
-    unit: int | None = None, state: str | None = None, overdue: bool | None = None, updated_since: str | None = None,
+    request, page: Query[PageParams], campaign: RowId | None = None, requirement: RowId | None = None,
+    unit: RowId | None = None, state: str | None = None, overdue: bool | None = None, updated_since: str | None = None,
 ):
     """The obligations the token's owner may see, each with its status as of now.
 
@@ -60,7 +61,7 @@ def list_obligations(
 
 
 @router.get("/obligations/{obligation_id}", response=schemas.ObligationDetailOut, summary="一项报送任务（含报送材料和审核）")
-def get_obligation(request, obligation_id: int):
+def get_obligation(request, obligation_id: RowId):
     """One obligation with its status, every submitted version (newest first, with its files'
     names and download links: the pages' links, opened in a signed-in browser) and every review
     (newest first). 404 when it does not exist or is not visible. Reading it here does not sign

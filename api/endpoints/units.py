@@ -8,6 +8,7 @@ from ninja import Query, Router
 from api import schemas
 from api.endpoints import filters
 from api.paging import PageParams, page_of
+from api.types import RowId
 from units.models import Level, Unit
 
 router = Router(tags=["units"])
@@ -18,7 +19,7 @@ def _units(user):
 
 
 @router.get("/units", response=schemas.UnitPage, summary="单位列表")
-def list_units(request, page: Query[PageParams], under: int | None = None, q: str | None = None,
+def list_units(request, page: Query[PageParams], under: RowId | None = None, q: str | None = None,
                level: str | None = None):
     """The units the token's owner may see. Filters: `under` (id: that unit and its whole
     subtree; 404 when the unit is not visible), `q` (part of the name, short name or code),
@@ -36,6 +37,6 @@ def list_units(request, page: Query[PageParams], under: int | None = None, q: st
 
 
 @router.get("/units/{unit_id}", response=schemas.UnitOut, summary="一个单位")
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: RowId):
     """One unit; 404 when it does not exist or is not visible."""
     return schemas.unit_out(get_object_or_404(_units(request.user), pk=unit_id))

@@ -22,6 +22,7 @@ from ninja.files import UploadedFile
 
 from access.policy import can
 from api.endpoints.campaigns import router as directives_router
+from api.types import RowId
 from campaign import actions, chases, workflow
 from campaign.current import current_campaign
 from campaign.forms import DirectiveForm, RequirementForm, office_units
@@ -45,10 +46,10 @@ class Written(Schema):
 
 
 class DirectiveIn(Schema):
-    campaign: int | None = None
+    campaign: RowId | None = None
     number: str = ""
     doc_type: str
-    issuing_unit: int
+    issuing_unit: RowId
     issuer_name: str
     title: str
     primary_recipients: str = ""
@@ -58,7 +59,7 @@ class DirectiveIn(Schema):
     urgency: str = ""
     secrecy: str = ""
     body: str = ""
-    forwards: int | None = None
+    forwards: RowId | None = None
 
 
 # On the router that lists directives: one URL pattern answers GET and POST of /directives.
@@ -91,8 +92,8 @@ class RequirementIn(Schema):
     title: str
     deadline: str
     description: str = ""
-    phase: int | None = None
-    target_batch: int | None = None
+    phase: RowId | None = None
+    target_batch: RowId | None = None
     target_levels: list[str] = []
     target_unit_types: list[str] = []
     unit_codes: list[str] = []
@@ -109,7 +110,7 @@ class RequirementWritten(Written):
 
 @router.post("/directives/{directive_id}/requirements", response={201: RequirementWritten},
              summary="为公文添加报送要求（即为范围内单位生成报送任务）")
-def add_requirement(request, directive_id: int, payload: RequirementIn):
+def add_requirement(request, directive_id: RowId, payload: RequirementIn):
     """`deadline` is a date (2014-01-10) or the directive's own words (2014年1月10日前, 12月底,
     会后15日内 with `due_event`, 每月5日前); the units are chosen by batch, levels, unit types or
     codes, within the directive's office subtree. The units' obligations are made at once."""
@@ -148,7 +149,7 @@ def _obligation(request, obligation_id):
 
 @router.post("/obligations/{obligation_id}/submit", response={200: ObligationMoved},
              summary="报送材料（说明和文件）")
-def submit(request, obligation_id: int, text: Form[str] = "", files: File[list[UploadedFile]] = None):
+def submit(request, obligation_id: RowId, text: Form[str] = "", files: File[list[UploadedFile]] = None):
     """multipart/form-data: `text` and any number of `files`, checked by the same rules as on the
     page (allowed types, size cap, content matching the extension). A liaison of the unit may."""
     obligation = _obligation(request, obligation_id)
@@ -170,7 +171,7 @@ class ReviewIn(Schema):
 
 @router.post("/obligations/{obligation_id}/review", response={200: ObligationMoved},
              summary="审核：通过或退回最新报送的材料")
-def review(request, obligation_id: int, payload: ReviewIn):
+def review(request, obligation_id: RowId, payload: ReviewIn):
     """`decision` is approve or return; a return needs `reason` and may give `new_due_on`, a later
     day (the unit then reports by 24:00 that day). The reviewer is the supervision group or the
     office the requirement's route names."""
@@ -187,7 +188,7 @@ def review(request, obligation_id: int, payload: ReviewIn):
 
 
 class ChaseIn(Schema):
-    obligations: list[int]
+    obligations: list[RowId]
     note: str = ""
     confirm: bool = False
 
