@@ -13,7 +13,6 @@ clock), and the run waits at most READYZ_TIMEOUT_SECONDS: a check still running 
 A check's database connection is closed when it ends, since its thread is not reused.
 """
 
-import contextvars
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -57,7 +56,9 @@ def run_readiness_checks(checks=None, timeout=None):
     started = time.monotonic()
     executor = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="readyz")
     futures = {
-        name: executor.submit(contextvars.copy_context().run, _timed, name, function) for name, function in checks.items()
+        # Not in a copy of the caller's context: Django keeps database connections in context
+        # variables, so a copy would share (and close) the request's own connection across threads.
+        name: executor.submit(_timed, name, function) for name, function in checks.items()
     }
     results = {}
     for name, future in futures.items():
