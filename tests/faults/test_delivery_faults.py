@@ -185,6 +185,9 @@ def test_the_database_dropping_after_the_mail_server_accepted_doubles_nothing(st
     """After each message is accepted, every other connection to the test database is terminated
     (the worker's included) before the server answers 250: the "sent" must still be recorded."""
     main_pid = connection.cursor().connection.info.backend_pid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        (started,) = cursor.fetchone()
     settings_dict = connection.settings_dict
     terminated = []
 
@@ -194,7 +197,9 @@ def test_the_database_dropping_after_the_mail_server_accepted_doubles_nothing(st
             with db.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)", [main_pid],
+                    # the stack's connections only: not those other tests' servers keep for the session
+                    "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s) AND backend_start >= %s",
+                    [main_pid, started],
                 )
                 terminated.append(cursor.rowcount)
         db.close()
