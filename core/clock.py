@@ -79,6 +79,13 @@ def now():
     return _frozen.get() or _pinned_by_setting() or timezone.now()
 
 
+def wall_now():
+    """Real time, whatever the campaign's clock says: for operations that compare moments written
+    by different processes (a pinned clock runs on from each process's own start), such as the
+    reminder sweep's heartbeat read by /readyz. Never for a rule: rules read now()."""
+    return timezone.now()
+
+
 def today():
     """The current date in the project's time zone (Asia/Shanghai)."""
     return timezone.localdate(now())

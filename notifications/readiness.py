@@ -9,8 +9,8 @@ ok once beat's first sweep has run (within one interval of the worker's start).
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone
 
+from core import clock
 from notifications.models import SweepHeartbeat
 
 # Three intervals: one late sweep (a long run, a worker restart) is not an outage; three missed are.
@@ -22,6 +22,6 @@ def reminder_sweep():
     if finished_at is None:
         return "never ran"
     # Real time, as the heartbeat is (notifications.models.SweepHeartbeat).
-    if timezone.now() - finished_at > dt.timedelta(seconds=MISSED_INTERVALS * settings.REMINDER_SWEEP_SECONDS):
+    if clock.wall_now() - finished_at > dt.timedelta(seconds=MISSED_INTERVALS * settings.REMINDER_SWEEP_SECONDS):
         return "last run too long ago"
     return None

@@ -292,7 +292,7 @@ def run_sweep(now=None, *, dispatch=True, dry_run=False):
             transaction.set_rollback(True)
             return SweepResult(None, created, digests, [])
         # Real time (see SweepHeartbeat): how long ago the sweep last ran, for /readyz.
-        SweepHeartbeat.objects.update_or_create(pk=1, defaults={"finished_at": timezone.now()})
+        SweepHeartbeat.objects.update_or_create(pk=1, defaults={"finished_at": clock.wall_now()})
         if not created:
             sweep.delete()  # an empty sweep leaves no trace (but its heartbeat)
         if dispatch and delivery_ids:

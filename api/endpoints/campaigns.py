@@ -51,9 +51,7 @@ def list_directives(request, page: Query[PageParams], campaign: RowId | None = N
     directives = _directives(request.user)
     if campaign is not None:
         directives = directives.in_campaign(campaign)
-    since = filters.moment("updated_since", updated_since)
-    if since is not None:
-        directives = directives.filter(updated_at__gte=since)
+    directives = filters.changed_since(directives, updated_since)
     return page_of(directives, page, schemas.directive_out)
 
 
@@ -74,9 +72,7 @@ def list_requirements(request, page: Query[PageParams], campaign: RowId | None =
         requirements = requirements.in_campaign(campaign)
     if directive is not None:
         requirements = requirements.filter(directive_id=directive)
-    since = filters.moment("updated_since", updated_since)
-    if since is not None:
-        requirements = requirements.filter(updated_at__gte=since)
+    requirements = filters.changed_since(requirements, updated_since)
     return page_of(requirements, page, schemas.requirement_out)
 
 

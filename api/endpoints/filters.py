@@ -23,6 +23,12 @@ def moment(name, text):
     return found
 
 
+def changed_since(queryset, text, name="updated_since"):
+    """`queryset` narrowed to the rows changed at or after the moment `text` names (none given: all)."""
+    since = moment(name, text)
+    return queryset if since is None else queryset.filter(updated_at__gte=since)
+
+
 def choice(name, text, choices):
     """`text` when it is one of `choices` ({code: label}), or None when not given."""
     if text is None or text == "":

@@ -54,9 +54,7 @@ def list_obligations(
         obligations = obligations.filter(light=wanted)
     if overdue is not None:
         obligations = obligations.filter(is_overdue=overdue)
-    since = filters.moment("updated_since", updated_since)
-    if since is not None:
-        obligations = obligations.filter(updated_at__gte=since)
+    obligations = filters.changed_since(obligations, updated_since)
     return page_of(obligations, page, schemas.obligation_out)
 
 
