@@ -35,6 +35,10 @@ class CampaignConfig(AppConfig):
         policy.register(models.RequirementDraft, rules.REQUIREMENT_DRAFT)
         register_vocabulary()
         register_panels()
+        from campaign import export
+        from core import jobs
+
+        jobs.register(export.KIND, export.run_progress_export)
         from campaign import extensions, receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
 
 

@@ -1,8 +1,9 @@
 """A table offered as a file to save (.xlsx or .csv): the one way the pages hand over small exports.
 
 Every text cell is written inert (core.spreadsheet.escape_formula: CSV/formula injection); a CSV
-file starts with a BOM so that Excel reads its UTF-8. The large streamed obligations export is
-campaign.export.
+file starts with a BOM so that Excel reads its UTF-8. The large exports (the unit register, the
+dashboard's obligations) are background jobs writing through core.spreadsheet.xlsx_sheet:
+units.export and campaign.export.
 """
 
 import tablib

@@ -13,7 +13,8 @@ never its value. Values are cut to 200 characters and quoted when they hold spac
 control characters, so a username cannot forge a line.
 
 Who calls it: access.security_events (logins, lockouts), core.errors (403, CSRF refusals),
-core.downloads and campaign.export (exports), units.actions and access.work_calendar (imports),
+core.downloads, campaign.export and units.export (exports; a background job's file
+also when it is downloaded: core.views_jobs), units.actions and access.work_calendar (imports),
 and the API (token_use).
 """
 

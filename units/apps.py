@@ -22,6 +22,10 @@ class UnitsConfig(AppConfig):
         policy.register(Opinion, rules.OPINION)
         policy.register(UnitImport, rules.UNIT_IMPORT)
         register_vocabulary()
+        from core import jobs
+        from units import export
+
+        jobs.register(export.KIND, export.run_export)
 
 
 def register_vocabulary():

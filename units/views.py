@@ -5,7 +5,7 @@ import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -22,10 +22,11 @@ from core.downloads import download
 from core.queueing import publish
 from core.redirects import redirect_back
 from units import actions, tasks
+from units import export as unit_export_job
 from units.forms import AssignForm, DeactivateForm, ImportForm, MoveForm, UnitFilterForm, UnitForm
 from units.imports import ImportRefused
 from units.models import PATH_SEGMENT, Level, Unit, UnitImport, UnitType
-from units.resources import COLUMNS, UnitResource
+from units.resources import COLUMNS
 
 PAGE_SIZE = 100
 
@@ -186,10 +187,17 @@ def _download(dataset, fmt, filename):
 
 
 @login_required
+@require_POST
 def unit_export(request):
-    """Any filtered list of units, as .xlsx or .csv in the import template's columns."""
-    units = UnitFilterForm(request.GET).apply(Unit.objects.restrict(request.user))
-    return _download(UnitResource().export(queryset=units), request.GET.get("format", "xlsx"), "units")
+    """Any filtered list of units (the list's filters in the address), as .xlsx or .csv in the
+    import template's columns: written by the worker (units.export), the person sent to the job's page."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in unit_export_job.FORMATS:
+        raise BadRequest(_("格式只能是 xlsx 或 csv。"))
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("page", None)
+    return redirect(unit_export_job.start_export(query, fmt, owner=request.user))
 
 
 @login_required

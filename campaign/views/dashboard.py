@@ -1,17 +1,17 @@
-"""The progress dashboard over an office's subtree, with drill-down and a streamed export."""
+"""The progress dashboard over an office's subtree, with drill-down and its export (a background job)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from access.policy import can
 from access.scope import scope_for
 from campaign import dashboard
 from campaign.current import current_campaign
-from campaign.export import obligations_workbook_response
-from campaign.models import Obligation
+from campaign.export import start_progress_export
 from core import traffic_light
 from units.models import PATH_SEGMENT, Unit
 
@@ -78,8 +78,9 @@ def dashboard_view(request):
 
 
 @login_required
+@require_POST
 def dashboard_export(request):
-    """The obligations behind the current view (the unit's subtree, the current campaign), as .xlsx."""
+    """The obligations behind the current view (the unit's subtree, the current campaign), as .xlsx:
+    written by the worker (campaign.export), the person sent to the job's page."""
     unit, _children, _breadcrumb = _unit_and_neighbours(request)
-    obligations = Obligation.objects.in_campaign(current_campaign(request)).filter(unit__path__startswith=unit.path)
-    return obligations_workbook_response(obligations, filename=f"progress-{unit.code}.xlsx")
+    return redirect(start_progress_export(unit, current_campaign(request), owner=request.user))

@@ -84,7 +84,7 @@ def test_expired_form_token_is_explained(world):
 
 def test_bad_export_format_is_a_400_in_words(world, client):
     client.force_login(world.office_province)
-    response = client.get(reverse("units:export") + "?format=exe")
+    response = client.post(reverse("units:export") + "?format=exe")
     assert_site_page(response, 400, "格式只能是 xlsx 或 csv")
 
 

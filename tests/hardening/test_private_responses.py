@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from campaign import workflow
 from campaign.models import SubmissionFile
+from tests.exports import export
 from tests.workspace.workspace_helpers import PDF, upload
 
 
@@ -24,8 +25,8 @@ def test_pages_and_fragments_of_a_signed_in_user_are_private(world, client):
 
 def test_downloads_are_private(world, client):
     client.force_login(world.office_province)
-    assert_private(client.get(reverse("units:export") + "?format=csv"))
-    assert_private(client.get(reverse("units:export") + "?format=xlsx"))
+    assert_private(export(client, reverse("units:export"), {"format": "csv"}).response)
+    assert_private(export(client, reverse("units:export"), {"format": "xlsx"}).response)
     workflow.transition(world.obligation_organ, "submit", world.liaison_organ, files=[upload("总结.pdf", PDF)])
     response = client.get(reverse("campaign:file", kwargs={"file_id": SubmissionFile.objects.get().pk}))
     assert response.status_code == 200

@@ -13,6 +13,7 @@ from campaign.actions import fan_out
 from campaign.models import Campaign, Directive, Obligation, Requirement, Route
 from rectification.models import RectificationItem, RectificationPlan
 from supervision.models import SupervisionGroup
+from tests.exports import export
 
 
 @pytest.fixture
@@ -74,11 +75,11 @@ def test_dashboard_and_export_follow_the_current_campaign(office, world, second)
     dashboard = reverse("campaign:dashboard")
     titles = lambda: [info["title"] for info, _counts in office.get(dashboard).context["progress"].by_requirement]  # noqa: E731
     assert titles() == ["专题教育方案"]
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(office.get(reverse("campaign:dashboard_export")).streaming_content)))
+    workbook = openpyxl.load_workbook(io.BytesIO(export(office, reverse("campaign:dashboard_export")).content))
     assert {row[4] for row in workbook.active.iter_rows(min_row=2, values_only=True)} == {"专题教育方案"}
     switch(office, world.campaign)
     assert titles() == ["初步书面总结"]
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(office.get(reverse("campaign:dashboard_export")).streaming_content)))
+    workbook = openpyxl.load_workbook(io.BytesIO(export(office, reverse("campaign:dashboard_export")).content))
     assert {row[4] for row in workbook.active.iter_rows(min_row=2, values_only=True)} == {"初步书面总结"}
 
 

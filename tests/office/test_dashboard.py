@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from campaign.actions import fan_out
 from campaign.models import Obligation, Requirement
 from tests.conftest import make_unit
+from tests.exports import export
 from units.models import Level, Unit, UnitType
 
 
@@ -118,7 +119,7 @@ def test_query_counts_are_bounded(office, world, size, django_assert_max_num_que
 
 def test_export_matches_the_view(office, world):
     grow(world, 5)
-    response = office.get(reverse("campaign:dashboard_export"), {"unit": world.hangzhou.pk})
+    response = export(office, reverse("campaign:dashboard_export"), {"unit": world.hangzhou.pk})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))

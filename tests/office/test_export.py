@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from campaign.export import write_obligations
 from campaign.models import Obligation, ObligationStatus
 from tests.conftest import make_unit
+from tests.exports import export
 from units.models import Level, UnitType
 
 pytestmark = pytest.mark.django_db
@@ -104,11 +105,11 @@ def test_workbook_parts_are_well_formed(world):
 
 
 def test_dashboard_export_is_scoped_to_the_view(office, world):
-    response = office.get(reverse("campaign:dashboard_export"), {"unit": world.hangzhou.pk})
+    response = export(office, reverse("campaign:dashboard_export"), {"unit": world.hangzhou.pk})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert list(book.active.iter_rows(values_only=True))[1:] == []
-    response = office.get(reverse("campaign:dashboard_export"))
+    response = export(office, reverse("campaign:dashboard_export"))
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     assert sorted(row[0] for row in rows[1:]) == ["330000", "330000-01", "330000-02"]

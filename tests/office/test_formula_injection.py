@@ -23,6 +23,7 @@ from campaign.actions import fan_out
 from campaign.models import Requirement
 from core.spreadsheet import escape_formula, looks_like_formula
 from tests.conftest import make_unit
+from tests.exports import export
 from units.actions import import_dir
 from units.models import Unit
 from units.resources import HEADERS
@@ -72,7 +73,7 @@ def planted(world):
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_units_export_xlsx_writes_formula_like_names_as_text(client, world, planted, payload):
     client.force_login(world.office_province)
-    response = client.get(reverse("units:export"), {"format": "xlsx", "q": "330000-"})
+    response = export(client, reverse("units:export"), {"format": "xlsx", "q": "330000-"})
     assert response.status_code == 200
     assert_inert_xlsx(response.content, payload)
 
@@ -80,7 +81,7 @@ def test_units_export_xlsx_writes_formula_like_names_as_text(client, world, plan
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_units_export_csv_writes_formula_like_names_as_text(client, world, planted, payload):
     client.force_login(world.office_province)
-    response = client.get(reverse("units:export"), {"format": "csv", "q": "330000-"})
+    response = export(client, reverse("units:export"), {"format": "csv", "q": "330000-"})
     assert response.status_code == 200
     cells = csv_cells(response.content)
     assert not [cell for cell in cells if looks_like_formula(cell)], cells
@@ -89,14 +90,14 @@ def test_units_export_csv_writes_formula_like_names_as_text(client, world, plant
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_obligations_export_writes_formula_like_names_and_titles_as_text(client, world, planted, payload):
-    """The dashboard's streamed .xlsx: unit names and requirement titles come from people."""
+    """The dashboard's .xlsx: unit names and requirement titles come from people."""
     requirement = Requirement(directive=world.zj_48, title=payload, scope_unit=world.province, submit_to=world.province,
                               target_batch=world.batch1, deadline_text="2014年3月1日前")
     requirement.resolve_deadline()
     requirement.save()
     fan_out(requirement, actor=None)
     client.force_login(world.office_province)
-    response = client.get(reverse("campaign:dashboard_export"))
+    response = export(client, reverse("campaign:dashboard_export"))
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
     assert_inert_xlsx(content, payload)

@@ -19,6 +19,7 @@ from campaign.deadlines import SHANGHAI
 from campaign.models import Obligation
 from campaign.status import ObligationStatus, countdown
 from core import clock
+from tests.exports import export
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -66,7 +67,7 @@ def test_returned_then_late_is_late_on_every_page(world, client):
         counts = dashboard.subtree_figures(world.province, world.campaign, use_cache=False).by_requirement[world.requirement.pk]
         assert (counts.late, counts.on_time) == (1, 1)
         # The export.
-        response = client.get(reverse("campaign:dashboard_export"))
+        response = export(client, reverse("campaign:dashboard_export"))
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         header, *body = list(sheet.iter_rows(values_only=True))
         late_column = header.index("逾期报送")

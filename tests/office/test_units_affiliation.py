@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from tests.conftest import make_unit
+from tests.exports import export
 from units.actions import set_party_affiliation
 from units.models import Level, Unit, UnitType, party_affiliation_error
 from units.resources import COLUMNS, PARTY_AFFILIATION_HEADER
@@ -157,7 +158,7 @@ def test_a_file_without_the_column_keeps_affiliations_and_the_export_writes_it(o
     assert confirm(office, response).status_code == 302
     world.organ.refresh_from_db()
     assert world.organ.name == "省发展和改革委员会" and world.organ.party_affiliation == jg
-    exported = office.get(reverse("units:export") + "?format=csv")
+    exported = export(office, reverse("units:export"), {"format": "csv"})
     dataset = tablib.Dataset().load(io.StringIO(exported.content.decode("utf-8-sig")), format="csv")
     assert dataset.headers[-1] == PARTY_AFFILIATION_HEADER
     by_code = {line[0]: line for line in dataset}

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from campaign.models import Obligation
 from tests.conftest import make_unit
+from tests.exports import export
 from units.models import Unit
 from units.resources import HEADERS, PARTY_AFFILIATION_HEADER
 
@@ -90,7 +91,7 @@ def test_export_then_import_gives_the_same_units(office, world):
         )
 
     before = snapshot()
-    response = office.get(reverse("units:export"), {"under": top.pk, "format": "xlsx"})
+    response = export(office, reverse("units:export"), {"under": top.pk, "format": "xlsx"})
     assert response.status_code == 200
     for unit in sorted(Unit.objects.subtree(top), key=lambda u: -u.depth):
         unit.delete()

@@ -6,6 +6,7 @@ alike; and whatever gets saved passes every unit rule."""
 import csv
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -111,7 +112,7 @@ def test_list_filter_tree_search_and_export(office, world, q, level, unit_type, 
     query = {"q": q, "level": level, "unit_type": unit_type, "inactive": inactive, "under": under, "page": page}
     assert_clean_answer(office.get(reverse("units:list"), query))
     assert_clean_answer(office.get(reverse("units:tree"), {"q": q}))
-    assert_clean_answer(office.get(reverse("units:export"), {**query, "format": fmt}))
+    assert_clean_answer(office.post(reverse("units:export") + "?" + urlencode({**query, "format": fmt})))
 
 
 # --- the import parser ------------------------------------------------------------------------
