@@ -781,7 +781,9 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
+    # The first items only (notifications.summary.LISTED); item_count says how many the message had.
     items = models.JSONField(_("事项"), default=list, blank=True)
+    item_count = models.PositiveIntegerField(_("事项总数"), default=0)
     delivery = models.OneToOneField(
         Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
     )
@@ -801,3 +803,8 @@ class Notification(models.Model):
 
     def get_absolute_url(self):
         return reverse("notifications:detail", args=[self.pk])
+
+    @property
+    def unlisted(self):
+        """The message's items beyond those stored in `items`."""
+        return max(self.item_count - len(self.items), 0)

@@ -20,9 +20,10 @@ from access.policy import can
 from audit.services import snapshot
 from campaign.current import current_campaign
 from campaign.models import Requirement
-from core import clock
+from core import clock, paging
 from core.redirects import redirect_back
 from notifications import actions, outcomes, todo
+from notifications.channels import merge_same_day
 from notifications.forms import OfficeDefaultsForm, PreferencesForm, ReminderPolicyForm, ResendForm
 from notifications.models import (
     Delivery,
@@ -34,6 +35,7 @@ from notifications.models import (
     Reminder,
     ReminderPolicy,
 )
+from notifications.summary import summarize
 from units.models import Unit
 
 
@@ -62,12 +64,41 @@ def notification_list(request):
     })
 
 
+DETAIL_PER_PAGE = 50
+
+
 @login_required
 def notification_detail(request, notification_id):
-    notification = get_object_or_404(Notification.objects.restrict(request.user), pk=notification_id)
+    """One notification. A digest's (while its rows are kept: notifications.actions.purge_sent_reminders)
+    shows its summary (notifications.summary) and its items page by page, read from the database;
+    the stored message (a bounded body and the first items) is shown otherwise."""
+    notification = get_object_or_404(
+        Notification.objects.restrict(request.user).select_related("delivery__digest").defer("body", "items"),
+        pk=notification_id,
+    )
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).mark_read()
-    return render(request, "notifications/detail.html", {"notification": notification})
+    context = {"notification": notification, "query": query_without_page(request)}
+    digest = notification.delivery.digest if notification.delivery_id else None
+    if digest is not None:
+        context.update(digest_page(digest, request.GET.get("page")))
+    return render(request, "notifications/detail.html", context)
+
+
+def digest_page(digest, page):
+    """A digest's summary and one page of its items (reminders, else the news: a sweep makes one
+    kind or the other), in a bounded number of queries; nothing when its rows were purged."""
+    summary = summarize(digest.reminders)
+    if summary.lines:
+        rows = paging.window(digest.items(), expanded=True, page=page, per_page=DETAIL_PER_PAGE)
+        items = [{"text": reminder.describe(merged), "url": reminder.path()}
+                 for reminder, merged in merge_same_day(rows.rows)]
+    else:
+        rows = paging.window(digest.events, expanded=True, page=page, per_page=DETAIL_PER_PAGE)
+        items = [{"text": event.describe(), "url": event.path} for event in rows.rows]
+    if not items:
+        return {}
+    return {"summary": summary if summary.lines and summary.shown else None, "page": rows.page, "digest_items": items}
 
 
 @login_required
