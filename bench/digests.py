@@ -62,10 +62,10 @@ def people():
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO auth_user (username, email, password, first_name, last_name, is_staff, is_active, "
-                "is_superuser, date_joined, language, quiet_channels) "
-                "SELECT 'digest_liaison_' || id, 'l' || id || '@example.org', '!', '', '联络员' || id, false, true, "
-                "false, now(), '', '[]' FROM units_unit WHERE path LIKE %s",
+                "INSERT INTO auth_user (username, email, password, full_name, mobile, title, must_change_password, "
+                "is_staff, is_active, is_superuser, date_joined, language, quiet_channels) "
+                "SELECT 'digest_liaison_' || id, 'l' || id || '@example.org', '!', '联络员' || id, '', '', false, "
+                "false, true, false, now(), '', '[]' FROM units_unit WHERE path LIKE %s",
                 [province.path + "%"],
             )
             cursor.execute(
@@ -73,7 +73,7 @@ def people():
                 "SELECT u.id, CAST(substr(u.username, 16) AS integer), 'liaison', now() FROM auth_user u "
                 "WHERE u.username LIKE 'digest_liaison_%%'"
             )
-        staff = [User.objects.create_user(f"digest_office_{n}", f"office{n}@example.org", "bench", last_name=f"办公室{n}")
+        staff = [User.objects.create_user(f"digest_office_{n}", f"office{n}@example.org", "bench", full_name=f"办公室{n}")
                  for n in range(2)]
         for user in staff:
             UnitMembership.objects.create(user=user, unit=province, role=UnitMembership.Role.OFFICE)
@@ -81,7 +81,7 @@ def people():
         group = SupervisionGroup.objects.create(campaign=Campaign.objects.order_by("pk").first(), office=province,
                                                 name="基准督导组")
         for n in range(2):
-            user = User.objects.create_user(f"digest_group_{n}", f"group{n}@example.org", "bench", last_name=f"督导{n}")
+            user = User.objects.create_user(f"digest_group_{n}", f"group{n}@example.org", "bench", full_name=f"督导{n}")
             GroupMember.objects.create(group=group, user=user, is_leader=n == 0)
         GroupAssignment.objects.create(group=group, unit=city, include_subtree=True, starts_on=dt.date(2013, 12, 1))
     with connection.cursor() as cursor:
@@ -140,10 +140,13 @@ def send():
 
 
 def page():
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from notifications.models import Notification
 
+    # Plain static storage: no collectstatic manifest is needed to render pages here.
+    override_settings(STORAGES={**settings_storages(), "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
     digest = biggest_digest()
     notification = Notification.objects.get(delivery__digest=digest)
     client = Client()
@@ -159,6 +162,12 @@ def page():
           f"(first {times[0] * 1000:.0f} ms)  peak RSS {peak_mib():.0f} MiB")
 
 
+def settings_storages():
+    from django.conf import settings
+
+    return dict(settings.STORAGES)
+
+
 STEPS = {"people": people, "sweep": sweep, "send": send, "page": page}
 
 
@@ -166,12 +175,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""), required=False)
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
+    parser.add_argument("--only", nargs="+", choices=STEPS, default=list(STEPS), help="run only these steps")
     args = parser.parse_args()
     if args.step:
         setup_django(args.database_url)
         STEPS[args.step]()
         return
-    for step in STEPS:
+    for step in args.only:
         subprocess.run([sys.executable, __file__, "--step", step, "--database-url", args.database_url], check=True)
 
 
