@@ -160,6 +160,12 @@ def page():
         size = len(response.content)
     print(f"detail page: {size:,} bytes, median {statistics.median(times[1:]) * 1000:.0f} ms of 10 "
           f"(first {times[0] * 1000:.0f} ms)  peak RSS {peak_mib():.0f} MiB")
+    floor = []
+    for _ in range(11):  # the same person's simplest page: what every page costs them (the shell's counts)
+        started = time.perf_counter()
+        client.get("/notifications/preferences/")
+        floor.append(time.perf_counter() - started)
+    print(f"floor (preferences page, same person): median {statistics.median(floor[1:]) * 1000:.0f} ms")
 
 
 def settings_storages():

@@ -39,6 +39,7 @@ class Message:
     body: str
     items: list  # [{"text": ..., "url": ...}], at most summary.LISTED
     unlisted: int = 0  # the digest's items beyond those
+    summary: dict = dataclasses.field(default_factory=dict)  # DigestSummary.as_json() when it is shown
 
 
 def merge_same_day(reminders):
@@ -73,7 +74,7 @@ def render_digest(digest):
         summary = summarize(digest.reminders)
         reminders = []
         if summary.lines and len(events) < LISTED:
-            rows = merge_same_day(digest.items()[:ROWS_FOR_LISTED])[:LISTED - len(events)]
+            rows = merge_same_day(digest.items(digest.item_ids()[:ROWS_FOR_LISTED]))[:LISTED - len(events)]
             reminders = [{"text": reminder.describe(merged), "url": reminder.path()} for reminder, merged in rows]
         items = events + reminders
         unlisted = event_count + summary.lines - len(items)
@@ -87,15 +88,17 @@ def render_digest(digest):
             subject = events[0]["text"][:150]
         else:
             subject = _("工作通知：%(count)s 条") % {"count": event_count}
+        shown = summary if summary.lines and summary.shown else None
         body = render_to_string(
             "notifications/digest.txt",
             {"recipient": recipient, "items": [{**item, "url": absolute(item["url"])} for item in items],
-             "unlisted": unlisted, "summary": summary if summary.lines and summary.shown else None,
+             "unlisted": unlisted, "summary": shown,
              "requirements": [dataclasses.replace(row, url=absolute(row.url)) for row in summary.requirements],
              "overdue_url": absolute(summary.overdue_url),
              "center_url": absolute(reverse("notifications:list"))},
         )
-    return Message(subject=subject, body=body, items=items, unlisted=unlisted)
+    return Message(subject=subject, body=body, items=items, unlisted=unlisted,
+                   summary=shown.as_json() if shown else {})
 
 
 def hears_on(user, channel_name):
@@ -130,6 +133,7 @@ class InAppChannel(Channel):
                 "body": message.body,
                 "items": message.items,
                 "item_count": len(message.items) + message.unlisted,
+                "summary": message.summary,
                 "url": message.items[0]["url"] if len(message.items) == 1 else "",
             },
         )

@@ -69,6 +69,31 @@ class DigestSummary:
     def unlisted(self):
         return max(self.lines - LISTED, 0)
 
+    def as_json(self):
+        """What a notification keeps of it (Notification.summary): a few hundred bytes per
+        requirement, whatever the number of items; level names are read again when shown."""
+        return {
+            "lines": self.lines, "overdue": self.overdue, "obligations": self.obligations,
+            "escalation": self.escalation, "overdue_url": self.overdue_url,
+            "levels": [[level, count] for level, _label, count in self.levels],
+            "requirements": [[row.requirement_id, row.title, row.obligations, [count for _label, count in row.by_level],
+                              row.url] for row in self.requirements],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        """The summary a notification kept, with the level names of the active language."""
+        levels = [(level, LEVEL_LABELS.get(level, level), count) for level, count in data["levels"]]
+        return cls(
+            lines=data["lines"], overdue=data["overdue"], obligations=data["obligations"],
+            escalation=data["escalation"], overdue_url=data["overdue_url"], levels=levels,
+            requirements=[
+                RequirementCount(requirement_id=pk, title=title, obligations=obligations, url=url,
+                                 by_level=[(label, count) for (_level, label, _total), count in zip(levels, counts, strict=True)])
+                for pk, title, obligations, counts, url in data["requirements"]
+            ],
+        )
+
 
 def overdue_list_url(requirement_id=None):
     """The overdue list (relative), filtered to a requirement when given."""

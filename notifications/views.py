@@ -35,7 +35,7 @@ from notifications.models import (
     Reminder,
     ReminderPolicy,
 )
-from notifications.summary import summarize
+from notifications.summary import DigestSummary
 from units.models import Unit
 
 
@@ -69,9 +69,9 @@ DETAIL_PER_PAGE = 50
 
 @login_required
 def notification_detail(request, notification_id):
-    """One notification. A digest's (while its rows are kept: notifications.actions.purge_sent_reminders)
-    shows its summary (notifications.summary) and its items page by page, read from the database;
-    the stored message (a bounded body and the first items) is shown otherwise."""
+    """One notification. A digest's shows its summary (kept with it: notifications.summary) and,
+    while its rows are kept (notifications.actions.purge_sent_reminders), its items page by page,
+    read from the database; otherwise the stored first items and how many more there were."""
     notification = get_object_or_404(
         Notification.objects.restrict(request.user).select_related("delivery__digest").defer("body", "items"),
         pk=notification_id,
@@ -82,23 +82,22 @@ def notification_detail(request, notification_id):
     digest = notification.delivery.digest if notification.delivery_id else None
     if digest is not None:
         context.update(digest_page(digest, request.GET.get("page")))
+    if notification.summary:
+        context["summary"] = DigestSummary.from_json(notification.summary)
     return render(request, "notifications/detail.html", context)
 
 
 def digest_page(digest, page):
-    """A digest's summary and one page of its items (reminders, else the news: a sweep makes one
-    kind or the other), in a bounded number of queries; nothing when its rows were purged."""
-    summary = summarize(digest.reminders)
-    if summary.lines:
-        rows = paging.window(digest.items(), expanded=True, page=page, per_page=DETAIL_PER_PAGE)
+    """One page of a digest's items (its reminders, else its news: a sweep makes one kind or the
+    other) in a bounded number of queries, whatever their number; nothing when its rows were purged."""
+    rows = paging.window(digest.item_ids(), expanded=True, page=page, per_page=DETAIL_PER_PAGE)
+    if rows.page.paginator.count:
         items = [{"text": reminder.describe(merged), "url": reminder.path()}
-                 for reminder, merged in merge_same_day(rows.rows)]
+                 for reminder, merged in merge_same_day(digest.items(rows.rows))]
     else:
         rows = paging.window(digest.events, expanded=True, page=page, per_page=DETAIL_PER_PAGE)
         items = [{"text": event.describe(), "url": event.path} for event in rows.rows]
-    if not items:
-        return {}
-    return {"summary": summary if summary.lines and summary.shown else None, "page": rows.page, "digest_items": items}
+    return {"page": rows.page, "digest_items": items} if items else {}
 
 
 @login_required
