@@ -10,13 +10,15 @@ first city with its subtree. Then, each step in a fresh process (its peak memory
 1. the reminder sweep as of 10 January 2014, 09:00 (as bench/reminders.py: run_sweep(moment),
    nothing dispatched): its time and peak RSS;
 2. sending the biggest digest on every channel (in-app and e-mail, locmem backend): time,
-   peak RSS, the stored notification's size (title + body + items), the e-mail body's size;
+   peak RSS, the stored notification's size (title, body, items, summary; and its row on disk),
+   the e-mail body's size;
 3. its notification's page through Django's test Client as the recipient: size and median
    time of 10 requests.
 """
 
 import argparse
 import datetime as dt
+import json
 import os
 import resource
 import statistics
@@ -129,13 +131,16 @@ def send():
     sending = time.perf_counter() - started
     notification = Notification.objects.get(delivery__digest=digest)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT octet_length(title) + octet_length(body) + octet_length(items::text), "
-                       "octet_length(items::text) FROM notifications_notification WHERE id = %s", [notification.pk])
-        stored, items = cursor.fetchone()
+        cursor.execute("SELECT pg_column_size(n.*), octet_length(items::text) FROM notifications_notification n "
+                       "WHERE id = %s", [notification.pk])
+        compressed, items = cursor.fetchone()
+    fields = [notification.title, notification.body, json.dumps(notification.items, ensure_ascii=False),
+              json.dumps(getattr(notification, "summary", {}), ensure_ascii=False)]
+    stored = sum(len(text.encode()) for text in fields)
     body = mail.outbox[0].body.encode() if mail.outbox else b""
     print(f"biggest digest: {digest.n} items for {digest.recipient.username} (notification {notification.pk})")
     print(f"send: {sending:.2f} s  peak RSS {peak_mib():.0f} MiB")
-    print(f"stored notification: {stored:,} bytes (items JSON {items:,} bytes)")
+    print(f"stored notification: {stored:,} bytes of text (items JSON {items:,}), {compressed:,} bytes on disk")
     print(f"e-mail body: {len(body):,} bytes")
 
 
