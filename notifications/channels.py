@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification
+from notifications.summary import LISTED, ROWS_FOR_LISTED, summarize
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,9 @@ class Message:
 
     subject: str
     body: str
-    items: list  # [{"text": ..., "url": ...}]
+    items: list  # [{"text": ..., "url": ...}], at most summary.LISTED
+    unlisted: int = 0  # the digest's items beyond those
+    summary: dict = dataclasses.field(default_factory=dict)  # DigestSummary.as_json() when it is shown
 
 
 def merge_same_day(reminders):
@@ -60,30 +63,42 @@ def absolute(path):
 def render_digest(digest):
     """One message for everything in a digest, in the recipient's language (User.language, else
     the site's): the happenings first (notifications.events), then the reminders, each with the
-    link to its page (relative; e-mails add SITE_URL)."""
+    link to its page (relative; e-mails add SITE_URL). At most summary.LISTED items are named,
+    the rest counted; an escalation or a long digest also carries its counts per requirement and
+    per level with links to the overdue list (notifications.summary). Its size, and the memory and
+    queries to build it, do not grow with the number of items."""
     recipient = digest.recipient
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        events = [{"text": event.describe(), "url": event.path} for event in digest.events]
-        reminders = [{"text": reminder.describe(merged), "url": reminder.path()}
-                     for reminder, merged in merge_same_day(digest.items())]
+        event_count = digest.events.count()
+        events = [{"text": event.describe(), "url": event.path} for event in digest.events[:LISTED]]
+        summary = summarize(digest.reminders)
+        reminders = []
+        if summary.lines and len(events) < LISTED:
+            rows = merge_same_day(digest.items(digest.item_ids()[:ROWS_FOR_LISTED]))[:LISTED - len(events)]
+            reminders = [{"text": reminder.describe(merged), "url": reminder.path()} for reminder, merged in rows]
         items = events + reminders
-        if reminders:
-            overdue = sum(1 for reminder in digest.reminders.all() if reminder.kind != reminder.Kind.BEFORE)
-            subject = _("报送提醒：%(count)s 项待办") % {"count": len(reminders)}
-            if overdue:
-                subject += _("（含 %(overdue)s 项逾期）") % {"overdue": overdue}
-            if events:
-                subject += _("，另有 %(count)s 条通知") % {"count": len(events)}
-        elif len(events) == 1:
+        unlisted = event_count + summary.lines - len(items)
+        if summary.lines:
+            subject = _("报送提醒：%(count)s 项待办") % {"count": summary.lines}
+            if summary.overdue:
+                subject += _("（含 %(overdue)s 项逾期）") % {"overdue": summary.overdue}
+            if event_count:
+                subject += _("，另有 %(count)s 条通知") % {"count": event_count}
+        elif event_count == 1:
             subject = events[0]["text"][:150]
         else:
-            subject = _("工作通知：%(count)s 条") % {"count": len(events)}
+            subject = _("工作通知：%(count)s 条") % {"count": event_count}
+        shown = summary if summary.lines and summary.shown else None
         body = render_to_string(
             "notifications/digest.txt",
             {"recipient": recipient, "items": [{**item, "url": absolute(item["url"])} for item in items],
+             "unlisted": unlisted, "summary": shown,
+             "requirements": [dataclasses.replace(row, url=absolute(row.url)) for row in summary.requirements],
+             "overdue_url": absolute(summary.overdue_url),
              "center_url": absolute(reverse("notifications:list"))},
         )
-    return Message(subject=subject, body=body, items=items)
+    return Message(subject=subject, body=body, items=items, unlisted=unlisted,
+                   summary=shown.as_json() if shown else {})
 
 
 def hears_on(user, channel_name):
@@ -117,6 +132,8 @@ class InAppChannel(Channel):
                 "title": message.subject,
                 "body": message.body,
                 "items": message.items,
+                "item_count": len(message.items) + message.unlisted,
+                "summary": message.summary,
                 "url": message.items[0]["url"] if len(message.items) == 1 else "",
             },
         )
@@ -153,7 +170,7 @@ class LoggingChannel(Channel):
         logger.info(
             "%s channel (not connected) would send to user %s: %s — %s",
             self.name, delivery.digest.recipient_id, message.subject,
-            " | ".join(item["text"] for item in message.items),
+            " | ".join(item["text"] for item in message.items) + (f" (+{message.unlisted})" if message.unlisted else ""),
         )
 
 

@@ -313,11 +313,20 @@ class Digest(models.Model):
         """This digest's items: the sweep's reminder rows for this recipient."""
         return Reminder.objects.filter(sweep_id=self.sweep_id, recipient_id=self.recipient_id)
 
-    def items(self):
-        return (
-            self.reminders.select_related("obligation", "unit", "requirement")
-            .order_by("obligation__due_at", "kind", "unit__path", "id")
-        )
+    # The reminder rows' own columns: a page of a digest of 300,000 items is sorted on the rows
+    # found by the (sweep, recipient) index, with no join before the LIMIT. A unit's reminders of one
+    # due moment stay together (channels.merge_same_day relies on it).
+    ITEM_ORDER = ("due_at", "kind", "unit_id", "id")
+
+    def item_ids(self):
+        """This digest's reminder ids in its order, read from the reminder rows alone: slice it."""
+        return self.reminders.order_by(*self.ITEM_ORDER).values_list("pk", flat=True)
+
+    def items(self, ids=None):
+        """This digest's reminders with what their lines show; only those of `ids` (a slice of
+        item_ids()) when given: the joins then run for those rows only."""
+        rows = self.reminders if ids is None else Reminder.objects.filter(pk__in=list(ids))
+        return rows.select_related("obligation", "unit", "requirement").order_by(*self.ITEM_ORDER)
 
     @property
     def events(self):
@@ -781,7 +790,11 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
+    # The first items only (notifications.summary.LISTED); item_count says how many the message had.
     items = models.JSONField(_("事项"), default=list, blank=True)
+    item_count = models.PositiveIntegerField(_("事项总数"), default=0)
+    # A digest's counts per requirement and level (notifications.summary.DigestSummary.as_json), if shown.
+    summary = models.JSONField(_("汇总"), default=dict, blank=True)
     delivery = models.OneToOneField(
         Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
     )
@@ -801,3 +814,8 @@ class Notification(models.Model):
 
     def get_absolute_url(self):
         return reverse("notifications:detail", args=[self.pk])
+
+    @property
+    def unlisted(self):
+        """The message's items beyond those stored in `items`."""
+        return max(self.item_count - len(self.items), 0)

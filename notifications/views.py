@@ -20,9 +20,10 @@ from access.policy import can
 from audit.services import snapshot
 from campaign.current import current_campaign
 from campaign.models import Requirement
-from core import clock
+from core import clock, paging
 from core.redirects import redirect_back
 from notifications import actions, outcomes, todo
+from notifications.channels import merge_same_day
 from notifications.forms import OfficeDefaultsForm, PreferencesForm, ReminderPolicyForm, ResendForm
 from notifications.models import (
     Delivery,
@@ -34,6 +35,7 @@ from notifications.models import (
     Reminder,
     ReminderPolicy,
 )
+from notifications.summary import DigestSummary
 from units.models import Unit
 
 
@@ -62,12 +64,40 @@ def notification_list(request):
     })
 
 
+DETAIL_PER_PAGE = 50
+
+
 @login_required
 def notification_detail(request, notification_id):
-    notification = get_object_or_404(Notification.objects.restrict(request.user), pk=notification_id)
+    """One notification. A digest's shows its summary (kept with it: notifications.summary) and,
+    while its rows are kept (notifications.actions.purge_sent_reminders), its items page by page,
+    read from the database; otherwise the stored first items and how many more there were."""
+    notification = get_object_or_404(
+        Notification.objects.restrict(request.user).select_related("delivery__digest").defer("body", "items"),
+        pk=notification_id,
+    )
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).mark_read()
-    return render(request, "notifications/detail.html", {"notification": notification})
+    context = {"notification": notification, "query": query_without_page(request)}
+    digest = notification.delivery.digest if notification.delivery_id else None
+    if digest is not None:
+        context.update(digest_page(digest, request.GET.get("page")))
+    if notification.summary:
+        context["summary"] = DigestSummary.from_json(notification.summary)
+    return render(request, "notifications/detail.html", context)
+
+
+def digest_page(digest, page):
+    """One page of a digest's items (its reminders, else its news: a sweep makes one kind or the
+    other) in a bounded number of queries, whatever their number; nothing when its rows were purged."""
+    rows = paging.window(digest.item_ids(), expanded=True, page=page, per_page=DETAIL_PER_PAGE)
+    if rows.page.paginator.count:
+        items = [{"text": reminder.describe(merged), "url": reminder.path()}
+                 for reminder, merged in merge_same_day(digest.items(rows.rows))]
+    else:
+        rows = paging.window(digest.events, expanded=True, page=page, per_page=DETAIL_PER_PAGE)
+        items = [{"text": event.describe(), "url": event.path} for event in rows.rows]
+    return {"page": rows.page, "digest_items": items} if items else {}
 
 
 @login_required
