@@ -14,7 +14,8 @@ dashboard recompute inside its request, all workers at once (issue "province sca
   counted at (`as_of`, shown as 统计截至). A page reads them; when the version moved or they are
   older than DASHBOARD_REFRESH_SECONDS (the clock makes obligations overdue), it still serves them
   and queues `campaign.tasks.refresh_dashboards` (once: a "queued" flag), which recomputes them in
-  a worker. After a change, the watched entries of the changed unit's ancestors are queued at
+  a worker (when no worker has done so for WORKER_LATE_SECONDS, the page counts them itself,
+  under the claim). After a change, the watched entries of the changed unit's ancestors are queued at
   commit, so the next look already finds the new figures.
 * One at a time. Computing needs the claim of (subtree, campaign) (cache.add): concurrent misses
   do not all recompute; the others wait up to WAIT_SECONDS for the claimant's result.
@@ -33,7 +34,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from campaign.models import Campaign, Obligation
 from core import clock
+from core.queueing import publish
 from units.models import PATH_SEGMENT
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,8 @@ QUEUED_SECONDS = 60
 # How long a page with no result waits for another request's computation before computing itself.
 WAIT_SECONDS = 3.0
 WAIT_STEP_SECONDS = 0.05
+# Kept figures this old were not refreshed by any worker (none running?): the page counts them itself.
+WORKER_LATE_SECONDS = 600
 # A change touching more obligations than this marks every subtree instead of looking up units.
 MARK_LOOKUP_LIMIT = 2000
 
@@ -144,7 +149,6 @@ def mark_everything_changed():
 def mark_obligations_changed(obligation_ids):
     """The figures over the units of these obligations are out of date (one query for their units'
     paths; past MARK_LOOKUP_LIMIT obligations, every subtree is marked instead)."""
-    from campaign.models import Obligation
 
     ids = list(obligation_ids)
     if not ids:
@@ -183,8 +187,7 @@ def _watch(path, campaign_key):
 def request_refresh(entries):
     """Queue the recomputation of the results of `entries` [(path, campaign id or "-")], each unless
     already queued. A worker runs campaign.tasks.refresh_dashboards."""
-    from campaign import tasks
-    from core.queueing import publish
+    from campaign import tasks  # it imports this module
 
     wanted = [list(entry) for entry in dict.fromkeys(tuple(entry) for entry in entries)
               if cache.add(_queued_key(*entry), 1, QUEUED_SECONDS)]
@@ -193,7 +196,6 @@ def request_refresh(entries):
 
 
 def _campaign_of(campaign_key):
-    from campaign.models import Campaign
 
     return None if campaign_key == "-" else Campaign.objects.filter(pk=campaign_key).first()
 
@@ -218,7 +220,7 @@ def _release(path, campaign_key, token):
 
 
 def _compute_and_keep(path, campaign, campaign_key, now=None):
-    from campaign import dashboard
+    from campaign import dashboard  # it imports this module
 
     # The version is read before counting: a change committed while counting leaves the result
     # behind its version, and so refreshed again.
@@ -239,6 +241,13 @@ def _is_current(entry, version, now):
     return entry["version"] == version and 0 <= age < settings.DASHBOARD_REFRESH_SECONDS
 
 
+def _worker_missing(entry, now):
+    """Kept figures older than WORKER_LATE_SECONDS (no worker took their refresh), or counted at a
+    moment after `now` (the clock was pinned back, core.clock): not served again."""
+    age = (now - entry["figures"].as_of).total_seconds()
+    return not 0 <= age < max(WORKER_LATE_SECONDS, settings.DASHBOARD_REFRESH_SECONDS)
+
+
 def figures_for(path, campaign, now=None):
     """The figures of the subtree at `path` in `campaign` for a page: the kept result (its refresh
     queued when out of date), else computed under the claim (module docstring). `now` is the page's
@@ -248,14 +257,18 @@ def figures_for(path, campaign, now=None):
     entry_key = _entry_key(path, campaign_key)
     found = cache.get_many([entry_key, *_version_keys(path)])
     entry = found.get(entry_key)
-    if entry is not None:
-        if not _is_current(entry, _version(found, path), now):
-            request_refresh([(path, campaign_key)])
-            # A refresh already done (an eager worker, a test's inline one) is served at once.
-            entry = cache.get(entry_key) or entry
-        return entry["figures"]
     token = uuid.uuid4().hex
     claim_key = _claim_key(path, campaign_key)
+    if entry is not None:
+        if _is_current(entry, _version(found, path), now):
+            return entry["figures"]
+        if not _worker_missing(entry, now) or not cache.add(claim_key, token, CLAIM_SECONDS):
+            request_refresh([(path, campaign_key)])
+            return entry["figures"]
+        try:  # no worker has refreshed them for long: this page counts, once (the claim)
+            return _compute_and_keep(path, campaign, campaign_key, now)
+        finally:
+            _release(path, campaign_key, token)
     if cache.add(claim_key, token, CLAIM_SECONDS):
         try:
             return _compute_and_keep(path, campaign, campaign_key, now)
@@ -270,7 +283,7 @@ def figures_for(path, campaign, now=None):
             if entry is not None:
                 return entry["figures"]
     # The cache is down (every add fails, every get misses), or the claimant is slow: count here.
-    from campaign import dashboard
+    from campaign import dashboard  # it imports this module
 
     logger.info("dashboard figures of %s computed without the cache", path)
     figures = dashboard.compute_subtree_figures(path, campaign, now)

@@ -3,6 +3,7 @@ write in one city leaves another city's figures alone; after a change a worker c
 page says when it counted (统计截至); concurrent misses count once; with the cache down the page
 still answers."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -15,6 +16,7 @@ import core.cache
 from campaign import dashboard, dashboard_cache, workflow
 from campaign.models import Obligation
 from campaign.tasks import refresh_dashboards
+from core import clock
 from tests.office.test_dashboard import grow
 from tests.office.test_status_agreement import pdf
 
@@ -99,6 +101,16 @@ def test_old_figures_are_refreshed_in_the_background(office, world, settings):
         total_of(office, world.hangzhou)
     assert not aggregations(ctx.captured_queries)
     assert cache.get(dashboard_cache._queued_key(world.hangzhou.path, campaign_key(world))) == 1
+
+
+def test_figures_no_worker_refreshed_are_counted_by_the_page(office, world):
+    grow(world, 2)
+    total_of(office, world.hangzhou)
+    later = clock.now() + dt.timedelta(seconds=dashboard_cache.WORKER_LATE_SECONDS + 1)
+    with clock.frozen_at(later), CaptureQueriesContext(connection) as ctx:
+        response, _total = total_of(office, world.hangzhou)
+    assert len(aggregations(ctx.captured_queries)) == 1
+    assert response.context["progress"].as_of == later
 
 
 def test_a_held_claim_makes_the_page_wait_for_its_result_not_count(office, world, monkeypatch):
