@@ -2,7 +2,8 @@
 
 One grouped query counts the obligations under a unit by child unit and requirement
 (Substr of the unit path at the child's length), with conditional counts for every
-state; the rows are summed per child and per requirement once and cached (Figures),
+state; the rows are summed per child and per requirement once (Figures) and kept per
+subtree, recomputed off the request path after a change under it (campaign.dashboard_cache),
 and everything else (per phase, traffic lights) comes from those sums. The dashboard,
 the home page and the directive page all read their counts from here. DESIGN rule 4
 gives the traffic light.
@@ -16,17 +17,22 @@ from django.core.cache import cache
 from django.db.models import Subquery
 from django.db.models.functions import Substr
 
+from campaign import dashboard_cache
 from campaign import status as obligation_status
 from campaign.models import Obligation, Requirement
 from core import clock, traffic_light
 from units.models import PATH_SEGMENT
 
-# Cached figures are recomputed when obligations or requirements change (their
-# updated_at; bulk .update() calls must set it too), and at least this often, so
-# that "overdue" follows the clock.
+# What writers call after a change the figures count (campaign.dashboard_cache).
+mark_changed = dashboard_cache.mark_changed
+mark_obligations_changed = dashboard_cache.mark_obligations_changed
+mark_everything_changed = dashboard_cache.mark_everything_changed
+
+# The directive page's counts per requirement (requirement_rows) are cached by a fingerprint of the
+# whole obligation and requirement tables (their newest updated_at; bulk .update() calls must set
+# it too) and recomputed at least this often, so that "overdue" follows the clock. The office
+# dashboard's subtree figures are kept apart, by campaign.dashboard_cache.
 CACHE_SECONDS = 60
-
-
 
 @dataclass
 class Counts:
@@ -139,38 +145,39 @@ class Figures:
     by_child: dict
     by_requirement: dict
     info: dict
+    as_of: object = None  # the moment the figures were counted at (统计截至)
     fingerprint: str = ""
 
 
+def compute_subtree_figures(path, campaign, now):
+    """The Figures of the subtree at `path` in `campaign` at `now`, from the database: one grouped
+    query (by child and requirement) and one requirement lookup."""
+    child_length = len(path) + PATH_SEGMENT
+    total, by_child, by_requirement = Counts(), {}, {}
+    for row in (
+        Obligation.objects.in_campaign(campaign).filter(unit__path__startswith=path)
+        .annotate(child=Substr("unit__path", 1, child_length))
+        .values("child", "requirement_id")
+        .annotate(**_state_counts(now))
+        .order_by()
+    ):
+        counts = counts_from(row)
+        total.add(counts)
+        by_child.setdefault(row["child"], Counts()).add(counts)
+        by_requirement.setdefault(row["requirement_id"], Counts()).add(counts)
+    return Figures(total, by_child, by_requirement, _requirement_info(set(by_requirement)), as_of=now)
+
+
 def subtree_figures(unit, campaign, now=None, use_cache=True):
-    """The Figures for the subtree of `unit` in `campaign`: one grouped query (by child and
-    requirement) and one requirement lookup, summed once and cached; a warm call makes no query
-    when `unit` was fetched through with_data_version()."""
-    now = now or clock.now()
-    child_length = len(unit.path) + PATH_SEGMENT
-    key = f"subtree:{unit.path}:campaign:{getattr(campaign, 'pk', None)}"
-
-    def compute():
-        total, by_child, by_requirement = Counts(), {}, {}
-        for row in (
-            Obligation.objects.in_campaign(campaign).filter(unit__path__startswith=unit.path)
-            .annotate(child=Substr("unit__path", 1, child_length))
-            .values("child", "requirement_id")
-            .annotate(**_state_counts(now))
-            .order_by()
-        ):
-            counts = counts_from(row)
-            total.add(counts)
-            by_child.setdefault(row["child"], Counts()).add(counts)
-            by_requirement.setdefault(row["requirement_id"], Counts()).add(counts)
-        return Figures(total, by_child, by_requirement, _requirement_info(set(by_requirement)))
-
+    """The Figures for the subtree of `unit` in `campaign`: the last result computed in the
+    background (campaign.dashboard_cache: refreshed by a Celery task after a change under `unit`
+    or when older than DASHBOARD_REFRESH_SECONDS; `as_of` says when), or computed here when there
+    is none yet or the cache is down. `use_cache=False` computes at `now` and keeps nothing."""
     if not use_cache:
-        return compute()
-    version = _data_version(unit)
-    figures = _cached(key, compute, now, version)
-    figures.fingerprint = _fingerprint(key, now, version)
-    return figures
+        figures = compute_subtree_figures(unit.path, campaign, now or clock.now())
+        figures.fingerprint = uuid.uuid4().hex
+        return figures
+    return dashboard_cache.figures_for(unit.path, campaign, now=now)
 
 
 def requirement_rows(requirement_ids, obligations, now=None, cache_key=None, versioned=None):
@@ -200,8 +207,8 @@ def outermost(units):
 
 
 def counts_by_requirement(units, campaign, now=None, use_cache=True):
-    """{requirement id: Counts} over the subtrees of `units` (fetched through with_data_version()) in
-    `campaign`, summed from the same cached figures as the dashboard: no second aggregation."""
+    """{requirement id: Counts} over the subtrees of `units` in `campaign`, summed from the same kept
+    figures as the dashboard: no second aggregation."""
     now = now or clock.now()
     totals = {}
     for unit in outermost(units):
@@ -226,6 +233,7 @@ class Progress:
     children: list  # [ChildProgress], the unit's own obligations first
     by_requirement: list  # [(requirement info dict, Counts)], by due date
     by_phase: list  # [(phase name or "", Counts)], in phase order
+    as_of: object = None  # when the figures were counted (统计截至): they may be a little behind the clock
     # Changes whenever anything shown may change (figures, the minute, the unit and its children's
     # names): the key under which the rendered tables are cached.
     fingerprint: str = ""
@@ -254,7 +262,7 @@ def progress_for(unit, children, campaign, now=None, use_cache=True):
     names = "|".join(f"{u.pk}:{u.path}:{u.name}" for u in [unit, *children])
     fingerprint = hashlib.sha256(f"{figures.fingerprint or uuid.uuid4().hex}|{names}".encode()).hexdigest()
     return Progress(unit=unit, total=figures.total, children=child_list, by_requirement=by_requirement, by_phase=by_phase,
-                    fingerprint=fingerprint)
+                    as_of=figures.as_of, fingerprint=fingerprint)
 
 
 @dataclass

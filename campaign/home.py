@@ -7,8 +7,8 @@ Both in the current campaign (campaign.current).
 
 Every list comes from a `restrict(user)` queryset and every count from one aggregate
 query, so the page costs a fixed number of queries whatever the size of the province. The
-office's counts per requirement are the dashboard's cached subtree figures
-(campaign/dashboard.py), so that one aggregation serves both pages.
+office's counts per requirement are the dashboard's kept subtree figures
+(campaign/dashboard.py), so that one aggregation, made in the background, serves both pages.
 """
 
 
@@ -44,10 +44,9 @@ def office_section(user, now, campaign):
     requirements_truncated = len(requirement_rows) > REQUIREMENT_LIMIT
     requirement_rows = requirement_rows[:REQUIREMENT_LIMIT]
     # Counts cover the office's subtrees (the whole tree for a superuser), from the dashboard's
-    # cached per-subtree figures: one unit query carrying the data fingerprint, and the grouped
-    # count only when the data or the minute changed.
+    # figures kept per subtree and refreshed in the background (campaign.dashboard_cache).
     offices = Unit.objects.office_roots(user)
-    counts = dashboard.counts_by_requirement(list(dashboard.with_data_version(offices)), campaign, now=now)
+    counts = dashboard.counts_by_requirement(list(offices), campaign, now=now)
     for requirement in requirement_rows:
         figures = counts.get(requirement.pk) or dashboard.Counts()
         requirement.counts = figures

@@ -212,6 +212,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # BRPOP, which it would otherwise cut short.
 REDIS_CACHE_TIMEOUT = float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.5"))
 REDIS_BROKER_TIMEOUT = float(os.environ.get("REDIS_BROKER_TIMEOUT", "2"))
+# The office dashboard shows the figures last counted (统计截至 HH:MM, campaign.dashboard_cache): a
+# worker counts them again after a change under the subtree, or once they are this many seconds old
+# (the clock makes obligations overdue).
+DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A message taken by a worker that died is handed out again after this long. Deliveries do not

@@ -79,8 +79,8 @@ def counts_out(counts):
 
 def _unit(request, unit_id):
     """The unit asked for (404 when not visible), else the caller's topmost office (a superuser:
-    the top of the tree), fetched with the figures' data version (campaign.dashboard)."""
-    units = dashboard.with_data_version(Unit.objects.restrict(request.user, "view"))
+    the top of the tree)."""
+    units = Unit.objects.restrict(request.user, "view")
     if unit_id is not None:
         return get_object_or_404(units, pk=unit_id)
     scope = scope_for(request.user)
@@ -105,7 +105,8 @@ def get_dashboard(request, unit: RowId | None = None, campaign: RowId | None = N
     one the caller can see): in total, per child unit (the unit's own obligations first, as
     `is_self`), per requirement (by due date) and per phase, each with the on-time rate and
     traffic light. Open to the offices over the unit, like the page (403 otherwise; 404 when
-    the unit or campaign is not visible)."""
+    the unit or campaign is not visible). `as_of`: when the figures were counted (they are
+    counted again in the background after a change, like the page's 统计截至)."""
     now = clock.now()
     top = _unit(request, unit)
     if not can(request.user, "manage", top):
@@ -116,7 +117,7 @@ def get_dashboard(request, unit: RowId | None = None, campaign: RowId | None = N
     return {
         "unit": schemas.unit_ref(top),
         "campaign": {"id": chosen.pk, "name": chosen.name} if chosen is not None else None,
-        "as_of": schemas.local(now),
+        "as_of": schemas.local(progress.as_of or now),  # when the figures were counted (campaign.dashboard_cache)
         "total": counts_out(progress.total),
         "children": [{"unit": schemas.unit_ref(c.unit), "is_self": c.is_self, "counts": counts_out(c.counts)}
                      for c in progress.children],

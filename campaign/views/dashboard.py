@@ -12,7 +12,7 @@ from access.scope import scope_for
 from campaign import dashboard
 from campaign.current import current_campaign
 from campaign.export import start_progress_export
-from core import traffic_light
+from core import clock, traffic_light
 from units.models import PATH_SEGMENT, Unit
 
 
@@ -24,7 +24,7 @@ def _unit_and_neighbours(request):
     if unit_id:
         if not unit_id.isdecimal():
             raise Http404
-        unit = dashboard.with_data_version(Unit.objects.restrict(request.user)).filter(pk=unit_id).first()
+        unit = Unit.objects.restrict(request.user).filter(pk=unit_id).first()
         if unit is None:
             raise Http404
         top = next((path for path in scope.office_paths if unit.path.startswith(path)), unit.path[:PATH_SEGMENT])
@@ -41,7 +41,7 @@ def _unit_and_neighbours(request):
             units = Unit.objects.filter(depth__lte=1)
         else:
             raise PermissionDenied
-        related = list(dashboard.with_data_version(units).order_by("path"))
+        related = list(units.order_by("path"))
         unit = next((u for u in related if offices and u.pk == offices[0][1]), None) or next(
             (u for u in related if u.depth == 0), None
         )
@@ -73,7 +73,7 @@ def dashboard_view(request):
         request,
         "campaign/dashboard.html",
         {"unit": unit, "progress": progress, "breadcrumb": breadcrumb, "chart": chart, "yellow_days": traffic_light.due_soon_days(),
-         "campaign": campaign},
+         "campaign": campaign, "counted_today": clock.local(progress.as_of).date() == clock.today()},
     )
 
 
