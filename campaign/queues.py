@@ -8,28 +8,35 @@ what, on which route); the owner of an item is workflow.reviewed_for, the name a
 recorded under (004: the supervision group first, or the office the report is submitted to).
 """
 
-from django.core.paginator import Paginator
+from django.db.models.functions import Substr
 from django.utils.http import urlencode
 
 from campaign import workflow
 from campaign.forms_work import QueueFilterForm
+from campaign.models import Requirement
 from campaign.status import waiting_age
-from core import clock
+from core import clock, paging
 from units.models import PATH_SEGMENT, Unit
 from units.scope import ancestor_paths
 
 PER_PAGE = 50
 # The units a filter offers: those with waiting material and the units above them the reader
-# sees; beyond this many units with waiting material the list keeps the first ones by path.
-UNIT_CHOICES = 2000
+# sees, down to this many levels below the reader's top unit (a province's cities and counties,
+# a few hundred at most, not every village: a unit further down is reached through its county).
+UNIT_LEVELS = 2
 
 
 def _choices(user, queue):
+    """The requirements with waiting material (an indexed probe per requirement: obligation
+    (requirement, status)), and the units (see UNIT_LEVELS) as indented (pk, name) pairs."""
+    requirement_ids = queue.order_by().values("requirement_id")
     requirements = list(
-        queue.order_by("requirement__directive__signed_on", "requirement_id")
-        .values_list("requirement_id", "requirement__title").distinct()
+        Requirement.objects.filter(pk__in=requirement_ids)
+        .order_by("directive__signed_on", "pk").values_list("pk", "title")
     )
-    paths = list(queue.order_by("unit__path").values_list("unit__path", flat=True).distinct()[:UNIT_CHOICES])
+    top = min((len(path) for path in Unit.objects.office_roots(user).values_list("path", flat=True)), default=PATH_SEGMENT)
+    prefix = Substr("unit__path", 1, top + UNIT_LEVELS * PATH_SEGMENT)
+    paths = list(queue.order_by().annotate(prefix=prefix).values_list("prefix", flat=True).distinct())
     units = list(
         Unit.objects.restrict(user).filter(path__in=ancestor_paths(paths)).order_by("path").values_list("pk", "name", "path")
     )
@@ -51,7 +58,7 @@ def queue_page(request, queue, *, page_param="page"):
         unit = Unit.objects.restrict(user).only("path").get(pk=filters["unit"])
         queue = queue.filter(unit__path__startswith=unit.path)
     listed = queue.with_status().select_related("requirement__submit_to", "unit").order_by("submitted_at", "pk")
-    page = Paginator(listed, PER_PAGE).get_page(request.GET.get(page_param))
+    page = paging.capped_page(listed, request.GET.get(page_param), PER_PAGE, narrow=True)
     now = clock.now()
     rows = list(page.object_list)
     for obligation in rows:

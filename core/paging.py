@@ -2,6 +2,8 @@
 rows with a link to the rest, or, when the list is the one asked for, one page of it.
 
     window(queryset, expanded=False, page=None, size=10)  → Window(rows, page, more)
+    capped_count(queryset, cap=COUNT_CAP)                   → min(rows, cap + 1): "more than cap" is cap + 1
+    capped_page(queryset, number, per_page, cap=COUNT_CAP)  → a Paginator page, counting at most `cap` rows
 
 Never more than `size` rows (or one page of `per_page` rows) reach the template, whatever the
 list's length, and the query count does not grow with it: the preview reads `size + 1` rows to
@@ -12,8 +14,12 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 PER_PAGE = 50
+# A long list counts at most this many rows (a bounded subquery, not a COUNT over the whole
+# table) and pages through them: past it, the page says "more than" and the filters narrow it.
+COUNT_CAP = 5000
 
 
 def within(field, date_from=None, date_to=None):
@@ -39,3 +45,51 @@ def window(queryset, *, expanded=False, page=None, size=10, per_page=PER_PAGE):
         return Window(rows=list(shown.object_list), page=shown)
     rows = list(queryset[: size + 1])
     return Window(rows=rows[:size], more=len(rows) > size)
+
+
+def capped_count(queryset, cap=COUNT_CAP):
+    """How many rows `queryset` has, counted no further than `cap + 1`: one
+    `SELECT COUNT(*) FROM (… LIMIT cap + 1)`, whose cost is bounded by the cap whatever the
+    table's size. A result above `cap` means "more than `cap`" (the exact number is not read)."""
+    return queryset.order_by()[: cap + 1].count()
+
+
+class CappedPaginator(Paginator):
+    """Django's Paginator over at most the first `cap` rows of a list (capped_count): the pages
+    and their links as usual, the last page reachable, no OFFSET past the cap and no COUNT over
+    the whole table. `more` tells the page (and the pager: "N / M+") that rows lie beyond."""
+
+    def __init__(self, object_list, per_page, cap=None, known_count=None, narrow=False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap, self.known_count, self.narrow = cap or COUNT_CAP, known_count, narrow
+
+    def page(self, number):
+        """With `narrow`, the page's keys are found first (the sort carries the keys alone, not
+        every column of every joined row: a page deep in a sort over a join stays in memory), then
+        its rows are read by key: one query more, a far smaller sort."""
+        if not self.narrow:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:bottom + self.per_page])
+        rows = self.object_list.order_by().filter(pk__in=keys).in_bulk() if keys else {}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+    @cached_property
+    def counted(self):
+        return self.known_count if self.known_count is not None else capped_count(self.object_list, self.cap)
+
+    @cached_property
+    def count(self):
+        return min(self.counted, self.cap)
+
+    @property
+    def more(self):
+        return self.counted > self.cap
+
+
+def capped_page(queryset, number, per_page=PER_PAGE, cap=None, known_count=None, narrow=False):
+    """The page `number` (any text: a wrong one gives the first or last page) of `queryset`, through
+    CappedPaginator; `known_count`, when the page already knows the list's length (a cached total),
+    spares the count; `narrow`: see CappedPaginator.page."""
+    return CappedPaginator(queryset, per_page, cap=cap, known_count=known_count, narrow=narrow).get_page(number)

@@ -372,7 +372,7 @@ class Reminder(models.Model):
         FAILED = "failed", _("发送失败")
 
     # Few indexes on the table that grows (one row per obligation × person × moment): the unique
-    # key, (requirement, scheduled_for) and (sweep, recipient) cover every lookup; units are
+    # key, (requirement, scheduled_for, id) and (sweep, recipient) cover every lookup; units are
     # deactivated, never deleted.
     #
     # No database-level foreign keys on this table: PostgreSQL checks each one with a query per
@@ -420,7 +420,8 @@ class Reminder(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["requirement", "scheduled_for"], name="reminder_req_sched_idx"),
+            # The reminder log's order (latest first, then by id), read page by page from the index.
+            models.Index(fields=["requirement", "scheduled_for", "id"], name="reminder_req_sched_id_idx"),
             # A digest's items: no foreign key to update on 500,000 rows, one indexed lookup instead.
             models.Index(fields=["sweep", "recipient"], name="reminder_sweep_recipient_idx"),
         ]

@@ -7,8 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Func, IntegerField, JSONField
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -53,14 +52,59 @@ def todo_list(request):
     })
 
 
+LOG_PER_PAGE = 50
+# The notification centre: a page of notifications, each with its first few items.
+NOTIFICATIONS_PER_PAGE = 30
+ITEMS_PREVIEWED = 5
+
+
+class ItemCount(Func):
+    """How many items a notification lists, counted by the database (0 for anything not a list)."""
+
+    function = "JSON_ARRAY_LENGTH"
+    output_field = IntegerField()
+    # The column twice (no parameters in it): PostgreSQL raises on the length of a non-array.
+    POSTGRESQL = "COALESCE(JSONB_ARRAY_LENGTH(CASE WHEN JSONB_TYPEOF(%(expressions)s) = 'array' THEN %(expressions)s END), 0)"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template=self.POSTGRESQL, **extra_context)
+
+
+class FirstItems(Func):
+    """The first ITEMS_PREVIEWED items of a notification's list, as a list read by the database."""
+
+    output_field = JSONField()
+    SQLITE = (f"(SELECT json_group_array(json(value)) FROM json_each(%(expressions)s) "
+              f"WHERE json_type(%(expressions)s) = 'array' AND key < {ITEMS_PREVIEWED})")
+    POSTGRESQL = f"JSONB_PATH_QUERY_ARRAY(%(expressions)s, '$[0 to {ITEMS_PREVIEWED - 1}]', '{{}}', true)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template=self.SQLITE, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template=self.POSTGRESQL, **extra_context)
+
+
+def previewed(notifications):
+    """The notifications without their item lists (a province office's daily digest names
+    thousands of late units: reading 30 of those lists was most of the page's time), with
+    `listed_count` (the items stored; `item_count` says how many the message had, 0 on rows
+    older than that field) and `preview`, the first ITEMS_PREVIEWED items, read by the database."""
+    return notifications.defer("items", "body").annotate(listed_count=ItemCount("items"), preview=FirstItems("items"))
+
+
 @login_required
 def notification_list(request):
     notifications = Notification.objects.restrict(request.user)
     if request.GET.get("unread"):
         notifications = notifications.unread()
-    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    # narrow: the page's keys first, so that only its own rows' lists are read for the preview.
+    page = paging.capped_page(previewed(notifications), request.GET.get("page"), NOTIFICATIONS_PER_PAGE, narrow=True)
+    for notification in page.object_list:
+        notification.preview = [item for item in notification.preview or () if isinstance(item, dict)]
     return render(request, "notifications/list.html", {
         "page": page, "only_unread": bool(request.GET.get("unread")), "query": query_without_page(request),
+        "items_previewed": ITEMS_PREVIEWED,
     })
 
 
@@ -146,25 +190,30 @@ def requirement_log(request, requirement_id):
     if channel not in {row.channel for row in delivery_totals.channels}:
         channel = ""
     if delivery_status in outcomes.LISTED:
-        page = Paginator(outcomes.listed(requirement, delivery_status, channel), 50).get_page(request.GET.get("page"))
+        page = paging.capped_page(outcomes.listed(requirement, delivery_status, channel), request.GET.get("page"), LOG_PER_PAGE)
         page.object_list = outcomes.with_details(page.object_list, requirement)
         status = kind = ""
     else:
         delivery_status = ""
+        # Latest first, in the order of the index (requirement, scheduled_for): a sort by unit or
+        # person would read and sort every reminder of the requirement (tens of thousands) per page.
         reminders = (
             Reminder.objects.for_requirement(requirement)
             .select_related("recipient", "unit")
-            .order_by("-scheduled_for", "unit__path", "recipient__username", "id")
+            .order_by("-scheduled_for", "-id")
         )
         status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
         if status in Reminder.Status.values:
             reminders = reminders.filter(status=status)
         if kind in Reminder.Kind.values:
             reminders = reminders.filter(kind=kind)
-        page = Paginator(reminders, 50).get_page(request.GET.get("page"))
-        page.object_list = attach_deliveries(page.object_list)
     totals = dict.fromkeys(Reminder.Status.values, 0)
     totals.update(Reminder.objects.for_requirement(requirement).order_by().values_list("status").annotate(n=Count("id")))
+    if not delivery_status:
+        # Unfiltered, the list's length is the sum of the totals the page shows anyway.
+        known = None if status or kind else sum(totals.values())
+        page = paging.capped_page(reminders, request.GET.get("page"), LOG_PER_PAGE, known_count=known)
+        page.object_list = attach_deliveries(page.object_list)
     return render(request, "notifications/requirement_log.html", {
         "requirement": requirement,
         "page": page,

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -101,8 +100,7 @@ class UnitFilterForm(StyledForm, forms.Form):
         if not self.is_valid():
             return units.none()
         data = self.cleaned_data
-        if data["q"]:
-            units = units.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
+        units = units.search(data["q"])
         if data["level"]:
             units = units.filter(level=data["level"])
         if data["unit_type"]:

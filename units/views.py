@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from access.policy import can
 from audit import vocabulary
 from audit.services import snapshot
-from core import panels
+from core import paging, panels
 from core.downloads import download
 from core.queueing import publish
 from core.redirects import redirect_back
@@ -29,6 +29,8 @@ from units.models import PATH_SEGMENT, Level, Unit, UnitImport, UnitType
 from units.resources import COLUMNS
 
 PAGE_SIZE = 100
+# The tree's search shows the first matches in tree order, each with its path; more: the list page.
+TREE_RESULTS = 50
 
 
 def _visible_unit(request, unit_id, action=None):
@@ -48,12 +50,10 @@ def _breadcrumbs(units):
 @login_required
 def unit_tree(request):
     """The tree from the user's offices down, expanded level by level (htmx), with search."""
-    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
+    q = request.GET.get("q", "").strip()
     results, crumbs = [], {}
     if q:
-        results = list(
-            Unit.objects.restrict(request.user).filter(Q(name__icontains=q) | Q(code__icontains=q)).order_by("path")[:50]
-        )
+        results = list(Unit.objects.restrict(request.user).search(q).order_by("path")[:TREE_RESULTS])
         crumbs = _breadcrumbs(results)
     roots = Unit.objects.office_roots(request.user).annotate(child_count=Count("children"))
     return render(
@@ -76,7 +76,7 @@ def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     units = Unit.objects.restrict(request.user).select_related("parent")
     units = form.apply(units) if request.GET else units.filter(is_active=True)
-    page = Paginator(units.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.capped_page(units.order_by("path"), request.GET.get("page"), PAGE_SIZE, narrow=True)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

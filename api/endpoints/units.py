@@ -1,7 +1,6 @@
 """Reading units (参加单位), as far as the token's owner sees them on the pages
 (Unit.objects.restrict(user, "view")); a subtree is one prefix match on the materialized path."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
@@ -29,7 +28,7 @@ def list_units(request, page: Query[PageParams], under: RowId | None = None, q: 
         units = units.subtree(get_object_or_404(_units(request.user), pk=under))
     text = filters.search_text("q", q)
     if text is not None:
-        units = units.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__icontains=text))
+        units = units.search(text)
     wanted = filters.choice("level", level, dict(Level.choices))
     if wanted is not None:
         units = units.filter(level=wanted)

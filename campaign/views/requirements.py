@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -24,12 +23,14 @@ from campaign.forms import ObligationFilterForm, RequirementForm
 from campaign.models import Directive, Obligation, Requirement
 from campaign.recurrence import read_recurrence
 from campaign.views import chasing
-from core import clock, panels
+from core import clock, paging, panels
 from core.templatetags.core_tags import format_day
 from core.workdays import holiday_warning
+from units.models import Unit
 
 # The requirement page's filter for late units (beside the obligation states).
 OVERDUE = ObligationFilterForm.OVERDUE
+OBLIGATIONS_PER_PAGE = 100
 
 
 def tell_deadline_warnings(request, requirement, form):
@@ -45,16 +46,22 @@ def tell_deadline_warnings(request, requirement, form):
 @login_required
 def requirement_detail(request, requirement_id):
     requirement = get_object_or_404(
-        Requirement.objects.restrict(request.user).select_related("directive", "phase", "target_batch", "scope_unit", "submit_to"),
+        dashboard.with_data_version(Requirement.objects.restrict(request.user))
+        .select_related("directive", "phase", "target_batch", "scope_unit", "submit_to"),
         pk=requirement_id,
     )
     now = clock.now()
     obligations = Obligation.objects.restrict(request.user).filter(requirement=requirement)
     # Filters by state (已逾期 among them) and by receipt (签收); a refused value shows its reason and
-    # filters nothing.
+    # filters nothing. `q`: the units whose name or code contains it (UnitQuerySet.search).
     form = ObligationFilterForm(request.GET)
     listed = form.apply(obligations, now)
+    filtered = form.is_valid() and any(form.cleaned_data.values())
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    q = request.GET.get("q", "").strip()
+    if q:
+        listed = listed.filter(unit__in=Unit.objects.search(q).values("pk"))
+        filtered = True
     periods, period, period_error = [], None, ""
     if requirement.recurrence is not None:
         periods = dashboard.period_rows(obligations)
@@ -64,13 +71,18 @@ def requirement_detail(request, requirement_id):
     # 只看逾期: the most overdue on top.
     order = ("due_at", "unit__path", "period_start") if status == OVERDUE else ("unit__path", "period_start")
     listed = listed.with_status(now).select_related("unit", "requirement", "received_by").order_by(*order)
-    page = Paginator(listed, 100).get_page(request.GET.get("page"))
+    # The counts by state, over every obligation the reader sees, are the page's figures (and its
+    # decisions: 只看逾期, 催办): one grouped query, cached for the reader like the dashboard's.
+    rows = dashboard.requirement_rows([requirement.pk], obligations, now=now, versioned=requirement,
+                                      cache_key=f"requirement:{requirement.pk}:reader:{request.user.pk}")
+    counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
+    # Unfiltered, the list's length is already counted (the whole requirement, or the period's).
+    known = None if filtered else (period.counts.total if period is not None else counts.total)
+    page = paging.capped_page(listed, request.GET.get("page"), OBLIGATIONS_PER_PAGE, known_count=known, narrow=True)
     page.object_list = chasing.decorate(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    rows = dashboard.requirement_rows([requirement.pk], obligations)
     can_edit = can(request.user, "edit", requirement)
-    counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
     remindable = chasing.remindable_among(request.user, page.object_list)
     return render(
         request,
@@ -81,6 +93,7 @@ def requirement_detail(request, requirement_id):
             "page": page,
             "status": status,
             "filter_form": form,
+            "q": q,
             "query": query.urlencode(),
             "remindable": remindable,
             # The "chase all late units" form, on the late units' list, for whoever may chase some of them.
