@@ -9,7 +9,7 @@ A superuser's scope holds everything: every function returns Q() (all rows).
 
 from django.db.models import Q
 
-from units.models import PATH_SEGMENT
+from units.models import PATH_SEGMENT, in_subtree
 
 NOTHING = Q(pk__in=[])
 
@@ -17,7 +17,7 @@ NOTHING = Q(pk__in=[])
 def _subtrees(paths, prefix):
     condition = NOTHING
     for path in paths:
-        condition |= Q(**{f"{prefix}path__startswith": path})
+        condition |= in_subtree(path, prefix)
     return condition
 
 
@@ -32,7 +32,7 @@ def office_strictly_above(scope, prefix=""):
         return Q()
     condition = NOTHING
     for path in scope.office_paths:
-        condition |= Q(**{f"{prefix}path__startswith": path}) & ~Q(**{f"{prefix}path": path})
+        condition |= in_subtree(path, prefix) & ~Q(**{f"{prefix}path": path})
     return condition
 
 
@@ -55,7 +55,7 @@ def supervised_by_own_group(scope, unit_prefix, group_field):
         return Q()
     condition = NOTHING
     for a in scope.assignments:
-        unit = Q(**{f"{unit_prefix}path__startswith": a.path}) if a.include_subtree else Q(**{f"{unit_prefix}pk": a.unit_id})
+        unit = in_subtree(a.path, unit_prefix) if a.include_subtree else Q(**{f"{unit_prefix}pk": a.unit_id})
         condition |= Q(**{group_field: a.group_id}) & unit
     return condition
 
