@@ -56,19 +56,17 @@ def workspace(request):
     # The assigned units, one page at a time (a group assigned unit by unit may hold thousands),
     # of one of the user's groups when the home page's card links here (?group=).
     shown_groups = [g for g in groups if str(g.pk) == request.GET.get("group")] or groups
+    assigned = GroupAssignment.objects.current(timezone.localdate(now)).filter(group__in=shown_groups)
+    assignments = Paginator(assigned.order_by("group__name", "unit__path", "pk").values_list("pk", flat=True),
+                            paging.PER_PAGE).get_page(request.GET.get("units_page"))
+    # Counted for the page's assignments only (the page is chosen without the counts).
     in_campaign = ObligationQuerySet.campaign_q(campaign, "unit__obligations__")
-    assigned = (
-        GroupAssignment.objects.current(timezone.localdate(now))
-        .filter(group__in=shown_groups)
-        .select_related("unit", "group")
-        .annotate(
-            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
-            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
-            due_soon_count=Count("unit__obligations", filter=obligation_status.due_soon_q(now, "unit__obligations__") & in_campaign),
-        )
-        .order_by("group__name", "unit__path", "pk")
-    )
-    assignments = Paginator(assigned, paging.PER_PAGE).get_page(request.GET.get("units_page"))
+    counted = {a.pk: a for a in GroupAssignment.objects.filter(pk__in=list(assignments)).select_related("unit", "group").annotate(
+        open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
+        overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
+        due_soon_count=Count("unit__obligations", filter=obligation_status.due_soon_q(now, "unit__obligations__") & in_campaign),
+    )}
+    assignments.object_list = [counted[pk] for pk in assignments]
     for assignment in assignments:
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
     # What the user's groups review first (004), oldest first, with age and owner, filtered and paged.

@@ -12,6 +12,8 @@ from django.db.models import Q
 from units.models import PATH_SEGMENT, in_subtree
 
 NOTHING = Q(pk__in=[])
+# Beyond this many units assigned one by one, supervised() reads them by subquery.
+INLINE_IDS = 100
 
 
 def _subtrees(paths, prefix):
@@ -45,7 +47,10 @@ def supervised(scope, prefix=""):
     """Units a supervision group of the user is currently assigned to (alone or with the subtree)."""
     if scope.everything:
         return Q()
-    return Q(**{f"{prefix}pk__in": scope.group_unit_ids}) | _subtrees(scope.group_subtree_paths, prefix)
+    alone = scope.group_unit_ids
+    if len(alone) > INLINE_IDS and scope.group_units_query is not None:
+        alone = scope.group_units_query  # the same units, as a subquery rather than thousands of literals
+    return Q(**{f"{prefix}pk__in": alone}) | _subtrees(scope.group_subtree_paths, prefix)
 
 
 def supervised_by_own_group(scope, unit_prefix, group_field):
