@@ -36,7 +36,7 @@ def test_group_list_and_group_page(province, client, django_assert_max_num_queri
 
     by_unit, subtree = province
     login(client, "gen_province_office")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("supervision:groups"))
     rows = {group.pk: load for group, load in page.context["rows"]}
     city = subtree.assignments.get().unit
@@ -47,13 +47,13 @@ def test_group_list_and_group_page(province, client, django_assert_max_num_queri
     assert rows[by_unit.pk]["waiting"] == Obligation.objects.filter(
         unit__group_assignments__group=by_unit, status=ObligationStatus.SUBMITTED).count()
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(19):
         page = client.get(reverse("supervision:group", args=[by_unit.pk]))
     html = page.content.decode()
     table = html.split('data-testid="assignments"')[1].split("</table>")[0]
     assert table.count("data-unit=") == 50 and "page=2" in html
     assert f"{by_unit.assignments.count()}" in html  # the total, not the page's rows
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(19):
         page = client.get(reverse("supervision:group", args=[subtree.pk]))
     row = page.content.decode().split('data-testid="assignments"')[1].split("</table>")[0]
     assert f"<td>{rows[subtree.pk]['units']}</td>" in row
@@ -63,18 +63,18 @@ def test_group_list_and_group_page(province, client, django_assert_max_num_queri
 def test_group_home_workspace_and_rectification_overview(province, client, django_assert_max_num_queries):
     by_unit, _subtree = province
     login(client, "gen_units_leader")
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(14):
         home = client.get("/").content.decode()
     section = home.split('id="supervision-section"')[1]
     assert section.count("data-unit=") == 10 and 'data-more="assignments"' in section
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("supervision:workspace")).content.decode()
     table = page.split('id="assigned-units"')[1].split("</table>")[0]
     assert table.count("<tr data-light=") == 50 and "units_page=2" in page
     last = by_unit.assignments.count() // 50 + 1
     page = client.get(reverse("supervision:workspace"), {"units_page": last}).content.decode()
     assert 0 < page.split('id="assigned-units"')[1].split("</table>")[0].count("<tr data-light=") <= 50
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("rectification:overview")).status_code == 200
 
 
