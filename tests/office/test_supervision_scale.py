@@ -53,6 +53,16 @@ def test_group_list_and_group_page(province, client, django_assert_max_num_queri
     table = html.split('data-testid="assignments"')[1].split("</table>")[0]
     assert table.count("data-unit=") == 50 and "page=2" in html
     assert f"{by_unit.assignments.count()}" in html  # the total, not the page's rows
+    # The group's trail: its latest entries, then the whole of it one page at a time.
+    from audit.services import record_changes
+
+    record_changes([by_unit] * 60, "update", actor=None, changes={"name": {"before": "旧名", "after": by_unit.name}})
+    html = client.get(reverse("supervision:group", args=[by_unit.pk])).content.decode()
+    assert 'data-more="timeline"' in html and "timeline_page=2" not in html
+    html = client.get(reverse("supervision:group", args=[by_unit.pk]), {"timeline": "all"}).content.decode()
+    assert "timeline=all&timeline_page=2" in html
+    for query in ({"timeline": "all", "timeline_page": "2"}, {"page": "999"}, {"page": "x"}):
+        assert client.get(reverse("supervision:group", args=[by_unit.pk]), query).status_code == 200
     with django_assert_max_num_queries(19):
         page = client.get(reverse("supervision:group", args=[subtree.pk]))
     row = page.content.decode().split('data-testid="assignments"')[1].split("</table>")[0]
