@@ -180,7 +180,7 @@ def _load_reference_data(result):
         result.add("look-back checkpoints", created)
 
 
-def _get_or_create_user(username, display_name, password_hash=None, superuser=False):
+def get_or_create_user(username, display_name, password_hash=None, superuser=False):
     """A user created once; an existing user (and a password changed since) is left alone."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
@@ -208,7 +208,7 @@ def _load_accounts(unit_by_code, result, shared_password):
         if shared_password and password_hash is None and not get_user_model().objects.filter(username=spec.username).exists():
             # One slow hash for all new demo accounts, not one per account.
             password_hash = make_password(accounts.DEMO_PASSWORD)
-        user, created = _get_or_create_user(spec.username, spec.display_name, password_hash, spec.superuser)
+        user, created = get_or_create_user(spec.username, spec.display_name, password_hash, spec.superuser)
         if created and not shared_password:
             result.initial_passwords[spec.username] = issue_initial_password(user)
         result.add("accounts", created)
@@ -230,7 +230,7 @@ def _load_groups(the_campaign, unit_by_code, users, result):
         for username, is_leader, display_name in people:
             user = users.get(username)
             if user is None:
-                user, created = _get_or_create_user(username, display_name)
+                user, created = get_or_create_user(username, display_name)
                 result.add("accounts", created)
             _obj, created = GroupMember.objects.get_or_create(group=group, user=user, defaults={"is_leader": is_leader})
             result.add("group members", created)
@@ -276,7 +276,7 @@ def _load_liaisons_of_bound_units(result):
     bound = Unit.objects.filter(obligations__isnull=False).distinct()
     without_liaison = bound.exclude(memberships__role=UnitMembership.Role.LIAISON).order_by("code")
     for unit in without_liaison:
-        user, created = _get_or_create_user(f"liaison_{unit.code}", f"{unit.name}联络员")
+        user, created = get_or_create_user(f"liaison_{unit.code}", f"{unit.name}联络员")
         result.add("accounts", created)
         _obj, created = UnitMembership.objects.get_or_create(user=user, unit=unit, role=UnitMembership.Role.LIAISON)
         result.add("unit memberships", created)

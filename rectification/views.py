@@ -12,6 +12,7 @@ Objects out of the user's scope are 404 (access.policy.restrict); refused action
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from access.scope import scope_for
 from access.views import refused
 from audit.services import snapshot
 from campaign.current import current_campaign
+from core.paging import PER_PAGE
 from files.models import Attachment
 from files.screening import UploadRefused
 from rectification import actions, lookback, workflow
@@ -412,12 +414,16 @@ def overview(request):
     liaison's own units."""
     user = request.user
     items = restrict(RectificationItem.objects.in_campaign(current_campaign(request)).with_status().select_related("plan__unit"), user)
-    upper = list(items.open().filter(needs_upper_level=True).order_by("due_on", "pk")[:LIST_LIMIT])
-    awaiting = list(
+    # Each list one page at a time, with its total (a group assigned to thousands of units).
+    upper = Paginator(items.open().filter(needs_upper_level=True).order_by("due_on", "pk"), PER_PAGE).get_page(
+        request.GET.get("page"))
+    awaiting = Paginator(
         restrict(items, user, "approve_close").filter(status__in=workflow.MACHINE.by_action["approve_close"].sources)
-        .order_by("updated_at", "pk")[:LIST_LIMIT]
-    )
-    my_units = list(Unit.objects.filter(pk__in=scope_for(user).liaison_unit_ids).order_by("path"))
+        .order_by("updated_at", "pk"),
+        PER_PAGE,
+    ).get_page(request.GET.get("awaiting_page"))
+    my_units = list(Unit.objects.filter(pk__in=scope_for(user).liaison_unit_ids).order_by("path")[:LIST_LIMIT])
     return render(request, "rectification/overview.html", {
-        "upper": upper, "awaiting": awaiting, "my_units": my_units, "limit": LIST_LIMIT,
+        "upper": list(upper.object_list), "upper_page": upper, "awaiting": list(awaiting.object_list), "awaiting_page": awaiting,
+        "my_units": my_units,
     })

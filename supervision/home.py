@@ -1,7 +1,8 @@
 """supervision's panel of the home page (core.panels): the groups the person is in, each with the
 units currently assigned and their open and overdue work."""
 
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from access.scope import scope_for
@@ -11,6 +12,10 @@ from campaign.models import ObligationQuerySet
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
 from units import scope as units
 
+# Units a group's card on the home page lists (the most overdue first); the rest are on the
+# workspace, one page at a time (a group assigned unit by unit may hold thousands).
+HOME_PREVIEW = 10
+
 
 def supervision_section(user, now, campaign):
     if not scope_for(user).is_supervisor:  # the scope knows the user's active groups already
@@ -19,25 +24,30 @@ def supervision_section(user, now, campaign):
     if not groups:
         return None
     in_campaign = ObligationQuerySet.campaign_q(campaign, "unit__obligations__")
-    assignments = (
+    assigned = (
         GroupAssignment.objects.current(timezone.localdate(now))
         .filter(group__in=groups)
         .filter(units.seen(scope_for(user), "unit__"))
-        .select_related("unit")
-        .annotate(
-            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
-            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
-        )
-        .order_by("unit__path", "pk")
     )
+    counted = assigned.annotate(
+        open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
+        overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
+    )
+    # Each group's first HOME_PREVIEW assignments, most overdue first, in one query.
+    ranked = counted.select_related("unit").annotate(
+        rank=Window(RowNumber(), partition_by=[F("group_id")],
+                    order_by=[F("overdue_count").desc(), F("open_count").desc(), F("unit__path").asc(), F("pk").asc()]),
+    ).filter(rank__lte=HOME_PREVIEW).order_by("group_id", "rank")
     by_group = {group.pk: [] for group in groups}
-    for assignment in assignments:
+    for assignment in ranked:
         by_group[assignment.group_id].append(assignment)
+    totals = {row["group"]: row["n"] for row in assigned.values("group").annotate(n=Count("pk")).order_by()}
     for group in groups:
         group.current_assignments = by_group[group.pk]
+        group.assignment_count = totals.get(group.pk, 0)
     # What waits for this person (material to review, feedback to sign off) is counted by the to-do
     # (notifications.todo), which leads the home page.
-    return {"groups": groups}
+    return {"groups": groups, "preview": HOME_PREVIEW}
 
 
 def supervision_panel(request, now):

@@ -15,9 +15,10 @@ def group_roles(user, scope, today):
     )
     if not scope.groups:
         return
+    current = GroupAssignment.objects.current(today).filter(group_id__in=list(scope.groups), unit__is_active=True)
+    scope.group_units_query = current.filter(include_subtree=False).values("unit_id")
     for group_id, name, unit_id, path, subtree in (
-        GroupAssignment.objects.current(today)
-        .filter(group_id__in=list(scope.groups), unit__is_active=True)
+        current
         .values_list("group_id", "group__name", "unit_id", "unit__path", "include_subtree")
         .order_by("group_id", "unit__path")
     ):

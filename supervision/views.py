@@ -6,6 +6,7 @@ unit's democratic life meeting; feedback sign-off by the group leader (DESIGN ru
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
 from campaign.current import current_campaign
 from campaign.models import Meeting, ObligationQuerySet
-from core import clock, traffic_light
+from core import clock, paging, traffic_light
 from files.models import Attachment
 from files.screening import UploadRefused
 from supervision import actions, dossier
@@ -41,6 +42,9 @@ from supervision.forms import (
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
 from units.models import Unit
 
+# Unsigned feedback the workspace lists (oldest first); a group keeps few drafts open at once.
+FEEDBACK_PREVIEW = 50
+
 
 @login_required
 @require_GET
@@ -49,26 +53,32 @@ def workspace(request):
     now = clock.now()
     campaign = current_campaign(request)
     groups = list(SupervisionGroup.objects.in_campaign(campaign).filter(members__user=user, is_active=True).order_by("name", "pk"))
+    # The assigned units, one page at a time (a group assigned unit by unit may hold thousands),
+    # of one of the user's groups when the home page's card links here (?group=).
+    shown_groups = [g for g in groups if str(g.pk) == request.GET.get("group")] or groups
+    assigned = GroupAssignment.objects.current(timezone.localdate(now)).filter(group__in=shown_groups)
+    assignments = Paginator(assigned.order_by("group__name", "unit__path", "pk").values_list("pk", flat=True),
+                            paging.PER_PAGE).get_page(request.GET.get("units_page"))
+    # Counted for the page's assignments only (the page is chosen without the counts).
     in_campaign = ObligationQuerySet.campaign_q(campaign, "unit__obligations__")
-    assignments = list(
-        GroupAssignment.objects.current(timezone.localdate(now))
-        .filter(group__in=groups)
-        .select_related("unit", "group")
-        .annotate(
-            open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
-            overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
-            due_soon_count=Count("unit__obligations", filter=obligation_status.due_soon_q(now, "unit__obligations__") & in_campaign),
-        )
-        .order_by("group__name", "unit__path")
-    )
+    counted = {a.pk: a for a in GroupAssignment.objects.filter(pk__in=list(assignments)).select_related("unit", "group").annotate(
+        open_count=Count("unit__obligations", filter=obligation_status.open_q("unit__obligations__") & in_campaign),
+        overdue_count=Count("unit__obligations", filter=obligation_status.overdue_q(now, "unit__obligations__") & in_campaign),
+        due_soon_count=Count("unit__obligations", filter=obligation_status.due_soon_q(now, "unit__obligations__") & in_campaign),
+    )}
+    assignments.object_list = [counted[pk] for pk in assignments]
     for assignment in assignments:
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
     # What the user's groups review first (004), oldest first, with age and owner, filtered and paged.
     queue = queues.queue_page(request, obligation_workflow.group_review_queue(user).in_campaign(campaign))
-    pending_feedback = list(
+    pending_feedback = paging.window(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
+        .order_by("created_at", "pk"),
+        size=FEEDBACK_PREVIEW,
     )
-    context = {**queue, "groups": groups, "assignments": assignments, "pending_feedback": pending_feedback}
+    units_query = urlencode({"group": request.GET["group"]}) if len(shown_groups) < len(groups) else ""
+    context = {**queue, "groups": groups, "assignments": assignments, "units_query": units_query,
+               "pending_feedback": pending_feedback}
     return render(request, "supervision/workspace.html", context)
 
 

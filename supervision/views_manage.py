@@ -3,22 +3,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.policy import can
+from audit.models import AuditEntry
+from audit.templatetags.audit_tags import TIMELINE_LIMIT
 from campaign.current import current_campaign
 from campaign.models import Obligation, ObligationStatus
-from core import clock, panels
+from core import clock, paging, panels
 from core.people import person_name
 from supervision import actions
 from supervision.forms_manage import AssignmentForm, GroupForm, MemberForm
 from supervision.models import GroupAssignment, SupervisionGroup
-from units.models import Unit
+from units.models import Unit, in_subtree
+
+# Other periods' assignments shown on a group's page (the latest; the rest are in the admin).
+PAST_PREVIEW = 20
 
 
 def _count_of(queryset):
@@ -27,33 +33,51 @@ def _count_of(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def assignments_with_load(groups):
-    """Current assignments of `groups`, each with how many units it covers and how many
-    submissions in them await review: one query."""
-    today = clock.today()
-    return (
-        GroupAssignment.objects.current(today)
-        .filter(group__in=groups)
-        .select_related("unit", "group")
-        .annotate(
-            subtree_units=_count_of(Unit.objects.filter(path__startswith=OuterRef("unit__path"), is_active=True)),
-            subtree_waiting=_count_of(
-                Obligation.objects.filter(unit__path__startswith=OuterRef("unit__path"), status=ObligationStatus.SUBMITTED)
-            ),
-            own_waiting=_count_of(Obligation.objects.filter(unit=OuterRef("unit"), status=ObligationStatus.SUBMITTED)),
-        )
-        .order_by("unit__path")
-    )
+def _load():
+    """Per current assignment: the units it covers and the submissions in them awaiting review. A
+    subtree is counted only for an assignment that includes it, as an indexed range on the path
+    (units.models.in_subtree), never a scan of every unit per assignment."""
+    root = OuterRef("unit__path")
+    waiting = Obligation.objects.filter(status=ObligationStatus.SUBMITTED)
+    return {
+        "covered_units": Case(
+            When(include_subtree=True, then=_count_of(Unit.objects.subtree(root).filter(is_active=True))),
+            default=Value(1),
+        ),
+        "waiting": Case(
+            When(include_subtree=True, then=_count_of(waiting.filter(in_subtree(root, "unit__")))),
+            default=_count_of(waiting.filter(unit=OuterRef("unit"))),
+        ),
+    }
+
+
+def assignments_with_load(assignments):
+    """`assignments` (one page of them, chosen without the counts), each with the units it covers
+    and the submissions waiting."""
+    return assignments.select_related("unit", "group").annotate(**_load())
 
 
 def group_load(groups):
-    """{group pk: {"units": n, "waiting": n, "assignments": [...]}} (the group's load)."""
-    load = {group.pk: {"units": 0, "waiting": 0, "assignments": []} for group in groups}
-    for assignment in assignments_with_load(groups):
-        entry = load[assignment.group_id]
-        entry["units"] += assignment.subtree_units if assignment.include_subtree else 1
-        entry["waiting"] += assignment.subtree_waiting if assignment.include_subtree else assignment.own_waiting
-        entry["assignments"].append(assignment)
+    """{group pk: {"units": n, "waiting": n, "assignments": n}} over the groups' current
+    assignments, whatever their number, in two grouped queries: the assignments of a unit alone
+    as one join with the units' obligations; those with a subtree (few) with their subtree counts.
+    (One query with both would make PostgreSQL cost the subtree counts for every assignment and
+    compile it to machine code: a second of JIT for a group assigned unit by unit.)"""
+    load = {group.pk: {"units": 0, "waiting": 0, "assignments": 0} for group in groups}
+    current = GroupAssignment.objects.current(clock.today()).filter(group__in=groups)
+    alone = current.filter(include_subtree=False).values("group").annotate(
+        assignments=Count("pk", distinct=True), units=Count("pk", distinct=True),
+        waiting_total=Count("unit__obligations", filter=Q(unit__obligations__status=ObligationStatus.SUBMITTED)),
+    )
+    with_subtree = current.filter(include_subtree=True).annotate(**_load()).values("group").annotate(
+        assignments=Count("pk"), units=Sum("covered_units"), waiting_total=Sum("waiting"),
+    )
+    for rows in (alone.order_by(), with_subtree.order_by()):
+        for row in rows:
+            entry = load[row["group"]]
+            entry["units"] += row["units"]
+            entry["waiting"] += row["waiting_total"]
+            entry["assignments"] += row["assignments"]
     return load
 
 
@@ -81,15 +105,25 @@ def group_detail(request, group_id):
     group = get_object_or_404(_groups(request.user), pk=group_id)
     if not (can(request.user, "manage", group.office) or group.members.filter(user=request.user).exists()):
         raise PermissionDenied
-    load = group_load([group])[group.pk]
+    current = GroupAssignment.objects.current(clock.today()).filter(group=group)
+    # A group assigned unit by unit may hold thousands: one page of them, with their load.
+    assignments = Paginator(current.order_by("unit__path", "pk").values_list("pk", flat=True), paging.PER_PAGE).get_page(
+        request.GET.get("page"))
+    loaded = {a.pk: a for a in assignments_with_load(GroupAssignment.objects.filter(pk__in=list(assignments)))}
+    assignments.object_list = [loaded[pk] for pk in assignments]
+    past = group.assignments.exclude(pk__in=current.values("pk")).select_related("unit").order_by("-starts_on", "pk")
+    timeline = paging.window(AuditEntry.objects.for_object(group), expanded=request.GET.get("timeline") == "all",
+                             page=request.GET.get("timeline_page"), size=TIMELINE_LIMIT)
     return render(
         request,
         "supervision/manage/group_detail.html",
         {
             "group": group,
             "members": group.members.select_related("user").order_by("-is_leader", "user__username"),
-            "load": load,
-            "past": group.assignments.exclude(pk__in=[a.pk for a in load["assignments"]]).select_related("unit"),
+            "load": group_load([group])[group.pk],
+            "assignments": assignments,
+            "past": paging.window(past, size=PAST_PREVIEW),
+            "timeline": timeline,
             "can_manage": can(request.user, "manage", group.office),
             "member_form": MemberForm(),
             "assign_form": AssignmentForm(user=request.user, group=group, initial={"starts_on": clock.today()}),

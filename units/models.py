@@ -200,10 +200,28 @@ def party_affiliation_error(unit, body):
     return None
 
 
+PATH_MAX_LENGTH = 255
+# Every path below P lies between P and P followed by the alphabet's last character as often as a
+# path can be long: a range the path's btree index answers, where a LIKE with a pattern read from
+# another row (an outer query's unit) is a scan of every unit for every outer row.
+_BELOW_EVERY_SUBTREE = PATH_ALPHABET[-1] * PATH_MAX_LENGTH
+
+
+def in_subtree(root_path, prefix=""):
+    """The condition "the unit at `prefix` (``""``, ``"unit__"`` ...) is `root_path` or below it": the
+    one definition of a subtree. `root_path` is a path, or an expression such as
+    OuterRef("unit__path") (each outer row's own subtree, compared as an indexed range)."""
+    if isinstance(root_path, str):
+        return Q(**{f"{prefix}path__startswith": root_path})
+    upper = Concat(root_path, Value(_BELOW_EVERY_SUBTREE), output_field=models.CharField())
+    return Q(**{f"{prefix}path__gte": root_path, f"{prefix}path__lte": upper})
+
+
 class UnitQuerySet(RestrictedQuerySet):
     def subtree(self, unit, include_self=True):
-        """All units under `unit`: one prefix match on an indexed column."""
-        qs = self.filter(path__startswith=unit.path)
+        """All units under `unit` (a unit, or an expression for its path: see in_subtree), on the
+        indexed path."""
+        qs = self.filter(in_subtree(getattr(unit, "path", unit)))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def active(self):
@@ -246,7 +264,7 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    path = models.CharField(_("路径"), max_length=PATH_MAX_LENGTH, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("层级深度"), default=0, editable=False)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     unit_type = models.CharField(_("单位类型"), max_length=16, choices=UnitType.choices)

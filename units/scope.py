@@ -9,15 +9,17 @@ A superuser's scope holds everything: every function returns Q() (all rows).
 
 from django.db.models import Q
 
-from units.models import PATH_SEGMENT
+from units.models import PATH_SEGMENT, in_subtree
 
 NOTHING = Q(pk__in=[])
+# Beyond this many units assigned one by one, supervised() reads them by subquery.
+INLINE_IDS = 100
 
 
 def _subtrees(paths, prefix):
     condition = NOTHING
     for path in paths:
-        condition |= Q(**{f"{prefix}path__startswith": path})
+        condition |= in_subtree(path, prefix)
     return condition
 
 
@@ -32,7 +34,7 @@ def office_strictly_above(scope, prefix=""):
         return Q()
     condition = NOTHING
     for path in scope.office_paths:
-        condition |= Q(**{f"{prefix}path__startswith": path}) & ~Q(**{f"{prefix}path": path})
+        condition |= in_subtree(path, prefix) & ~Q(**{f"{prefix}path": path})
     return condition
 
 
@@ -45,7 +47,10 @@ def supervised(scope, prefix=""):
     """Units a supervision group of the user is currently assigned to (alone or with the subtree)."""
     if scope.everything:
         return Q()
-    return Q(**{f"{prefix}pk__in": scope.group_unit_ids}) | _subtrees(scope.group_subtree_paths, prefix)
+    alone = scope.group_unit_ids
+    if len(alone) > INLINE_IDS and scope.group_units_query is not None:
+        alone = scope.group_units_query  # the same units, as a subquery rather than thousands of literals
+    return Q(**{f"{prefix}pk__in": alone}) | _subtrees(scope.group_subtree_paths, prefix)
 
 
 def supervised_by_own_group(scope, unit_prefix, group_field):
@@ -55,7 +60,7 @@ def supervised_by_own_group(scope, unit_prefix, group_field):
         return Q()
     condition = NOTHING
     for a in scope.assignments:
-        unit = Q(**{f"{unit_prefix}path__startswith": a.path}) if a.include_subtree else Q(**{f"{unit_prefix}pk": a.unit_id})
+        unit = in_subtree(a.path, unit_prefix) if a.include_subtree else Q(**{f"{unit_prefix}pk": a.unit_id})
         condition |= Q(**{group_field: a.group_id}) & unit
     return condition
 

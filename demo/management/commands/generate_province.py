@@ -4,6 +4,12 @@ Shape (DESIGN: scale): ~11 cities, ~90 counties, ~1,300 townships and streets,
 villages and communities for the rest, plus organs at province, city and county
 level; every requirement binds every unit, obligations in a realistic mix of states.
 
+Supervision shapes (003: 下派到市、督导到县): a group assigned unit by unit to every unit of the
+first city (one GroupAssignment per unit: thousands at 50,000 units), a group assigned to the
+second city with its subtree, and role users sharing the demo password (demo.accounts): office
+staff of the province and of the first city, a leader and a member of each group, a liaison of
+a village. Their usernames are printed at the end, for benchmarks that log in as them.
+
 Synthetic data for measuring: it is written in bulk, straight into the tables, without the
 actions' audit rows (which would double the time to build 500,000 obligations).
 """
@@ -11,15 +17,25 @@ actions' audit rows (which would double the time to build 500,000 obligations).
 import datetime as dt
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from campaign.deadlines import Deadline
 from campaign.models import Batch, Campaign, Directive, Obligation, Participation, Phase, Requirement
 from core import clock
-from units.models import PATH_SEGMENT, Level, Unit, UnitType, encode_segment
+from demo.accounts import DEMO_PASSWORD
+from demo.loader import get_or_create_user
+from supervision.models import GroupAssignment, GroupMember, SupervisionGroup
+from units.models import PATH_SEGMENT, Level, Unit, UnitMembership, UnitType, encode_segment
 
 ROOT_CODE = "GEN"
+# The role users, in the order printed: (username, full name).
+PROVINCE_OFFICE = ("gen_province_office", "测试省活动办")
+CITY_OFFICE = ("gen_city_office", "第1市活动办")
+UNIT_GROUP = ("测试省逐个单位督导组", "gen_units_leader", "gen_units_member")
+SUBTREE_GROUP = ("测试省含下级督导组", "gen_subtree_leader", "gen_subtree_member")
+VILLAGE_LIAISON = ("gen_village_liaison", "第1村联络员")
 
 
 class Command(BaseCommand):
@@ -42,6 +58,10 @@ class Command(BaseCommand):
             self.stdout.write(f"units: {len(tree)}")
             count = self.obligations(tree[0], requirements, rng, campaign, phases, today)
             self.stdout.write(f"obligations: {count}")
+            logins = self.supervision(tree, campaign, today)
+        self.stdout.write(f"logins (password {DEMO_PASSWORD}):")
+        for username, label in logins:
+            self.stdout.write(f"  {label}: {username}")
 
     def campaign(self):
         campaign, _ = Campaign.objects.get_or_create(
@@ -148,3 +168,41 @@ class Command(BaseCommand):
             Obligation.objects.bulk_create(rows, batch_size=5000)
             total += len(rows)
         return total
+
+    def supervision(self, tree, campaign, today):
+        """The two groups (unit by unit over the first city; the second city with its subtree) and
+        the role users; returns [(username, label)] to print."""
+        province = tree[0]
+        cities = [unit for unit in tree if unit.level == Level.CITY and unit.unit_type == UnitType.PARTY_COMMITTEE]
+        first_city, second_city = cities[0], cities[1] if len(cities) > 1 else cities[0]
+        village = next((unit for unit in tree if unit.level == Level.VILLAGE), tree[-1])
+        password = make_password(DEMO_PASSWORD)  # one slow hash for all of them
+        logins = []
+
+        def user(username, full_name, label):
+            logins.append((username, label))
+            return get_or_create_user(username, full_name, password)[0]
+
+        memberships = [
+            UnitMembership(user=user(*PROVINCE_OFFICE, "省活动办工作人员"), unit=province, role=UnitMembership.Role.OFFICE),
+            UnitMembership(user=user(*CITY_OFFICE, f"{first_city.name}活动办工作人员"), unit=first_city,
+                           role=UnitMembership.Role.OFFICE),
+            UnitMembership(user=user(*VILLAGE_LIAISON, f"{village.name}联络员"), unit=village, role=UnitMembership.Role.LIAISON),
+        ]
+        UnitMembership.objects.bulk_create(memberships, ignore_conflicts=True)
+        starts_on = today - dt.timedelta(days=60)
+        first_city_units = [unit for unit in tree if unit.path.startswith(first_city.path)]
+        shapes = [(UNIT_GROUP, [(unit, False) for unit in first_city_units]), (SUBTREE_GROUP, [(second_city, True)])]
+        for (name, leader, member), assigned in shapes:
+            group = SupervisionGroup.objects.create(campaign=campaign, office=province, name=name,
+                                                    kind=SupervisionGroup.Kind.RESIDENT)
+            GroupMember.objects.bulk_create([
+                GroupMember(group=group, user=user(leader, f"{name}组长", f"{name}组长"), is_leader=True),
+                GroupMember(group=group, user=user(member, f"{name}成员", f"{name}成员"), is_leader=False),
+            ])
+            GroupAssignment.objects.bulk_create(
+                [GroupAssignment(group=group, unit=unit, include_subtree=subtree, starts_on=starts_on) for unit, subtree in assigned],
+                batch_size=5000,
+            )
+            self.stdout.write(f"{name}: {len(assigned)} assignments")
+        return logins
