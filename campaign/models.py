@@ -753,6 +753,10 @@ class Obligation(models.Model):
             models.Index(fields=["status", "due_at"], name="obligation_status_due_idx"),
             models.Index(fields=["unit", "status"], name="obligation_unit_status_idx"),
             models.Index(fields=["requirement", "status"], name="obligation_req_status_idx"),
+            # Review queues (campaign.workflow.review_queue) read the oldest waiting reports first:
+            # in this index's order they stop after a page, instead of sorting every waiting report
+            # of a province (65,000 at 50,000 units: 140 ms on every office home page).
+            models.Index(fields=["submitted_at", "id"], condition=Q(status="submitted"), name="obligation_waiting_idx"),
         ]
 
     def __str__(self):

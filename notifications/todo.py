@@ -56,7 +56,7 @@ from campaign.models import (
 )
 from campaign.templatetags.campaign_tags import due
 from campaign.views.affiliation import awaiting as awaiting_affiliation
-from core import clock
+from core import clock, paging
 from core.people import person_name
 from core.templatetags.core_tags import format_day, format_moment
 from notifications.models import Notification
@@ -540,7 +540,7 @@ def _query(kind, user, now, campaign):
 
 
 def counts(user, now, campaign, extra=None):
-    """{kind name: how many} for the badge, no rows: the COUNT of every kind of the person's roles
+    """{kind name: how many, at most BADGE_CAP + 1 ("999+")} for the badge, no rows: the COUNT of every kind of the person's roles
     in ONE query (a SELECT of one scalar subquery per kind), since the badge is on every page and
     an office holds several kinds. Each subquery is the kind's own queryset, compiled as Django
     would run it, so the badge counts exactly what the page lists. `extra` ({name: queryset}) rides
@@ -552,7 +552,8 @@ def counts(user, now, campaign, extra=None):
         if queryset is None:
             continue
         # Plain rows are counted by key (a grouped queryset keeps its own columns); order is irrelevant.
-        queryset = (queryset if queryset._fields else queryset.values("pk")).order_by()
+        # Counted no further than the badge shows (core.paging.BADGE_CAP: "999+").
+        queryset = (queryset if queryset._fields else queryset.values("pk")).order_by()[: paging.BADGE_CAP + 1]
         try:
             sql, params = queryset.query.sql_with_params()
         except EmptyResultSet:  # the rules grant nothing here: zero without asking
@@ -583,7 +584,7 @@ def sections(user, now, campaign, limit=PAGE_LIMIT):
             found.append(Section(kind, 0))
             continue
         rows = list(queryset[:limit])
-        count = len(rows) if len(rows) < limit else queryset.count()
+        count = len(rows) if len(rows) < limit else paging.capped_count(queryset, paging.BADGE_CAP)
         found.append(Section(kind, count, _items(kind, user, now, campaign, rows)))
     return found
 

@@ -6,6 +6,7 @@
 - ``{{ light|light_class }}`` and ``{{ light|light_suffix }}``: the traffic light's badge
   class and words (core.traffic_light).
 - ``{{ user|person }}``: a person by full name, falling back to the login name.
+- ``{{ count|badge_number }}``: a count read at a glance, "999+" past core.paging.BADGE_CAP.
 """
 
 import datetime as dt
@@ -13,7 +14,7 @@ import datetime as dt
 from django import template
 from django.utils import formats, timezone, translation
 
-from core import traffic_light
+from core import paging, traffic_light
 from core.people import person_name
 
 register = template.Library()
@@ -62,6 +63,11 @@ def light_class(light):
 @register.filter
 def light_suffix(light):
     return traffic_light.SUFFIXES.get(light, "")
+
+
+@register.filter
+def badge_number(count):
+    return paging.badge_number(count or 0)
 
 
 @register.filter
