@@ -311,6 +311,8 @@ CELERY_BEAT_SCHEDULE = {
     "event-flush": {"task": "notifications.tasks.flush_events", "schedule": EVENT_FLUSH_SECONDS},
     "unit-import-expiry": {"task": "units.tasks.expire_unit_imports", "schedule": 3600.0},
     "unit-import-resume": {"task": "units.tasks.resume_unit_imports", "schedule": float(UNIT_IMPORT_RESUME_SECONDS)},
+    # Background jobs (core.jobs) whose message was lost or whose worker died are queued again.
+    "job-resume": {"task": "core.tasks.resume_jobs", "schedule": 120.0},
     # Recurring requirements (每月5日前): the periods coming within each one's horizon get their obligations.
     "recurring-periods": {"task": "campaign.tasks.issue_recurring_periods", "schedule": 3600.0},
     # Housekeeping, nightly (Asia/Shanghai) while nobody works: expired sessions; sent reminders and
@@ -319,11 +321,14 @@ CELERY_BEAT_SCHEDULE = {
     "session-purge": {"task": "core.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=10)},
     "reminder-purge": {"task": "notifications.tasks.purge_sent_reminders", "schedule": crontab(hour=3, minute=20)},
     "intake-purge": {"task": "campaign.tasks.abandon_stale_intakes", "schedule": crontab(hour=3, minute=30)},
+    "job-result-purge": {"task": "core.tasks.purge_job_results", "schedule": crontab(hour=3, minute=40)},
 }
 # Housekeeping: days a sent reminder row and a delivered digest are kept (never fewer than the
 # sweep needs to remember it was sent), days an unfinished directive intake keeps its file.
 REMINDER_RETENTION_DAYS = int(os.environ.get("REMINDER_RETENTION_DAYS", "730"))
 INTAKE_RETENTION_DAYS = int(os.environ.get("INTAKE_RETENTION_DAYS", "30"))
+# Days the file a background job wrote (an export) can be downloaded after the job ended (core.jobs).
+JOB_RESULT_RETENTION_DAYS = int(os.environ.get("JOB_RESULT_RETENTION_DAYS", "7"))
 
 # Units: the shape of a unit code (a regular expression the whole code must match) and how a
 # message describes it; unit imports (units/imports.py): caps checked before a file is read, the

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("directives/", include("campaign.urls")),
     path("files/", include("files.urls")),
+    path("jobs/", include("core.urls")),
     path("units/", include("units.urls")),
     path("supervision/", include("supervision.urls")),
     path("rectification/", include("rectification.urls")),

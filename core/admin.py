@@ -1,4 +1,8 @@
-"""Admin building blocks shared by every app."""
+"""Admin building blocks shared by every app; and the background jobs, which the system writes."""
+
+from django.contrib import admin
+
+from core.models import BackgroundJob
 
 
 class ReadOnlyAdminMixin:
@@ -42,3 +46,12 @@ class DecidedRecordAdminMixin:
         if obj is not None and obj.is_decided:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Background jobs (core.jobs), for a superuser looking into one that failed or hangs."""
+
+    list_display = ["pk", "title", "kind", "owner_id", "state", "done", "total", "created_at", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["title", "kind"]

@@ -1,4 +1,5 @@
-"""Celery tasks of core: beat's nightly housekeeping of expired sessions."""
+"""Celery tasks of core: background jobs (core.jobs) and their resumption and purge by beat; beat's
+nightly housekeeping of expired sessions."""
 
 import logging
 
@@ -7,6 +8,8 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from core import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -21,3 +24,23 @@ def clear_expired_sessions():
     import_string(f"{settings.SESSION_ENGINE}.SessionStore").clear_expired()
     logger.info("expired sessions cleared: %s", expired if expired is not None else settings.SESSION_ENGINE)
     return expired
+
+
+@shared_task(name="core.tasks.run_job", ignore_result=True)
+def run_job(job_id):
+    """Run a background job, once whoever calls it (core.jobs.run)."""
+    jobs.run(job_id)
+
+
+@shared_task(name="core.tasks.resume_jobs", ignore_result=True)
+def resume_jobs():
+    """Queue again the jobs nobody took or whose worker died (core.jobs.resume); how many."""
+    return sum(jobs.queue(job_id) for job_id in jobs.resume())
+
+
+@shared_task(name="core.tasks.purge_job_results", ignore_result=True)
+def purge_job_results():
+    """Delete result files past JOB_RESULT_RETENTION_DAYS (core.jobs.purge_results)."""
+    deleted = jobs.purge_results()
+    logger.info("background job results purged: %s", deleted)
+    return deleted

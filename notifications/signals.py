@@ -5,20 +5,24 @@
   (notifications.events, whose docstring says who hears what): state moves arrive through
   access.transitions.transitioned; new obligations, moved deadlines, chases and scheduled
   meetings through campaign.signals.
+- A background job ended (core.signals.job_finished): its owner finds a notice with the link to
+  its page in the notification centre (a person waits for their own export: no digest, no mail).
 """
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from access.transitions import transitioned
 from campaign import signals as campaign_signals
 from campaign.models import Chase, ExtensionRequest, Obligation, Requirement, Route
 from core import clock
 from core.people import person_name
+from core.signals import job_finished
 from notifications import recipients
 from notifications.channels import configured_channels
 from notifications.events import Kind, moment_param, tell, tell_many
-from notifications.models import DueDateFlag, Event
+from notifications.models import DueDateFlag, Event, Notification
 from rectification.models import LookBackReport, RectificationItem
 from supervision.models import Feedback
 
@@ -191,3 +195,15 @@ def tell_of_scheduled_meeting(sender, meeting, **kwargs):
     tell(recipients.supervisors(meeting.unit), Kind.MEETING, f"meeting:{meeting.pk}:{meeting.planned_on.isoformat()}",
          {"unit": meeting.unit.name, "meeting": meeting.kind,
           "day": meeting.planned_on.isoformat()}, meeting.get_absolute_url())
+
+
+@receiver(job_finished, dispatch_uid="notifications.job_finished")
+def tell_of_finished_job(sender, job, **kwargs):
+    """The owner of a background job hears it ended, in the language it ran in (core.jobs.run)."""
+    if job.owner_id is None:
+        return
+    if job.state == job.State.DONE:
+        title, body = _("后台任务已完成：%(title)s") % {"title": job.title}, job.message
+    else:
+        title, body = _("后台任务未能完成：%(title)s") % {"title": job.title}, job.error
+    Notification.objects.create(user_id=job.owner_id, title=title[:200], body=body, url=job.get_absolute_url())

@@ -41,6 +41,8 @@ OBJECTS = {
     # An account is managed by the office over every unit and group it works at.
     "account_id": ("liaison_organ", "office_province"),
     "import_id": ("unit_import", "office_province"),
+    # A background job (an export) is its owner's only (core.jobs), here a finished one with its file.
+    "job_id": ("background_job", "office_province"),
     # A campaign Hangzhou's office is preparing (seen and changed by the offices over Hangzhou only).
     "campaign_id": ("hz_campaign", "office_hangzhou"),
     "batch_id": ("hz_batch", "office_hangzhou"),
@@ -114,11 +116,15 @@ def things(things, world):
     """The shared objects plus the look-back report of the insider unit and an import by its office;
     and 004's affiliation bodies: the insider unit belongs to one (its staff are the rightful
     reviewers of its part of a report on the affiliation route), the other's staff are outsiders."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
     from api.actions import create_token
     from campaign.actions import create_campaign, fan_out
     from campaign.blueprints import MASS_LINE
     from campaign.models import DirectiveIntake, Requirement, RequirementDraft, Route
     from campaign.workflow import transition
+    from core.models import BackgroundJob
     from rectification.models import LookBackReport
     from tests.conftest import make_unit, make_user
     from units.models import Level, UnitImport, UnitMembership, UnitType
@@ -151,6 +157,10 @@ def things(things, world):
     )
     things.unit_import = UnitImport.objects.create(
         created_by=world.office_province, file_name="units.xlsx", stored_name="matrix.xlsx", status=UnitImport.Status.CHECKED
+    )
+    things.background_job = BackgroundJob.objects.create(
+        kind="units.export", owner_id=world.office_province.pk, title="导出单位名册（.csv）", state=BackgroundJob.State.DONE,
+        result_name="units.csv", result_file=default_storage.save("jobs/matrix.csv", ContentFile(b"code\n")),
     )
     things.hz_campaign = create_campaign("杭州市专题教育", "", world.campaign.starts_on, None, MASS_LINE,
                                          actor=world.office_hangzhou, office=world.hangzhou)

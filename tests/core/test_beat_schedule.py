@@ -15,7 +15,7 @@ def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()  # autodiscovery, as a worker does at start
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"core.tasks.clear_expired_sessions", "notifications.tasks.purge_sent_reminders",
-            "campaign.tasks.abandon_stale_intakes"} <= tasks
+            "campaign.tasks.abandon_stale_intakes", "core.tasks.resume_jobs", "core.tasks.purge_job_results"} <= tasks
     assert sorted(tasks - set(app.tasks)) == []
 
 
