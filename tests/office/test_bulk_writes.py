@@ -5,6 +5,7 @@ action carrying the count and a batch key that each obligation keeps."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from campaign import actions, bulk
@@ -130,3 +131,37 @@ def test_batches_walk_by_id_and_cover_every_row(world):
     for after, last in ends:
         covered |= set(units.filter(pk__gt=after, pk__lte=last).values_list("pk", flat=True))
     assert covered == set(units.values_list("pk", flat=True))
+
+
+def test_over_the_inline_limit_the_page_answers_at_once_and_the_job_writes(office, world, settings):
+    from core import jobs
+    from core.models import BackgroundJob
+    from tests.office.test_fan_out import requirement_post
+
+    settings.BULK_INLINE_LIMIT = 3
+    organs(world, 5)
+    response = office.post(reverse("campaign:requirement_create", args=[world.zj_48.pk]),
+                           requirement_post(world, target_batch="", target_unit_types=["organ"]), follow=True)
+    job = BackgroundJob.objects.get(kind=bulk.FAN_OUT_JOB)
+    assert response.redirect_chain[-1][0] == job.get_absolute_url()
+    assert "正在生成 7 项报送任务" in response.content.decode()
+    requirement = Requirement.objects.get(pk=job.params["requirement"])
+    assert requirement.issuing and not requirement.obligations.exists()
+    assert "生成中" in office.get(requirement.get_absolute_url()).content.decode()
+    assert jobs.run(job.pk) is True
+    job.refresh_from_db()
+    assert (job.state, job.message) == ("done", "已生成 7 项报送任务")
+    requirement.refresh_from_db()
+    assert not requirement.issuing and requirement.obligations.count() == 7
+    issued = AuditEntry.objects.for_object(requirement).get(action="obligations_issued")
+    assert issued.count == 7 and issued.actor == world.office_province
+    # A deadline move over the limit is a job too.
+    response = office.post(reverse("campaign:requirement_edit", args=[requirement.pk]),
+                           requirement_post(world, target_batch="", target_unit_types=["organ"], deadline="2014年1月20日前"))
+    move = BackgroundJob.objects.get(kind=bulk.MOVE_JOB)
+    assert response.status_code == 302 and response["Location"] == move.get_absolute_url()
+    assert requirement.obligations.exclude(due_at=requirement.due_at).count() == 0  # nothing moved yet
+    jobs.run(move.pk)
+    requirement.refresh_from_db()
+    assert requirement.obligations.filter(due_at=requirement.due_at).count() == 7
+    assert AuditEntry.objects.for_object(requirement).get(action="obligations_due_moved").count == 7
