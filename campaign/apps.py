@@ -41,6 +41,7 @@ class CampaignConfig(AppConfig):
 
 def register_jobs():
     """Fan-outs and deadline moves too large for a request (campaign.bulk, settings.BULK_INLINE_LIMIT)."""
+    # Imported here: apps.py is imported before the models are ready.
     from campaign import bulk
     from core import jobs
 
