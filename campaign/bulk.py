@@ -129,12 +129,17 @@ def move(requirement, obligations, new_due, *, actor, reason, old_due, progress=
     size = size or BULK_BATCH_SIZE
     key = new_batch_key()
     done = 0
-    for after, last in _batch_ends(obligations, size):
+    last = 0
+    while True:
+        # Keyset by the ids themselves: the batch's ids are needed anyway (the notifications hear of them).
         with each_batch():
-            ids = list(obligations.filter(pk__gt=after, pk__lte=last).values_list("pk", flat=True))
+            ids = list(obligations.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
+            if not ids:
+                break
             moved = Obligation.objects.filter(pk__in=ids).update(due_at=new_due, due_batch=key, updated_at=clock.now())
             signals.due_moved.send(Obligation, moves=[(pk, old_due, new_due) for pk in ids], actor=actor, reason=reason,
                                    action="due_moved")
+        last = ids[-1]
         done += moved
         if progress is not None:
             progress(done)
