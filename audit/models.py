@@ -21,10 +21,15 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self):
         raise AuditTrailIsAppendOnly("audit entries cannot be deleted")
 
-    def for_object(self, obj):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk
-        ).select_related("actor")
+    def for_object(self, obj, batch_keys=()):
+        """`obj`'s own rows, and the summary rows (audit.services.record_bulk) of the bulk actions
+        `batch_keys` that took `obj` along: a fan-out to 50,000 units writes one row, not 50,000,
+        and each obligation it made still shows who made it and when."""
+        rows = models.Q(content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk)
+        keys = [key for key in batch_keys if key]
+        if keys:
+            rows |= models.Q(batch_key__in=keys, count__isnull=False)
+        return self.filter(rows).select_related("actor")
 
     def latest_for(self, model, ids, action):
         """{object id: its latest entry of `action`} for the rows `ids` of `model`, in one query (why each
@@ -58,6 +63,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     reason = models.TextField(_("理由"), blank=True)
     batch_key = models.CharField(_("批量操作标识"), max_length=36, blank=True, db_index=True)
+    # How many objects one bulk action touched (audit.services.record_bulk): its one summary row
+    # stands for all of them, each of which keeps the batch key; empty on every other row.
+    count = models.PositiveIntegerField(_("涉及数量"), null=True, blank=True)
     # The way the change came in when not through the pages: e.g. an API token's name
     # (audit.services.acting_through), so that an office can tell the OA link's writes apart.
     via = models.CharField(_("操作途径"), max_length=200, blank=True, default="")

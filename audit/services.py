@@ -9,7 +9,10 @@ Two kinds of row, written through two functions:
   differences from `obj` are recorded.
 
 Their bulk forms, ``record_transitions`` and ``record_changes``, write one row per object of
-one action, tied together by a batch key. Every row's ``changes`` has one shape::
+one action, tied together by a batch key. An action on more objects than one transaction should
+write rows for (a fan-out to a province) writes one summary row instead, ``record_bulk``, on
+the object that caused it, with the count and a batch key (``new_batch_key``) that each touched
+object keeps: AuditEntryQuerySet.for_object(obj, batch_keys=...) shows it on each of them. Every row's ``changes`` has one shape::
 
     {name: {"before": value, "after": value}, ...}
 
@@ -181,6 +184,21 @@ def record_transitions(objects, action, *, actor, from_state="", to_state="", ch
 def record_changes(objects, action, *, actor, changes=None, reason="", per_object=None):
     """One change row per object of a bulk change, tied by one batch key."""
     return _bulk(objects, action, actor=actor, reason=reason, per_object=per_object, defaults={"changes": changes})
+
+
+def new_batch_key():
+    """A key for one bulk action: its summary row (record_bulk) and the objects it touched share it."""
+    return str(uuid.uuid4())
+
+
+def record_bulk(obj, action, *, actor, count, batch_key, changes=None, reason=""):
+    """One summary row for a bulk action caused by `obj` (a requirement fanning out) that touched
+    `count` objects, each of which keeps `batch_key`: the per-object detail is read from the
+    objects carrying the key, not from `count` rows written in one transaction."""
+    return AuditEntry.objects.create(
+        content_type=_content_type(obj), object_id=obj.pk, actor=_actor(actor), action=action,
+        changes=_checked(changes), reason=reason or "", batch_key=batch_key, count=count, via=_channel.get(),
+    )
 
 
 def update_with_audit(queryset, action, *, actor, reason="", **values):

@@ -9,7 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -26,13 +26,12 @@ from audit.services import (
     record_transitions,
     snapshot,
 )
-from campaign import signals
+from campaign import bulk
 from campaign.attachments import (  # noqa: F401 - files on campaign rows: their entry points
     add_directive_attachment,
     upload_attachment_file,
     withdraw_submission_file,
 )
-from campaign.deadlines import DueEvent
 from campaign.event_deadlines import counted_from, move_due, settle_event_deadlines  # noqa: F401 - rule 13's entry point
 from campaign.extensions import decide_extension, request_extension  # noqa: F401 - extension requests' entry points
 from campaign.gates import closing_phase_time_served
@@ -220,7 +219,7 @@ def _due_rule(requirement):
 
 
 @transaction.atomic
-def save_requirement(requirement, *, actor, explicit_units=None):
+def save_requirement(requirement, *, actor, explicit_units=None, in_background=False):
     """Save a requirement from any entry point and bring its obligations in line:
 
     - its due moment is resolved from its deadline text, against its directive's date (rule 3);
@@ -233,6 +232,11 @@ def save_requirement(requirement, *, actor, explicit_units=None):
       (issue_recurring_periods), and ending it (recurrence_ends_on) removes the periods after
       the end that nobody touched (end_recurrence).
 
+    With `in_background` (the pages), a fan-out or a deadline move of more obligations than
+    settings.BULK_INLINE_LIMIT is queued as a job (campaign.bulk, core.jobs) and the page answers
+    at once; the jobs started are left on `requirement.background_jobs`, and `added` does not count
+    what the job will make.
+
     Returns (requirement, added, removed).
     """
     before, stored = _stored(requirement)
@@ -244,10 +248,20 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     if explicit_units is not None:
         requirement.explicit_units.set(explicit_units)
     removed = _remove_unbound(requirement, actor)
+    requirement.background_jobs = []
     if stored is not None and _due_rule(stored) != _due_rule(requirement):
-        move_deadline(requirement, stored, actor=actor)
+        moving = _dated_move_count(requirement, stored) if in_background else 0
+        if bulk.over_inline_limit(moving):
+            requirement.background_jobs.append(bulk.start_move(requirement, actor=actor, count=moving, old_due=stored.due_at))
+        else:
+            move_deadline(requirement, stored, actor=actor)
     removed += end_recurrence(requirement, actor=actor)
-    added = fan_out(requirement, actor=actor)
+    missing = _one_off_missing_count(requirement) if in_background else 0
+    if bulk.over_inline_limit(missing):
+        requirement.background_jobs.append(bulk.start_fan_out(requirement, actor=actor, count=missing))
+        added = 0
+    else:
+        added = fan_out(requirement, actor=actor)
     after = {**snapshot(requirement, REQUIREMENT_FIELDS),
              "explicit_units": [{"pk": u.pk, "label": u.name} for u in requirement.explicit_units.order_by("path")]}
     if is_new:
@@ -269,9 +283,26 @@ def save_requirement(requirement, *, actor, explicit_units=None):
     return requirement, added, removed
 
 
+def _dated_move_count(requirement, previous):
+    """How many obligations a move from one dated moment to another takes along (0 for any other rule)."""
+    if previous.due_event or requirement.due_event or requirement.recurrence is not None or previous.recurrence is not None:
+        return 0
+    return requirement.obligations.open().filter(due_at=previous.due_at).count()
+
+
+def _one_off_missing_count(requirement):
+    """About how many obligations a one-off requirement's fan-out will write: bound units less
+    the obligations it has (two counts, not a list of ids)."""
+    if not requirement.is_active or requirement.recurrence is not None:
+        return 0
+    return requirement.bound_units().count() - requirement.obligations.filter(period_start__isnull=True).count()
+
+
 def _remove_unbound(requirement, actor):
-    bound = requirement.bound_units()
-    stale = requirement.obligations.filter(unit__is_active=True).exclude(unit__in=bound)
+    # NOT EXISTS, not NOT IN: PostgreSQL cannot hash a subtree of 500,000 ids for NOT IN (issue
+    # "province scale"), and an anti-join on the unit is what it plans well.
+    bound = requirement.bound_units().filter(pk=OuterRef("unit_id"))
+    stale = requirement.obligations.filter(unit__is_active=True).filter(~Exists(bound))
     blocked = list(
         Unit.objects.filter(obligations__in=stale.filter(pk__in=Submission.objects.values("obligation_id")))
         .order_by("path").values_list("name", flat=True)
@@ -286,7 +317,7 @@ def _remove_unbound(requirement, actor):
     return len(removed)
 
 
-def move_deadline(requirement, previous, *, actor):
+def move_deadline(requirement, previous, *, actor, bulk_options=None):
     """Open obligations that still carry what `previous` (the requirement as stored before this
     change) made their due moment move to what the requirement makes it now (a return that gave
     one unit its own moment is kept). Dated on both sides: one moment for all; counting from a
@@ -303,8 +334,11 @@ def move_deadline(requirement, previous, *, actor):
         return move_due(moving, lambda o: new_rule.period(o.period_start).due_at, actor=actor,
                          reason=_("报送要求的截止时间已调整"))
     if not previous.due_event and not requirement.due_event:
-        return move_due(obligations.filter(due_at=previous.due_at), lambda _o: requirement.due_at, actor=actor,
-                         reason=_("报送要求的截止时间已调整"))
+        # One moment for all: set-based, in batches, one audit row (campaign.bulk.move).
+        if previous.due_at == requirement.due_at:
+            return 0
+        return bulk.move(requirement, obligations.filter(due_at=previous.due_at), requirement.due_at, actor=actor,
+                         reason=_("报送要求的截止时间已调整"), old_due=previous.due_at, **(bulk_options or {}))
     old_held, new_held = counted_from(previous), counted_from(requirement)
     moving = [o for o in obligations.only("pk", "unit_id", "due_at", "requirement_id")
               if o.due_at is None or o.due_at == previous.due_after(old_held.get(o.unit_id))]
@@ -316,36 +350,24 @@ def move_deadline(requirement, previous, *, actor):
 ID_CHUNK = 5000
 
 
-def fan_out(requirement, *, actor, unit_ids=None, now=None):
+def fan_out(requirement, *, actor, unit_ids=None, now=None, bulk_options=None):
     """Give every unit the requirement binds (rule 2), or only those of `unit_ids`, its one
     obligation; returns how many were created. A recurring requirement gives them one per period
-    issued by `now` (issue_recurring_periods)."""
+    issued by `now` (issue_recurring_periods). A one-off requirement's obligations are inserted
+    set-based in batches with one audit row for all (campaign.bulk.issue; `bulk_options`: the
+    batch key and progress of a background job)."""
     if not requirement.is_active:
         return 0
     if requirement.recurrence is not None:
         return _fan_out_periods(requirement, actor=actor, unit_ids=unit_ids, now=now)
     bound = requirement.bound_units()
-    existing = set(requirement.obligations.values_list("unit_id", flat=True))
-    ids = []
     if unit_ids is None:
-        ids = [pk for pk in bound.values_list("pk", flat=True).iterator() if pk not in existing]
-    else:
-        for start in range(0, len(unit_ids), ID_CHUNK):
-            ids += [pk for pk in bound.filter(pk__in=unit_ids[start:start + ID_CHUNK]).values_list("pk", flat=True)
-                    if pk not in existing]
-    if requirement.due_event == DueEvent.RECEIVED:
-        # "收到通知后10个工作日内" (issue 13): the notice reaches these units now, as their obligations are issued.
-        held = dict.fromkeys(ids, clock.today())
-    else:
-        held = requirement.event_held_on(ids) if requirement.due_event else {}
-    rows = [Obligation(requirement=requirement, unit_id=pk, due_at=requirement.due_after(held.get(pk))) for pk in ids]
-    made = [o for o in Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True) if o.pk]
-    if len(made) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT
-        made = list(requirement.obligations.filter(unit_id__in=ids))
-    record_transitions(made, "obligation_added", actor=actor, to_state=ObligationStatus.PENDING, reason=_("属于报送要求的范围"))
-    if made:
-        signals.obligations_issued.send(Requirement, requirement=requirement, obligation_ids=[o.pk for o in made], actor=actor)
-    return len(made)
+        return bulk.issue(requirement, bound, actor=actor, reason=_("属于报送要求的范围"), **(bulk_options or {}))
+    made = 0
+    for start in range(0, len(unit_ids), ID_CHUNK):
+        made += bulk.issue(requirement, bound.filter(pk__in=unit_ids[start:start + ID_CHUNK]), actor=actor,
+                           reason=_("属于报送要求的范围"))
+    return made
 
 
 def _bound_ids(requirement, unit_ids):

@@ -35,11 +35,20 @@ class CampaignConfig(AppConfig):
         policy.register(models.RequirementDraft, rules.REQUIREMENT_DRAFT)
         register_vocabulary()
         register_panels()
-        from campaign import export
-        from core import jobs
-
-        jobs.register(export.KIND, export.run_progress_export)
+        register_jobs()
         from campaign import extensions, receivers, workflow  # noqa: F401  (units joining requirements; the machines' verbs)
+
+
+def register_jobs():
+    """Fan-outs and deadline moves too large for a request (campaign.bulk, settings.BULK_INLINE_LIMIT),
+    and the dashboard's obligations export (campaign.export)."""
+    # Imported here: apps.py is imported before the models are ready.
+    from campaign import bulk, export
+    from core import jobs
+
+    jobs.register(bulk.FAN_OUT_JOB, bulk.run_fan_out)
+    jobs.register(bulk.MOVE_JOB, bulk.run_move)
+    jobs.register(export.KIND, export.run_progress_export)
 
 
 def register_panels():
@@ -71,8 +80,12 @@ def register_vocabulary():
         "extension_granted": _("批准延期，截止时间调整"), "sign_for": _("签收"),
         "withdraw_file": _("撤回文件"),
     }, details={"version": _("版本"), "files": _("文件"), "affiliation_review": _("审阅结论"), "note": _("催办说明")})
-    vocabulary.register(models.Requirement, actions={"reminder_policy": _("修改提醒规则")}, details={
+    vocabulary.register(models.Requirement, actions={
+        "reminder_policy": _("修改提醒规则"), "obligations_issued": _("批量生成报送任务"),
+        "obligations_due_moved": _("批量调整截止时间"),
+    }, details={
         "explicit_units": _("指定单位"), "obligations_added": _("新增报送任务"), "obligations_removed": _("移除报送任务"),
+        "requirement": _("报送要求"),
     })
     vocabulary.register(models.Directive, actions={"attach": _("上传附件")}, details={
         "forwards": _("转发的文件"), "attachments": _("附件"),

@@ -8,15 +8,13 @@ campaign.actions.move_deadline uses `move_due` when a requirement's deadline cha
 A deadline counting from the notice itself ("收到通知后10个工作日内", DueEvent.RECEIVED, issue 13)
 counts from the day the notice reached the unit: the day its obligation was issued. Fan-out
 sets the moment then (campaign.actions.fan_out); when the rule changes later, `counted_from`
-reads that day back from the obligation's "obligation_added" audit row.
+reads that day back from the obligation's assigned_at.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEntry
 from audit.services import change, record_changes
 from campaign import signals
 from campaign.deadlines import DueEvent
@@ -42,18 +40,11 @@ def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
 
 
 def issued_on(requirement):
-    """{unit id: the day (Asia/Shanghai) its obligation under `requirement` was issued}: the first
-    "obligation_added" audit row of each (campaign.actions.fan_out writes it). An obligation
-    without one (written in bulk by a generator) counts from today, as if the notice reached it now."""
-    obligations = Obligation.objects.filter(requirement_id=requirement.pk)
-    unit_of = dict(obligations.values_list("pk", "unit_id"))
-    # A subquery, not a list of ids: a requirement may bind 50,000 units (DESIGN: scale).
-    firsts = (AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Obligation),
-                                        action="obligation_added", object_id__in=obligations.values("pk"))
-              .order_by().values("object_id").annotate(first=Min("at")).values_list("object_id", "first"))
-    issued = {unit_of[pk]: clock.local(at).date() for pk, at in firsts if pk in unit_of}
-    today = clock.today()
-    return {unit_id: issued.get(unit_id, today) for unit_id in unit_of.values()}
+    """{unit id: the day (Asia/Shanghai) its obligation under `requirement` was issued}: the day
+    it was assigned (Obligation.assigned_at, which campaign.bulk.issue writes with the fan-out's
+    one audit row)."""
+    return {unit_id: clock.local(at).date() for unit_id, at in
+            Obligation.objects.filter(requirement_id=requirement.pk).values_list("unit_id", "assigned_at").iterator()}
 
 
 def counted_from(requirement):

@@ -513,6 +513,9 @@ class Requirement(models.Model):
     route = models.CharField(_("审核路径"), max_length=16, choices=Route.choices, default=Route.OFFICE)
     review_required = models.BooleanField(_("需要审核"), default=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    # Its obligations are being written in the background (生成中, campaign.bulk): until the job has
+    # finished, the pages say so instead of showing a half-issued requirement as complete.
+    issuing = models.BooleanField(_("生成中"), default=False, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -727,6 +730,11 @@ class Obligation(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The bulk actions that wrote this row, by the batch key of their one audit row on the
+    # requirement (audit.services.record_bulk; campaign.bulk): the fan-out that issued it, and
+    # the latest deadline move that carried it along. Its timeline shows those rows.
+    issue_batch = models.CharField(_("生成批次"), max_length=36, blank=True, editable=False)
+    due_batch = models.CharField(_("截止时间调整批次"), max_length=36, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ObligationQuerySet.as_manager()
@@ -766,6 +774,11 @@ class Obligation(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaign:obligation", args=[self.pk])
+
+    @property
+    def bulk_batch_keys(self):
+        """The batch keys of the bulk actions that wrote it, for its timeline (audit_timeline)."""
+        return [key for key in (self.issue_batch, self.due_batch) if key]
 
 
 

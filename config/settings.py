@@ -257,6 +257,10 @@ CAMPAIGN_CLOCK = os.environ.get("CAMPAIGN_CLOCK", "").strip()
 # Traffic light (DESIGN rule 4): open work due within this many days shows yellow.
 TRAFFIC_LIGHT_DUE_SOON_DAYS = int(os.environ.get("TRAFFIC_LIGHT_DUE_SOON_DAYS", "3"))
 
+# A requirement's fan-out or deadline move over more obligations than this runs as a background
+# job with a progress bar (campaign.bulk, core.jobs); up to it, in the request.
+BULK_INLINE_LIMIT = int(os.environ.get("BULK_INLINE_LIMIT", "2000"))
+
 # Reminders (notifications app): a database sweep run by beat; see notifications/sweep.py.
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
 # A sender's claim on a delivery lasts this long and is renewed every third of it while it sends:

@@ -15,8 +15,9 @@ TIMELINE_LIMIT = 50
 
 
 @register.inclusion_tag("audit/timeline.html")
-def audit_timeline(obj, limit=TIMELINE_LIMIT):
-    return {"entries": [describe(entry) for entry in AuditEntry.objects.for_object(obj)[:limit]]}
+def audit_timeline(obj, limit=TIMELINE_LIMIT, batch_keys=()):
+    """`batch_keys`: the bulk actions that took `obj` along (their summary rows show too)."""
+    return {"entries": [describe(entry) for entry in AuditEntry.objects.for_object(obj, batch_keys)[:limit]]}
 
 
 @register.inclusion_tag("audit/timeline.html")

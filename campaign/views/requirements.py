@@ -148,7 +148,7 @@ def _form_page(request, form, directive, requirement=None):
     if request.method == "POST" and form.is_valid():
         try:
             requirement, added, removed = actions.save_requirement(
-                form.instance, actor=request.user, explicit_units=form.cleaned_data["explicit_codes"]
+                form.instance, actor=request.user, explicit_units=form.cleaned_data["explicit_codes"], in_background=True
             )
         except actions.RefusedRemoval as refused:
             form.add_error(
@@ -161,6 +161,11 @@ def _form_page(request, form, directive, requirement=None):
                 request, _("报送要求已保存：新增 %(added)s 项报送任务，移除 %(removed)s 项。") % {"added": added, "removed": removed}
             )
             tell_deadline_warnings(request, requirement, form)
+            if requirement.background_jobs:
+                # Too many to write in the request (settings.BULK_INLINE_LIMIT): the job page shows the progress.
+                for job in requirement.background_jobs:
+                    messages.info(request, job.title)
+                return redirect(requirement.background_jobs[-1])
             return redirect(requirement)
     return render(request, "campaign/requirement_form.html", {"form": form, "directive": directive, "requirement": requirement})
 

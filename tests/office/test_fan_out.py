@@ -25,8 +25,14 @@ def test_create_requirement_fans_out_to_first_batch(office, world):
     requirement = Requirement.objects.latest("pk")
     assert set(requirement.obligations.values_list("unit__code", flat=True)) == {"330000", "330000-01", "330000-02"}
     assert timezone.localtime(requirement.due_at).isoformat() == "2014-01-10T23:59:59+08:00"
-    added = AuditEntry.objects.filter(action="obligation_added", object_id__in=requirement.obligations.values("pk"))
-    assert added.count() == 3 and {entry.actor for entry in added} == {world.office_province}
+    # One audit row for the fan-out, on the requirement, with the count; each obligation keeps its
+    # batch key, so its own timeline still says who issued it and when.
+    issued = AuditEntry.objects.for_object(requirement).get(action="obligations_issued")
+    assert issued.count == 3 and issued.actor == world.office_province and issued.batch_key
+    assert set(requirement.obligations.values_list("issue_batch", flat=True)) == {issued.batch_key}
+    obligation = requirement.obligations.first()
+    assert list(AuditEntry.objects.for_object(obligation, obligation.bulk_batch_keys)) == [issued]
+    assert not AuditEntry.objects.filter(action="obligation_added").exists()
 
 
 def test_bad_deadline_is_a_form_error(office, world):
@@ -117,5 +123,9 @@ def test_a_later_deadline_moves_the_open_obligations_and_is_audited(office, worl
     # An accepted obligation keeps the due moment it was judged against.
     kept = timezone.localtime(Obligation.objects.get(pk=world.obligation_organ2.pk).due_at).isoformat()
     assert kept == "2014-01-10T23:59:59+08:00"
-    assert AuditEntry.objects.for_object(world.obligation_organ).filter(action="due_moved").exists()
-    assert not AuditEntry.objects.for_object(world.obligation_organ2).filter(action="due_moved").exists()
+    # One row for the move, with the count; the moved obligation's timeline shows it, the kept one's does not.
+    move = AuditEntry.objects.for_object(world.requirement).get(action="obligations_due_moved")
+    assert move.count == 2 and move.changes["due_at"]["after"].startswith("2014-01-20")
+    organ, organ2 = Obligation.objects.get(pk=world.obligation_organ.pk), Obligation.objects.get(pk=world.obligation_organ2.pk)
+    assert AuditEntry.objects.for_object(organ, organ.bulk_batch_keys).filter(action="obligations_due_moved").exists()
+    assert not AuditEntry.objects.for_object(organ2, organ2.bulk_batch_keys).filter(action="obligations_due_moved").exists()

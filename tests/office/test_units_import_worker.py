@@ -95,7 +95,7 @@ def test_a_large_import_is_checked_and_written_by_the_worker(client, world, work
     assert set(AuditEntry.objects.filter(action="import").values_list("actor", flat=True)) == {world.office_province.pk}
     added = Obligation.objects.filter(requirement=requirement, unit__code__startswith="W")
     assert added.count() == TOWNS * VILLAGES
-    assert set(AuditEntry.objects.filter(action="obligation_added", object_id__in=added.values("pk"))
+    assert set(AuditEntry.objects.filter(action="obligations_issued", batch_key__in=added.values("issue_batch"))
                .values_list("actor", flat=True)) == {world.office_province.pk}
 
     # A redelivered message finds the step done: nothing runs twice.
