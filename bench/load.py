@@ -12,6 +12,9 @@ a busy office, not a realistic clicker). Every `--write-every` seconds one of th
 office's people approves a submitted report (a real POST through the review form), so caches see
 changes while the others read.
 
+With `--users 1`, one person walks every role's pages in turn: each page's own time, with no
+queue in front of it (the table for "each page's p50 beside the floor").
+
 For each number of users, two runs of `--duration` seconds: the mix, then the floor alone (a
 trivial signed-in page) with the same number of people. Reported: requests/s, p50/p95/p99 and
 errors per run, and per page p50/p95 and its p50 beside the floor's p50 in the same mixed run.
@@ -204,10 +207,11 @@ def fetch(port, method, path, cookie, body=None):
         conn.close()
 
 
-def person(port, cookie, pages, stop_at, recorder, think, seed):
+def person(port, steps, stop_at, recorder, think, seed):
+    """Walks `steps` ((session cookie, page name, path), ...) in turn from a random start until the run ends."""
     rng = random.Random(seed)
-    walk = itertools.cycle(pages[rng.randrange(len(pages)):] + pages[:rng.randrange(len(pages)) or len(pages)])
-    for name, path in walk:
+    start = rng.randrange(len(steps))
+    for cookie, name, path in itertools.cycle(steps[start:] + steps[:start]):
         if time.monotonic() >= stop_at:
             return
         start = time.perf_counter()
@@ -236,8 +240,8 @@ def percentile(values, fraction):
 
 def run(port, people, duration, recorder, think, write_every=None, office_cookie=None, submitted=()):
     stop_at = time.monotonic() + duration
-    threads = [threading.Thread(target=person, args=(port, cookie, pages, stop_at, recorder, think, index))
-               for index, (cookie, pages) in enumerate(people)]
+    threads = [threading.Thread(target=person, args=(port, steps, stop_at, recorder, think, index))
+               for index, steps in enumerate(people)]
     if write_every:
         threads.append(threading.Thread(target=writer, args=(port, office_cookie, submitted, stop_at, recorder, write_every)))
     for thread in threads:
@@ -295,13 +299,17 @@ def main():
         print("|---|---|---|---|---|---|---|")
         for users in [int(n) for n in args.users.split(",")]:
             roster = list(itertools.chain.from_iterable([role] * share for role, share in shares))
-            people = [(cookies[roster[i % len(roster)]], roles[roster[i % len(roster)]][1]) for i in range(users)]
+            if users == 1:  # one person walking every role's pages: each page's own time, no queue
+                people = [[(cookies[role], name, path) for role, (_, pages) in roles.items() for name, path in pages]]
+            else:
+                people = [[(cookies[roster[i % len(roster)]], name, path) for name, path in roles[roster[i % len(roster)]][1]]
+                          for i in range(users)]
             mixed = Recorder()
             run(port, people, args.duration, mixed, args.think, args.write_every, cookies["province office"], submitted)
             submitted = submitted[int(args.duration / args.write_every) + 2:]
             floor_only = Recorder()
             floor_path = dict(roles["province office"][1])[FLOOR]
-            run(port, [(cookies["province office"], [(FLOOR, floor_path)])] * users, args.duration, floor_only, args.think)
+            run(port, [[(cookies["province office"], FLOOR, floor_path)]] * users, args.duration, floor_only, args.think)
             print(summary(f"{users} users, mix", mixed.samples, args.duration))
             print(summary(f"{users} users, floor alone", floor_only.samples, args.duration))
             per_page[users] = mixed.samples
