@@ -113,7 +113,7 @@ def test_retargeting_removes_only_unbound_pending_obligations_through_not_exists
 def test_fan_out_and_deadline_move_cost_a_fixed_number_of_queries(world, django_assert_max_num_queries, extra):
     organs(world, extra)
     requirement = organ_requirement(world)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         requirement, added, _removed = actions.save_requirement(requirement, actor=world.office_province)
     assert added == extra + 2
     requirement.deadline_text = "2014年1月25日前"
