@@ -27,8 +27,9 @@ COUNT_CAP = 5000
 BADGE_CAP = 999
 
 
-def badge_number(count, cap=BADGE_CAP):
+def badge_number(count, cap=None):
     """`count` as a reader sees it: the number, or "999+" past the cap."""
+    cap = BADGE_CAP if cap is None else cap
     return f"{cap}+" if count > cap else count
 
 

@@ -3,6 +3,7 @@ never another unit's or another group's work; the badge counts what the page lis
 page leads with it; the page costs the same number of queries whatever the amount of work."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -294,3 +295,19 @@ def test_todo_fits_a_phone(browser_page, live_server, world, work):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_selector("[data-todo-kind]")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+
+
+def test_badge_and_totals_count_no_further_than_they_show(world, work, client, monkeypatch):
+    """A badge is read at a glance: past core.paging.BADGE_CAP it says "999+" and its count stops
+    there (the province office's 65,000 waiting reports were counted on every page)."""
+    from core import paging
+
+    client.force_login(world.office_province)
+    assert "全部待办 7 项" in client.get(reverse("home")).content.decode()
+    monkeypatch.setattr(paging, "BADGE_CAP", 2)
+    home = client.get(reverse("home")).content.decode()
+    assert "全部待办 2+ 项" in home and ">2+<span" in home
+    assert all(int(value) <= 3 for value in re.findall(r'data-value="(\d+)"', home))
+    # The to-do page itself lists its items, and reads its total the same way.
+    assert 'data-total="' in todo_page(client, world.office_province)
+    assert "共 2+ 项" in todo_page(client, world.office_province)
