@@ -385,8 +385,8 @@ def _with_late_counts(user, now, campaign, requirements):
     """How many units are late under each requirement, from the dashboard's cached figures over the
     office's subtrees (campaign.dashboard: the numbers the dashboard and the office's home show;
     no aggregation while they are warm)."""
-    totals = dashboard.counts_by_requirement(list(dashboard.with_data_version(Unit.objects.office_roots(user))), campaign,
-                                             now=now)
+    # The kept figures carry their own versions per subtree (campaign.dashboard_cache): the units alone.
+    totals = dashboard.counts_by_requirement(list(Unit.objects.office_roots(user)), campaign, now=now)
     for requirement in requirements:
         requirement.late_units = getattr(totals.get(requirement.pk), "overdue", 0)
     return requirements
