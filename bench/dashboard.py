@@ -11,23 +11,18 @@ the test client, same code path).
 """
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 # The script's own folder would shadow django-import-export's package with this file's name.
-sys.path[0] = str(ROOT)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-STATIC_ROOT = ROOT / "var" / "bench-static"
-os.environ["STATIC_ROOT"] = str(STATIC_ROOT)
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import django  # noqa: E402
+
+from bench import server  # noqa: E402  (before Django: the settings the server and this process share)
 
 django.setup()
 
@@ -40,12 +35,6 @@ from campaign.models import Directive  # noqa: E402
 from units.models import Unit, UnitMembership  # noqa: E402
 
 USERNAME, PASSWORD = "bench_office", "Bench-Office-2014"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def office_user(province):
@@ -99,30 +88,12 @@ def main():
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
-    if connection.vendor == "postgresql":
-        # Production servers keep planner statistics current with autovacuum; a freshly generated
-        # province (or a server running without autovacuum) has none, and the plans are then
-        # unrepresentative (a subtree prefix estimated at a hundred rows instead of 50,000).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    server.analyze(connection)
     province, urls = pages()
     user = office_user(province)
     counts = query_counts(user, urls)
-    port = free_port()
-    env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/accounts/login/").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with server.gunicorn(args.workers) as port:
+        base = f"http://127.0.0.1:{port}"
         opener = session_opener(user)
         timings = {name: [] for name in urls}
         for _ in range(3):  # warm every worker's cache
@@ -133,9 +104,6 @@ def main():
                 start = time.perf_counter()
                 opener.open(base + url).read()
                 timings[name].append((time.perf_counter() - start) * 1000)
-    finally:
-        server.terminate()
-        server.wait()
     floor = statistics.median(timings["floor (trivial page)"])
     print("| page | p50 ms | p95 ms | p50 / floor | queries | status |")
     print("|---|---|---|---|---|---|")

@@ -24,28 +24,21 @@ Query counts per page are counted in-process with the test client on the same co
 import argparse
 import http.client
 import itertools
-import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
 # The script's own folder would shadow installed packages with a file's name.
-sys.path[0] = str(ROOT)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-STATIC_ROOT = ROOT / "var" / "bench-static"
-os.environ["STATIC_ROOT"] = str(STATIC_ROOT)
-# The server runs with DEBUG off, which wants a key of its own; this process makes the sessions it checks.
-os.environ.setdefault("SECRET_KEY", "bench-load-" + "k" * 50)
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import django  # noqa: E402
+
+from bench import server  # noqa: E402  (before Django: the settings the server and this process share)
 
 django.setup()
 
@@ -62,12 +55,6 @@ from units.models import Level, Unit, UnitMembership  # noqa: E402
 
 FLOOR = "floor (trivial page)"
 CSRF_SECRET = "benchcsrfsecretbenchcsrfsecret00"  # 32 characters: an unmasked token Django accepts
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def role_user(username, unit, role):
@@ -265,29 +252,15 @@ def main():
     parser.add_argument("--think", type=float, default=0, help="mean pause between a person's pages, seconds")
     parser.add_argument("--write-every", type=float, default=5)
     args = parser.parse_args()
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # a freshly generated province has no planner statistics
+    server.analyze(connection)
     province, roles, office = plan()
     counts = query_counts(roles)
     submitted = reports_to_approve(province, roles["liaison"][0], 400)
     cookies = {role: session_cookie(user) for role, (user, _) in roles.items()}
-    port = free_port()
-    env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-         "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env,
-    )
     # The mix: of every ten people, three province office staff, two city office, two group members, three liaisons.
     shares = [("province office", 3), ("city office", 2), ("supervision group", 2), ("liaison", 3)]
     shares = [(role, share) for role, share in shares if role in roles]
-    try:
-        for _ in range(200):
-            if fetch(port, "GET", "/healthz", "") == 200:
-                break
-            time.sleep(0.1)
+    with server.gunicorn(args.workers) as port:
         for role, (_, pages) in roles.items():  # warm every worker
             for _ in range(args.workers):
                 for _, path in pages:
@@ -328,9 +301,6 @@ def main():
         bad = {name: status for name, (_, status) in counts.items() if status != 200}
         if bad:
             print(f"\npages not answering 200 in-process: {bad}")
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":
