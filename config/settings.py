@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     # After authentication: a superuser's session may run at a pinned moment (core.clock).
     "core.middleware.PinnedClockMiddleware",
+    # After authentication: what a person changes drops the figures kept for them (core.personal_cache).
+    "core.personal_cache.ForgetAfterWriteMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -216,6 +218,9 @@ REDIS_BROKER_TIMEOUT = float(os.environ.get("REDIS_BROKER_TIMEOUT", "2"))
 # worker counts them again after a change under the subtree, or once they are this many seconds old
 # (the clock makes obligations overdue).
 DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
+# A person's own figures on every page (the to-do badge, a review queue's filter choices) are kept
+# this many seconds; their own changes and notices to them drop them at once (core.personal_cache).
+PERSONAL_FIGURES_SECONDS = int(os.environ.get("PERSONAL_FIGURES_SECONDS", "30"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A message taken by a worker that died is handed out again after this long. Deliveries do not

@@ -96,6 +96,17 @@ def local(moment):
     return timezone.localtime(moment)
 
 
+def identity():
+    """Which clock is running, as a string: the frozen moment, the CAMPAIGN_CLOCK setting (its
+    clock runs on), or real time. Figures counted on one clock are not served on another
+    (core.personal_cache: a superuser's pinned moment, a test's frozen one)."""
+    frozen = _frozen.get()
+    if frozen is not None:
+        return f"frozen:{frozen.isoformat()}"
+    text = getattr(settings, "CAMPAIGN_CLOCK", "")
+    return f"setting:{text}" if text else "real"
+
+
 def pinned():
     """Whether people should be told the clock is not real time: pinned by CAMPAIGN_CLOCK or,
     for this request, by a superuser's session. (A test's frozen_at() is not announced.)"""

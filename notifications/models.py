@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.policy import RestrictedQuerySet
 from campaign.deadlines import SHANGHAI
-from core import clock
+from core import clock, personal_cache
 from core.templatetags.core_tags import format_moment
 from core.workdays import NonWorkdayRule, holiday_warning, shift_to_workday, working_days_between
 from units.models import UnitMembership
@@ -781,7 +781,14 @@ class NotificationQuerySet(RestrictedQuerySet):
         return self.filter(read_at__isnull=True)
 
     def mark_read(self):
-        return self.unread().update(read_at=clock.now())
+        """Mark these read (opening one is a GET that reads it): their readers' kept bell and
+        badge counts are dropped too (core.personal_cache)."""
+        unread = self.unread()
+        readers = list(unread.order_by().values_list("user_id", flat=True).distinct())
+        count = unread.update(read_at=clock.now())
+        for user_id in readers:
+            personal_cache.forget(user_id)
+        return count
 
 
 class Notification(models.Model):

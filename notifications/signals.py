@@ -5,6 +5,7 @@
   (notifications.events, whose docstring says who hears what): state moves arrive through
   access.transitions.transitioned; new obligations, moved deadlines, chases and scheduled
   meetings through campaign.signals.
+- A notice is recorded: its reader's kept badge counts are dropped (core.personal_cache).
 - A background job ended (core.signals.job_finished): its owner finds a notice with the link to
   its page in the notification centre (a person waits for their own export: no digest, no mail).
 """
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from access.transitions import transitioned
 from campaign import signals as campaign_signals
 from campaign.models import Chase, ExtensionRequest, Obligation, Requirement, Route
-from core import clock
+from core import clock, personal_cache
 from core.people import person_name
 from core.signals import job_finished
 from notifications import recipients
@@ -195,6 +196,14 @@ def tell_of_scheduled_meeting(sender, meeting, **kwargs):
     tell(recipients.supervisors(meeting.unit), Kind.MEETING, f"meeting:{meeting.pk}:{meeting.planned_on.isoformat()}",
          {"unit": meeting.unit.name, "meeting": meeting.kind,
           "day": meeting.planned_on.isoformat()}, meeting.get_absolute_url())
+
+
+@receiver(post_save, sender=Notification, dispatch_uid="notifications.forget_personal_figures")
+def forget_figures_of_recipient(sender, instance, created=False, raw=False, **kwargs):
+    """A notice arrived: its reader's bell and to-do badge count again on their next page
+    (core.personal_cache keeps them a short while otherwise)."""
+    if created and not raw:
+        personal_cache.forget(instance.user_id)
 
 
 @receiver(job_finished, dispatch_uid="notifications.job_finished")

@@ -56,7 +56,7 @@ from campaign.models import (
 )
 from campaign.templatetags.campaign_tags import due
 from campaign.views.affiliation import awaiting as awaiting_affiliation
-from core import clock, paging
+from core import clock, paging, personal_cache
 from core.people import person_name
 from core.templatetags.core_tags import format_day, format_moment
 from notifications.models import Notification
@@ -598,14 +598,23 @@ def sections(user, now, campaign, limit=PAGE_LIMIT):
 _UNREAD = "_unread"
 
 
+def _kept_name(request):
+    return f"todo:{getattr(current_campaign(request), 'pk', '-')}"
+
+
 def request_counts(request):
     """The counts of the request's person, worked out once per request with the unread notifications
-    of the top bar (the badge, the page and the home panel share them)."""
+    of the top bar (the badge, the page and the home panel share them), and kept for the person a
+    short while (core.personal_cache: their own changes and notices to them show at once)."""
     if not hasattr(request, "_todo_counts"):
-        found = counts(request.user, clock.now(), current_campaign(request),
-                       extra={_UNREAD: Notification.objects.restrict(request.user).unread()})
-        request._unread_count = found.pop(_UNREAD)
-        request._todo_counts = found
+        def count():
+            found = counts(request.user, clock.now(), current_campaign(request),
+                           extra={_UNREAD: Notification.objects.restrict(request.user).unread()})
+            return {"unread": found.pop(_UNREAD), "counts": found}
+
+        kept = personal_cache.remember(request.user, _kept_name(request), count)
+        request._unread_count = kept["unread"]
+        request._todo_counts = dict(kept["counts"])
     return request._todo_counts
 
 
@@ -621,8 +630,11 @@ def unread_count(request):
 
 
 def remember_counts(request, found_sections):
-    """The page worked the counts out already: the badge reads them instead of counting again."""
+    """The page worked the counts out already, afresh: the badge reads them instead of counting
+    again, and they are kept for the person's next pages."""
     request._todo_counts = {section.kind.name: section.count for section in found_sections}
+    personal_cache.store(request.user, _kept_name(request),
+                         {"unread": unread_count(request), "counts": dict(request._todo_counts)})
 
 
 def total(request):

@@ -4,15 +4,19 @@ page leads with it; the page costs the same number of queries whatever the amoun
 
 import datetime as dt
 import re
+import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign import workflow
 from campaign.actions import fan_out
 from campaign.models import Meeting, Requirement, Route
-from core import clock
+from core import clock, personal_cache
 from notifications import todo
+from notifications.models import Notification
 from rectification.models import RectificationItem
 from supervision.models import Feedback
 from tests.conftest import make_unit, make_user
@@ -216,7 +220,9 @@ def test_badge_counts_what_the_page_lists(world, work, client, persona):
     html = todo_page(client, user)
     shown = sum(len(found) for found in listed(html).values())
     assert page_total(html) == shown == badge(html) > 0
-    # Any other page's badge counts the same, from COUNT queries alone.
+    # Any other page's badge counts the same, from COUNT queries alone (not the counts the to-do
+    # page kept for the person: core.personal_cache).
+    personal_cache.forget(user.pk)
     other = client.get(reverse("notifications:list")).content.decode()
     assert badge(other) == shown
 
@@ -311,3 +317,61 @@ def test_badge_and_totals_count_no_further_than_they_show(world, work, client, m
     # The to-do page itself lists its items, and reads its total the same way.
     assert 'data-total="' in todo_page(client, world.office_province)
     assert "共 2+ 项" in todo_page(client, world.office_province)
+
+
+def _badge_counted(queries):
+    """Whether a page counted the to-do (the badge's one query of scalar COUNT subqueries)."""
+    return any(query["sql"].startswith("SELECT (SELECT COUNT(*)") for query in queries)
+
+
+def _page(client):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("notifications:list")).content.decode()
+    return html, _badge_counted(queries.captured_queries)
+
+
+def test_badge_is_counted_once_then_kept_until_it_is_old(world, work, client, settings):
+    """The badge on every page is counted once and kept a short while (PERSONAL_FIGURES_SECONDS):
+    another person's change shows once it is that old; the to-do page always counts afresh."""
+    settings.PERSONAL_FIGURES_SECONDS = 1
+    client.force_login(world.office_province)
+    first, counted = _page(client)
+    assert counted and badge(first) > 0
+    again, counted = _page(client)
+    assert not counted and badge(again) == badge(first)
+    # Another person's change: a report reaches the province office's review.
+    submit(work.ob(work.r3, world.organ), world.liaison_organ)
+    kept, counted = _page(client)
+    assert not counted and badge(kept) == badge(first)
+    time.sleep(1.1)
+    later, counted = _page(client)
+    assert counted and badge(later) == badge(first) + 1 == badge(todo_page(client, world.office_province))
+
+
+def test_own_change_and_a_notice_show_at_once(world, work, client):
+    """What the person does (any POST), and any notice to them, count the badge and bell again."""
+    client.force_login(world.office_province)
+    assert _page(client)[1] and not _page(client)[1]
+    client.post(reverse("notifications:mark_all_read"))
+    assert _page(client)[1] and not _page(client)[1]
+    Notification.objects.create(user=world.office_province, title="新通知")
+    html, counted = _page(client)
+    assert counted and 'data-unread="1"' in html
+    # Opening the notice (a GET that reads it) empties the bell at once.
+    client.get(reverse("notifications:detail", args=[Notification.objects.get(user=world.office_province).pk]))
+    assert 'data-unread="' not in _page(client)[0]
+
+
+def test_another_clock_counts_again(world, work, client):
+    """Counts kept on one clock are not served on another (a superuser's pinned moment)."""
+    client.force_login(world.office_province)
+    assert _page(client)[1] and not _page(client)[1]
+    with clock.frozen_at(TODAY + dt.timedelta(days=30)):
+        assert _page(client)[1]
+    assert _page(client)[1]
+
+
+def test_kept_for_nobody_when_switched_off(world, work, client, settings):
+    settings.PERSONAL_FIGURES_SECONDS = 0
+    client.force_login(world.office_province)
+    assert _page(client)[1] and _page(client)[1]
