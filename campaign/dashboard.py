@@ -13,26 +13,20 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Subquery
 from django.db.models.functions import Substr
 
+from access.scope import scope_for
 from campaign import dashboard_cache
 from campaign import status as obligation_status
 from campaign.models import Obligation, Requirement
 from core import clock, traffic_light
-from units.models import PATH_SEGMENT
+from units import scope as units_scope
+from units.models import PATH_SEGMENT, Unit
 
 # What writers call after a change the figures count (campaign.dashboard_cache).
 mark_changed = dashboard_cache.mark_changed
 mark_obligations_changed = dashboard_cache.mark_obligations_changed
 mark_everything_changed = dashboard_cache.mark_everything_changed
-
-# The directive page's counts per requirement (requirement_rows) are cached by a fingerprint of the
-# whole obligation and requirement tables (their newest updated_at; bulk .update() calls must set
-# it too) and recomputed at least this often, so that "overdue" follows the clock. The office
-# dashboard's subtree figures are kept apart, by campaign.dashboard_cache.
-CACHE_SECONDS = 60
 
 @dataclass
 class Counts:
@@ -83,42 +77,6 @@ def _state_counts(now):
     return {name: every[name] for name in Counts.FIELDS}
 
 
-def with_data_version(queryset):
-    """Annotate `queryset` with a fingerprint of the tables the figures come from, so that the
-    cache check rides on a query the page makes anyway (two index lookups)."""
-    return queryset.annotate(
-        obligations_changed=Subquery(Obligation.objects.order_by("-updated_at").values("updated_at")[:1]),
-        requirements_changed=Subquery(Requirement.objects.order_by("-updated_at").values("updated_at")[:1]),
-    )
-
-
-def _data_version(versioned=None):
-    if versioned is not None and hasattr(versioned, "obligations_changed"):
-        return f"{versioned.obligations_changed}|{versioned.requirements_changed}"
-    return "|".join(
-        str(value)
-        for value in (
-            Obligation.objects.order_by("-updated_at").values_list("updated_at", flat=True).first(),
-            Requirement.objects.order_by("-updated_at").values_list("updated_at", flat=True).first(),
-        )
-    )
-
-
-def _fingerprint(key, now, version):
-    bucket = int(now.timestamp()) // CACHE_SECONDS
-    return hashlib.sha256(f"{key}|{bucket}|{version}".encode()).hexdigest()
-
-
-def _cached(key, compute, now, version):
-    """Serve `compute()` from the cache while the data and the time bucket are unchanged."""
-    full_key = f"progress:{_fingerprint(key, now, version)}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, CACHE_SECONDS * 2)
-    return value
-
-
 def _requirement_info(requirement_ids):
     """Plain data about requirements, cached alongside the counts."""
     return {
@@ -147,6 +105,8 @@ class Figures:
     info: dict
     as_of: object = None  # the moment the figures were counted at (统计截至)
     fingerprint: str = ""
+    # False when served while their refresh is queued (a change under the subtree since as_of).
+    current: bool = True
 
 
 def compute_subtree_figures(path, campaign, now):
@@ -173,48 +133,79 @@ def subtree_figures(unit, campaign, now=None, use_cache=True):
     background (campaign.dashboard_cache: refreshed by a Celery task after a change under `unit`
     or when older than DASHBOARD_REFRESH_SECONDS; `as_of` says when), or computed here when there
     is none yet or the cache is down. `use_cache=False` computes at `now` and keeps nothing."""
+    return _figures_at(unit.path, campaign, now, use_cache)
+
+
+def _figures_at(path, campaign, now, use_cache):
     if not use_cache:
-        figures = compute_subtree_figures(unit.path, campaign, now or clock.now())
+        figures = compute_subtree_figures(path, campaign, now or clock.now())
         figures.fingerprint = uuid.uuid4().hex
         return figures
-    return dashboard_cache.figures_for(unit.path, campaign, now=now)
-
-
-def requirement_rows(requirement_ids, obligations, now=None, cache_key=None, versioned=None):
-    """Counts per requirement over an obligation queryset (the directive page's progress).
-
-    `versioned`: an object fetched through with_data_version(), to spare the fingerprint query.
-    """
-    now = now or clock.now()
-
-    def compute():
-        return list(
-            obligations.filter(requirement_id__in=requirement_ids).values("requirement_id").annotate(**_state_counts(now)).order_by()
-        )
-
-    return _cached(cache_key, compute, now, _data_version(versioned)) if cache_key else compute()
+    return dashboard_cache.figures_for(path, campaign, now=now)
 
 
 def counts_from(row):
     return Counts(**{name: row.get(name, 0) for name in Counts.FIELDS})
 
 
-def outermost(units):
-    """`units` without those inside another one's subtree (each obligation is counted once)."""
-    by_path = {unit.path: unit for unit in units}
-    return [unit for path, unit in sorted(by_path.items())
-            if not any(path != other and path.startswith(other) for other in by_path)]
+def outermost(paths):
+    """`paths` without those inside another one's subtree (each obligation is counted once)."""
+    paths = sorted(set(paths))
+    return [path for path in paths if not any(path != other and path.startswith(other) for other in paths)]
 
 
 def counts_by_requirement(units, campaign, now=None, use_cache=True):
     """{requirement id: Counts} over the subtrees of `units` in `campaign`, summed from the same kept
     figures as the dashboard: no second aggregation."""
+    return _summed_by_requirement([unit.path for unit in units], campaign, now, use_cache)[0]
+
+
+def _summed_by_requirement(paths, campaign, now, use_cache, requirement_ids=None):
+    """({requirement id: Counts} over the subtrees at `paths`, whether every figure is current)."""
     now = now or clock.now()
-    totals = {}
-    for unit in outermost(units):
-        for requirement_id, counts in subtree_figures(unit, campaign, now=now, use_cache=use_cache).by_requirement.items():
-            totals.setdefault(requirement_id, Counts()).add(counts)
-    return totals
+    totals, current = {}, True
+    for path in outermost(paths):
+        figures = _figures_at(path, campaign, now, use_cache)
+        current = current and figures.current
+        for requirement_id, counts in figures.by_requirement.items():
+            if requirement_ids is None or requirement_id in requirement_ids:
+                totals.setdefault(requirement_id, Counts()).add(counts)
+    return totals, current
+
+
+def reader_subtrees(user):
+    """The paths of the subtrees holding exactly the obligations `user` sees (campaign.rules,
+    OBLIGATION "view"), so that their kept figures are the reader's own counts; None when they do
+    not: no office, or a role reaching beyond the offices' subtrees (a liaison or a supervision
+    group's unit elsewhere, or a unit elsewhere whose Party organisation belongs to the office, 004)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Unit.objects.filter(parent__isnull=True).values_list("path", flat=True))
+    paths = scope.office_paths
+    if not paths:
+        return None
+    if not all(any(anchor.path.startswith(path) for path in paths) for anchor in scope.liaisons + scope.assignments):
+        return None
+    if Unit.objects.filter(party_affiliation_id__in=scope.office_unit_ids).exclude(units_scope.office_over(scope)).exists():
+        return None
+    return paths
+
+
+def reader_counts_by_requirement(user, requirement_ids, campaign, now=None):
+    """({requirement id: Counts} over the obligations of `requirement_ids` that `user` sees, exact):
+    the kept figures of the reader's subtrees (reader_subtrees: an office, a superuser; `exact` is
+    False while they wait for their refresh after a change), else one grouped count here over
+    what the reader sees (a liaison's units, a supervision group's), exact."""
+    now = now or clock.now()
+    requirement_ids = set(requirement_ids)
+    subtrees = reader_subtrees(user)
+    if subtrees is not None:
+        return _summed_by_requirement(subtrees, campaign, now, True, requirement_ids)
+    rows = (
+        Obligation.objects.restrict(user).filter(requirement_id__in=requirement_ids)
+        .values("requirement_id").annotate(**_state_counts(now)).order_by()
+    )
+    return {row["requirement_id"]: counts_from(row) for row in rows}, True
 
 
 @dataclass

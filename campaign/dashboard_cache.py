@@ -264,7 +264,9 @@ def figures_for(path, campaign, now=None):
             return entry["figures"]
         if not _worker_missing(entry, now) or not cache.add(claim_key, token, CLAIM_SECONDS):
             request_refresh([(path, campaign_key)])
-            return entry["figures"]
+            figures = entry["figures"]
+            figures.current = False  # served while their refresh waits (a copy: the cache unpickles)
+            return figures
         try:  # no worker has refreshed them for long: this page counts, once (the claim)
             return _compute_and_keep(path, campaign, campaign_key, now)
         finally:

@@ -14,7 +14,7 @@ from campaign import actions, dashboard
 from campaign.current import current_campaign
 from campaign.forms import DirectiveFilterForm, DirectiveForm, forward_initial, office_units
 from campaign.forms_work import DirectiveAttachmentForm
-from campaign.models import Directive, Obligation, RequirementDraft
+from campaign.models import Directive, RequirementDraft
 
 PAGE_SIZE = 50
 
@@ -59,13 +59,8 @@ def directive_list(request):
 
 def directive_context(request, directive, attachment_form=None):
     requirements = list(directive.requirements.select_related("phase", "target_batch", "submit_to"))
-    rows = dashboard.requirement_rows(
-        [r.pk for r in requirements],
-        Obligation.objects.restrict(request.user),
-        cache_key=f"directive:{directive.pk}:user:{request.user.pk}",
-        versioned=directive,
-    )
-    by_req = {row["requirement_id"]: dashboard.counts_from(row) for row in rows}
+    # The counts per requirement over what the reader sees: an office's are the dashboard's kept figures.
+    by_req, _exact = dashboard.reader_counts_by_requirement(request.user, [r.pk for r in requirements], directive.campaign)
     can_edit = can(request.user, "edit", directive)
     can_add_requirement = can(request.user, "add_requirement", directive)
     return {
@@ -87,7 +82,7 @@ def directive_context(request, directive, attachment_form=None):
 @login_required
 def directive_detail(request, directive_id):
     directives = Directive.objects.restrict(request.user).select_related("campaign", "issuing_unit", "created_by")
-    directive = get_object_or_404(dashboard.with_data_version(directives), pk=directive_id)
+    directive = get_object_or_404(directives, pk=directive_id)
     return render(request, "campaign/directive_detail.html", directive_context(request, directive))
 
 

@@ -46,7 +46,7 @@ def tell_deadline_warnings(request, requirement, form):
 @login_required
 def requirement_detail(request, requirement_id):
     requirement = get_object_or_404(
-        dashboard.with_data_version(Requirement.objects.restrict(request.user))
+        Requirement.objects.restrict(request.user)
         .select_related("directive", "phase", "target_batch", "scope_unit", "submit_to"),
         pk=requirement_id,
     )
@@ -71,13 +71,14 @@ def requirement_detail(request, requirement_id):
     # 只看逾期: the most overdue on top.
     order = ("due_at", "unit__path", "period_start") if status == OVERDUE else ("unit__path", "period_start")
     listed = listed.with_status(now).select_related("unit", "requirement", "received_by").order_by(*order)
-    # The counts by state, over every obligation the reader sees, are the page's figures (and its
-    # decisions: 只看逾期, 催办): one grouped query, cached for the reader like the dashboard's.
-    rows = dashboard.requirement_rows([requirement.pk], obligations, now=now, versioned=requirement,
-                                      cache_key=f"requirement:{requirement.pk}:reader:{request.user.pk}")
-    counts = dashboard.counts_from(rows[0]) if rows else dashboard.Counts()
-    # Unfiltered, the list's length is already counted (the whole requirement, or the period's).
-    known = None if filtered else (period.counts.total if period is not None else counts.total)
+    # The counts by state over every obligation the reader sees: an office's are the dashboard's
+    # kept figures (campaign.dashboard.reader_counts_by_requirement).
+    by_requirement, exact = dashboard.reader_counts_by_requirement(request.user, [requirement.pk],
+                                                                   requirement.directive.campaign_id, now=now)
+    counts = by_requirement.get(requirement.pk) or dashboard.Counts()
+    # Unfiltered, the list's length is already counted (the period's, or the whole requirement's
+    # when the kept figures are as of now).
+    known = None if filtered else (period.counts.total if period is not None else counts.total if exact else None)
     page = paging.capped_page(listed, request.GET.get("page"), OBLIGATIONS_PER_PAGE, known_count=known, narrow=True)
     page.object_list = chasing.decorate(page.object_list)
     query = request.GET.copy()
