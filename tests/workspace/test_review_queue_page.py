@@ -3,8 +3,11 @@ oldest first, each item with how long it has waited and in whose name it is revi
 requirement and by unit with its subtree, paged; a nonsense filter says so and never fails."""
 
 import datetime as dt
+import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -87,3 +90,26 @@ def test_any_filter_value_gets_a_page_never_an_error(office_route, client, query
             valid = {str(value) for value, _label in form.fields[key].choices}
             if query.get(key, "") not in valid:  # refused: said on the page
                 assert key in form.errors and 'id="queue-filter-errors"' in response.content.decode()
+
+
+def _choices_counted(client, url, **params):
+    """Whether the page looked for the units with waiting material (campaign.queues._choices)."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url, params).content.decode()
+    return html, any("SUBSTR" in query["sql"].upper() for query in queries.captured_queries)
+
+
+def test_the_filter_choices_are_kept_until_the_person_acts_or_they_are_old(office_route, client, settings):
+    """Finding the units with waiting material reads every waiting report: kept for the person a
+    short while (core.personal_cache), found again after their own decision or once old."""
+    world = office_route
+    settings.PERSONAL_FIGURES_SECONDS = 1
+    client.force_login(world.office_province)
+    url = reverse("campaign:review_queue")
+    assert _choices_counted(client, url)[1]
+    html, counted = _choices_counted(client, url, unit=world.organ.pk)
+    assert not counted and rows(html) == [str(world.obligation_organ.pk)]
+    client.post(reverse("notifications:mark_all_read"))  # anything the person does
+    assert _choices_counted(client, url)[1] and not _choices_counted(client, url)[1]
+    time.sleep(1.1)
+    assert _choices_counted(client, url)[1]
