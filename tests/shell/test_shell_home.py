@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign.actions import fan_out
@@ -136,6 +138,27 @@ def test_group_member_sees_assigned_units_with_open_counts(client, world):
     assert (assignment.open_count, assignment.overdue_count) == (1, 1)
     assert panel(response, "office") is None
     assert panel(response, "liaison") is None
+
+
+def test_group_card_ranking_is_kept_until_the_member_acts(client, world):
+    """Ranking every assigned unit by its overdue work aggregates all their obligations: kept for
+    the member a short while (core.personal_cache), ranked again after anything they do."""
+    def ranked(response_queries):
+        return any("ROW_NUMBER" in query["sql"].upper() for query in response_queries.captured_queries)
+
+    client.force_login(world.group_member)
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(reverse("home"))
+    assert ranked(first) and not ranked(second)
+    (group,) = panel(response, "supervision")["groups"]
+    (assignment,) = group.current_assignments
+    assert (assignment.unit, assignment.open_count, assignment.overdue_count) == (world.organ, 1, 1)
+    client.post(reverse("notifications:mark_all_read"))
+    with CaptureQueriesContext(connection) as third:
+        client.get(reverse("home"))
+    assert ranked(third)
 
 
 def test_group_member_does_not_see_ended_assignments(client, world):
