@@ -30,7 +30,8 @@ from units.models import Unit
 
 # The requirement page's filter for late units (beside the obligation states).
 OVERDUE = ObligationFilterForm.OVERDUE
-OBLIGATIONS_PER_PAGE = 100
+# Like every long list (core.paging.PER_PAGE): a page of 100 units spent most of its time rendering.
+OBLIGATIONS_PER_PAGE = paging.PER_PAGE
 
 
 def tell_deadline_warnings(request, requirement, form):

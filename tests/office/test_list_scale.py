@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from api import actions as api_actions
 from campaign.models import Obligation, ObligationStatus
+from campaign.views.requirements import OBLIGATIONS_PER_PAGE
 from core import clock, paging
 from notifications.models import Notification, Reminder, Sweep
 from tests.conftest import make_unit
@@ -149,7 +150,7 @@ def test_each_long_page_makes_the_same_queries_at_two_sizes(world, client, djang
     if extra:
         assert f"共 {3 + extra} 项" in html
     rows = client.get(requirement_url).content.decode().count("data-obligation=")
-    assert rows == min(100, Obligation.objects.filter(requirement=world.requirement).count())
+    assert rows == min(OBLIGATIONS_PER_PAGE, Obligation.objects.filter(requirement=world.requirement).count())
 
 
 # --- any q, any page -----------------------------------------------------------------------------
