@@ -20,6 +20,8 @@ from audit.services import (
     change,
     created,
     diff,
+    new_batch_key,
+    record_bulk,
     record_change,
     record_changes,
     record_transition,
@@ -416,17 +418,18 @@ def _fan_out_periods(requirement, *, actor, unit_ids=None, now=None):
         missing = [pk for pk in ids if pk not in existing]
         if not missing:
             continue
+        # One audit row per period issued, on the requirement, with its count; each obligation keeps
+        # the batch key, so its own timeline still says who issued it and when (as campaign.bulk.issue).
+        key = new_batch_key()
         rows = [Obligation(requirement=requirement, unit_id=pk, due_at=period.due_at, period_start=period.start,
-                           period_label=period.label) for pk in missing]
-        created_rows = [o for o in Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True) if o.pk]
-        if len(created_rows) < len(rows):  # databases that return no keys from an INSERT ... ON CONFLICT
-            created_rows = list(requirement.obligations.filter(period_start=period.start, unit_id__in=missing[:ID_CHUNK]))
-            for start in range(ID_CHUNK, len(missing), ID_CHUNK):
-                created_rows += list(requirement.obligations.filter(
-                    period_start=period.start, unit_id__in=missing[start:start + ID_CHUNK]))
-        record_transitions(created_rows, "obligation_added", actor=actor, to_state=ObligationStatus.PENDING,
-                           reason=_("属于报送要求的范围（%(period)s）") % {"period": period.label})
-        made += len(created_rows)
+                           period_label=period.label, issue_batch=key) for pk in missing]
+        Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        added = requirement.obligations.filter(period_start=period.start, issue_batch=key).count()
+        if added:
+            record_bulk(requirement, "obligations_issued", actor=actor, count=added, batch_key=key,
+                        reason=_("属于报送要求的范围（%(period)s）") % {"period": period.label},
+                        changes={"requirement": change(None, requirement), "obligations_added": change(None, added)})
+        made += added
     return made
 
 

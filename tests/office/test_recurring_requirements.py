@@ -246,8 +246,14 @@ def test_generation_is_idempotent_and_audited(world):
         # Fanning out again (a later save, a new unit) makes nothing new either.
         assert actions.fan_out(requirement, actor=None) == 0
     assert requirement.obligations.count() == 9
-    added = AuditEntry.objects.filter(action="obligation_added", object_id__in=requirement.obligations.values("pk"))
-    assert added.count() == 9
+    # One audit row per period issued, on the requirement, with its count; each obligation's own
+    # timeline finds its period's row through the batch key it keeps.
+    issued = AuditEntry.objects.for_object(requirement).filter(action="obligations_issued")
+    assert sorted(entry.count for entry in issued) == [3, 3, 3] and len({entry.batch_key for entry in issued}) == 3
+    assert not AuditEntry.objects.filter(action="obligation_added").exists()
+    for obligation in requirement.obligations.all():
+        (entry,) = AuditEntry.objects.for_object(obligation, obligation.bulk_batch_keys).filter(action="obligations_issued")
+        assert obligation.period_label in entry.reason
     # The task beat runs is the same function.
     with clock.frozen_at(at(2014, 3, 1)):
         assert issue_recurring_periods_task.run() == 0
