@@ -4,9 +4,10 @@ Usage (PostgreSQL with a generated province, see bench/README.md):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/load50k \\
         .venv/bin/python bench/load.py --users 20,50 --duration 60
 
-Each simulated person is a thread with its own session, signed in as one of four roles of the
-generated province (`generate_province` makes them): the province office, a city office, a
-supervision group member assigned unit by unit to a city's units, and a village liaison. Each
+Each simulated person is a thread with its own account and session (a colleague with the same
+roles: nothing kept per person is shared), signed in as one of four roles of the generated
+province (`generate_province` makes them): the province office, a city office, a supervision
+group member assigned unit by unit to a city's units, and a village liaison. Each
 walks its role's pages in turn, back to back (no pause between pages unless `--think` is given:
 a busy office, not a realistic clicker). Every `--write-every` seconds one of the province
 office's people approves a submitted report (a real POST through the review form), so caches see
@@ -50,7 +51,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from campaign.models import Directive, Obligation, ObligationStatus, Requirement, Submission  # noqa: E402
-from supervision.models import SupervisionGroup  # noqa: E402
+from supervision.models import GroupMember, SupervisionGroup  # noqa: E402
 from units.models import Level, Unit, UnitMembership  # noqa: E402
 
 FLOOR = "floor (trivial page)"
@@ -65,6 +66,22 @@ def role_user(username, unit, role):
         user.save()
     UnitMembership.objects.get_or_create(user=user, unit=unit, role=role)
     return user
+
+
+def colleague(user, number):
+    """Another person with exactly `user`'s roles (unit memberships, supervision groups): each simulated
+    person signs in as their own account, so nothing kept per person (core.personal_cache: the to-do
+    badge) is shared between them, as it would not be among real colleagues."""
+    other, created = get_user_model().objects.get_or_create(
+        username=f"{user.username}_{number}", defaults={"full_name": f"{user.full_name or user.username}{number}"})
+    if created:
+        other.set_unusable_password()
+        other.save()
+        for membership in UnitMembership.objects.filter(user=user):
+            UnitMembership.objects.get_or_create(user=other, unit_id=membership.unit_id, role=membership.role)
+        for member in GroupMember.objects.filter(user=user):
+            GroupMember.objects.get_or_create(user=other, group_id=member.group_id, defaults={"is_leader": member.is_leader})
+    return other
 
 
 def busiest_group(province):
@@ -267,7 +284,7 @@ def main():
                     fetch(port, "GET", path, cookies[role])
         print(f"units {Unit.objects.filter(path__startswith=province.path).count():,}; gunicorn {args.workers} workers; "
               f"{args.duration:.0f} s per run; think {args.think} s; a write every {args.write_every} s\n")
-        per_page = {}
+        per_page, own_cookies = {}, {}
         print("| run | requests | requests/s | p50 ms | p95 ms | p99 ms | errors |")
         print("|---|---|---|---|---|---|---|")
         for users in [int(n) for n in args.users.split(",")]:
@@ -275,14 +292,19 @@ def main():
             if users == 1:  # one person walking every role's pages: each page's own time, no queue
                 people = [[(cookies[role], name, path) for role, (_, pages) in roles.items() for name, path in pages]]
             else:
-                people = [[(cookies[roster[i % len(roster)]], name, path) for name, path in roles[roster[i % len(roster)]][1]]
-                          for i in range(users)]
+                people = []
+                for i in range(users):
+                    role = roster[i % len(roster)]
+                    cookie = own_cookies.setdefault((role, i), session_cookie(colleague(roles[role][0], i)))
+                    people.append([(cookie, name, path) for name, path in roles[role][1]])
             mixed = Recorder()
             run(port, people, args.duration, mixed, args.think, args.write_every, cookies["province office"], submitted)
             submitted = submitted[int(args.duration / args.write_every) + 2:]
             floor_only = Recorder()
             floor_path = dict(roles["province office"][1])[FLOOR]
-            run(port, [[(cookies["province office"], FLOOR, floor_path)]] * users, args.duration, floor_only, args.think)
+            office_people = [own_cookies.setdefault(("floor", i), session_cookie(colleague(roles["province office"][0], f"f{i}")))
+                             for i in range(users)] if users > 1 else [cookies["province office"]]
+            run(port, [[(cookie, FLOOR, floor_path)] for cookie in office_people], args.duration, floor_only, args.think)
             print(summary(f"{users} users, mix", mixed.samples, args.duration))
             print(summary(f"{users} users, floor alone", floor_only.samples, args.duration))
             per_page[users] = mixed.samples
