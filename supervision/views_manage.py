@@ -16,7 +16,7 @@ from audit.models import AuditEntry
 from audit.templatetags.audit_tags import TIMELINE_LIMIT
 from campaign.current import current_campaign
 from campaign.models import Obligation, ObligationStatus
-from core import clock, paging, panels
+from core import clock, paging, panels, personal_cache
 from core.people import person_name
 from supervision import actions
 from supervision.forms_manage import AssignmentForm, GroupForm, MemberForm
@@ -81,6 +81,14 @@ def group_load(groups):
     return load
 
 
+def kept_group_load(user, groups):
+    """group_load for a page, kept for the person a short while (core.personal_cache): counting the
+    reports waiting in a group's units joins every assignment with its units' obligations (2,875
+    units one by one: 35 ms on each view of the group list and of the group's page)."""
+    ids = sorted(group.pk for group in groups)
+    return personal_cache.remember(user, f"group-load:{','.join(map(str, ids))}", lambda: group_load(groups))
+
+
 def _groups(user):
     return SupervisionGroup.objects.restrict(user).select_related("office", "campaign")
 
@@ -96,7 +104,7 @@ def _managed_group(request, group_id):
 def group_list(request):
     groups = list(_groups(request.user).in_campaign(current_campaign(request)).annotate(member_count=Count("members"))
                   .order_by("office__path", "name"))
-    load = group_load(groups)
+    load = kept_group_load(request.user, groups)
     return render(request, "supervision/manage/group_list.html", {"rows": [(g, load[g.pk]) for g in groups]})
 
 
@@ -120,7 +128,7 @@ def group_detail(request, group_id):
         {
             "group": group,
             "members": group.members.select_related("user").order_by("-is_leader", "user__username"),
-            "load": group_load([group])[group.pk],
+            "load": kept_group_load(request.user, [group])[group.pk],
             "assignments": assignments,
             "past": paging.window(past, size=PAST_PREVIEW),
             "timeline": timeline,
