@@ -30,14 +30,21 @@ ENTRY_PAGES = ["home", "campaign:workspace", "supervision:workspace", "campaign:
 
 def crawl(client):
     """Visited pages and the buttons that answered 403, from every area's entry page outwards
-    (site links only)."""
-    queue, seen, refused = [reverse(name) for name in ENTRY_PAGES], set(), []
+    (site links only). Each address is asked for once (the crawl only reads): a button met on many
+    pages, or a page met first as a button's target, is judged by that one answer."""
+    queue, seen, refused, answers = [reverse(name) for name in ENTRY_PAGES], set(), [], {}
+
+    def get(url):
+        if url not in answers:
+            answers[url] = client.get(url)
+        return answers[url]
+
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
         if url in seen:
             continue
         seen.add(url)
-        response = client.get(url)
+        response = get(url)
         if response.get("Content-Type", "").split(";")[0] != "text/html" or response.status_code != 200:
             continue
         for href in buttons(response.content.decode()):
@@ -45,7 +52,7 @@ def crawl(client):
             parts = urlsplit(href)
             if not href or parts.netloc or parts.scheme or not href.startswith("/") or href.startswith(SKIP):
                 continue
-            target = client.get(href)
+            target = get(href)
             if target.status_code == 403:
                 refused.append((url, href))
             elif href not in seen:
