@@ -15,26 +15,48 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from audit.services import change, record_changes
+from audit.services import change, new_batch_key, record_bulk, record_changes
 from campaign import signals
 from campaign.deadlines import DueEvent
-from campaign.models import Meeting, Obligation
+from campaign.models import Meeting, Obligation, Requirement
 from core import clock
+
+# Obligations of one requirement moved alike at once beyond which the move is audited as one row on
+# the requirement (its count and batch key, which each obligation keeps: Obligation.due_batch), as
+# campaign.bulk.move does; up to it, one row on each obligation's own timeline (a unit's meeting held,
+# a granted extension). A recurring requirement's new rule moves a period of a whole province at once.
+AUDIT_EACH_LIMIT = 100
+# Ids per UPDATE (SQLite allows 32,766 parameters in one statement).
+UPDATE_CHUNK = 5000
 
 
 def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
     """Give each of `obligations` the due moment `new_due_for(obligation)`: one UPDATE per (old, new)
-    pair, audited as `action`; updated_at moves too (the dashboard follows it). Returns how many moved."""
+    pair and requirement (in chunks), audited as `action` (AUDIT_EACH_LIMIT: per obligation, or one
+    bulk row); updated_at moves too (the dashboard follows it). Returns how many moved."""
     groups = {}
     for obligation in obligations:
         new_due = new_due_for(obligation)
         if new_due != obligation.due_at:
-            groups.setdefault((obligation.due_at, new_due), []).append(obligation)
-    for (old_due, new_due), moved in groups.items():
-        Obligation.objects.filter(pk__in=[o.pk for o in moved]).update(due_at=new_due, updated_at=clock.now())
-        record_changes(moved, action, actor=actor, changes={"due_at": change(old_due, new_due)}, reason=reason)
+            groups.setdefault((obligation.requirement_id, obligation.due_at, new_due), []).append(obligation)
+    # Only the requirement's own change moves many at once (a meeting held or an extension: one unit).
+    large = {requirement_id for (requirement_id, _old, _new), moved in groups.items()
+             if action == "due_moved" and len(moved) > AUDIT_EACH_LIMIT}
+    requirements = Requirement.objects.in_bulk(large) if large else {}
+    for (requirement_id, old_due, new_due), moved in groups.items():
+        key = new_batch_key() if requirement_id in large and len(moved) > AUDIT_EACH_LIMIT else ""
+        for start in range(0, len(moved), UPDATE_CHUNK):
+            ids = [o.pk for o in moved[start:start + UPDATE_CHUNK]]
+            values = {"due_at": new_due, "updated_at": clock.now(), **({"due_batch": key} if key else {})}
+            Obligation.objects.filter(pk__in=ids).update(**values)
+        if key:
+            requirement = requirements[requirement_id]
+            record_bulk(requirement, "obligations_due_moved", actor=actor, count=len(moved), batch_key=key, reason=reason,
+                        changes={"requirement": change(None, requirement), "due_at": change(old_due, new_due)})
+        else:
+            record_changes(moved, action, actor=actor, changes={"due_at": change(old_due, new_due)}, reason=reason)
     if groups:
-        moves = [(o.pk, old_due, new_due) for (old_due, new_due), moved in groups.items() for o in moved]
+        moves = [(o.pk, old_due, new_due) for (_requirement, old_due, new_due), moved in groups.items() for o in moved]
         signals.due_moved.send(Obligation, moves=moves, actor=actor, reason=reason, action=action)
     return sum(len(moved) for moved in groups.values())
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
-from campaign import actions, workflow
+from campaign import actions, event_deadlines, workflow
 from campaign.deadlines import SHANGHAI, DeadlineError
 from campaign.export import write_obligations
 from campaign.models import Obligation, Requirement
@@ -374,6 +374,27 @@ def test_a_new_due_day_moves_each_open_period(office, world):
     dues = {(o.unit_id, o.period_label): o.due_at.astimezone(SHANGHAI).day for o in requirement.obligations.all()}
     assert dues[(world.organ.pk, "2014年2月")] == 5  # submitted: its moment stays
     assert dues[(world.organ2.pk, "2014年2月")] == 10 and dues[(world.organ.pk, "2014年1月")] == 10
+
+
+def test_a_province_wide_move_is_one_audit_row_per_period(office, world, monkeypatch):
+    """Past AUDIT_EACH_LIMIT obligations of one requirement moved alike, the move is one row on the
+    requirement with its count (each obligation keeps its batch key); up to it, one row each."""
+    monkeypatch.setattr(event_deadlines, "AUDIT_EACH_LIMIT", 2)
+    with clock.frozen_at(at(2014, 2, 1)):
+        requirement = monthly(world)
+        workflow.transition(requirement.obligations.get(unit=world.organ, period_start=dt.date(2014, 2, 1)), "submit",
+                            world.liaison_organ, files=[pdf()])
+        office.post(reverse("campaign:requirement_edit", args=[requirement.pk]), edit_post(requirement, world, deadline="每月10日前"))
+    rows = AuditEntry.objects.for_object(requirement).filter(action="obligations_due_moved")
+    # January: all three units (one row); February: two left open (per obligation: not past the limit).
+    (january,) = rows
+    assert january.count == 3 and january.actor == world.office_province
+    assert january.changes["due_at"]["after"].startswith("2014-01-10")
+    for obligation in requirement.obligations.filter(period_start=dt.date(2014, 1, 1)):
+        assert obligation.due_batch == january.batch_key
+        assert january in AuditEntry.objects.for_object(obligation, obligation.bulk_batch_keys)
+    february = requirement.obligations.filter(period_start=dt.date(2014, 2, 1)).exclude(unit=world.organ)
+    assert AuditEntry.objects.filter(action="due_moved", object_id__in=february.values("pk")).count() == 2
 
 
 @pytest.mark.parametrize("extra_units", [0, 40])
