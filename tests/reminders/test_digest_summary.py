@@ -3,9 +3,11 @@ summary.LISTED items and counts the rest per requirement and per unit level, wit
 overdue list; the e-mail and the stored notification stay the same size however many items the
 digest has; the notification's page reads the items from the database, page by page."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -180,3 +182,25 @@ def test_a_purged_digest_shows_its_stored_items_and_how_many_more(client, provin
     client.force_login(province.office_province)
     page = client.get(reverse("notifications:detail", args=[notification.pk])).content.decode()
     assert page.count("<li><a href=") == LISTED and "及其他" in page
+
+
+def test_notifications_stored_before_the_bound_are_trimmed(world, client):
+    """Migration notifications 0012: a digest stored whole before item_count existed keeps its first
+    items and says how many it had; what was already bounded is left as it is."""
+    trim = importlib.import_module("notifications.migrations.0012_trim_old_digests").trim_old_digests
+    items = [{"text": f"省直单位{n} 初步书面总结 已逾期", "url": f"/obligations/{n}/"} for n in range(300)]
+    body = "\n".join(["您有以下待办："] + [f"{item['text']} http://example.org{item['url']}" for item in items])
+    old = Notification.objects.create(user=world.office_province, title="报送提醒：300 项待办", body=body, items=items)
+    small = Notification.objects.create(user=world.office_province, title="报送提醒：2 项待办", body="两项", items=items[:2])
+    bounded = Notification.objects.create(user=world.office_province, title="报送提醒", body=body, items=items[:20],
+                                          item_count=300)
+    trim(apps, None)
+    old.refresh_from_db()
+    assert old.item_count == 300 and old.items == items[:20]
+    assert old.body.splitlines()[:21] == body.splitlines()[:21] and len(old.body) < len(body) / 5
+    small.refresh_from_db()
+    bounded.refresh_from_db()
+    assert (small.item_count, small.items) == (0, items[:2]) and bounded.body == body
+    # The page says how many there were.
+    client.force_login(world.office_province)
+    assert "及其他 280 项" in client.get(reverse("notifications:detail", args=[old.pk])).content.decode()
