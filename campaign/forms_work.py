@@ -9,7 +9,7 @@ from campaign.deadlines import END_OF_DAY, SHANGHAI
 from campaign.models import AffiliationReview
 from core import clock
 from core.dates import validate_plan_date
-from core.forms import DateInput, StyledForm
+from core.forms import DateInput, LongSelect, StyledForm
 from files.forms import MultipleFileField
 
 
@@ -109,7 +109,7 @@ class QueueFilterForm(StyledForm, forms.Form):
     Only validates: a value it refuses says why and filters nothing; the valid one still applies."""
 
     requirement = forms.TypedChoiceField(label=_("报送要求"), required=False, coerce=int, empty_value=None)
-    unit = forms.TypedChoiceField(label=_("单位（含下级）"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=_("单位（含下级）"), required=False, coerce=int, empty_value=None, widget=LongSelect)
 
     def __init__(self, data=None, *, requirements, units, **kwargs):
         super().__init__(data, **kwargs)

@@ -2,6 +2,9 @@
 dates that an <input type="date"> can read back."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_plan_date
@@ -18,6 +21,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
         super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds of options (a review queue's units), written out in Python: Django renders
+    each option through its own template, 27 ms for 414 units on every view of the queue. The same
+    markup as Django's template; a list with groups (<optgroup>) goes Django's way."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if any(isinstance(label, list | tuple) for _value, label in self.choices):
+            return super().render(name, value, attrs, renderer)
+        chosen = set(self.format_value(value))
+        first = next((str(option) for option, _label in self.choices if str(option) in chosen), None)
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (option, mark_safe(" selected") if str(option) == first else "", label) for option, label in self.choices
+        ))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options)
 
 
 class StyledForm:
