@@ -62,7 +62,11 @@ def capped_count(queryset, cap=COUNT_CAP):
     """How many rows `queryset` has, counted no further than `cap + 1`: one
     `SELECT COUNT(*) FROM (… LIMIT cap + 1)`, whose cost is bounded by the cap whatever the
     table's size. A result above `cap` means "more than `cap`" (the exact number is not read)."""
-    return queryset.order_by()[: cap + 1].count()
+    counted = queryset.order_by()
+    if counted.query.group_by is None and not counted.query.distinct and not counted._fields:
+        # The keys alone: no annotated status nor joined columns computed for the rows counted.
+        counted = counted.values("pk")
+    return counted[: cap + 1].count()
 
 
 class CappedPaginator(Paginator):
