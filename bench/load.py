@@ -90,7 +90,7 @@ def busiest_group(province):
              .order_by("-n").first())
     if group is None:
         return None, None
-    member = group.members.select_related("user").order_by("is_leader").first()
+    member = group.members.select_related("user").order_by("is_leader", "pk").first()  # the generated one, not a colleague
     return group, member.user if member else None
 
 
