@@ -372,11 +372,14 @@ def late_units(user, scope, now, campaign):
     A correlated LIMIT 1 rather than EXISTS: PostgreSQL turns an EXISTS into a semi-join and, for a
     province (11,000 open obligations per requirement, every unit in the subtree), hashes them all
     for each requirement: 119 ms on every page of the province office at 50,000 units. The LIMIT 1
-    subquery is planned to stop at its first row: 0.8 ms."""
+    subquery is planned to stop at its first row: 0.8 ms. In id order, so that it walks the
+    requirement's own rows on the (requirement, id) index: unordered, PostgreSQL expects the first
+    overdue row early in a scan of the whole table and reads 1.8 million rows per requirement at
+    500,000 units (2.6 s; 0.6 ms in id order)."""
     overdue = Obligation.objects.restrict(user, "remind").filter(obligation_status.overdue_q(now), requirement=OuterRef("pk"))
     return (
         Requirement.objects.restrict(user).in_campaign(campaign).filter(is_active=True)
-        .alias(first_overdue=Subquery(overdue.order_by().values("pk")[:1])).filter(first_overdue__isnull=False)
+        .alias(first_overdue=Subquery(overdue.order_by("pk").values("pk")[:1])).filter(first_overdue__isnull=False)
         .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
 
