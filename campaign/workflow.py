@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from access.scope import scope_for
 from access.transitions import Machine, Transition, TransitionRefused, reason_given  # noqa: F401 (TransitionRefused re-exported)
 from audit.services import change
-from campaign.models import OFFICE_DECIDES, Obligation, ObligationStatus, Review, Route, Submission
+from campaign.models import OFFICE_DECIDES, Obligation, ObligationStatus, Requirement, Review, Route, Submission
 from campaign.status import is_late_submission
 from campaign.uploads import add_submission_file
 from core import clock
@@ -210,10 +210,16 @@ def _record_review(obligation, action, user, reason, new_due_at, now):
 
 def review_queue(user, routes):
     """Submitted versions on `routes` waiting for `user`'s review: the obligations `user` may review
-    (Obligation.objects.restrict(user, "review")) in the state a review starts from."""
+    (Obligation.objects.restrict(user, "review")) in the state a review starts from.
+
+    The requirements on `routes` are read first (a few rows) and named by id: joined instead,
+    PostgreSQL expects a tenth of all waiting reports on any route and walks them in queue order
+    looking for a page of them; with none on the route (no requirement goes through the supervision
+    groups first) that was all 650,000 waiting reports of 500,000 units on every group page (1.2 s)."""
+    routed = list(Requirement.objects.filter(route__in=routes).order_by().values_list("pk", flat=True))
     return (
         Obligation.objects.restrict(user, "review")
-        .filter(status__in=MACHINE.by_action["approve"].sources, requirement__route__in=routes)
+        .filter(status__in=MACHINE.by_action["approve"].sources, requirement_id__in=routed)
         .select_related("requirement", "unit")
         .order_by("submitted_at", "pk")
     )

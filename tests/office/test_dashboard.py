@@ -104,7 +104,7 @@ def test_query_counts_are_bounded(office, world, size, django_assert_max_num_que
     grow(world, size)
     # Cold: the figures are computed (one grouped query + one requirement lookup); and, each time,
     # the phase panel's one query (campaign.phases.phase_counts).
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert office.get(reverse("campaign:dashboard")).status_code == 200
     # Warm: the kept figures (one cache read with their version), no aggregation.
     with django_assert_max_num_queries(9):

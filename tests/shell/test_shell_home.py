@@ -219,7 +219,7 @@ def test_home_query_count_does_not_grow_with_rows(client, world, persona, django
     client.force_login(user)
     # 12, and the to-do panel that leads the page (notifications.todo): its first items, one query per
     # kind shown, and for late units the dashboard's figures (their fingerprint query).
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 

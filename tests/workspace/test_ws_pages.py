@@ -73,7 +73,7 @@ def test_office_review_queue(world, client, django_assert_max_num_queries):
     world.requirement.save()
     workflow.transition(world.obligation_organ, "submit", world.liaison_organ, text="初稿")
     office = client_for(world.office_province)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         page = office.get(reverse("campaign:review_queue")).content.decode()
     assert "省发展改革委" in page and "初步书面总结" in page
     assert "省发展改革委" not in client_for(world.office_hangzhou).get(reverse("campaign:review_queue")).content.decode()
