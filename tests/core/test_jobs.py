@@ -168,7 +168,7 @@ def test_the_list_is_paged_with_bounded_queries(client, world, django_assert_max
     for size in (3, 60):
         BackgroundJob.objects.bulk_create(BackgroundJob(kind="test.count", owner_id=world.office_province.pk, title=f"任务{n}")
                                           for n in range(size))
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("core:jobs"))
         assert response.status_code == 200 and len(response.context["rows"]) <= 50
 

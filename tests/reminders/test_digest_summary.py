@@ -158,7 +158,7 @@ def test_the_digest_page_pages_its_items_in_a_bounded_number_of_queries(client, 
     total = digest.reminders.count()
     client.force_login(province.office_province)
     url = reverse("notifications:detail", args=[notification.pk])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         first = client.get(url)
     page = first.content.decode()
     assert 'id="digest-summary"' in page
@@ -166,7 +166,7 @@ def test_the_digest_page_pages_its_items_in_a_bounded_number_of_queries(client, 
     assert page.count("<li><a href=") == min(total, 50)
     assert f"共 {total} 条" in page
     assert len(first.content) < 60000
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         last = client.get(url, {"page": 99})
     shown = last.content.decode().count("<li><a href=")
     assert shown == total - 50 * ((total - 1) // 50)
