@@ -21,7 +21,6 @@ from audit.services import (
     created,
     diff,
     new_batch_key,
-    record_bulk,
     record_change,
     record_changes,
     record_transition,
@@ -426,9 +425,8 @@ def _fan_out_periods(requirement, *, actor, unit_ids=None, now=None):
         Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         added = requirement.obligations.filter(period_start=period.start, issue_batch=key).count()
         if added:
-            record_bulk(requirement, "obligations_issued", actor=actor, count=added, batch_key=key,
-                        reason=_("属于报送要求的范围（%(period)s）") % {"period": period.label},
-                        changes={"requirement": change(None, requirement), "obligations_added": change(None, added)})
+            bulk.record_issued(requirement, added, batch_key=key, actor=actor,
+                               reason=_("属于报送要求的范围（%(period)s）") % {"period": period.label})
         made += added
     return made
 

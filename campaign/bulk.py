@@ -105,9 +105,20 @@ def issue(requirement, units, *, actor, batch_key=None, reason="", progress=None
             progress(done)
     count = Obligation.objects.filter(requirement_id=requirement.pk, issue_batch=key).count() if batch_key else done
     if count:
-        record_bulk(requirement, "obligations_issued", actor=actor, count=count, batch_key=key, reason=reason,
-                    changes={"requirement": change(None, requirement), "obligations_added": change(None, count)})
+        record_issued(requirement, count, batch_key=key, actor=actor, reason=reason)
     return count
+
+
+def record_issued(requirement, count, *, batch_key, actor, reason):
+    """The one audit row of `count` obligations issued under `requirement` with `batch_key`."""
+    record_bulk(requirement, "obligations_issued", actor=actor, count=count, batch_key=batch_key, reason=reason,
+                changes={"requirement": change(None, requirement), "obligations_added": change(None, count)})
+
+
+def record_moved(requirement, count, *, batch_key, actor, reason, old_due, new_due):
+    """The one audit row of `count` obligations of `requirement` moved from `old_due` to `new_due`."""
+    record_bulk(requirement, "obligations_due_moved", actor=actor, count=count, batch_key=batch_key, reason=reason,
+                changes={"requirement": change(None, requirement), "due_at": change(old_due, new_due)})
 
 
 def _settle_held(requirement, made):
@@ -144,8 +155,7 @@ def move(requirement, obligations, new_due, *, actor, reason, old_due, progress=
         if progress is not None:
             progress(done)
     if done:
-        record_bulk(requirement, "obligations_due_moved", actor=actor, count=done, batch_key=key, reason=reason,
-                    changes={"requirement": change(None, requirement), "due_at": change(old_due, new_due)})
+        record_moved(requirement, done, batch_key=key, actor=actor, reason=reason, old_due=old_due, new_due=new_due)
     return done
 
 

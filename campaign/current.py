@@ -30,6 +30,11 @@ def current_campaign(request):
     return chosen or next((c for c in campaigns if not c.is_draft), None) or next(iter(campaigns), None)
 
 
+def kept_name(name, campaign):
+    """The name of figures kept for a person (core.personal_cache) that belong to `campaign`."""
+    return f"{name}:{getattr(campaign, 'pk', '-')}"
+
+
 def choose(request, campaign):
     """Make `campaign` (one the user may see) the current one for the rest of the session."""
     request.session[SESSION_KEY] = campaign.pk

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from audit.services import change, new_batch_key, record_bulk, record_changes
-from campaign import signals
+from audit.services import change, new_batch_key, record_changes
+from campaign import bulk, signals
 from campaign.deadlines import DueEvent
 from campaign.models import Meeting, Obligation, Requirement
 from core import clock
@@ -30,6 +30,12 @@ AUDIT_EACH_LIMIT = 100
 UPDATE_CHUNK = 5000
 
 
+def _audited_in_bulk(action, moved):
+    """Only a requirement's own change moves many alike at once (a meeting held or an extension
+    granted concerns one unit): past AUDIT_EACH_LIMIT, one row on the requirement."""
+    return action == "due_moved" and len(moved) > AUDIT_EACH_LIMIT
+
+
 def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
     """Give each of `obligations` the due moment `new_due_for(obligation)`: one UPDATE per (old, new)
     pair and requirement (in chunks), audited as `action` (AUDIT_EACH_LIMIT: per obligation, or one
@@ -39,20 +45,17 @@ def move_due(obligations, new_due_for, *, actor, reason, action="due_moved"):
         new_due = new_due_for(obligation)
         if new_due != obligation.due_at:
             groups.setdefault((obligation.requirement_id, obligation.due_at, new_due), []).append(obligation)
-    # Only the requirement's own change moves many at once (a meeting held or an extension: one unit).
-    large = {requirement_id for (requirement_id, _old, _new), moved in groups.items()
-             if action == "due_moved" and len(moved) > AUDIT_EACH_LIMIT}
+    large = {requirement_id for (requirement_id, _old, _new), moved in groups.items() if _audited_in_bulk(action, moved)}
     requirements = Requirement.objects.in_bulk(large) if large else {}
     for (requirement_id, old_due, new_due), moved in groups.items():
-        key = new_batch_key() if requirement_id in large and len(moved) > AUDIT_EACH_LIMIT else ""
+        key = new_batch_key() if _audited_in_bulk(action, moved) else ""
         for start in range(0, len(moved), UPDATE_CHUNK):
             ids = [o.pk for o in moved[start:start + UPDATE_CHUNK]]
             values = {"due_at": new_due, "updated_at": clock.now(), **({"due_batch": key} if key else {})}
             Obligation.objects.filter(pk__in=ids).update(**values)
         if key:
-            requirement = requirements[requirement_id]
-            record_bulk(requirement, "obligations_due_moved", actor=actor, count=len(moved), batch_key=key, reason=reason,
-                        changes={"requirement": change(None, requirement), "due_at": change(old_due, new_due)})
+            bulk.record_moved(requirements[requirement_id], len(moved), batch_key=key, actor=actor, reason=reason,
+                              old_due=old_due, new_due=new_due)
         else:
             record_changes(moved, action, actor=actor, changes={"due_at": change(old_due, new_due)}, reason=reason)
     if groups:

@@ -12,6 +12,7 @@ from django.db.models.functions import Substr
 from django.utils.http import urlencode
 
 from campaign import workflow
+from campaign.current import current_campaign, kept_name
 from campaign.forms_work import QueueFilterForm
 from campaign.models import Requirement
 from campaign.status import waiting_age
@@ -53,9 +54,10 @@ def _choices(user, queue):
 def queue_page(request, queue, *, kept_as, page_param="page"):
     """{"queue": the rows of this page (each with .waited and .owner), "queue_page", "queue_form",
     "queue_query"} for `queue` (a workflow review queue of request.user in the current campaign);
-    `kept_as` names the queue and its campaign, under which its filter choices are kept."""
+    `kept_as` names the queue, under which its filter choices are kept for the person."""
     user = request.user
-    requirements, units = personal_cache.remember(user, f"queue-choices:{kept_as}", lambda: _choices(user, queue))
+    kept = kept_name(f"queue-choices:{kept_as}", current_campaign(request))
+    requirements, units = personal_cache.remember(user, kept, lambda: _choices(user, queue))
     form = QueueFilterForm(request.GET or None, requirements=requirements, units=units)
     filters = form.filters() if request.GET else {}
     if "requirement" in filters:

@@ -42,7 +42,7 @@ from access.scope import scope_for
 from campaign import dashboard
 from campaign import status as obligation_status
 from campaign import workflow as obligation_workflow
-from campaign.current import current_campaign
+from campaign.current import current_campaign, kept_name
 from campaign.models import (
     Chase,
     DirectiveIntake,
@@ -602,7 +602,7 @@ _UNREAD = "_unread"
 
 
 def _kept_name(request):
-    return f"todo:{getattr(current_campaign(request), 'pk', '-')}"
+    return kept_name("todo", current_campaign(request))
 
 
 def request_counts(request):

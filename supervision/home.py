@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from access.scope import scope_for
 from campaign import status as obligation_status
-from campaign.current import current_campaign
+from campaign.current import current_campaign, kept_name
 from campaign.models import ObligationQuerySet
 from core import personal_cache
 from supervision.models import Feedback, GroupAssignment, SupervisionGroup
@@ -27,7 +27,7 @@ def supervision_section(user, now, campaign):
     # Ranking aggregates every assignment's obligations (a group assigned unit by unit to a city:
     # 28,000 rows, 120 ms): kept for the person a short while (core.personal_cache).
     ranking, totals = personal_cache.remember(
-        user, f"home-groups:{getattr(campaign, 'pk', '-')}", lambda: _ranking(user, now, campaign, groups))
+        user, kept_name("home-groups", campaign), lambda: _ranking(user, now, campaign, groups))
     shown = GroupAssignment.objects.select_related("unit").in_bulk([pk for _group, pk, _open, _overdue in ranking])
     by_group = {group.pk: [] for group in groups}
     for group_id, pk, open_count, overdue_count in ranking:

@@ -71,7 +71,7 @@ def workspace(request):
         assignment.light = traffic_light.worst(assignment.overdue_count, assignment.due_soon_count)
     # What the user's groups review first (004), oldest first, with age and owner, filtered and paged.
     queue = queues.queue_page(request, obligation_workflow.group_review_queue(user).in_campaign(campaign),
-                              kept_as=f"group:{getattr(campaign, 'pk', '-')}")
+                              kept_as="group")
     pending_feedback = paging.window(
         Feedback.objects.filter(group__in=groups).exclude(status=Feedback.Status.SIGNED_OFF).select_related("unit", "group")
         .order_by("created_at", "pk"),

@@ -267,7 +267,7 @@ def review_queue(request):
     campaign = current_campaign(request)
     # Oldest first, with age and owner, filtered and paged (campaign.queues).
     queue = queues.queue_page(request, workflow.office_review_queue(request.user).in_campaign(campaign),
-                              kept_as=f"office:{getattr(campaign, 'pk', '-')}")
+                              kept_as="office")
     # Staff of an affiliation body (004) find the reports waiting for their part here too.
     bodies = list(affiliation.staffed_bodies(request.user))
     awaiting = list(affiliation.awaiting(request.user).in_campaign(campaign)[:AFFILIATION_PREVIEW]) if bodies else []
