@@ -34,12 +34,16 @@ COMMON_DETAILS = {"object": _("对象")}
 _ACTIONS = {}  # model label -> {action: verb}
 _DETAILS = {}  # model label -> {name: label}
 _STATE_FIELDS = {}  # model label -> name of the field holding the state
+_VALUE_LABELS = {}  # model label -> {field name: {stored code: label}}, for codes held without choices (JSON lists)
 
 
-def register(model, *, actions=None, details=None, state_field=None):
+def register(model, *, actions=None, details=None, state_field=None, value_labels=None):
+    """`value_labels`: {field name: {code: label}} for fields that store codes without choices of
+    their own (a JSON list of unit levels), so that the trail shows the labels."""
     label = model._meta.label
     _ACTIONS.setdefault(label, {}).update(actions or {})
     _DETAILS.setdefault(label, {}).update(details or {})
+    _VALUE_LABELS.setdefault(label, {}).update(value_labels or {})
     if state_field:
         _STATE_FIELDS[label] = state_field
 
@@ -96,13 +100,15 @@ def _label(model, name):
     return name.replace("_", " ")
 
 
-def format_value(value, model_field=None):
-    """One stored value as text: local dates and times, choice labels, names of related rows,
-    是/否 for booleans, lists joined with 、."""
+def format_value(value, model_field=None, labels=None):
+    """One stored value as text: local dates and times, choice labels (or `labels`, {code: label}),
+    names of related rows, 是/否 for booleans, lists joined with 、."""
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, list):
-        return "、".join(filter(None, (format_value(item, model_field) for item in value)))
+        return "、".join(filter(None, (format_value(item, model_field, labels) for item in value)))
+    if labels and str(value) in labels:
+        return str(labels[str(value)])
     if isinstance(value, dict):
         return str(value.get("label") or value.get("pk") or "")
     if isinstance(value, bool):
@@ -142,7 +148,9 @@ def _lines(model, changes):
         else:
             before, after = None, value
         model_field = _field(model, name)
-        lines.append(Line(_label(model, name), format_value(before, model_field), format_value(after, model_field)))
+        labels = _VALUE_LABELS.get(model._meta.label, {}).get(name) if model is not None else None
+        lines.append(Line(_label(model, name), format_value(before, model_field, labels),
+                          format_value(after, model_field, labels)))
     return lines
 
 

@@ -72,6 +72,7 @@ def register_vocabulary():
 
     from audit import vocabulary
     from campaign import models
+    from units.models import LEVEL_LABELS, TYPE_LABELS
 
     vocabulary.register(models.Obligation, actions={
         "obligation_added": _("纳入报送范围"), "obligation_removed": _("移出报送范围"), "due_moved": _("截止时间随报送要求调整"),
@@ -86,7 +87,7 @@ def register_vocabulary():
     }, details={
         "explicit_units": _("指定单位"), "obligations_added": _("新增报送任务"), "obligations_removed": _("移除报送任务"),
         "requirement": _("报送要求"),
-    })
+    }, value_labels={"target_levels": LEVEL_LABELS, "target_unit_types": TYPE_LABELS})
     vocabulary.register(models.Directive, actions={"attach": _("上传附件")}, details={
         "forwards": _("转发的文件"), "attachments": _("附件"),
     })

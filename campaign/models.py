@@ -25,7 +25,7 @@ from core import clock
 from core.dates import validate_document_date, validate_not_in_future, validate_plan_date
 from core.templatetags.core_tags import format_day
 from files.models import StoredFile
-from units.models import Level, StudyRecord, Unit, UnitType
+from units.models import LEVEL_LABELS, TYPE_LABELS, Level, StudyRecord, Unit, UnitType
 
 
 class InCampaignQuerySet(RestrictedQuerySet):
@@ -669,6 +669,16 @@ class Requirement(models.Model):
         if self.target_unit_types:
             units = units.filter(unit_type__in=self.target_unit_types)
         return units
+
+    @property
+    def target_level_labels(self):
+        """The levels it binds, as people read them (省级、市级 …), not their stored codes."""
+        return [str(LEVEL_LABELS.get(level, level)) for level in self.target_levels or []]
+
+    @property
+    def target_unit_type_labels(self):
+        """The unit types it binds, as people read them, not their stored codes."""
+        return [str(TYPE_LABELS.get(unit_type, unit_type)) for unit_type in self.target_unit_types or []]
 
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from campaign.models import Meeting, Obligation, Route
+from campaign.models import Meeting, Obligation, Requirement, Route
 from core import clock
 from demo.accounts import DEMO_ACCOUNTS
 from tests.conftest import load_demo
@@ -90,7 +90,9 @@ def demo_in_motion(db, settings, tmp_path):
     requirement = obligation.requirement
     requirement.deadline_text = "2014年1月20日前"
     actions.save_requirement(requirement, actor=users["zj_office"])
-    return {"obligation": obligation, "meeting": meeting, "requirement": requirement}
+    # A requirement bound by unit levels and types (their codes must read as words).
+    bound = next(r for r in Requirement.objects.order_by("pk") if r.target_levels)
+    return {"obligation": obligation, "meeting": meeting, "requirement": requirement, "bound": bound}
 
 
 def pages(world):
@@ -104,6 +106,7 @@ def pages(world):
         reverse("notifications:list"), reverse("notifications:requirement_log", args=[requirement.pk]),
         reverse("supervision:unit", args=[obligation.unit_id]),
         reverse("notifications:office_defaults", args=[requirement.directive.issuing_unit_id]),
+        world["bound"].get_absolute_url(),
     ]
 
 
